@@ -1,3 +1,28 @@
 //! Runtime library for iam-mcp-server: everything the code generated from `tools.toml`
 //! calls into (tool specs, read-only gating, error mapping, pagination, output conversion,
-//! backends) and the policy engine.
+//! backends).
+
+pub mod backend;
+pub mod convert;
+pub mod error;
+pub mod registry;
+pub mod runtime;
+pub mod schema;
+pub mod spec;
+pub mod validate;
+
+pub use iam_tools_macros::generate_tools;
+
+/// A JSON object, as MCP carries arguments and schemas.
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// The dependencies generated code names, through one path, so the crate that invokes
+/// `generate_tools!` need not depend on them.
+#[doc(hidden)]
+pub mod __private {
+    pub use aws_sdk_iam;
+    pub use futures;
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,138 @@
+//! One handler per tool: thin glue that parses the params, fills each operation's input,
+//! runs the primary and included operations concurrently through the runtime, and builds
+//! the result. All logic (gating, paging, errors, output) is in the runtime.
+
+use super::params::all_params;
+use super::{ident, private, type_ident};
+use crate::validate::{Base, Field, Model, Operation, Param, ParamTy, Tool};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The expression that fills operation member `member` from param `p`.
+fn bind(p: &Param, member: &Field) -> TokenStream {
+    let field = ident(&p.name);
+    let name = &p.name;
+    let value = match (p.ty, &member.ty.base) {
+        (ParamTy::Integer, Base::Int) => {
+            if p.required {
+                quote!(::iam_tools::convert::narrow(#name, p.#field)?)
+            } else {
+                quote!(p.#field.map(|v| ::iam_tools::convert::narrow(#name, v)).transpose()?)
+            }
+        }
+        (ParamTy::Document, _) => {
+            if p.required {
+                quote!(p.#field.to_aws_string(#name)?)
+            } else {
+                quote!(p.#field.as_ref().map(|d| d.to_aws_string(#name)).transpose()?)
+            }
+        }
+        (ParamTy::StringList, _) if !p.required => quote!(p.#field.clone().unwrap_or_default()),
+        _ => quote!(p.#field.clone()),
+    };
+    if p.required && member.ty.optional {
+        quote!(::std::option::Option::Some(#value))
+    } else {
+        value
+    }
+}
+
+/// `OpInput { member: <from param>, .. }` for every member a param fills.
+fn input_expr(op: &Operation, params: &[Param]) -> TokenStream {
+    let input = format_ident!("{}Input", op.name);
+    let members = op.input.iter().filter_map(|f| {
+        let p = params.iter().find(|p| p.member == f.name)?;
+        let name = ident(&f.snake);
+        let value = bind(p, f);
+        Some(quote!(#name: #value))
+    });
+    quote! {
+        super::ops::#input {
+            #(#members,)*
+            ..::std::default::Default::default()
+        }
+    }
+}
+
+/// A future for one operation call: all pages when the operation pages (and `all` is
+/// true), else one call. Yields `(output, note)`.
+fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
+    let func = ident(&op.snake);
+    let input = input_expr(op, params);
+    if op.paged {
+        quote! {
+            async {
+                let input = #input;
+                if #all {
+                    ::iam_tools::runtime::all_pages(ctx, input, |i| super::ops::#func(backend, i)).await
+                } else {
+                    super::ops::#func(backend, input).await.map(|o| (o, ::std::option::Option::None))
+                }
+            }
+        }
+    } else {
+        quote! {
+            async {
+                let input = #input;
+                super::ops::#func(backend, input).await.map(|o| (o, ::std::option::Option::<::std::string::String>::None))
+            }
+        }
+    }
+}
+
+fn handler(model: &Model, tool: &Tool) -> TokenStream {
+    let p = private();
+    let name = ident(&tool.name);
+    let params_ty = type_ident(&tool.name, "Params");
+    let result_ty = type_ident(&tool.name, "Result");
+    let params = all_params(tool);
+    let op = model.op(tool.op);
+    let all = if tool.paginate.is_some() { quote!(p.all_pages.unwrap_or(false)) } else { quote!(true) };
+    let primary = call(op, &params, all);
+    let includes: Vec<TokenStream> = tool.includes.iter().map(|inc| call(model.op(inc.op), &params, quote!(true))).collect();
+    let inc_vars: Vec<_> = (0..tool.includes.len()).map(|i| format_ident!("inc{}", i)).collect();
+    let joined = if includes.is_empty() {
+        quote!(let out = (#primary).await?;)
+    } else {
+        quote!(let (out, #(#inc_vars),*) = #p::futures::try_join!(#primary, #(#includes),*)?;)
+    };
+    let out_fields = op.output.iter().map(|f| {
+        let n = ident(&f.snake);
+        quote!(#n: out.0.#n)
+    });
+    let inc_fields = tool.includes.iter().zip(&inc_vars).map(|(inc, var)| {
+        let n = ident(&crate::validate::snake(&inc.field));
+        let take = ident(&inc.take.snake);
+        quote!(#n: #var.0.#take)
+    });
+    let has_note = tool.paginate.is_some() || !tool.includes.is_empty();
+    let note = has_note.then(|| {
+        let inc_notes = inc_vars.iter().map(|v| quote!(#v.1.clone()));
+        quote!(note: ::iam_tools::runtime::join_notes([out.1.clone(), #(#inc_notes),*]),)
+    });
+    let message = tool.message.as_ref().map(|m| quote!(message: ::std::option::Option::Some(::iam_tools::runtime::render_message(#m, &args)),));
+    quote! {
+        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
+        pub fn #name<'a>(
+            ctx: &'a ::iam_tools::runtime::ToolContext,
+            args: ::iam_tools::JsonObject,
+        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let p: super::params::#params_ty = ctx.parse_args(&args)?;
+                let backend = ctx.backend();
+                #joined
+                let result = super::results::#result_ty {
+                    #(#out_fields,)*
+                    #(#inc_fields,)*
+                    #note
+                    #message
+                };
+                ctx.output(&result)
+            })
+        }
+    }
+}
+
+pub fn handlers(model: &Model) -> TokenStream {
+    model.tools.iter().map(|tool| handler(model, tool)).collect()
+}

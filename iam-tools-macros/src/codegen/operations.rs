@@ -1,0 +1,148 @@
+//! One typed function per IAM operation. Inputs and outputs are generated structs named
+//! and serialized as the AWS API names them; the AWS implementation calls the SDK and
+//! converts its output.
+
+use super::outputs::{data_struct, from_sdk_fields};
+use super::ident;
+use crate::validate::{Base, Field, Model, Operation, Ty};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The Rust type of an operation input member.
+fn input_ty(ty: &Ty) -> TokenStream {
+    let base = match ty.base {
+        Base::Int => quote!(i32),
+        Base::Long => quote!(i64),
+        Base::Bool => quote!(bool),
+        _ => quote!(::std::string::String),
+    };
+    if ty.list {
+        quote!(::std::vec::Vec<#base>)
+    } else if ty.optional {
+        quote!(::std::option::Option<#base>)
+    } else {
+        base
+    }
+}
+
+fn input_struct(op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Input", op.name);
+    let derives = super::data_derives(false);
+    let doc = format!("Input of `iam:{}`.", op.name);
+    let decls = op.input.iter().map(|f: &Field| {
+        let n = ident(&f.snake);
+        let ty = input_ty(&f.ty);
+        let attrs = if f.ty.optional {
+            let m = &f.name;
+            quote!(#[serde(rename = #m, default, skip_serializing_if = "Option::is_none")])
+        } else if f.ty.list {
+            let m = &f.name;
+            quote!(#[serde(rename = #m, default, skip_serializing_if = "Vec::is_empty")])
+        } else {
+            super::serde_field_attrs(&f.name, &f.ty)
+        };
+        quote!(#attrs pub #n: #ty)
+    });
+    quote! {
+        #[doc = #doc]
+        #derives
+        pub struct #name { #(#decls,)* }
+    }
+}
+
+pub fn operations(model: &Model) -> TokenStream {
+    model
+        .operations
+        .iter()
+        .map(|op| {
+            let input = format_ident!("{}Input", op.name);
+            let output = format_ident!("{}Output", op.name);
+            let func = ident(&op.snake);
+            let spec = format_ident!("{}", op.snake.to_uppercase());
+            let op_name = &op.name;
+            let action = format!("iam:{}", op.name);
+            let access = match op.access {
+                crate::validate::Access::Read => quote!(::iam_tools::spec::Access::Read),
+                crate::validate::Access::Write => quote!(::iam_tools::spec::Access::Write),
+            };
+            let input_struct = input_struct(op);
+            let output_struct = data_struct(&output, &format!("Output of `iam:{}`.", op.name), &op.output, true);
+            let setters = op.input.iter().map(|f| {
+                let setter = format_ident!("set_{}", f.snake);
+                let n = ident(&f.snake);
+                quote!(.#setter(::iam_tools::convert::IntoSdk::into_sdk(input.#n)))
+            });
+            let conv = from_sdk_fields(&op.output, &quote!(out));
+            let paged = op.paged.then(|| {
+                let lists = op.output.iter().filter(|f| f.ty.list).map(|f| ident(&f.snake));
+                let first_list = op.output.iter().find(|f| f.ty.list).map(|f| ident(&f.snake));
+                let len = match first_list {
+                    Some(l) => quote!(self.#l.len()),
+                    None => quote!(0),
+                };
+                let large = op.input_field("MaxItems").map(|f| {
+                    let value = if f.ty.optional { quote!(::std::option::Option::Some(::iam_tools::runtime::ALL_PAGES_PAGE_SIZE)) } else { quote!(::iam_tools::runtime::ALL_PAGES_PAGE_SIZE) };
+                    if f.ty.optional {
+                        quote!(if self.max_items.is_none() { self.max_items = #value; })
+                    } else {
+                        quote!()
+                    }
+                });
+                quote! {
+                    impl ::iam_tools::runtime::PagedInput for #input {
+                        fn set_marker(&mut self, marker: ::std::option::Option<::std::string::String>) {
+                            self.marker = marker;
+                        }
+                        fn use_large_pages(&mut self) {
+                            #large
+                        }
+                    }
+                    impl ::iam_tools::runtime::PagedOutput for #output {
+                        fn next_marker(&self) -> ::std::option::Option<::std::string::String> {
+                            if self.is_truncated { self.marker.clone() } else { ::std::option::Option::None }
+                        }
+                        fn item_count(&self) -> usize { #len }
+                        fn append(&mut self, mut next: Self) {
+                            #(self.#lists.append(&mut next.#lists);)*
+                            self.is_truncated = next.is_truncated;
+                            self.marker = next.marker;
+                        }
+                        fn stop_at(&mut self, marker: ::std::option::Option<::std::string::String>) {
+                            self.is_truncated = marker.is_some();
+                            self.marker = marker;
+                        }
+                    }
+                }
+            });
+            quote! {
+                #input_struct
+                #output_struct
+                #paged
+
+                #[doc = concat!("What the server knows of `", #action, "`.")]
+                pub static #spec: ::iam_tools::spec::OperationSpec = ::iam_tools::spec::OperationSpec {
+                    name: #op_name,
+                    action: #action,
+                    access: #access,
+                };
+
+                #[doc = concat!("Calls `", #action, "` through the backend.")]
+                pub async fn #func(
+                    backend: &::iam_tools::backend::Backend,
+                    input: #input,
+                ) -> ::std::result::Result<#output, ::iam_tools::error::ToolError> {
+                    let client = backend.aws(&#spec).await?;
+                    let _ = &input;
+                    let out = client
+                        .#func()
+                        #(#setters)*
+                        .send()
+                        .await
+                        .map_err(|e| ::iam_tools::error::ToolError::aws(&#spec, e))?;
+                    let _ = &out;
+                    ::std::result::Result::Ok(#output { #(#conv,)* })
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,109 @@
+//! Output data: the shapes (with their conversion from the SDK's types) and each tool's
+//! result struct.
+
+use super::{data_derives, ident, private, rust_ty, serde_field_attrs, type_ident};
+use crate::validate::{Base, Field, Model, Ty};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn field_decls(fields: &[Field]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.snake);
+            let ty = rust_ty(&f.ty);
+            let attrs = serde_field_attrs(&f.name, &f.ty);
+            let format = matches!(f.ty.base, Base::Date)
+                .then(|| quote!(#[schemars(extend("format" = "date-time"))]));
+            quote!(#attrs #format pub #name: #ty)
+        })
+        .collect()
+}
+
+/// `Self { field: FromSdk::from_sdk(src.field()), .. }`, reading each SDK getter.
+pub(crate) fn from_sdk_fields(fields: &[Field], src: &TokenStream) -> Vec<TokenStream> {
+    let p = private();
+    let _ = &p;
+    fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.snake);
+            quote!(#name: ::iam_tools::convert::FromSdk::from_sdk(#src.#name()))
+        })
+        .collect()
+}
+
+pub fn shapes(model: &Model) -> TokenStream {
+    let p = private();
+    let derives = data_derives(true);
+    model
+        .shapes
+        .iter()
+        .map(|shape| {
+            let name = format_ident!("{}", shape.name);
+            let decls = field_decls(&shape.fields);
+            let conv = from_sdk_fields(&shape.fields, &quote!(src));
+            let doc = format!("The IAM `{}` shape.", shape.name);
+            quote! {
+                #[doc = #doc]
+                #derives
+                pub struct #name { #(#decls,)* }
+
+                impl<'a> ::iam_tools::convert::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
+                    fn from_sdk(src: &'a #p::aws_sdk_iam::types::#name) -> Self {
+                        Self { #(#conv,)* }
+                    }
+                }
+                impl<'a> ::iam_tools::convert::FromSdk<::std::option::Option<&'a #p::aws_sdk_iam::types::#name>> for #name {
+                    fn from_sdk(src: ::std::option::Option<&'a #p::aws_sdk_iam::types::#name>) -> Self {
+                        src.map(::iam_tools::convert::FromSdk::from_sdk).unwrap_or_default()
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// A struct of `fields`, with the data derives.
+pub(crate) fn data_struct(name: &proc_macro2::Ident, doc: &str, fields: &[Field], schema: bool) -> TokenStream {
+    let derives = data_derives(schema);
+    let decls = field_decls(fields);
+    quote! {
+        #[doc = #doc]
+        #derives
+        pub struct #name { #(#decls,)* }
+    }
+}
+
+/// The fields of a tool's result: the operation's output, each include, the paging note
+/// and the message.
+pub(crate) fn result_fields(model: &Model, tool: &crate::validate::Tool) -> Vec<Field> {
+    let mut fields = model.op(tool.op).output.clone();
+    for inc in &tool.includes {
+        fields.push(Field {
+            name: inc.field.clone(),
+            snake: crate::validate::snake(&inc.field),
+            ty: inc.take.ty.clone(),
+        });
+    }
+    let note = Ty { base: Base::String, list: false, optional: true };
+    if tool.paginate.is_some() || !tool.includes.is_empty() {
+        fields.push(Field { name: "Note".into(), snake: "note".into(), ty: note.clone() });
+    }
+    if tool.message.is_some() {
+        fields.push(Field { name: "Message".into(), snake: "message".into(), ty: note });
+    }
+    fields
+}
+
+pub fn results(model: &Model) -> TokenStream {
+    model
+        .tools
+        .iter()
+        .map(|tool| {
+            let name = type_ident(&tool.name, "Result");
+            let doc = format!("The structured result of `{}`.", tool.name);
+            data_struct(&name, &doc, &result_fields(model, tool), true)
+        })
+        .collect()
+}

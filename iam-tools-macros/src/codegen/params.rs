@@ -1,0 +1,173 @@
+//! Each tool's params struct: serde (unknown fields refused), a JSON schema with the
+//! manifest's constraints, and the runtime checks of those constraints.
+
+use super::{data_derives, ident, private, type_ident};
+use crate::validate::{Model, Param, ParamTy, Tool};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The params a paginated tool gets on top of its own.
+pub(crate) fn paging_params() -> Vec<Param> {
+    let param = |name: &str, ty, description: &str| Param {
+        name: name.into(),
+        ty,
+        required: false,
+        description: description.into(),
+        member: crate::validate::pascal(name),
+        enum_values: None,
+        min: None,
+        max: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+    };
+    let mut max_items = param(
+        "max_items",
+        ParamTy::Integer,
+        "Largest number of items to return in one page (1-1000); AWS's default is 100.",
+    );
+    max_items.min = Some(1);
+    max_items.max = Some(1000);
+    let mut all_pages = param(
+        "all_pages",
+        ParamTy::Boolean,
+        "Follow markers and return every page, up to the server's all-pages bound (the result's Note says when it was hit).",
+    );
+    all_pages.member = String::new();
+    vec![
+        max_items,
+        param("marker", ParamTy::String, "The Marker of the previous result, to get the next page."),
+        all_pages,
+    ]
+}
+
+/// Every param of a tool, paging params included.
+pub(crate) fn all_params(tool: &Tool) -> Vec<Param> {
+    let mut params: Vec<Param> = tool.params.iter().map(clone_param).collect();
+    if tool.paginate.is_some() {
+        params.extend(paging_params());
+    }
+    params
+}
+
+fn clone_param(p: &Param) -> Param {
+    Param {
+        name: p.name.clone(),
+        ty: p.ty,
+        required: p.required,
+        description: p.description.clone(),
+        member: p.member.clone(),
+        enum_values: p.enum_values.clone(),
+        min: p.min,
+        max: p.max,
+        min_length: p.min_length,
+        max_length: p.max_length,
+        pattern: p.pattern.clone(),
+    }
+}
+
+pub(crate) fn param_ty(p: &Param) -> TokenStream {
+    let pr = private();
+    let base = match p.ty {
+        ParamTy::String => quote!(::std::string::String),
+        ParamTy::Integer => quote!(i64),
+        ParamTy::Boolean => quote!(bool),
+        ParamTy::StringList => quote!(::std::vec::Vec<::std::string::String>),
+        ParamTy::Document => quote!(::iam_tools::convert::DocumentArg),
+    };
+    let _ = pr;
+    if p.required { base } else { quote!(::std::option::Option<#base>) }
+}
+
+fn field(p: &Param) -> TokenStream {
+    let name = ident(&p.name);
+    let ty = param_ty(p);
+    let description = &p.description;
+    let mut schema = vec![quote!(description = #description)];
+    if p.min.is_some() || p.max.is_some() {
+        let min = p.min.map(|m| quote!(min = #m,));
+        let max = p.max.map(|m| quote!(max = #m,));
+        schema.push(quote!(range(#min #max)));
+    }
+    if p.min_length.is_some() || p.max_length.is_some() {
+        let min = p.min_length.map(|m| quote!(min = #m,));
+        let max = p.max_length.map(|m| quote!(max = #m,));
+        schema.push(quote!(length(#min #max)));
+    }
+    if let Some(pattern) = &p.pattern {
+        schema.push(quote!(pattern(#pattern)));
+    }
+    if let Some(values) = &p.enum_values {
+        schema.push(quote!(extend("enum" = [#(#values),*])));
+    }
+    let default = (!p.required).then(|| quote!(#[serde(default)]));
+    quote! {
+        #default
+        #[schemars(#(#schema),*)]
+        pub #name: #ty
+    }
+}
+
+/// `v.check(..)` calls for the constraints of one param.
+fn checks(p: &Param) -> TokenStream {
+    let name = &p.name;
+    let field = ident(&p.name);
+    let mut out = TokenStream::new();
+    match p.ty {
+        ParamTy::String => {
+            let value = if p.required { quote!(::std::option::Option::Some(self.#field.as_str())) } else { quote!(self.#field.as_deref()) };
+            if p.min_length.is_some() || p.max_length.is_some() {
+                let min = p.min_length.unwrap_or(0);
+                let max = p.max_length.unwrap_or(u64::MAX);
+                out.extend(quote!(v.length(#name, #value, #min, #max);));
+            }
+            if let Some(pattern) = &p.pattern {
+                out.extend(quote! {{
+                    static PATTERN: ::iam_tools::validate::Pattern = ::iam_tools::validate::Pattern::new(#pattern);
+                    v.pattern(#name, #value, &PATTERN);
+                }});
+            }
+            if let Some(values) = &p.enum_values {
+                out.extend(quote!(v.one_of(#name, #value, &[#(#values),*]);));
+            }
+        }
+        ParamTy::Integer if p.min.is_some() || p.max.is_some() => {
+            let value = if p.required { quote!(::std::option::Option::Some(self.#field)) } else { quote!(self.#field) };
+            let min = p.min.unwrap_or(i64::MIN);
+            let max = p.max.unwrap_or(i64::MAX);
+            out.extend(quote!(v.range(#name, #value, #min, #max);));
+        }
+        _ => {}
+    }
+    out
+}
+
+pub fn params(model: &Model) -> TokenStream {
+    let p = private();
+    let derives = data_derives(true);
+    model
+        .tools
+        .iter()
+        .map(|tool| {
+            let name = type_ident(&tool.name, "Params");
+            let params = all_params(tool);
+            let fields = params.iter().map(field);
+            let checks = params.iter().map(checks);
+            let doc = format!("Arguments of `{}`.", tool.name);
+            let _ = &p;
+            quote! {
+                #[doc = #doc]
+                #derives
+                #[serde(deny_unknown_fields)]
+                pub struct #name { #(#fields,)* }
+
+                impl ::iam_tools::validate::Validate for #name {
+                    fn validate(&self, v: &mut ::iam_tools::validate::Violations) {
+                        let _ = &v;
+                        #(#checks)*
+                    }
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! The serde model of `tools.toml`. Every value that a later check can reject keeps its
+//! span, so an error can point at `tools.toml:LINE:COL`.
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::marker::PhantomData;
+use toml::Spanned;
+
+/// A TOML table whose entries keep document order and the span of each key.
+#[derive(Debug)]
+pub struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+impl<V> OrderedMap<V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(default)]
+    pub toolsets: OrderedMap<Toolset>,
+    #[serde(default)]
+    pub shapes: OrderedMap<OrderedMap<Spanned<String>>>,
+    #[serde(default)]
+    pub operations: OrderedMap<Operation>,
+    #[serde(default)]
+    pub tools: OrderedMap<Tool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toolset {
+    pub description: Spanned<String>,
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub access: Spanned<String>,
+    #[serde(default)]
+    pub input: OrderedMap<Spanned<String>>,
+    #[serde(default)]
+    pub output: OrderedMap<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub title: Spanned<String>,
+    pub description: Spanned<String>,
+    pub toolset: Spanned<String>,
+    pub access: Spanned<String>,
+    pub operation: Spanned<String>,
+    #[serde(default)]
+    pub destructive: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub idempotent: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub open_world: Option<bool>,
+    /// The list field of the operation's output that `max_items`, `marker` and `all_pages`
+    /// page through.
+    #[serde(default)]
+    pub paginate: Option<Spanned<String>>,
+    /// A sentence shown with a successful result, `{param}` replaced by its value.
+    #[serde(default)]
+    pub message: Option<Spanned<String>>,
+    #[serde(default)]
+    pub params: Vec<Param>,
+    /// Further operations whose output is added to the result (all pages).
+    #[serde(default)]
+    pub include: Vec<Include>,
+    /// Force-delete steps: list every item, then apply the delete operation to each.
+    #[serde(default)]
+    pub cleanup: Vec<CleanupStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    pub name: Spanned<String>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    pub description: Spanned<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// The operation input member this param fills; defaults to the PascalCase name.
+    #[serde(default)]
+    pub member: Option<Spanned<String>>,
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub min: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub max: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub min_length: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub max_length: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Include {
+    /// The field of the tool's result that receives the data.
+    pub field: Spanned<String>,
+    pub operation: Spanned<String>,
+    /// The output field of `operation` to take.
+    pub take: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CleanupStep {
+    /// What is removed, as a user reads it ("access keys").
+    pub kind: Spanned<String>,
+    pub list: Spanned<String>,
+    /// The list field of the list operation's output.
+    pub items: Spanned<String>,
+    pub delete: Spanned<String>,
+    /// Delete-operation input member <- field of each listed item.
+    #[serde(default)]
+    pub bind: OrderedMap<Spanned<String>>,
+}

@@ -1,0 +1,708 @@
+//! Semantic checks over the parsed manifest. Every problem is collected (never just the
+//! first), each with the byte offset it points at; the result is the checked model that
+//! codegen reads.
+
+use crate::manifest::{self, Manifest, OrderedMap};
+use std::collections::HashSet;
+use toml::Spanned;
+
+/// Problems found in a manifest: a message and the byte offset it points at.
+#[derive(Default, Debug)]
+pub struct Problems(pub Vec<(String, usize)>);
+
+impl Problems {
+    fn push<T>(&mut self, at: &Spanned<T>, message: String) {
+        self.0.push((message, at.span().start));
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Base {
+    String,
+    Int,
+    Long,
+    Bool,
+    Date,
+    Enum,
+    Document,
+    Shape(String),
+}
+
+/// A field type: `T`, `T?` (optional) or `[T]` (list).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ty {
+    pub base: Base,
+    pub list: bool,
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The AWS member name, PascalCase (`UserName`).
+    pub name: String,
+    /// The Rust/SDK name (`user_name`).
+    pub snake: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug)]
+pub struct Shape {
+    pub name: String,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub name: String,
+    pub snake: String,
+    pub access: Access,
+    pub input: Vec<Field>,
+    pub output: Vec<Field>,
+    /// Takes `Marker` and returns `Marker` + `IsTruncated`.
+    pub paged: bool,
+}
+
+impl Operation {
+    pub fn output_field(&self, name: &str) -> Option<&Field> {
+        self.output.iter().find(|f| f.name == name)
+    }
+    pub fn input_field(&self, name: &str) -> Option<&Field> {
+        self.input.iter().find(|f| f.name == name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamTy {
+    String,
+    Integer,
+    Boolean,
+    StringList,
+    Document,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: String,
+    pub ty: ParamTy,
+    pub required: bool,
+    pub description: String,
+    /// The operation input member it fills (primary and included operations alike).
+    pub member: String,
+    pub enum_values: Option<Vec<String>>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Include {
+    pub field: String,
+    pub op: usize,
+    pub take: Field,
+}
+
+#[derive(Debug)]
+pub struct Cleanup {
+    pub kind: String,
+    pub list: usize,
+    pub items: String,
+    pub delete: usize,
+    pub bind: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Tool {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub toolset: String,
+    pub access: Access,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+    pub op: usize,
+    pub paginate: Option<String>,
+    pub message: Option<String>,
+    pub params: Vec<Param>,
+    pub includes: Vec<Include>,
+    pub cleanup: Vec<Cleanup>,
+    /// Every IAM action the tool can call, in call order, without repeats.
+    pub actions: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Toolset {
+    pub name: String,
+    pub description: String,
+    pub default: bool,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub toolsets: Vec<Toolset>,
+    pub shapes: Vec<Shape>,
+    pub operations: Vec<Operation>,
+    pub tools: Vec<Tool>,
+}
+
+impl Model {
+    pub fn op(&self, index: usize) -> &Operation {
+        &self.operations[index]
+    }
+}
+
+/// Params every paginated tool gets; a manifest may not declare them itself.
+pub const PAGING_PARAMS: [&str; 3] = ["max_items", "marker", "all_pages"];
+
+/// `UserName` -> `user_name`, `ListMFADevices` -> `list_mfa_devices`, as the SDK names them.
+pub fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None => false,
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                _ => false,
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `user_name` -> `UserName`.
+pub fn pascal(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn is_snake_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_pascal_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn parse_access(value: &Spanned<String>, what: &str, problems: &mut Problems) -> Access {
+    match value.get_ref().as_str() {
+        "read" => Access::Read,
+        "write" => Access::Write,
+        other => {
+            problems.push(
+                value,
+                format!("{what}: unknown access class `{other}`, expected `read` or `write`"),
+            );
+            Access::Read
+        }
+    }
+}
+
+fn parse_ty(text: &str, shapes: &HashSet<&str>) -> Result<Ty, String> {
+    let (body, optional) = match text.strip_suffix('?') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let (inner, list) = match body.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+        Some(inner) => (inner, true),
+        None => (body, false),
+    };
+    if list && optional {
+        return Err(format!(
+            "type `{text}`: a list cannot be optional (an absent list is empty), write `{body}`"
+        ));
+    }
+    let base = match inner {
+        "string" => Base::String,
+        "int" => Base::Int,
+        "long" => Base::Long,
+        "bool" => Base::Bool,
+        "date" => Base::Date,
+        "enum" => Base::Enum,
+        "document" => Base::Document,
+        shape if shapes.contains(shape) => Base::Shape(shape.to_string()),
+        other => {
+            return Err(format!(
+                "unknown type `{other}`, expected string, int, long, bool, date, enum, document, \
+                 a shape name, `[T]` or `T?`"
+            ));
+        }
+    };
+    Ok(Ty { base, list, optional })
+}
+
+fn fields(
+    table: &OrderedMap<Spanned<String>>,
+    shapes: &HashSet<&str>,
+    what: &str,
+    problems: &mut Problems,
+) -> Vec<Field> {
+    let mut out = Vec::new();
+    for (name, ty) in table.iter() {
+        if !is_pascal_ident(name.get_ref()) {
+            problems.push(
+                name,
+                format!("{what}: member `{}` must be PascalCase as AWS names it", name.get_ref()),
+            );
+            continue;
+        }
+        match parse_ty(ty.get_ref(), shapes) {
+            Ok(ty) => out.push(Field {
+                name: name.get_ref().clone(),
+                snake: snake(name.get_ref()),
+                ty,
+            }),
+            Err(message) => problems.push(ty, format!("{what}, member `{}`: {message}", name.get_ref())),
+        }
+    }
+    out
+}
+
+fn parse_param_ty(value: &Spanned<String>, what: &str, problems: &mut Problems) -> Option<ParamTy> {
+    Some(match value.get_ref().as_str() {
+        "string" => ParamTy::String,
+        "integer" => ParamTy::Integer,
+        "boolean" => ParamTy::Boolean,
+        "string_list" => ParamTy::StringList,
+        "document" => ParamTy::Document,
+        other => {
+            problems.push(
+                value,
+                format!(
+                    "{what}: unknown param type `{other}`, expected string, integer, boolean, \
+                     string_list or document"
+                ),
+            );
+            return None;
+        }
+    })
+}
+
+fn param_fits_member(param: ParamTy, member: &Ty) -> bool {
+    match (param, member.list, &member.base) {
+        (ParamTy::String, false, Base::String | Base::Enum) => true,
+        (ParamTy::Integer, false, Base::Int | Base::Long) => true,
+        (ParamTy::Boolean, false, Base::Bool) => true,
+        (ParamTy::StringList, true, Base::String | Base::Enum) => true,
+        (ParamTy::Document, false, Base::Document) => true,
+        _ => false,
+    }
+}
+
+fn find_op(
+    ops: &[Operation],
+    name: &Spanned<String>,
+    what: &str,
+    problems: &mut Problems,
+) -> Option<usize> {
+    let found = ops.iter().position(|o| &o.name == name.get_ref());
+    if found.is_none() {
+        problems.push(name, format!("{what}: unknown operation `{}`", name.get_ref()));
+    }
+    found
+}
+
+/// Checks the whole manifest; returns the model, or every problem found.
+pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
+    let mut problems = Problems::default();
+
+    let toolsets: Vec<Toolset> = manifest
+        .toolsets
+        .iter()
+        .map(|(name, t)| {
+            if !is_snake_ident(name.get_ref()) {
+                problems.push(name, format!("toolset `{}`: name must be snake_case", name.get_ref()));
+            }
+            Toolset {
+                name: name.get_ref().clone(),
+                description: t.description.get_ref().clone(),
+                default: t.default,
+            }
+        })
+        .collect();
+
+    let shape_names: HashSet<&str> = manifest.shapes.iter().map(|(n, _)| n.get_ref().as_str()).collect();
+    let shapes: Vec<Shape> = manifest
+        .shapes
+        .iter()
+        .map(|(name, table)| {
+            if !is_pascal_ident(name.get_ref()) {
+                problems.push(name, format!("shape `{}`: name must be the SDK's PascalCase type name", name.get_ref()));
+            }
+            Shape {
+                name: name.get_ref().clone(),
+                fields: fields(table, &shape_names, &format!("shape `{}`", name.get_ref()), &mut problems),
+            }
+        })
+        .collect();
+
+    let operations: Vec<Operation> = manifest
+        .operations
+        .iter()
+        .map(|(name, op)| {
+            let what = format!("operation `{}`", name.get_ref());
+            if !is_pascal_ident(name.get_ref()) {
+                problems.push(name, format!("{what}: name must be the IAM API's PascalCase operation name"));
+            }
+            let input = fields(&op.input, &shape_names, &what, &mut problems);
+            for (member, ty) in op.input.iter() {
+                if let Ok(ty) = parse_ty(ty.get_ref(), &shape_names) {
+                    if matches!(ty.base, Base::Shape(_) | Base::Date) {
+                        problems.push(member, format!("{what}: input member `{}` has type `{}`; inputs take string, int, long, bool, enum, document or [string]", member.get_ref(), ty_text(&ty)));
+                    }
+                }
+            }
+            let output = fields(&op.output, &shape_names, &what, &mut problems);
+            let has_in = |n: &str| input.iter().any(|f| f.name == n);
+            let has_out = |n: &str| output.iter().any(|f| f.name == n);
+            let paged = has_in("Marker") && has_out("Marker") && has_out("IsTruncated");
+            Operation {
+                name: name.get_ref().clone(),
+                snake: snake(name.get_ref()),
+                access: parse_access(&op.access, &what, &mut problems),
+                input,
+                output,
+                paged,
+            }
+        })
+        .collect();
+
+    let mut tools = Vec::new();
+    for (name, tool) in manifest.tools.iter() {
+        if let Some(t) = validate_tool(name, tool, &toolsets, &operations, &shapes, &mut problems) {
+            tools.push(t);
+        }
+    }
+
+    if problems.0.is_empty() {
+        Ok(Model { toolsets, shapes, operations, tools })
+    } else {
+        Err(problems)
+    }
+}
+
+fn ty_text(ty: &Ty) -> String {
+    let base = match &ty.base {
+        Base::String => "string",
+        Base::Int => "int",
+        Base::Long => "long",
+        Base::Bool => "bool",
+        Base::Date => "date",
+        Base::Enum => "enum",
+        Base::Document => "document",
+        Base::Shape(s) => s,
+    };
+    match (ty.list, ty.optional) {
+        (true, _) => format!("[{base}]"),
+        (false, true) => format!("{base}?"),
+        (false, false) => base.to_string(),
+    }
+}
+
+fn validate_tool(
+    name: &Spanned<String>,
+    tool: &manifest::Tool,
+    toolsets: &[Toolset],
+    ops: &[Operation],
+    shapes: &[Shape],
+    problems: &mut Problems,
+) -> Option<Tool> {
+    let tname = name.get_ref();
+    let what = format!("tool `{tname}`");
+    let before = problems.0.len();
+    if !is_snake_ident(tname) {
+        problems.push(name, format!("{what}: name must be snake_case"));
+    }
+    if tool.title.get_ref().trim().is_empty() {
+        problems.push(&tool.title, format!("{what}: title is empty"));
+    }
+    if tool.description.get_ref().trim().is_empty() {
+        problems.push(&tool.description, format!("{what}: description is empty"));
+    }
+    if !toolsets.iter().any(|t| &t.name == tool.toolset.get_ref()) {
+        problems.push(
+            &tool.toolset,
+            format!(
+                "{what}: unknown toolset `{}`, declared toolsets: {}",
+                tool.toolset.get_ref(),
+                toolsets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    let access = parse_access(&tool.access, &what, problems);
+    let op = find_op(ops, &tool.operation, &what, problems);
+
+    let destructive = match (&tool.destructive, access) {
+        (Some(d), Access::Read) if *d.get_ref() => {
+            problems.push(d, format!("{what}: a read tool cannot be destructive"));
+            false
+        }
+        (Some(d), _) => *d.get_ref(),
+        (None, Access::Write) => {
+            problems.push(
+                &tool.access,
+                format!("{what}: a write tool must say `destructive = true` or `destructive = false`"),
+            );
+            false
+        }
+        (None, Access::Read) => false,
+    };
+    let idempotent = tool.idempotent.as_ref().map_or(access == Access::Read, |i| *i.get_ref());
+
+    // Every operation the tool calls must fit its access class.
+    let check_op_access = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
+        if access == Access::Read && ops[index].access == Access::Write {
+            problems.push(
+                at,
+                format!("{what}: read tool calls write operation `{}`; declare the tool `access = \"write\"`", ops[index].name),
+            );
+        }
+    };
+    if let Some(op) = op {
+        check_op_access(op, &tool.operation, problems);
+    }
+
+    // Params.
+    let mut params = Vec::new();
+    let mut seen = HashSet::new();
+    for p in &tool.params {
+        let pname = p.name.get_ref();
+        let pwhat = format!("{what}, param `{pname}`");
+        if !seen.insert(pname.clone()) {
+            problems.push(&p.name, format!("{what}: duplicate param `{pname}`"));
+            continue;
+        }
+        if !is_snake_ident(pname) {
+            problems.push(&p.name, format!("{pwhat}: name must be snake_case"));
+        }
+        if tool.paginate.is_some() && PAGING_PARAMS.contains(&pname.as_str()) {
+            problems.push(&p.name, format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"));
+        }
+        let Some(ty) = parse_param_ty(&p.ty, &pwhat, problems) else { continue };
+        let member = p.member.as_ref().map_or_else(|| pascal(pname), |m| m.get_ref().clone());
+        let member_at = p.member.as_ref().unwrap_or(&p.name);
+        if let Some(op) = op {
+            let o = &ops[op];
+            let in_include = tool.include.iter().any(|inc| {
+                ops.iter().find(|x| &x.name == inc.operation.get_ref()).is_some_and(|x| x.input_field(&member).is_some())
+            });
+            match o.input_field(&member) {
+                Some(f) => {
+                    if !param_fits_member(ty, &f.ty) {
+                        problems.push(&p.ty, format!("{pwhat}: type `{}` does not fit member `{member}` of `{}` (`{}`)", p.ty.get_ref(), o.name, ty_text(&f.ty)));
+                    }
+                }
+                None if in_include => {}
+                None => problems.push(member_at, format!("{pwhat}: operation `{}` has no input member `{member}`", o.name)),
+            }
+        }
+        let numeric = ty == ParamTy::Integer;
+        let stringy = ty == ParamTy::String;
+        for (present, at, ok, what_c) in [
+            (p.min.is_some(), p.min.as_ref().map(|s| s.span()), numeric, "min"),
+            (p.max.is_some(), p.max.as_ref().map(|s| s.span()), numeric, "max"),
+            (p.min_length.is_some(), p.min_length.as_ref().map(|s| s.span()), stringy, "min_length"),
+            (p.max_length.is_some(), p.max_length.as_ref().map(|s| s.span()), stringy, "max_length"),
+            (p.pattern.is_some(), p.pattern.as_ref().map(|s| s.span()), stringy, "pattern"),
+            (p.enum_values.is_some(), p.enum_values.as_ref().map(|s| s.span()), stringy, "enum"),
+        ] {
+            if present && !ok {
+                let at = at.unwrap_or(0..0);
+                problems.0.push((format!("{pwhat}: `{what_c}` does not apply to type `{}`", p.ty.get_ref()), at.start));
+            }
+        }
+        if let (Some(min), Some(max)) = (&p.min, &p.max) {
+            if min.get_ref() > max.get_ref() {
+                problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
+            }
+        }
+        params.push(Param {
+            name: pname.clone(),
+            ty,
+            required: p.required,
+            description: p.description.get_ref().clone(),
+            member,
+            enum_values: p.enum_values.as_ref().map(|e| e.get_ref().clone()),
+            min: p.min.as_ref().map(|v| *v.get_ref()),
+            max: p.max.as_ref().map(|v| *v.get_ref()),
+            min_length: p.min_length.as_ref().map(|v| *v.get_ref()),
+            max_length: p.max_length.as_ref().map(|v| *v.get_ref()),
+            pattern: p.pattern.as_ref().map(|v| v.get_ref().clone()),
+        });
+    }
+
+    // Required members of the primary and included operations need a required param.
+    let check_required = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
+        for f in ops[index].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+            match params.iter().find(|p| p.member == f.name) {
+                Some(p) if p.required => {}
+                Some(p) => problems.push(at, format!("{what}: param `{}` fills required member `{}` of `{}`, so it must be `required = true`", p.name, f.name, ops[index].name)),
+                None => problems.push(at, format!("{what}: no param fills required member `{}` of operation `{}`", f.name, ops[index].name)),
+            }
+        }
+    };
+    if let Some(op) = op {
+        check_required(op, &tool.operation, problems);
+    }
+
+    // Pagination.
+    let paginate = tool.paginate.as_ref().and_then(|field| {
+        let op = &ops[op?];
+        if !op.paged || op.input_field("MaxItems").is_none() {
+            problems.push(field, format!("{what}: `paginate` needs an operation with input Marker and MaxItems and output Marker and IsTruncated; `{}` has not", op.name));
+            return None;
+        }
+        match op.output_field(field.get_ref()) {
+            Some(f) if f.ty.list => Some(field.get_ref().clone()),
+            _ => {
+                problems.push(field, format!("{what}: `paginate = \"{}\"` is not a list field of `{}`'s output", field.get_ref(), op.name));
+                None
+            }
+        }
+    });
+
+    // Included operations.
+    let mut includes = Vec::new();
+    for inc in &tool.include {
+        let Some(index) = find_op(ops, &inc.operation, &what, problems) else { continue };
+        check_op_access(index, &inc.operation, problems);
+        check_required(index, &inc.operation, problems);
+        let clash = op.is_some_and(|o| ops[o].output_field(inc.field.get_ref()).is_some())
+            || includes.iter().any(|i: &Include| &i.field == inc.field.get_ref());
+        if clash || !is_pascal_ident(inc.field.get_ref()) {
+            problems.push(&inc.field, format!("{what}: include field `{}` must be a new PascalCase field of the result", inc.field.get_ref()));
+        }
+        match ops[index].output_field(inc.take.get_ref()) {
+            Some(f) => includes.push(Include { field: inc.field.get_ref().clone(), op: index, take: f.clone() }),
+            None => problems.push(&inc.take, format!("{what}: operation `{}` has no output field `{}`", ops[index].name, inc.take.get_ref())),
+        }
+    }
+
+    // Cleanup steps.
+    let mut cleanup = Vec::new();
+    if !tool.cleanup.is_empty() && access == Access::Read {
+        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps"));
+    }
+    for step in &tool.cleanup {
+        let list = find_op(ops, &step.list, &format!("{what}, cleanup step `{}`", step.kind.get_ref()), problems);
+        let delete = find_op(ops, &step.delete, &format!("{what}, cleanup step `{}`", step.kind.get_ref()), problems);
+        let (Some(list), Some(delete)) = (list, delete) else { continue };
+        let item_shape = match ops[list].output_field(step.items.get_ref()) {
+            Some(Field { ty: Ty { list: true, base, .. }, .. }) => Some(base.clone()),
+            _ => {
+                problems.push(&step.items, format!("{what}: cleanup step `{}`: `{}` is not a list field of `{}`'s output", step.kind.get_ref(), step.items.get_ref(), ops[list].name));
+                None
+            }
+        };
+        if ops[delete].access != Access::Write {
+            problems.push(&step.delete, format!("{what}: cleanup step `{}`: `{}` is a read operation, not a delete", step.kind.get_ref(), ops[delete].name));
+        }
+        let mut bind = Vec::new();
+        for (member, from) in step.bind.iter() {
+            if ops[delete].input_field(member.get_ref()).is_none() {
+                problems.push(member, format!("{what}: cleanup step `{}`: `{}` has no input member `{}`", step.kind.get_ref(), ops[delete].name, member.get_ref()));
+            }
+            let known = match &item_shape {
+                Some(Base::Shape(s)) => shapes.iter().find(|x| &x.name == s).is_some_and(|x| x.fields.iter().any(|f| &f.name == from.get_ref())),
+                Some(_) => from.get_ref() == ".",
+                None => true,
+            };
+            if !known {
+                problems.push(from, format!("{what}: cleanup step `{}`: listed items have no field `{}`", step.kind.get_ref(), from.get_ref()));
+            }
+            bind.push((member.get_ref().clone(), from.get_ref().clone()));
+        }
+        cleanup.push(Cleanup { kind: step.kind.get_ref().clone(), list, items: step.items.get_ref().clone(), delete, bind });
+    }
+
+    // Message placeholders name params.
+    if let Some(message) = &tool.message {
+        let mut rest = message.get_ref().as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else { break };
+            let key = &rest[start + 1..start + end];
+            if !params.iter().any(|p| p.name == key) {
+                problems.push(message, format!("{what}: message names `{{{key}}}`, which is not a param"));
+            }
+            rest = &rest[start + end + 1..];
+        }
+    }
+
+    if problems.0.len() > before {
+        return None;
+    }
+    let op = op?;
+    let mut actions: Vec<String> = Vec::new();
+    let mut add = |index: usize| {
+        let action = format!("iam:{}", ops[index].name);
+        if !actions.contains(&action) {
+            actions.push(action);
+        }
+    };
+    add(op);
+    includes.iter().for_each(|i| add(i.op));
+    cleanup.iter().for_each(|c| {
+        add(c.list);
+        add(c.delete);
+    });
+    Some(Tool {
+        name: tname.clone(),
+        title: tool.title.get_ref().clone(),
+        description: tool.description.get_ref().trim().to_string(),
+        toolset: tool.toolset.get_ref().clone(),
+        access,
+        destructive,
+        idempotent,
+        open_world: tool.open_world.unwrap_or(true),
+        op,
+        paginate,
+        message: tool.message.as_ref().map(|m| m.get_ref().clone()),
+        params,
+        includes,
+        cleanup,
+        actions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_follows_the_sdk() {
+        assert_eq!(snake("UserName"), "user_name");
+        assert_eq!(snake("ListMFADevices"), "list_mfa_devices");
+        assert_eq!(snake("SSHPublicKeyId"), "ssh_public_key_id");
+        assert_eq!(snake("AccessKeyMetadata"), "access_key_metadata");
+        assert_eq!(snake("IsTruncated"), "is_truncated");
+        assert_eq!(pascal("path_prefix"), "PathPrefix");
+    }
+}

@@ -1,0 +1,161 @@
+//! What generated handlers call: argument parsing and checks, paging, notes, messages and
+//! output. A handler is thin glue over these.
+
+use crate::backend::Backend;
+use crate::error::ToolError;
+use crate::spec::ToolSpec;
+use crate::validate::{Validate, Violations};
+use crate::JsonObject;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A tool's future result: its structured output, or an error for the assistant.
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// A generated tool handler.
+pub type Handler = for<'a> fn(&'a ToolContext, JsonObject) -> HandlerFuture<'a>;
+
+/// `all_pages` stops after this many items, and says so in the result's Note.
+pub const ALL_PAGES_MAX_ITEMS: usize = 10_000;
+
+/// Page size used by `all_pages` when the call gives no `max_items`.
+pub const ALL_PAGES_PAGE_SIZE: i32 = 1000;
+
+/// What every call of a server shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub backend: Backend,
+    pub all_pages_max_items: usize,
+}
+
+/// One tool call's view of the server.
+#[derive(Debug)]
+pub struct ToolContext {
+    pub tool: &'static ToolSpec,
+    pub shared: Arc<Shared>,
+}
+
+impl ToolContext {
+    pub fn backend(&self) -> &Backend {
+        &self.shared.backend
+    }
+
+    /// The call's arguments as the tool's params struct, with every constraint checked.
+    pub fn parse_args<P: DeserializeOwned + Validate>(&self, args: &JsonObject) -> Result<P, ToolError> {
+        let params: P = serde_json::from_value(Value::Object(args.clone())).map_err(|e| {
+            ToolError::invalid_arguments(format!("Invalid arguments for {}: {e}.", self.tool.name))
+                .with_hint("Send the arguments the tool's input schema lists, with those types; names are snake_case.")
+        })?;
+        let mut violations = Violations::default();
+        params.validate(&mut violations);
+        if violations.0.is_empty() {
+            Ok(params)
+        } else {
+            Err(ToolError::invalid_arguments(format!(
+                "Invalid arguments for {}:\n- {}",
+                self.tool.name,
+                violations.0.join("\n- ")
+            ))
+            .with_hint("Correct each argument listed and call again."))
+        }
+    }
+
+    /// The structured result.
+    pub fn output<R: Serialize>(&self, result: &R) -> Result<Value, ToolError> {
+        serde_json::to_value(result).map_err(|e| ToolError::internal(format!("could not encode the result: {e}")))
+    }
+}
+
+/// Generated for every operation input that takes a `Marker`.
+pub trait PagedInput: Clone {
+    fn set_marker(&mut self, marker: Option<String>);
+    /// Uses the largest page when the caller set no `MaxItems`.
+    fn use_large_pages(&mut self);
+}
+
+/// Generated for every operation output with `Marker` and `IsTruncated`.
+pub trait PagedOutput {
+    /// The marker of the next page, when there is one.
+    fn next_marker(&self) -> Option<String>;
+    fn item_count(&self) -> usize;
+    /// Adds the next page's items; takes its marker.
+    fn append(&mut self, next: Self);
+    /// Marks the output as stopped before `marker`.
+    fn stop_at(&mut self, marker: Option<String>);
+}
+
+/// Follows markers from `first` to the last page, or to the all-pages bound (then the
+/// output keeps the marker to continue from and the note says so).
+pub async fn all_pages<I, O, F, Fut>(ctx: &ToolContext, first: I, mut fetch: F) -> Result<(O, Option<String>), ToolError>
+where
+    I: PagedInput,
+    O: PagedOutput,
+    F: FnMut(I) -> Fut,
+    Fut: Future<Output = Result<O, ToolError>>,
+{
+    let mut input = first;
+    input.use_large_pages();
+    let mut out = fetch(input.clone()).await?;
+    let bound = ctx.shared.all_pages_max_items;
+    while let Some(marker) = out.next_marker() {
+        if out.item_count() >= bound {
+            out.stop_at(Some(marker));
+            return Ok((
+                out,
+                Some(format!(
+                    "all_pages stopped at its bound of {bound} items; IsTruncated is true: call again with this Marker to continue."
+                )),
+            ));
+        }
+        input.set_marker(Some(marker));
+        let next = fetch(input.clone()).await?;
+        out.append(next);
+    }
+    Ok((out, None))
+}
+
+/// The notes of a call's operations, joined.
+pub fn join_notes<const N: usize>(notes: [Option<String>; N]) -> Option<String> {
+    let notes: Vec<String> = notes.into_iter().flatten().collect();
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+/// A manifest message with each `{param}` replaced by the call's argument.
+pub fn render_message(template: &str, args: &JsonObject) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        out.push_str(&rest[..start]);
+        let key = &rest[start + 1..start + len];
+        match args.get(key) {
+            Some(Value::String(s)) => out.push_str(s),
+            Some(other) => out.push_str(&other.to_string()),
+            None => out.push('-'),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_fill_params() {
+        let args = serde_json::json!({"user_name": "bob", "n": 3}).as_object().cloned().unwrap();
+        assert_eq!(render_message("Deleted user {user_name} ({n}, {x}).", &args), "Deleted user bob (3, -).");
+    }
+
+    #[test]
+    fn notes_join() {
+        assert_eq!(join_notes([None, Some("a".to_string()), Some("b".to_string())]), Some("a b".to_string()));
+        assert_eq!(join_notes::<1>([None]), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! Static metadata generated from `tools.toml`: what each tool is, which IAM actions it
+//! needs, how it is annotated. The catalog is the single source for tools/list, read-only
+//! gating, toolset selection and the server's own IAM policy.
+
+use crate::runtime::Handler;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// Whether a tool or operation only reads IAM or can change it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
+    }
+}
+
+/// One IAM API operation.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// `ListUsers`
+    pub name: &'static str,
+    /// `iam:ListUsers`
+    pub action: &'static str,
+    pub access: Access,
+}
+
+/// A named group of tools that can be switched on with `--toolsets`.
+#[derive(Debug)]
+pub struct ToolsetSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// On when no `--toolsets` is given.
+    pub default: bool,
+}
+
+/// A force-delete step: list every item with `list`, apply `delete` to each.
+#[derive(Debug)]
+pub struct CleanupSpec {
+    pub kind: &'static str,
+    pub list: &'static str,
+    pub items: &'static str,
+    pub delete: &'static str,
+    /// Delete-operation input member <- field of each listed item.
+    pub bind: &'static [(&'static str, &'static str)],
+}
+
+/// One tool as the manifest declares it.
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub toolset: &'static str,
+    pub access: Access,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+    /// The primary IAM operation.
+    pub operation: &'static str,
+    /// Every IAM action the tool can call (primary, included, cleanup).
+    pub actions: &'static [&'static str],
+    pub cleanup: &'static [CleanupSpec],
+    pub input_schema: fn() -> crate::JsonObject,
+    pub output_schema: fn() -> crate::JsonObject,
+    pub handler: Handler,
+}
+
+impl std::fmt::Debug for ToolSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolSpec").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// Everything generated from one manifest.
+#[derive(Debug)]
+pub struct Catalog {
+    pub toolsets: &'static [ToolsetSpec],
+    pub operations: &'static [&'static OperationSpec],
+    pub tools: &'static [ToolSpec],
+}
+
+/// Which tools a server run offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Write tools are offered only when this is false.
+    pub read_only: bool,
+    /// Enabled toolsets, by name.
+    pub toolsets: Vec<String>,
+}
+
+impl Catalog {
+    pub fn tool(&self, name: &str) -> Option<&'static ToolSpec> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+
+    pub fn operation(&self, action_or_name: &str) -> Option<&'static OperationSpec> {
+        self.operations
+            .iter()
+            .copied()
+            .find(|o| o.action == action_or_name || o.name == action_or_name)
+    }
+
+    /// The toolsets on when `--toolsets` is not given.
+    pub fn default_toolsets(&self) -> Vec<String> {
+        self.toolsets.iter().filter(|t| t.default).map(|t| t.name.to_string()).collect()
+    }
+
+    /// Resolves a `--toolsets` list (`all` and `default` allowed) to toolset names, or says
+    /// which names are unknown.
+    pub fn resolve_toolsets(&self, requested: &[String]) -> Result<Vec<String>, String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut unknown = Vec::new();
+        for name in requested.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            let names: Vec<String> = match name {
+                "all" => self.toolsets.iter().map(|t| t.name.to_string()).collect(),
+                "default" => self.default_toolsets(),
+                other if self.toolsets.iter().any(|t| t.name == other) => vec![other.to_string()],
+                other => {
+                    unknown.push(other.to_string());
+                    continue;
+                }
+            };
+            for n in names {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(format!(
+                "unknown toolset{} {}; known toolsets: {}, or `all`, or `default` ({})",
+                if unknown.len() > 1 { "s" } else { "" },
+                unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "),
+                self.toolsets.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+                self.default_toolsets().join(", "),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Why a tool is not offered under `selection`, or None when it is.
+    pub fn refusal(&self, tool: &ToolSpec, selection: &Selection) -> Option<String> {
+        if !selection.toolsets.iter().any(|t| t == tool.toolset) {
+            return Some(format!(
+                "`{}` is in the `{}` toolset, which this server has not enabled; restart it with --toolsets {} (or IAM_MCP_TOOLSETS) to use it.",
+                tool.name,
+                tool.toolset,
+                selection.toolsets.iter().map(String::as_str).chain([tool.toolset]).collect::<Vec<_>>().join(","),
+            ));
+        }
+        if tool.access == Access::Write && selection.read_only {
+            return Some(format!(
+                "`{}` is a write tool and this server is read-only; restart it with --allow-write (or IAM_MCP_ALLOW_WRITE=true) to change IAM. Nothing was changed.",
+                tool.name
+            ));
+        }
+        None
+    }
+
+    /// The tools offered under `selection`, in manifest order.
+    pub fn selected(&self, selection: &Selection) -> impl Iterator<Item = &'static ToolSpec> + '_ {
+        let selection = selection.clone();
+        self.tools.iter().filter(move |t| self.refusal(t, &selection).is_none())
+    }
+
+    /// The IAM policy the server needs for the tools offered under `selection`: the union of
+    /// their actions, split into read and write statements, sorted.
+    pub fn required_policy(&self, selection: &Selection) -> Value {
+        let mut read = BTreeSet::new();
+        let mut write = BTreeSet::new();
+        for tool in self.selected(selection) {
+            for action in tool.actions {
+                match self.operation(action).map(|o| o.access) {
+                    Some(Access::Write) => write.insert(*action),
+                    _ => read.insert(*action),
+                };
+            }
+        }
+        let mut statements = vec![json!({
+            "Sid": "IamMcpServerRead",
+            "Effect": "Allow",
+            "Action": read.into_iter().collect::<Vec<_>>(),
+            "Resource": "*",
+        })];
+        if !write.is_empty() {
+            statements.push(json!({
+                "Sid": "IamMcpServerWrite",
+                "Effect": "Allow",
+                "Action": write.into_iter().collect::<Vec<_>>(),
+                "Resource": "*",
+            }));
+        }
+        json!({ "Version": "2012-10-17", "Statement": statements })
+    }
+}

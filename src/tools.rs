@@ -1,0 +1,3 @@
+//! The tools, generated from `tools.toml`.
+
+iam_tools::generate_tools!("tools.toml");
