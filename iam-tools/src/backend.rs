@@ -3,7 +3,6 @@
 
 use crate::error::ToolError;
 use crate::spec::OperationSpec;
-use aws_config::meta::region::RegionProviderChain;
 use aws_config::{AppName, BehaviorVersion, Region};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -52,15 +51,24 @@ impl Backend {
 /// The SDK config every AWS client of the server uses: rustls with ring, our app name,
 /// us-east-1 when no region is configured.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    let region = RegionProviderChain::default_provider().or_else(Region::new(DEFAULT_REGION));
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region).http_client(http);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client());
     if let Ok(app) = AppName::new(APP_NAME) {
         loader = loader.app_name(app);
     }
-    loader.load().await
+    // The loader's own region chain (env, profile, IMDS) uses its HTTP client.
+    let config = loader.load().await;
+    if config.region().is_some() {
+        config
+    } else {
+        config.to_builder().region(Region::new(DEFAULT_REGION)).build()
+    }
+}
+
+/// The HTTPS client of every AWS call: hyper 1 with rustls and the ring provider.
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https()
 }
 
 async fn build_client() -> aws_sdk_iam::Client {

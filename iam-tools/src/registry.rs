@@ -7,6 +7,8 @@ use crate::runtime::{Shared, ToolContext};
 use crate::spec::{Access, Catalog, Selection, ToolSpec};
 use crate::JsonObject;
 use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -75,7 +77,20 @@ impl Registry {
             Some(why) => Err(ToolError::refused(why)),
             None => {
                 let ctx = ToolContext { tool: spec, shared: self.shared.clone() };
-                (spec.handler)(&ctx, arguments.unwrap_or_default()).await
+                // A bug must not leave the call unanswered: a panic becomes an error result.
+                AssertUnwindSafe((spec.handler)(&ctx, arguments.unwrap_or_default()))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|panic| {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        tracing::error!(tool = name, panic = %what, "tool handler panicked");
+                        Err(ToolError::internal(format!("internal error in {name}: {what}"))
+                            .with_hint("This is a bug in iam-mcp-server; the call may not have completed. Check the state with a read tool before retrying."))
+                    })
             }
         };
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -1,0 +1,286 @@
+//! Test harness: a moto IAM server on 127.0.0.1, the real server binary over stdio driven
+//! by rmcp's client, and an independent SDK client to check effects.
+#![allow(dead_code)]
+
+use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The moto version the test command installs.
+pub const MOTO_VERSION: &str = "5.2.5";
+
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn server_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_iam-mcp-server")
+}
+
+fn moto_server_path() -> PathBuf {
+    if let Ok(path) = std::env::var("MOTO_SERVER") {
+        return PathBuf::from(path);
+    }
+    workspace().join(".venv-moto/bin/moto_server")
+}
+
+/// A moto server on a free port of 127.0.0.1, stopped on drop.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        Self::start_with(&[])
+    }
+
+    /// Starts moto with extra environment (e.g. MOTO_IAM_LOAD_MANAGED_POLICIES=true).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
+        let path = moto_server_path();
+        assert!(
+            path.exists(),
+            "moto_server not found at {}.\nThese tests need moto's IAM server. Run the test command `scripts/test` \
+             (it installs moto[server]=={MOTO_VERSION} into .venv-moto), or install it yourself:\n  \
+             python3 -m venv .venv-moto && .venv-moto/bin/pip install 'moto[server]=={MOTO_VERSION}'\n\
+             or point MOTO_SERVER at a moto_server executable.",
+            path.display()
+        );
+        for _ in 0..5 {
+            let port = free_port();
+            let mut command = Command::new(&path);
+            command
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .env("AWS_EC2_METADATA_DISABLED", "true");
+            for (k, v) in env {
+                command.env(k, v);
+            }
+            let mut child = command.spawn().expect("spawning moto_server");
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // port taken, try another
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Moto { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+        }
+        panic!("moto_server did not start on 127.0.0.1");
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// An SDK client of its own, independent of the server under test.
+    pub fn sdk(&self) -> aws_sdk_iam::Client {
+        let config = aws_sdk_iam::config::Builder::new()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .endpoint_url(self.endpoint())
+            .http_client(iam_tools::backend::http_client())
+            .build();
+        aws_sdk_iam::Client::from_conf(config)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The environment the server gets: credentials for moto, no profile files, no IMDS.
+pub fn server_env(endpoint: Option<&str>) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/nonexistent/aws-config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials"),
+        ("RUST_LOG", "iam_tools::aws=debug,info"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect::<Vec<_>>();
+    if let Some(endpoint) = endpoint {
+        env.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
+    }
+    env
+}
+
+/// Variables a developer's shell may have that would change what the server does.
+pub const CLEARED_ENV: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_IAM",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "IAM_MCP_READONLY",
+    "IAM_MCP_ALLOW_WRITE",
+    "IAM_MCP_TOOLSETS",
+];
+
+/// No tool call in these tests may take longer.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The real binary, spoken to over stdio by rmcp's client.
+pub struct Server {
+    pub client: RunningService<RoleClient, ()>,
+    pub stderr_path: PathBuf,
+    _dir: TempDir,
+}
+
+impl Server {
+    pub async fn start(moto: &Moto, args: &[&str]) -> Server {
+        Self::start_env(args, server_env(Some(&moto.endpoint()))).await
+    }
+
+    pub async fn start_env(args: &[&str], env: Vec<(String, String)>) -> Server {
+        let dir = TempDir::new("server");
+        let stderr_path = dir.path().join("stderr.log");
+        let stderr = std::fs::File::create(&stderr_path).unwrap();
+        let mut command = tokio::process::Command::new(server_bin());
+        command.args(args);
+        for k in CLEARED_ENV {
+            command.env_remove(k);
+        }
+        command.envs(env);
+        let (transport, _) = TokioChildProcess::builder(command).stderr(stderr).spawn().expect("spawning the server");
+        let client = tokio::time::timeout(CALL_TIMEOUT, ().serve(transport))
+            .await
+            .expect("the server did not answer initialize")
+            .expect("MCP initialize with the server");
+        Server { client, stderr_path, _dir: dir }
+    }
+
+    /// Calls a tool; panics only on a protocol error.
+    pub async fn call(&self, tool: &str, args: Value) -> CallToolResult {
+        let args = args.as_object().cloned().unwrap_or_default();
+        let call = self.client.call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(args));
+        tokio::time::timeout(CALL_TIMEOUT, call)
+            .await
+            .unwrap_or_else(|_| panic!("{tool}: no answer in {CALL_TIMEOUT:?}"))
+            .unwrap_or_else(|e| panic!("{tool}: protocol error {e}"))
+    }
+
+    /// Calls a tool that must succeed; returns its structured content.
+    pub async fn ok(&self, tool: &str, args: Value) -> Value {
+        let result = self.call(tool, args.clone()).await;
+        assert_ne!(result.is_error, Some(true), "{tool}({args}) failed: {}", text(&result));
+        result.structured_content.clone().unwrap_or_else(|| panic!("{tool}: no structured content"))
+    }
+
+    /// Calls a tool that must fail; returns its error text.
+    pub async fn err(&self, tool: &str, args: Value) -> String {
+        let result = self.call(tool, args.clone()).await;
+        assert_eq!(result.is_error, Some(true), "{tool}({args}) should have failed: {}", text(&result));
+        text(&result)
+    }
+
+    pub async fn tool_names(&self) -> Vec<String> {
+        self.client.list_all_tools().await.unwrap().into_iter().map(|t| t.name.to_string()).collect()
+    }
+
+    /// Stops the server; returns what it wrote to stderr.
+    pub async fn stop(self) -> String {
+        let _ = self.client.cancel().await;
+        // Give the child a moment to flush and exit.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+}
+
+/// The text content of a result.
+pub fn text(result: &CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
+
+/// The IAM actions the server sent, from its call log on stderr.
+pub fn recorded_actions(stderr: &str) -> Vec<String> {
+    let mut actions: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.contains("aws call"))
+        .filter_map(|l| l.split("action=").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    actions.sort();
+    actions.dedup();
+    actions
+}
+
+/// Runs the binary with `args`, returns stdout (asserting success).
+pub fn run_cli(args: &[&str]) -> String {
+    let mut command = Command::new(server_bin());
+    for k in CLEARED_ENV {
+        command.env_remove(k);
+    }
+    let out = command.args(args).output().expect("running the binary");
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A directory removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!("iam-mcp-test-{prefix}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A customer-managed policy created through the independent SDK client.
+pub async fn create_policy(sdk: &aws_sdk_iam::Client, name: &str) -> String {
+    let doc = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
+    });
+    sdk.create_policy()
+        .policy_name(name)
+        .policy_document(doc.to_string())
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_string()
+}
