@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::condition::Condition;
 use super::matching::{ActionPattern, PrincipalEntry, ResourcePattern};
+use super::positions::{statement_positions, Position};
 
 /// One problem found in a policy document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +74,8 @@ pub struct Statement {
     pub(crate) resource: Option<ResourceBlock>,
     pub(crate) principal: Option<PrincipalBlock>,
     pub(crate) conditions: Vec<Condition>,
+    /// Where the statement starts and ends in the policy text (parse from text only).
+    pub(crate) span: Option<(Position, Position)>,
 }
 
 impl Statement {
@@ -88,6 +91,10 @@ impl Statement {
     pub fn effect(&self) -> Option<Effect> {
         self.effect
     }
+    /// Start and end of the statement in the policy text, when parsed from text.
+    pub fn span(&self) -> Option<(Position, Position)> {
+        self.span
+    }
     /// True if the statement has a Principal or NotPrincipal element.
     pub fn has_principal(&self) -> bool {
         self.principal.is_some()
@@ -101,14 +108,28 @@ impl Policy {
         if problems.is_empty() { Ok(policy) } else { Err(problems) }
     }
 
-    /// Parses a policy document given as JSON text.
+    /// Parses a policy document given as JSON text; statements then carry their
+    /// line/column span (AWS's StartPosition / EndPosition).
     pub fn parse_str(text: &str) -> Result<Policy, Vec<PolicyProblem>> {
+        let (policy, problems) = Policy::parse_str_lenient(text);
+        if problems.is_empty() { Ok(policy) } else { Err(problems) }
+    }
+
+    /// [`Policy::parse_lenient`] for JSON text.
+    pub fn parse_str_lenient(text: &str) -> (Policy, Vec<PolicyProblem>) {
         match serde_json::from_str::<Value>(text) {
-            Ok(doc) => Policy::parse(&doc),
-            Err(e) => Err(vec![PolicyProblem {
-                path: "$".into(),
-                message: format!("invalid JSON: {e}"),
-            }]),
+            Ok(doc) => {
+                let (mut policy, problems) = Policy::parse_lenient(&doc);
+                let spans = statement_positions(text);
+                for stmt in &mut policy.statements {
+                    stmt.span = spans.get(stmt.index).copied();
+                }
+                (policy, problems)
+            }
+            Err(e) => (
+                Policy { version: None, id: None, statements: Vec::new() },
+                vec![PolicyProblem { path: "$".into(), message: format!("invalid JSON: {e}") }],
+            ),
         }
     }
 
@@ -297,6 +318,7 @@ impl Parser {
             resource,
             principal,
             conditions,
+            span: None,
         })
     }
 
@@ -493,6 +515,14 @@ mod tests {
         ]}));
         assert_eq!(problems.len(), 1);
         assert_eq!(p.statements().len(), 2);
+    }
+
+    #[test]
+    fn text_parse_records_statement_positions() {
+        let p = Policy::parse_str("{\"Version\": \"2012-10-17\",\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}\n]}")
+            .unwrap();
+        let (start, end) = p.statements()[0].span().unwrap();
+        assert_eq!((start.line, start.column, end.line, end.column), (3, 3, 3, 53));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use serde::Serialize;
 use super::condition::ConditionFailure;
 use super::document::{Effect, Policy, Statement};
 use super::matching::{ArnParts, Caller, PrincipalGrant, ReqResource, ResMatch, ShortArnMode};
+use super::positions::Position;
 use super::request::{Context, Request};
 
 /// Where a policy comes from, with AWS's SourcePolicyType names where AWS has one.
@@ -152,6 +153,11 @@ pub struct MatchedStatement<'a> {
     pub statement_index: usize,
     pub sid: Option<&'a str>,
     pub effect: Effect,
+    /// Where the statement starts in the policy text (when it was parsed from text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_position: Option<Position>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_position: Option<Position>,
 }
 
 /// AWS's PermissionsBoundaryDecisionDetail.
@@ -208,6 +214,8 @@ pub struct StatementTrace<'a> {
     pub statement_index: usize,
     pub sid: Option<&'a str>,
     pub effect: Option<Effect>,
+    #[serde(skip)]
+    pub span: Option<(Position, Position)>,
     #[serde(flatten)]
     pub outcome: StatementOutcome<'a>,
     /// For an applying resource-policy Allow: how the principal matched.
@@ -580,6 +588,8 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     statement_index: t.statement_index,
                     sid: t.sid,
                     effect: t.effect?,
+                    start_position: t.span.map(|s| s.0),
+                    end_position: t.span.map(|s| s.1),
                 })
             })
             .collect();
@@ -610,6 +620,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 statement_index: stmt.index,
                 sid: stmt.sid.as_deref(),
                 effect: stmt.effect,
+                span: stmt.span,
                 outcome,
                 grant,
             });

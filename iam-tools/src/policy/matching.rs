@@ -214,7 +214,8 @@ impl ResourcePattern {
         let shape = if raw == "*" {
             Shape::All
         } else if raw.starts_with("arn:") {
-            let count = raw.split(':').count().min(6);
+            let colons = if variables { colons_outside_variables(raw) } else { raw.matches(':').count() };
+            let count = (colons + 1).min(6);
             let segments = template.fixed_tokens().map(|t| split_colons(t, 6));
             Shape::Arn { segments, count }
         } else {
@@ -281,6 +282,29 @@ impl ResourcePattern {
         }
         Ok(bool_match(arn_segments_match(seg(1), seg(2), seg(3), seg(4), seg(5), &arn)))
     }
+}
+
+/// Number of `:` in `raw` that are not inside a `${...}` variable.
+fn colons_outside_variables(raw: &str) -> usize {
+    let mut count = 0;
+    let mut rest = raw;
+    while let Some(i) = rest.find([':', '$']) {
+        if rest[i..].starts_with("${") {
+            match rest[i..].find('}') {
+                Some(close) => rest = &rest[i + close + 1..],
+                None => {
+                    count += rest[i..].matches(':').count();
+                    break;
+                }
+            }
+        } else {
+            if rest[i..].starts_with(':') {
+                count += 1;
+            }
+            rest = &rest[i + 1..];
+        }
+    }
+    count
 }
 
 fn bool_match(b: bool) -> ResMatch {
@@ -535,6 +559,9 @@ mod tests {
         assert_eq!(res("arn:aws:sqs:us-east-1:*", q, TrailingWildcardOnly), Match);
         assert_eq!(res("arn:aws:sqs:*:111111111111", q, TrailingWildcardOnly), Error);
         assert_eq!(res("arn:aws:sqs:*", q, Reject), Error);
+        // A variable's own colon does not count as a segment separator.
+        assert_eq!(colons_outside_variables("arn:aws:sqs:${aws:RequestedRegion}"), 3);
+        assert_eq!(colons_outside_variables("arn:aws:s3:::b/${aws:username}/$x"), 5);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod conformance;
 mod document;
 mod evaluate;
 mod matching;
+mod positions;
 mod request;
 mod variables;
 
@@ -43,4 +44,5 @@ pub use evaluate::{
     PolicyRole, PolicySourceType, Reason, StatementOutcome, StatementTrace,
 };
 pub use matching::PrincipalGrant;
+pub use positions::Position;
 pub use request::{Context, Request};
