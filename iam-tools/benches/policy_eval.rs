@@ -8,7 +8,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use iam_tools::policy::{evaluate, Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request};
+use iam_tools::policy::{
+    Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate,
+};
 use serde_json::json;
 
 fn identity_policy(n: usize) -> Policy {
@@ -46,9 +48,19 @@ fn main() {
     .expect("bench boundary is valid");
     let input = EvaluationInput {
         identity_policies: (0..3)
-            .map(|n| NamedPolicy::new(format!("policy-{n}"), PolicySourceType::UserManaged, identity_policy(n)))
+            .map(|n| {
+                NamedPolicy::new(
+                    format!("policy-{n}"),
+                    PolicySourceType::UserManaged,
+                    identity_policy(n),
+                )
+            })
             .collect(),
-        permissions_boundary: Some(NamedPolicy::new("boundary", PolicySourceType::PermissionsBoundary, boundary)),
+        permissions_boundary: Some(NamedPolicy::new(
+            "boundary",
+            PolicySourceType::PermissionsBoundary,
+            boundary,
+        )),
         ..Default::default()
     };
     let request = Request::new("s3:GetObject", "arn:aws:s3:::my-app-bucket/reports/q1.csv")
@@ -58,7 +70,10 @@ fn main() {
         .context_value("aws:SecureTransport", "true")
         .context_value("aws:SourceIp", "203.0.113.7")
         .context_value("aws:CurrentTime", "2025-06-01T12:00:00Z")
-        .context_value("aws:PrincipalArn", "arn:aws:iam::123456789012:role/EC2-S3-Access-Role")
+        .context_value(
+            "aws:PrincipalArn",
+            "arn:aws:iam::123456789012:role/EC2-S3-Access-Role",
+        )
         .context_values("aws:TagKeys", vec!["owner".into(), "cost-center".into()]);
 
     let first = evaluate(&input, &request);

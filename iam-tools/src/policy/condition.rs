@@ -22,7 +22,7 @@ use serde::Serialize;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
-use super::matching::{arn_condition_match, glob, ArnParts};
+use super::matching::{ArnParts, arn_condition_match, glob};
 use super::request::Context;
 use super::variables::{Template, Unresolved};
 
@@ -90,7 +90,9 @@ impl Operator {
             (SetQualifier::None, name)
         };
         let (rest, if_exists) = match rest.len().checked_sub(8) {
-            Some(i) if rest.is_char_boundary(i) && rest[i..].eq_ignore_ascii_case("IfExists") => (&rest[..i], true),
+            Some(i) if rest.is_char_boundary(i) && rest[i..].eq_ignore_ascii_case("IfExists") => {
+                (&rest[..i], true)
+            }
             _ => (rest, false),
         };
         let (base, negated) = match rest.to_ascii_lowercase().as_str() {
@@ -119,15 +121,28 @@ impl Operator {
             "arnequals" | "arnlike" => (Base::Arn, false),
             "arnnotequals" | "arnnotlike" => (Base::Arn, true),
             "null" if !if_exists => (Base::Null, false),
-            _ => return Operator { set, base: None, negated: false, if_exists },
+            _ => {
+                return Operator {
+                    set,
+                    base: None,
+                    negated: false,
+                    if_exists,
+                };
+            }
         };
-        Operator { set, base: Some(base), negated, if_exists }
+        Operator {
+            set,
+            base: Some(base),
+            negated,
+            if_exists,
+        }
     }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// A policy value parsed ahead of time when it has no variables.
@@ -164,7 +179,12 @@ pub(crate) struct Condition {
 }
 
 impl Condition {
-    pub(crate) fn new(operator_name: &str, key: &str, raw_values: &[String], variables: bool) -> Condition {
+    pub(crate) fn new(
+        operator_name: &str,
+        key: &str,
+        raw_values: &[String],
+        variables: bool,
+    ) -> Condition {
         let operator = Operator::parse(operator_name);
         let values = raw_values
             .iter()
@@ -193,9 +213,15 @@ impl Condition {
     /// Evaluates the condition against the request context. `missing` receives every
     /// key the condition needed and the request lacked (the condition key itself, or a
     /// policy variable).
-    pub(crate) fn evaluate(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> Result<(), ConditionFailure> {
+    pub(crate) fn evaluate(
+        &self,
+        ctx: &Context,
+        missing: &mut dyn FnMut(&str),
+    ) -> Result<(), ConditionFailure> {
         let op = &self.operator;
-        let Some(base) = op.base else { return Err(ConditionFailure::UnknownOperator) };
+        let Some(base) = op.base else {
+            return Err(ConditionFailure::UnknownOperator);
+        };
         let values = ctx.get(&self.key_lower);
         if base == Base::Null {
             return match op.set {
@@ -219,7 +245,10 @@ impl Condition {
             };
         }
         let Some(values) = values else {
-            if op.if_exists || op.set == SetQualifier::ForAllValues || (op.negated && op.set == SetQualifier::None) {
+            if op.if_exists
+                || op.set == SetQualifier::ForAllValues
+                || (op.negated && op.set == SetQualifier::None)
+            {
                 return Ok(());
             }
             missing(&self.key);
@@ -313,8 +342,12 @@ impl std::fmt::Display for ConditionFailure {
             ConditionFailure::KeyMissing => "the request has no value for the key",
             ConditionFailure::KeyAbsent => "the key is absent (Null: false requires it)",
             ConditionFailure::KeyPresent => "the key is present (Null: true requires it absent)",
-            ConditionFailure::NoValueMatched => "the request value matched none of the policy values",
-            ConditionFailure::SomeValueNotMatched => "a request value matched none of the policy values (ForAllValues)",
+            ConditionFailure::NoValueMatched => {
+                "the request value matched none of the policy values"
+            }
+            ConditionFailure::SomeValueNotMatched => {
+                "a request value matched none of the policy values (ForAllValues)"
+            }
             ConditionFailure::MultivaluedKey => "single-valued operator on a multivalued key",
             ConditionFailure::NullWithForAnyValue => "ForAnyValue:Null never matches",
         })
@@ -333,9 +366,11 @@ enum CtxVal<'a> {
 impl<'a> CtxVal<'a> {
     fn parse(base: Base, v: &'a str) -> Option<CtxVal<'a>> {
         Some(match base {
-            Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike | Base::BinaryEquals | Base::Null => {
-                CtxVal::Str(v)
-            }
+            Base::StringEquals
+            | Base::StringEqualsIgnoreCase
+            | Base::StringLike
+            | Base::BinaryEquals
+            | Base::Null => CtxVal::Str(v),
             Base::Arn => {
                 ArnParts::parse(v)?;
                 CtxVal::Str(v)
@@ -360,12 +395,23 @@ impl From<Unresolved> for PolicyValueError {
 }
 
 /// Positive comparison of one policy value with one (readable) context value.
-fn compare(base: Base, cv: &CtxVal<'_>, pv: &CondValue, ctx: &Context) -> Result<bool, PolicyValueError> {
+fn compare(
+    base: Base,
+    cv: &CtxVal<'_>,
+    pv: &CondValue,
+    ctx: &Context,
+) -> Result<bool, PolicyValueError> {
     match (base, cv) {
-        (Base::StringEquals | Base::BinaryEquals, CtxVal::Str(v)) => Ok(pv.template.text(ctx)? == *v),
-        (Base::StringEqualsIgnoreCase, CtxVal::Str(v)) => Ok(eq_ignore_case(&pv.template.text(ctx)?, v)),
+        (Base::StringEquals | Base::BinaryEquals, CtxVal::Str(v)) => {
+            Ok(pv.template.text(ctx)? == *v)
+        }
+        (Base::StringEqualsIgnoreCase, CtxVal::Str(v)) => {
+            Ok(eq_ignore_case(&pv.template.text(ctx)?, v))
+        }
         (Base::StringLike, CtxVal::Str(v)) => Ok(glob(&pv.template.tokens(ctx)?, v)),
-        (Base::Arn, CtxVal::Str(v)) => arn_condition_match(&pv.template.tokens(ctx)?, v).ok_or(PolicyValueError::Invalid),
+        (Base::Arn, CtxVal::Str(v)) => {
+            arn_condition_match(&pv.template.tokens(ctx)?, v).ok_or(PolicyValueError::Invalid)
+        }
         (Base::Numeric(cmp), CtxVal::Num(n)) => {
             let p = match pv.pre {
                 Pre::Num(p) => p,
@@ -392,7 +438,8 @@ fn compare(base: Base, cv: &CtxVal<'_>, pv: &CondValue, ctx: &Context) -> Result
                 Pre::Ip(p) => *p,
                 _ => parse_cidr(&pv.template.text(ctx)?),
             };
-            p.map(|net| net.contains(ip)).ok_or(PolicyValueError::Invalid)
+            p.map(|net| net.contains(ip))
+                .ok_or(PolicyValueError::Invalid)
         }
         _ => Err(PolicyValueError::Invalid),
     }
@@ -402,13 +449,19 @@ fn eq_ignore_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// Numbers: integers or decimals (`10`, `10.0`, `-2.5`); not NaN or infinities.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
         return None;
     }
     s.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -428,7 +481,9 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
 /// An address or CIDR block; a bare address is a /32 (IPv4) or /128 (IPv6) block.
 pub(crate) fn parse_cidr(s: &str) -> Option<IpNet> {
     let s = s.trim();
-    s.parse::<IpNet>().ok().or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
+    s.parse::<IpNet>()
+        .ok()
+        .or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
 /// Dates: ISO 8601 (date, date-time with or without offset, UTC when none) or epoch
@@ -438,7 +493,11 @@ pub(crate) fn parse_date(s: &str) -> Option<i128> {
     if s.is_empty() {
         return None;
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') && s.bytes().any(|b| b.is_ascii_digit()) && !s[1..].contains('-') {
+    if s.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && !s[1..].contains('-')
+    {
         let secs: f64 = s.parse().ok()?;
         let nanos = secs * 1e9;
         // Beyond year 9999 is not a date IAM accepts.

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{evaluate, Context, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request};
+use super::{Context, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate};
 
 /// One case whose expected decision differs from ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,8 +60,14 @@ fn named(doc: &Value, id: String, source_type: PolicySourceType) -> NamedPolicy 
     NamedPolicy::new(id, source_type, policy)
 }
 
-fn levels(v: Option<&Value>, prefix: &str, source_type: PolicySourceType) -> Option<Vec<Vec<NamedPolicy>>> {
-    let Value::Array(levels) = v? else { return None };
+fn levels(
+    v: Option<&Value>,
+    prefix: &str,
+    source_type: PolicySourceType,
+) -> Option<Vec<Vec<NamedPolicy>>> {
+    let Value::Array(levels) = v? else {
+        return None;
+    };
     Some(
         levels
             .iter()
@@ -93,14 +99,21 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 fn read_case(doc: &Value) -> Result<Case, String> {
     let id = string_field(doc, "id").ok_or("missing \"id\"")?.to_owned();
-    let category = string_field(doc, "category").unwrap_or("uncategorized").to_owned();
-    let expected = string_field(doc, "expected").ok_or("missing \"expected\"")?.to_owned();
+    let category = string_field(doc, "category")
+        .unwrap_or("uncategorized")
+        .to_owned();
+    let expected = string_field(doc, "expected")
+        .ok_or("missing \"expected\"")?
+        .to_owned();
     let disputed = string_field(doc, "status") == Some("disputed");
     let req = doc.get("request").ok_or("missing \"request\"")?;
     let action = string_field(req, "action").ok_or("missing request.action")?;
     let resource = string_field(req, "resource").ok_or("missing request.resource")?;
-    let mut request = Request::new(action, resource)
-        .wildcard_only_action(req.get("wildcard_only_action").and_then(Value::as_bool).unwrap_or(false));
+    let mut request = Request::new(action, resource).wildcard_only_action(
+        req.get("wildcard_only_action")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    );
     if let Some(p) = string_field(req, "principal_arn") {
         request = request.principal(p);
     }
@@ -133,13 +146,32 @@ fn read_case(doc: &Value) -> Result<Case, String> {
     };
     let input = EvaluationInput {
         identity_policies,
-        permissions_boundary: single("permissions_boundary", "permissions-boundary", PolicySourceType::PermissionsBoundary),
-        session_policy: single("session_policy", "session-policy", PolicySourceType::Session),
-        resource_policy: single("resource_policy", "resource-policy", PolicySourceType::Resource),
+        permissions_boundary: single(
+            "permissions_boundary",
+            "permissions-boundary",
+            PolicySourceType::PermissionsBoundary,
+        ),
+        session_policy: single(
+            "session_policy",
+            "session-policy",
+            PolicySourceType::Session,
+        ),
+        resource_policy: single(
+            "resource_policy",
+            "resource-policy",
+            PolicySourceType::Resource,
+        ),
         scp_levels: levels(doc.get("scps"), "scp", PolicySourceType::Scp),
         rcp_levels: levels(doc.get("rcps"), "rcp", PolicySourceType::Rcp),
     };
-    Ok(Case { id, category, disputed, expected, input, request })
+    Ok(Case {
+        id,
+        category,
+        disputed,
+        expected,
+        input,
+        request,
+    })
 }
 
 /// Evaluates every `*.json` case in `dir` and writes the report to `out`: agreement per
@@ -155,7 +187,10 @@ pub fn run_dir(dir: &Path, out: &mut dyn Write) -> io::Result<ConformanceSummary
     let mut summary = ConformanceSummary::default();
     let mut disputed_categories: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for path in &files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let case = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()))
@@ -171,10 +206,20 @@ pub fn run_dir(dir: &Path, out: &mut dyn Write) -> io::Result<ConformanceSummary
         let got = evaluate(&case.input, &case.request).decision.as_str();
         let ok = got == case.expected;
         let tally = if case.disputed {
-            if ok { summary.disputed_passed += 1 } else { summary.disputed_failed += 1 }
-            disputed_categories.entry(case.category.clone()).or_default()
+            if ok {
+                summary.disputed_passed += 1
+            } else {
+                summary.disputed_failed += 1
+            }
+            disputed_categories
+                .entry(case.category.clone())
+                .or_default()
         } else {
-            if ok { summary.passed += 1 } else { summary.failed += 1 }
+            if ok {
+                summary.passed += 1
+            } else {
+                summary.failed += 1
+            }
             summary.categories.entry(case.category.clone()).or_default()
         };
         tally.1 += 1;
@@ -195,8 +240,16 @@ pub fn run_dir(dir: &Path, out: &mut dyn Write) -> io::Result<ConformanceSummary
     for (category, (passed, total)) in &summary.categories {
         writeln!(out, "  {category}: {passed}/{total}")?;
     }
-    let undisputed: Vec<_> = summary.disagreements.iter().filter(|d| !d.disputed).collect();
-    writeln!(out, "disagreements ({}):", undisputed.len() + summary.unreadable.len())?;
+    let undisputed: Vec<_> = summary
+        .disagreements
+        .iter()
+        .filter(|d| !d.disputed)
+        .collect();
+    writeln!(
+        out,
+        "disagreements ({}):",
+        undisputed.len() + summary.unreadable.len()
+    )?;
     for d in &undisputed {
         writeln!(out, "  {}: expected {}, got {}", d.id, d.expected, d.got)?;
     }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::condition::Condition;
 use super::matching::{ActionPattern, PrincipalEntry, ResourcePattern};
-use super::positions::{statement_positions, Position};
+use super::positions::{Position, statement_positions};
 
 /// One problem found in a policy document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -105,14 +105,22 @@ impl Policy {
     /// Parses a policy document; any problem rejects it, and all problems are reported.
     pub fn parse(doc: &Value) -> Result<Policy, Vec<PolicyProblem>> {
         let (policy, problems) = Policy::parse_lenient(doc);
-        if problems.is_empty() { Ok(policy) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(policy)
+        } else {
+            Err(problems)
+        }
     }
 
     /// Parses a policy document given as JSON text; statements then carry their
     /// line/column span (AWS's StartPosition / EndPosition).
     pub fn parse_str(text: &str) -> Result<Policy, Vec<PolicyProblem>> {
         let (policy, problems) = Policy::parse_str_lenient(text);
-        if problems.is_empty() { Ok(policy) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(policy)
+        } else {
+            Err(problems)
+        }
     }
 
     /// [`Policy::parse_lenient`] for JSON text.
@@ -127,8 +135,15 @@ impl Policy {
                 (policy, problems)
             }
             Err(e) => (
-                Policy { version: None, id: None, statements: Vec::new() },
-                vec![PolicyProblem { path: "$".into(), message: format!("invalid JSON: {e}") }],
+                Policy {
+                    version: None,
+                    id: None,
+                    statements: Vec::new(),
+                },
+                vec![PolicyProblem {
+                    path: "$".into(),
+                    message: format!("invalid JSON: {e}"),
+                }],
             ),
         }
     }
@@ -137,7 +152,9 @@ impl Policy {
     /// are dropped (a statement without a valid Effect or Action never applies; an
     /// unknown condition operator never holds).
     pub fn parse_lenient(doc: &Value) -> (Policy, Vec<PolicyProblem>) {
-        let mut p = Parser { problems: Vec::new() };
+        let mut p = Parser {
+            problems: Vec::new(),
+        };
         let policy = p.policy(doc);
         (policy, p.problems)
     }
@@ -172,18 +189,35 @@ fn describe(v: &Value) -> String {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path == "$" { key.to_owned() } else { format!("{path}.{key}") }
+    if path == "$" {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl Parser {
     fn problem(&mut self, path: &str, message: impl Into<String>) {
-        self.problems.push(PolicyProblem { path: path.to_owned(), message: message.into() });
+        self.problems.push(PolicyProblem {
+            path: path.to_owned(),
+            message: message.into(),
+        });
     }
 
     fn policy(&mut self, doc: &Value) -> Policy {
-        let mut policy = Policy { version: None, id: None, statements: Vec::new() };
+        let mut policy = Policy {
+            version: None,
+            id: None,
+            statements: Vec::new(),
+        };
         let Value::Object(map) = doc else {
-            self.problem("$", format!("a policy document must be a JSON object, got {}", describe(doc)));
+            self.problem(
+                "$",
+                format!(
+                    "a policy document must be a JSON object, got {}",
+                    describe(doc)
+                ),
+            );
             return policy;
         };
         for key in map.keys() {
@@ -193,8 +227,16 @@ impl Parser {
         }
         match map.get("Version") {
             None => {}
-            Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => policy.version = Some(v.clone()),
-            Some(other) => self.problem("Version", format!("must be \"2012-10-17\" or \"2008-10-17\", got {}", describe(other))),
+            Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => {
+                policy.version = Some(v.clone())
+            }
+            Some(other) => self.problem(
+                "Version",
+                format!(
+                    "must be \"2012-10-17\" or \"2008-10-17\", got {}",
+                    describe(other)
+                ),
+            ),
         }
         match map.get("Id") {
             None => {}
@@ -218,20 +260,43 @@ impl Parser {
                     policy.statements.push(s);
                 }
             }
-            Some(other) => self.problem("Statement", format!("must be an object or an array of objects, got {}", describe(other))),
+            Some(other) => self.problem(
+                "Statement",
+                format!(
+                    "must be an object or an array of objects, got {}",
+                    describe(other)
+                ),
+            ),
         }
         policy
     }
 
-    fn statement(&mut self, v: &Value, index: usize, path: &str, variables: bool) -> Option<Statement> {
+    fn statement(
+        &mut self,
+        v: &Value,
+        index: usize,
+        path: &str,
+        variables: bool,
+    ) -> Option<Statement> {
         let Value::Object(map) = v else {
-            self.problem(path, format!("a statement must be an object, got {}", describe(v)));
+            self.problem(
+                path,
+                format!("a statement must be an object, got {}", describe(v)),
+            );
             return None;
         };
         for key in map.keys() {
             if !matches!(
                 key.as_str(),
-                "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition"
+                "Sid"
+                    | "Effect"
+                    | "Principal"
+                    | "NotPrincipal"
+                    | "Action"
+                    | "NotAction"
+                    | "Resource"
+                    | "NotResource"
+                    | "Condition"
             ) {
                 self.problem(&join(path, key), "unknown element");
             }
@@ -240,7 +305,10 @@ impl Parser {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.problem(&join(path, "Sid"), format!("must be a string, got {}", describe(other)));
+                self.problem(
+                    &join(path, "Sid"),
+                    format!("must be a string, got {}", describe(other)),
+                );
                 None
             }
         };
@@ -248,11 +316,17 @@ impl Parser {
             Some(Value::String(s)) if s == "Allow" => Some(Effect::Allow),
             Some(Value::String(s)) if s == "Deny" => Some(Effect::Deny),
             None => {
-                self.problem(&join(path, "Effect"), "required element is missing (\"Allow\" or \"Deny\")");
+                self.problem(
+                    &join(path, "Effect"),
+                    "required element is missing (\"Allow\" or \"Deny\")",
+                );
                 None
             }
             Some(other) => {
-                self.problem(&join(path, "Effect"), format!("must be \"Allow\" or \"Deny\", got {}", describe(other)));
+                self.problem(
+                    &join(path, "Effect"),
+                    format!("must be \"Allow\" or \"Deny\", got {}", describe(other)),
+                );
                 None
             }
         };
@@ -265,14 +339,19 @@ impl Parser {
                 self.problem(path, "one of Action or NotAction is required");
                 None
             }
-            (Some(a), None) => self.strings(a, &join(path, "Action"), false).map(|v| ActionBlock {
-                not: false,
-                patterns: v.iter().map(|s| ActionPattern::new(s)).collect(),
-            }),
-            (None, Some(a)) => self.strings(a, &join(path, "NotAction"), false).map(|v| ActionBlock {
-                not: true,
-                patterns: v.iter().map(|s| ActionPattern::new(s)).collect(),
-            }),
+            (Some(a), None) => self
+                .strings(a, &join(path, "Action"), false)
+                .map(|v| ActionBlock {
+                    not: false,
+                    patterns: v.iter().map(|s| ActionPattern::new(s)).collect(),
+                }),
+            (None, Some(a)) => {
+                self.strings(a, &join(path, "NotAction"), false)
+                    .map(|v| ActionBlock {
+                        not: true,
+                        patterns: v.iter().map(|s| ActionPattern::new(s)).collect(),
+                    })
+            }
         };
         let action_ok = action.is_some();
         let resource = match (map.get("Resource"), map.get("NotResource")) {
@@ -281,13 +360,23 @@ impl Parser {
                 Some(None)
             }
             (None, None) => None,
-            (Some(r), None) => Some(self.strings(r, &join(path, "Resource"), false).map(|v| ResourceBlock {
-                not: false,
-                patterns: v.iter().map(|s| ResourcePattern::new(s, variables)).collect(),
+            (Some(r), None) => Some(self.strings(r, &join(path, "Resource"), false).map(|v| {
+                ResourceBlock {
+                    not: false,
+                    patterns: v
+                        .iter()
+                        .map(|s| ResourcePattern::new(s, variables))
+                        .collect(),
+                }
             })),
-            (None, Some(r)) => Some(self.strings(r, &join(path, "NotResource"), false).map(|v| ResourceBlock {
-                not: true,
-                patterns: v.iter().map(|s| ResourcePattern::new(s, variables)).collect(),
+            (None, Some(r)) => Some(self.strings(r, &join(path, "NotResource"), false).map(|v| {
+                ResourceBlock {
+                    not: true,
+                    patterns: v
+                        .iter()
+                        .map(|s| ResourcePattern::new(s, variables))
+                        .collect(),
+                }
             })),
         };
         // An unusable Resource element makes the statement inapplicable; keep it with an
@@ -295,16 +384,28 @@ impl Parser {
         let resource = match resource {
             None => None,
             Some(Some(block)) => Some(block),
-            Some(None) => Some(ResourceBlock { not: false, patterns: Vec::new() }),
+            Some(None) => Some(ResourceBlock {
+                not: false,
+                patterns: Vec::new(),
+            }),
         };
         let principal = match (map.get("Principal"), map.get("NotPrincipal")) {
             (Some(_), Some(_)) => {
                 self.problem(path, "Principal and NotPrincipal cannot be used together");
-                Some(PrincipalBlock { not: false, entries: Vec::new() })
+                Some(PrincipalBlock {
+                    not: false,
+                    entries: Vec::new(),
+                })
             }
             (None, None) => None,
-            (Some(p), None) => Some(PrincipalBlock { not: false, entries: self.principal(p, &join(path, "Principal")) }),
-            (None, Some(p)) => Some(PrincipalBlock { not: true, entries: self.principal(p, &join(path, "NotPrincipal")) }),
+            (Some(p), None) => Some(PrincipalBlock {
+                not: false,
+                entries: self.principal(p, &join(path, "Principal")),
+            }),
+            (None, Some(p)) => Some(PrincipalBlock {
+                not: true,
+                entries: self.principal(p, &join(path, "NotPrincipal")),
+            }),
         };
         let conditions = match map.get("Condition") {
             None => Vec::new(),
@@ -346,7 +447,10 @@ impl Parser {
                         Some(s) => out.push(s),
                         None => {
                             ok = false;
-                            self.problem(&format!("{path}[{i}]"), format!("must be a string, got {}", describe(item)));
+                            self.problem(
+                                &format!("{path}[{i}]"),
+                                format!("must be a string, got {}", describe(item)),
+                            );
                         }
                     }
                 }
@@ -355,7 +459,13 @@ impl Parser {
             other => match one(other) {
                 Some(s) => Some(vec![s]),
                 None => {
-                    self.problem(path, format!("must be a string or an array of strings, got {}", describe(other)));
+                    self.problem(
+                        path,
+                        format!(
+                            "must be a string or an array of strings, got {}",
+                            describe(other)
+                        ),
+                    );
                     None
                 }
             },
@@ -373,7 +483,9 @@ impl Parser {
                 let mut out = Vec::new();
                 for (kind, value) in map {
                     let p = join(path, kind);
-                    let Some(items) = self.strings(value, &p, false) else { continue };
+                    let Some(items) = self.strings(value, &p, false) else {
+                        continue;
+                    };
                     for item in items {
                         out.push(match kind.as_str() {
                             "AWS" if item == "*" => PrincipalEntry::Everyone,
@@ -391,7 +503,10 @@ impl Parser {
                 out
             }
             other => {
-                self.problem(path, format!("must be \"*\" or an object, got {}", describe(other)));
+                self.problem(
+                    path,
+                    format!("must be \"*\" or an object, got {}", describe(other)),
+                );
                 Vec::new()
             }
         }
@@ -399,7 +514,10 @@ impl Parser {
 
     fn conditions(&mut self, v: &Value, path: &str, variables: bool) -> Vec<Condition> {
         let Value::Object(ops) = v else {
-            self.problem(path, format!("must be an object of operators, got {}", describe(v)));
+            self.problem(
+                path,
+                format!("must be an object of operators, got {}", describe(v)),
+            );
             // A Condition that cannot be read must not silently vanish: keep an
             // unknown-operator condition so the statement never applies.
             return vec![Condition::new("(invalid)", "(invalid)", &[], variables)];
@@ -412,7 +530,13 @@ impl Parser {
                 self.problem(&op_path, format!("unknown condition operator {op:?}"));
             }
             let Value::Object(keys) = keys else {
-                self.problem(&op_path, format!("must be an object of condition keys, got {}", describe(keys)));
+                self.problem(
+                    &op_path,
+                    format!(
+                        "must be an object of condition keys, got {}",
+                        describe(keys)
+                    ),
+                );
                 out.push(Condition::new("(invalid)", "(invalid)", &[], variables));
                 continue;
             };
@@ -437,7 +561,12 @@ mod tests {
     use serde_json::json;
 
     fn problems(doc: Value) -> Vec<String> {
-        Policy::parse(&doc).err().unwrap_or_default().iter().map(ToString::to_string).collect()
+        Policy::parse(&doc)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -481,7 +610,10 @@ mod tests {
 
     #[test]
     fn document_level_problems() {
-        assert_eq!(problems(json!([1])), vec!["$: a policy document must be a JSON object, got an array"]);
+        assert_eq!(
+            problems(json!([1])),
+            vec!["$: a policy document must be a JSON object, got an array"]
+        );
         assert_eq!(
             problems(json!({"Version": "2013-01-01", "Statment": []})),
             vec![
@@ -492,13 +624,19 @@ mod tests {
         );
         let bad = Policy::parse_str("{\"Version\": ").unwrap_err();
         assert_eq!(bad.len(), 1);
-        assert!(bad[0].to_string().starts_with("$: invalid JSON:"), "{}", bad[0]);
+        assert!(
+            bad[0].to_string().starts_with("$: invalid JSON:"),
+            "{}",
+            bad[0]
+        );
     }
 
     #[test]
     fn types_are_checked() {
         assert_eq!(
-            problems(json!({"Statement": [{"Effect": "Deny", "Action": ["s3:GetObject", 3], "Resource": [], "Principal": {"Bogus": "x"}}]})),
+            problems(
+                json!({"Statement": [{"Effect": "Deny", "Action": ["s3:GetObject", 3], "Resource": [], "Principal": {"Bogus": "x"}}]})
+            ),
             vec![
                 "Statement[0].Action[1]: must be a string, got number 3",
                 "Statement[0].Resource: must not be an empty array",
@@ -522,7 +660,10 @@ mod tests {
         let p = Policy::parse_str("{\"Version\": \"2012-10-17\",\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}\n]}")
             .unwrap();
         let (start, end) = p.statements()[0].span().unwrap();
-        assert_eq!((start.line, start.column, end.line, end.column), (3, 3, 3, 53));
+        assert_eq!(
+            (start.line, start.column, end.line, end.column),
+            (3, 3, 3, 53)
+        );
     }
 
     #[test]

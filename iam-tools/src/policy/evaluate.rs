@@ -81,8 +81,16 @@ pub struct NamedPolicy {
 }
 
 impl NamedPolicy {
-    pub fn new(id: impl Into<String>, source_type: PolicySourceType, policy: Policy) -> NamedPolicy {
-        NamedPolicy { id: id.into(), source_type, policy }
+    pub fn new(
+        id: impl Into<String>,
+        source_type: PolicySourceType,
+        policy: Policy,
+    ) -> NamedPolicy {
+        NamedPolicy {
+            id: id.into(),
+            source_type,
+            policy,
+        }
     }
 }
 
@@ -185,7 +193,11 @@ pub enum StatementOutcome<'a> {
     /// The caller is not in Principal (or is in NotPrincipal).
     PrincipalNotMatched,
     /// A condition did not hold.
-    ConditionNotMet { operator: &'a str, key: &'a str, reason: ConditionFailure },
+    ConditionNotMet {
+        operator: &'a str,
+        key: &'a str,
+        reason: ConditionFailure,
+    },
 }
 
 impl std::fmt::Display for StatementOutcome<'_> {
@@ -194,11 +206,24 @@ impl std::fmt::Display for StatementOutcome<'_> {
             StatementOutcome::Applies => f.write_str("applies"),
             StatementOutcome::Invalid => f.write_str("ignored: invalid Effect or Action"),
             StatementOutcome::ActionNotMatched => f.write_str("does not apply: action not matched"),
-            StatementOutcome::ResourceNotMatched => f.write_str("does not apply: resource not matched"),
-            StatementOutcome::NoPrincipal => f.write_str("does not apply: resource-policy statement has no Principal"),
-            StatementOutcome::PrincipalNotMatched => f.write_str("does not apply: principal not matched"),
-            StatementOutcome::ConditionNotMet { operator, key, reason } => {
-                write!(f, "does not apply: condition {operator} on {key} failed ({reason})")
+            StatementOutcome::ResourceNotMatched => {
+                f.write_str("does not apply: resource not matched")
+            }
+            StatementOutcome::NoPrincipal => {
+                f.write_str("does not apply: resource-policy statement has no Principal")
+            }
+            StatementOutcome::PrincipalNotMatched => {
+                f.write_str("does not apply: principal not matched")
+            }
+            StatementOutcome::ConditionNotMet {
+                operator,
+                key,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "does not apply: condition {operator} on {key} failed ({reason})"
+                )
             }
         }
     }
@@ -310,7 +335,10 @@ pub struct Evaluation<'a> {
     /// Condition keys (and policy variables) that statements needed and the request
     /// context lacked, as written in the policies.
     pub missing_context_values: Vec<String>,
-    #[serde(rename = "PermissionsBoundaryDecisionDetail", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PermissionsBoundaryDecisionDetail",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub boundary_decision: Option<BoundaryDecision>,
     pub explanation: Explanation<'a>,
 }
@@ -327,11 +355,18 @@ impl Evaluation<'_> {
         if let Some(b) = self.boundary_decision {
             lines.push(format!(
                 "permissions boundary: {}",
-                if b.allowed_by_permissions_boundary { "allows" } else { "does not allow" }
+                if b.allowed_by_permissions_boundary {
+                    "allows"
+                } else {
+                    "does not allow"
+                }
             ));
         }
         if !self.missing_context_values.is_empty() {
-            lines.push(format!("missing context values: {}", self.missing_context_values.join(", ")));
+            lines.push(format!(
+                "missing context values: {}",
+                self.missing_context_values.join(", ")
+            ));
         }
         for t in &self.explanation.statements {
             let level = match t.role {
@@ -387,10 +422,20 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let resource = if request.resource() == "*" && !request.is_wildcard_only_action() {
             ReqResource::Any
         } else {
-            ReqResource::Value { text: request.resource(), arn: ArnParts::parse(request.resource()) }
+            ReqResource::Value {
+                text: request.resource(),
+                arn: ArnParts::parse(request.resource()),
+            }
         };
-        let count = input.identity_policies.iter().map(|p| p.policy.statements().len()).sum::<usize>()
-            + input.permissions_boundary.as_ref().map_or(0, |p| p.policy.statements().len())
+        let count = input
+            .identity_policies
+            .iter()
+            .map(|p| p.policy.statements().len())
+            .sum::<usize>()
+            + input
+                .permissions_boundary
+                .as_ref()
+                .map_or(0, |p| p.policy.statements().len())
             + 4;
         Evaluator {
             input,
@@ -406,7 +451,9 @@ impl<'a, 'r> Evaluator<'a, 'r> {
     fn run(&mut self) -> Evaluation<'a> {
         let action = self.request.action_lower();
         if action == "sts:getcalleridentity" {
-            return self.finish(Decision::Allowed, vec![Reason::AlwaysAllowed], None, |_| false);
+            return self.finish(Decision::Allowed, vec![Reason::AlwaysAllowed], None, |_| {
+                false
+            });
         }
         let iam_caller = matches!(self.caller, Caller::Iam { .. });
         let input = self.input;
@@ -433,46 +480,64 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         }
         let mut scp_deny = false;
         let mut scp_gap: Option<usize> = None;
-        if iam_caller {
-            if let Some(levels) = &input.scp_levels {
-                for (level, policies) in levels.iter().enumerate() {
-                    let mut allow = false;
-                    for p in policies {
-                        let t = self.policy(p, PolicyRole::Scp(level), ShortArnMode::TrailingWildcardOnly);
-                        allow |= t.allow;
-                        scp_deny |= t.deny;
-                    }
-                    if !allow && scp_gap.is_none() {
-                        scp_gap = Some(level);
-                    }
+        if iam_caller && let Some(levels) = &input.scp_levels {
+            for (level, policies) in levels.iter().enumerate() {
+                let mut allow = false;
+                for p in policies {
+                    let t = self.policy(
+                        p,
+                        PolicyRole::Scp(level),
+                        ShortArnMode::TrailingWildcardOnly,
+                    );
+                    allow |= t.allow;
+                    scp_deny |= t.deny;
+                }
+                if !allow && scp_gap.is_none() {
+                    scp_gap = Some(level);
                 }
             }
         }
         let mut rcp_deny = false;
-        if !matches!(self.caller, Caller::Service(_)) {
-            if let Some(levels) = &input.rcp_levels {
-                for (level, policies) in levels.iter().enumerate() {
-                    for p in policies {
-                        rcp_deny |= self.policy(p, PolicyRole::Rcp(level), ShortArnMode::Reject).deny;
-                    }
+        if !matches!(self.caller, Caller::Service(_))
+            && let Some(levels) = &input.rcp_levels
+        {
+            for (level, policies) in levels.iter().enumerate() {
+                for p in policies {
+                    rcp_deny |= self
+                        .policy(p, PolicyRole::Rcp(level), ShortArnMode::Reject)
+                        .deny;
                 }
             }
         }
 
-        let boundary_decision = (iam_caller && input.permissions_boundary.is_some()).then_some(BoundaryDecision {
-            allowed_by_permissions_boundary: boundary.allow && !boundary.deny,
-        });
+        let boundary_decision =
+            (iam_caller && input.permissions_boundary.is_some()).then_some(BoundaryDecision {
+                allowed_by_permissions_boundary: boundary.allow && !boundary.deny,
+            });
 
         if identity.deny || boundary.deny || session.deny || resource.deny || scp_deny || rcp_deny {
-            return self.finish(Decision::ExplicitDeny, vec![Reason::ExplicitDeny], boundary_decision, |t| {
-                t.effect == Some(Effect::Deny)
-            });
+            return self.finish(
+                Decision::ExplicitDeny,
+                vec![Reason::ExplicitDeny],
+                boundary_decision,
+                |t| t.effect == Some(Effect::Deny),
+            );
         }
         if let Some(level) = scp_gap {
-            return self.finish(Decision::ImplicitDeny, vec![Reason::ScpLevelDoesNotAllow { level }], boundary_decision, |_| false);
+            return self.finish(
+                Decision::ImplicitDeny,
+                vec![Reason::ScpLevelDoesNotAllow { level }],
+                boundary_decision,
+                |_| false,
+            );
         }
         if let Some(rule) = service_rule(action, &self.resource) {
-            return self.finish(Decision::ImplicitDeny, vec![Reason::ServiceRule { rule }], boundary_decision, |_| false);
+            return self.finish(
+                Decision::ImplicitDeny,
+                vec![Reason::ServiceRule { rule }],
+                boundary_decision,
+                |_| false,
+            );
         }
 
         let grant = self
@@ -481,9 +546,12 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             .filter(|t| t.role == PolicyRole::Resource && t.effect == Some(Effect::Allow))
             .filter_map(|t| t.grant)
             .max();
-        let only_resource = |t: &StatementTrace<'_>| t.role == PolicyRole::Resource && t.effect == Some(Effect::Allow);
+        let only_resource = |t: &StatementTrace<'_>| {
+            t.role == PolicyRole::Resource && t.effect == Some(Effect::Allow)
+        };
         let allow_any = |t: &StatementTrace<'_>| {
-            t.effect == Some(Effect::Allow) && !matches!(t.role, PolicyRole::Scp(_) | PolicyRole::Rcp(_))
+            t.effect == Some(Effect::Allow)
+                && !matches!(t.role, PolicyRole::Scp(_) | PolicyRole::Rcp(_))
         };
 
         let caller_kind = match self.caller {
@@ -493,9 +561,19 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         };
         if let Some(caller) = caller_kind {
             return if grant.is_some() {
-                self.finish(Decision::Allowed, vec![Reason::AllowedByResourcePolicy], boundary_decision, only_resource)
+                self.finish(
+                    Decision::Allowed,
+                    vec![Reason::AllowedByResourcePolicy],
+                    boundary_decision,
+                    only_resource,
+                )
             } else {
-                self.finish(Decision::ImplicitDeny, vec![Reason::NeedsResourcePolicy { caller }], boundary_decision, |_| false)
+                self.finish(
+                    Decision::ImplicitDeny,
+                    vec![Reason::NeedsResourcePolicy { caller }],
+                    boundary_decision,
+                    |_| false,
+                )
             };
         }
 
@@ -525,14 +603,23 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     reasons.push(Reason::CrossAccountNeedsIdentity);
                     reasons.extend(identity_reasons);
                 }
-                return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| false);
+                return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| {
+                    false
+                });
             }
             if !identity_ok {
                 let mut reasons = vec![Reason::CrossAccountNeedsIdentity];
                 reasons.extend(identity_reasons);
-                return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| false);
+                return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| {
+                    false
+                });
             }
-            return self.finish(Decision::Allowed, vec![Reason::AllowedByBoth], boundary_decision, allow_any);
+            return self.finish(
+                Decision::Allowed,
+                vec![Reason::AllowedByBoth],
+                boundary_decision,
+                allow_any,
+            );
         }
 
         let resource_alone = match grant {
@@ -541,11 +628,21 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             Some(PrincipalGrant::Account) | None => false,
         };
         if resource_alone {
-            return self.finish(Decision::Allowed, vec![Reason::AllowedByResourcePolicy], boundary_decision, only_resource);
+            return self.finish(
+                Decision::Allowed,
+                vec![Reason::AllowedByResourcePolicy],
+                boundary_decision,
+                only_resource,
+            );
         }
         if let Some(what) = required {
             if grant.is_some() && identity_ok {
-                return self.finish(Decision::Allowed, vec![Reason::AllowedByBoth], boundary_decision, allow_any);
+                return self.finish(
+                    Decision::Allowed,
+                    vec![Reason::AllowedByBoth],
+                    boundary_decision,
+                    allow_any,
+                );
             }
             let mut reasons = vec![Reason::ResourcePolicyRequired { what }];
             match grant {
@@ -556,10 +653,17 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 Some(PrincipalGrant::Role) => reasons.push(Reason::RoleGrantLimited),
                 _ => {}
             }
-            return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| false);
+            return self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| {
+                false
+            });
         }
         if identity_ok {
-            return self.finish(Decision::Allowed, vec![Reason::AllowedByIdentity], boundary_decision, allow_any);
+            return self.finish(
+                Decision::Allowed,
+                vec![Reason::AllowedByIdentity],
+                boundary_decision,
+                allow_any,
+            );
         }
         let mut reasons = identity_reasons;
         match grant {
@@ -567,7 +671,9 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             Some(PrincipalGrant::Role) => reasons.push(Reason::RoleGrantLimited),
             _ => {}
         }
-        self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| false)
+        self.finish(Decision::ImplicitDeny, reasons, boundary_decision, |_| {
+            false
+        })
     }
 
     fn finish(
@@ -598,7 +704,10 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             matched_statements,
             missing_context_values: std::mem::take(&mut self.missing),
             boundary_decision,
-            explanation: Explanation { reasons, statements: std::mem::take(&mut self.traces) },
+            explanation: Explanation {
+                reasons,
+                statements: std::mem::take(&mut self.traces),
+            },
         }
     }
 
@@ -634,7 +743,12 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         }
     }
 
-    fn statement(&mut self, stmt: &'a Statement, role: PolicyRole, mode: ShortArnMode) -> (StatementOutcome<'a>, Option<PrincipalGrant>) {
+    fn statement(
+        &mut self,
+        stmt: &'a Statement,
+        role: PolicyRole,
+        mode: ShortArnMode,
+    ) -> (StatementOutcome<'a>, Option<PrincipalGrant>) {
         let (Some(effect), Some(action)) = (stmt.effect, &stmt.action) else {
             return (StatementOutcome::Invalid, None);
         };
@@ -659,7 +773,11 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     break;
                 }
             }
-            let applies = if block.not { !any_match && !any_error } else { any_match };
+            let applies = if block.not {
+                !any_match && !any_error
+            } else {
+                any_match
+            };
             if !applies {
                 return (StatementOutcome::ResourceNotMatched, None);
             }
@@ -668,21 +786,31 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let principal_applies = matches!(role, PolicyRole::Resource | PolicyRole::Rcp(_));
         if principal_applies {
             match &stmt.principal {
-                None if role == PolicyRole::Resource => return (StatementOutcome::NoPrincipal, None),
+                None if role == PolicyRole::Resource => {
+                    return (StatementOutcome::NoPrincipal, None);
+                }
                 None => {}
                 Some(block) if block.not => {
                     // A Deny with NotPrincipal denies every principal that has a
                     // permissions boundary, whatever NotPrincipal lists (User Guide,
                     // "Permissions boundaries for IAM entities").
-                    let has_boundary = self.input.permissions_boundary.is_some() && matches!(self.caller, Caller::Iam { .. });
-                    let excluded = block.entries.iter().any(|e| e.matches(&self.caller, true).is_some());
+                    let has_boundary = self.input.permissions_boundary.is_some()
+                        && matches!(self.caller, Caller::Iam { .. });
+                    let excluded = block
+                        .entries
+                        .iter()
+                        .any(|e| e.matches(&self.caller, true).is_some());
                     if excluded && !(effect == Effect::Deny && has_boundary) {
                         return (StatementOutcome::PrincipalNotMatched, None);
                     }
                     grant = Some(PrincipalGrant::Direct);
                 }
                 Some(block) => {
-                    grant = block.entries.iter().filter_map(|e| e.matches(&self.caller, false)).max();
+                    grant = block
+                        .entries
+                        .iter()
+                        .filter_map(|e| e.matches(&self.caller, false))
+                        .max();
                     if grant.is_none() {
                         return (StatementOutcome::PrincipalNotMatched, None);
                     }
@@ -693,7 +821,11 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         for cond in &stmt.conditions {
             if let Err(reason) = cond.evaluate(self.ctx, &mut |k| Self::note_missing(missing, k)) {
                 return (
-                    StatementOutcome::ConditionNotMet { operator: &cond.operator_name, key: &cond.key, reason },
+                    StatementOutcome::ConditionNotMet {
+                        operator: &cond.operator_name,
+                        key: &cond.key,
+                        reason,
+                    },
                     None,
                 );
             }
@@ -704,12 +836,18 @@ impl<'a, 'r> Evaluator<'a, 'r> {
 
 /// Services whose resources need their resource policy to allow the caller explicitly.
 fn resource_policy_required(action: &str, resource: &ReqResource<'_>) -> Option<&'static str> {
-    let ReqResource::Value { arn: Some(arn), .. } = resource else { return None };
+    let ReqResource::Value { arn: Some(arn), .. } = resource else {
+        return None;
+    };
     if arn.service == "iam"
         && arn.resource.starts_with("role/")
         && matches!(
             action,
-            "sts:assumerole" | "sts:assumerolewithsaml" | "sts:assumerolewithwebidentity" | "sts:tagsession" | "sts:setsourceidentity"
+            "sts:assumerole"
+                | "sts:assumerolewithsaml"
+                | "sts:assumerolewithwebidentity"
+                | "sts:tagsession"
+                | "sts:setsourceidentity"
         )
     {
         return Some("role trust policy");
@@ -722,15 +860,21 @@ fn resource_policy_required(action: &str, resource: &ReqResource<'_>) -> Option<
 
 /// Requests that AWS refuses whatever the policies say.
 fn service_rule(action: &str, resource: &ReqResource<'_>) -> Option<&'static str> {
-    let ReqResource::Value { arn: Some(arn), .. } = resource else { return None };
+    let ReqResource::Value { arn: Some(arn), .. } = resource else {
+        return None;
+    };
     if let Some(name) = action.strip_prefix("iam:") {
-        let read = ["get", "list", "generate", "simulate"].iter().any(|p| name.starts_with(p));
+        let read = ["get", "list", "generate", "simulate"]
+            .iter()
+            .any(|p| name.starts_with(p));
         if !read && arn.service == "iam" {
             if arn.account == "aws" && arn.resource.starts_with("policy/") {
                 return Some("AWS managed policies cannot be modified");
             }
             if arn.resource.starts_with("role/aws-reserved/") {
-                return Some("roles under /aws-reserved/ are managed by AWS and cannot be modified");
+                return Some(
+                    "roles under /aws-reserved/ are managed by AWS and cannot be modified",
+                );
             }
             if arn.resource.starts_with("role/aws-service-role/")
                 && matches!(
@@ -751,10 +895,12 @@ fn service_rule(action: &str, resource: &ReqResource<'_>) -> Option<&'static str
     }
     if arn.service == "kms"
         && arn.resource.starts_with("alias/aws/")
-        && matches!(action, "kms:createalias" | "kms:deletealias" | "kms:updatealias")
+        && matches!(
+            action,
+            "kms:createalias" | "kms:deletealias" | "kms:updatealias"
+        )
     {
         return Some("alias/aws/* KMS aliases are managed by AWS");
     }
     None
 }
-

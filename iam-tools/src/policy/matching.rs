@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::variables::{Template, Tok, Unresolved};
 use super::request::Context;
+use super::variables::{Template, Tok, Unresolved};
 
 /// Byte length of the UTF-8 character that starts at `b`.
 fn char_len(b: u8) -> usize {
@@ -41,7 +41,10 @@ pub(crate) fn glob(toks: &[Tok], text: &str) -> bool {
                     }
                 }
                 Tok::Lit(lit) => {
-                    if text.get(si..).is_some_and(|rest| rest.starts_with(lit.as_bytes())) {
+                    if text
+                        .get(si..)
+                        .is_some_and(|rest| rest.starts_with(lit.as_bytes()))
+                    {
                         si += lit.len();
                         ti += 1;
                         continue;
@@ -78,18 +81,18 @@ pub(crate) fn split_colons(toks: &[Tok], max: usize) -> Vec<Vec<Tok>> {
                 let mut rest = s.as_str();
                 while segs.len() < max {
                     let Some(i) = rest.find(':') else { break };
-                    if i > 0 {
-                        if let Some(seg) = segs.last_mut() {
-                            seg.push(Tok::Lit(rest[..i].to_owned()));
-                        }
+                    if i > 0
+                        && let Some(seg) = segs.last_mut()
+                    {
+                        seg.push(Tok::Lit(rest[..i].to_owned()));
                     }
                     segs.push(Vec::new());
                     rest = &rest[i + 1..];
                 }
-                if !rest.is_empty() {
-                    if let Some(seg) = segs.last_mut() {
-                        seg.push(Tok::Lit(rest.to_owned()));
-                    }
+                if !rest.is_empty()
+                    && let Some(seg) = segs.last_mut()
+                {
+                    seg.push(Tok::Lit(rest.to_owned()));
                 }
             }
             other => {
@@ -142,8 +145,14 @@ pub(crate) struct ActionPattern {
 impl ActionPattern {
     pub(crate) fn new(raw: &str) -> ActionPattern {
         let lower = raw.to_lowercase();
-        let valid = lower == "*" || lower.split_once(':').is_some_and(|(svc, _)| !svc.is_empty());
-        let toks = Template::parse(&lower, false).fixed_tokens().map(<[Tok]>::to_vec).unwrap_or_default();
+        let valid = lower == "*"
+            || lower
+                .split_once(':')
+                .is_some_and(|(svc, _)| !svc.is_empty());
+        let toks = Template::parse(&lower, false)
+            .fixed_tokens()
+            .map(<[Tok]>::to_vec)
+            .unwrap_or_default();
         ActionPattern { toks, valid }
     }
 
@@ -188,7 +197,10 @@ pub(crate) enum ReqResource<'a> {
     /// `*` for an action with resource types: "no specific resource" (the simulator's
     /// default when ResourceArns is omitted); every Resource entry matches.
     Any,
-    Value { text: &'a str, arn: Option<ArnParts<'a>> },
+    Value {
+        text: &'a str,
+        arn: Option<ArnParts<'a>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,7 +208,10 @@ enum Shape {
     /// Exactly `*`.
     All,
     /// Starts with `arn:`; `segments` is the number of colon-separated parts (max 6).
-    Arn { segments: Option<Vec<Vec<Tok>>>, count: usize },
+    Arn {
+        segments: Option<Vec<Vec<Tok>>>,
+        count: usize,
+    },
     /// Anything else: matched as a whole.
     Plain,
 }
@@ -214,7 +229,11 @@ impl ResourcePattern {
         let shape = if raw == "*" {
             Shape::All
         } else if raw.starts_with("arn:") {
-            let colons = if variables { colons_outside_variables(raw) } else { raw.matches(':').count() };
+            let colons = if variables {
+                colons_outside_variables(raw)
+            } else {
+                raw.matches(':').count()
+            };
             let count = (colons + 1).min(6);
             let segments = template.fixed_tokens().map(|t| split_colons(t, 6));
             Shape::Arn { segments, count }
@@ -235,7 +254,11 @@ impl ResourcePattern {
             ReqResource::Any => {
                 // No specific resource: Resource entries all apply; NotResource excludes it
                 // only when written as `*`.
-                return Ok(if !not || self.shape == Shape::All { ResMatch::Match } else { ResMatch::NoMatch });
+                return Ok(if !not || self.shape == Shape::All {
+                    ResMatch::Match
+                } else {
+                    ResMatch::NoMatch
+                });
             }
             ReqResource::Value { text, arn } => (text, arn),
         };
@@ -247,7 +270,9 @@ impl ResourcePattern {
         let toks = self.template.tokens(ctx)?;
         let owned;
         let segments: &[Vec<Tok>] = match &self.shape {
-            Shape::Arn { segments: Some(s), .. } => s,
+            Shape::Arn {
+                segments: Some(s), ..
+            } => s,
             _ => {
                 owned = split_colons(&toks, 6);
                 &owned
@@ -269,18 +294,29 @@ impl ResourcePattern {
             if !expand {
                 return Ok(bool_match(glob(&toks, text)));
             }
-            let Some(arn) = arn else { return Ok(ResMatch::Error) };
+            let Some(arn) = arn else {
+                return Ok(ResMatch::Error);
+            };
             let star = [Tok::Star];
             let seg = |i: usize| segments.get(i).map_or(&star[..], |s| s.as_slice());
             let ok = arn_segments_match(seg(1), seg(2), seg(3), seg(4), seg(5), &arn);
             return Ok(if ok { ResMatch::Match } else { ResMatch::Error });
         }
-        let Some(arn) = arn else { return Ok(bool_match(glob(&toks, text))) };
+        let Some(arn) = arn else {
+            return Ok(bool_match(glob(&toks, text)));
+        };
         let seg = |i: usize| segments.get(i).map_or(&[][..], |s| s.as_slice());
         if segments.first().is_none_or(|s| !glob(s, "arn")) {
             return Ok(ResMatch::NoMatch);
         }
-        Ok(bool_match(arn_segments_match(seg(1), seg(2), seg(3), seg(4), seg(5), &arn)))
+        Ok(bool_match(arn_segments_match(
+            seg(1),
+            seg(2),
+            seg(3),
+            seg(4),
+            seg(5),
+            &arn,
+        )))
     }
 }
 
@@ -308,7 +344,11 @@ fn colons_outside_variables(raw: &str) -> usize {
 }
 
 fn bool_match(b: bool) -> ResMatch {
-    if b { ResMatch::Match } else { ResMatch::NoMatch }
+    if b {
+        ResMatch::Match
+    } else {
+        ResMatch::NoMatch
+    }
 }
 
 /// Segment-wise ARN matching for Resource entries. The resource part is matched as a
@@ -381,7 +421,11 @@ pub(crate) enum Caller<'a> {
     Anonymous,
     /// A service principal such as `lambda.amazonaws.com`.
     Service(&'a str),
-    Iam { arn: &'a str, account: &'a str, kind: IamKind<'a> },
+    Iam {
+        arn: &'a str,
+        account: &'a str,
+        kind: IamKind<'a>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -396,7 +440,9 @@ pub(crate) enum IamKind<'a> {
 
 impl<'a> Caller<'a> {
     pub(crate) fn parse(principal: Option<&'a str>) -> Caller<'a> {
-        let Some(p) = principal else { return Caller::Anonymous };
+        let Some(p) = principal else {
+            return Caller::Anonymous;
+        };
         let Some(arn) = ArnParts::parse(p) else {
             return Caller::Service(p);
         };
@@ -407,12 +453,19 @@ impl<'a> Caller<'a> {
                 name: arn.resource.rsplit('/').next().unwrap_or(arn.resource),
             },
             "sts" if arn.resource.starts_with("assumed-role/") => IamKind::AssumedRole {
-                role_name: arn.resource["assumed-role/".len()..].split('/').next().unwrap_or(""),
+                role_name: arn.resource["assumed-role/".len()..]
+                    .split('/')
+                    .next()
+                    .unwrap_or(""),
             },
             "sts" if arn.resource.starts_with("federated-user/") => IamKind::FederatedUser,
             _ => IamKind::Other,
         };
-        Caller::Iam { arn: p, account: arn.account, kind }
+        Caller::Iam {
+            arn: p,
+            account: arn.account,
+            kind,
+        }
     }
 
     pub(crate) fn account(&self) -> Option<&'a str> {
@@ -452,14 +505,24 @@ pub(crate) enum PrincipalEntry {
 impl PrincipalEntry {
     /// How this entry matches the caller. `not_principal` restricts role entries to the
     /// role itself (a NotPrincipal must name a session explicitly to exempt it).
-    pub(crate) fn matches(&self, caller: &Caller<'_>, not_principal: bool) -> Option<PrincipalGrant> {
+    pub(crate) fn matches(
+        &self,
+        caller: &Caller<'_>,
+        not_principal: bool,
+    ) -> Option<PrincipalGrant> {
         match (self, caller) {
             (PrincipalEntry::Everyone, _) => Some(PrincipalGrant::Direct),
-            (PrincipalEntry::Service(s), Caller::Service(c)) => s.eq_ignore_ascii_case(c).then_some(PrincipalGrant::Direct),
-            (PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s), Caller::Iam { arn, .. })
-            | (PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s), Caller::Service(arn)) => {
-                (s == arn).then_some(PrincipalGrant::Direct)
+            (PrincipalEntry::Service(s), Caller::Service(c)) => {
+                s.eq_ignore_ascii_case(c).then_some(PrincipalGrant::Direct)
             }
+            (
+                PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s),
+                Caller::Iam { arn, .. },
+            )
+            | (
+                PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s),
+                Caller::Service(arn),
+            ) => (s == arn).then_some(PrincipalGrant::Direct),
             (PrincipalEntry::Aws(entry), Caller::Iam { arn, account, kind }) => {
                 if entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) {
                     return (entry == account).then_some(PrincipalGrant::Account);
@@ -479,14 +542,13 @@ impl PrincipalEntry {
                     return None;
                 }
                 // A role ARN also names every session of that role.
-                if let IamKind::AssumedRole { role_name } = kind {
-                    if parts.service == "iam"
-                        && parts.account == *account
-                        && parts.resource.starts_with("role/")
-                        && parts.resource.rsplit('/').next() == Some(role_name)
-                    {
-                        return Some(PrincipalGrant::Role);
-                    }
+                if let IamKind::AssumedRole { role_name } = kind
+                    && parts.service == "iam"
+                    && parts.account == *account
+                    && parts.resource.starts_with("role/")
+                    && parts.resource.rsplit('/').next() == Some(role_name)
+                {
+                    return Some(PrincipalGrant::Role);
                 }
                 None
             }
@@ -528,8 +590,13 @@ mod tests {
     }
 
     fn res(p: &str, r: &str, mode: ShortArnMode) -> ResMatch {
-        let req = ReqResource::Value { text: r, arn: ArnParts::parse(r) };
-        ResourcePattern::new(p, true).matches(req, &Context::default(), mode, false).unwrap()
+        let req = ReqResource::Value {
+            text: r,
+            arn: ArnParts::parse(r),
+        };
+        ResourcePattern::new(p, true)
+            .matches(req, &Context::default(), mode, false)
+            .unwrap()
     }
 
     #[test]
@@ -537,12 +604,34 @@ mod tests {
         use ResMatch::*;
         use ShortArnMode::*;
         let q = "arn:aws:ec2:us-east-1:123456789012:instance/i-1";
-        assert_eq!(res("arn:aws:ec2:*:123456789012:instance/*", q, Expand), Match);
-        assert_eq!(res("arn:aws:ec2:us-east-1:123456789012:*/i-1", q, Expand), NoMatch);
-        assert_eq!(res("arn:aws:ec2:us-east-1:123456789012:*", q, Expand), Match);
-        assert_eq!(res("arn:aws:ec2:us-east-1:12345678901?:instance/i-1", q, Expand), Match);
-        assert_eq!(res("arn:aws:ec2:us-east-1:123456789012:Instance/i-1", q, Expand), NoMatch);
-        assert_eq!(res("arn:aws:s3:::*/object", "arn:aws:s3:::bucket/object", Expand), Match);
+        assert_eq!(
+            res("arn:aws:ec2:*:123456789012:instance/*", q, Expand),
+            Match
+        );
+        assert_eq!(
+            res("arn:aws:ec2:us-east-1:123456789012:*/i-1", q, Expand),
+            NoMatch
+        );
+        assert_eq!(
+            res("arn:aws:ec2:us-east-1:123456789012:*", q, Expand),
+            Match
+        );
+        assert_eq!(
+            res("arn:aws:ec2:us-east-1:12345678901?:instance/i-1", q, Expand),
+            Match
+        );
+        assert_eq!(
+            res("arn:aws:ec2:us-east-1:123456789012:Instance/i-1", q, Expand),
+            NoMatch
+        );
+        assert_eq!(
+            res(
+                "arn:aws:s3:::*/object",
+                "arn:aws:s3:::bucket/object",
+                Expand
+            ),
+            Match
+        );
         assert_eq!(res("arn:*:s3:::b", "arn:aws:s3:::b", Expand), Match);
     }
 
@@ -554,23 +643,47 @@ mod tests {
         assert_eq!(res("arn:aws:sqs", q, Expand), Match);
         assert_eq!(res("arn:aws:sqs:us-west-2", q, Expand), Error);
         assert_eq!(res("arn:aws:sqs", q, ExpandIfWildcard), NoMatch);
-        assert_eq!(res("arn:aws:sqs:*:111111111111", q, ExpandIfWildcard), Match);
-        assert_eq!(res("arn:aws:sqs:*:222222222222", q, ExpandIfWildcard), Error);
-        assert_eq!(res("arn:aws:sqs:us-east-1:*", q, TrailingWildcardOnly), Match);
-        assert_eq!(res("arn:aws:sqs:*:111111111111", q, TrailingWildcardOnly), Error);
+        assert_eq!(
+            res("arn:aws:sqs:*:111111111111", q, ExpandIfWildcard),
+            Match
+        );
+        assert_eq!(
+            res("arn:aws:sqs:*:222222222222", q, ExpandIfWildcard),
+            Error
+        );
+        assert_eq!(
+            res("arn:aws:sqs:us-east-1:*", q, TrailingWildcardOnly),
+            Match
+        );
+        assert_eq!(
+            res("arn:aws:sqs:*:111111111111", q, TrailingWildcardOnly),
+            Error
+        );
         assert_eq!(res("arn:aws:sqs:*", q, Reject), Error);
         // A variable's own colon does not count as a segment separator.
-        assert_eq!(colons_outside_variables("arn:aws:sqs:${aws:RequestedRegion}"), 3);
-        assert_eq!(colons_outside_variables("arn:aws:s3:::b/${aws:username}/$x"), 5);
+        assert_eq!(
+            colons_outside_variables("arn:aws:sqs:${aws:RequestedRegion}"),
+            3
+        );
+        assert_eq!(
+            colons_outside_variables("arn:aws:s3:::b/${aws:username}/$x"),
+            5
+        );
     }
 
     #[test]
     fn arn_conditions() {
         let v = "arn:aws:ec2:us-east-1:123456789012:instance/i-1";
         assert_eq!(arn_condition_match(&toks("arn:???:*:*:*:*"), v), Some(true));
-        assert_eq!(arn_condition_match(&toks("arn:aws:ec2:us-east-1:123456789012:INSTANCE/i-1"), v), Some(false));
+        assert_eq!(
+            arn_condition_match(&toks("arn:aws:ec2:us-east-1:123456789012:INSTANCE/i-1"), v),
+            Some(false)
+        );
         assert_eq!(arn_condition_match(&toks("arn:::bucket"), v), None);
-        assert_eq!(arn_condition_match(&toks("arn:aws:iam::*:user/x"), "x"), None);
+        assert_eq!(
+            arn_condition_match(&toks("arn:aws:iam::*:user/x"), "x"),
+            None
+        );
     }
 
     #[test]
@@ -581,9 +694,15 @@ mod tests {
         assert_eq!(role.matches(&session, true), None);
         let root = PrincipalEntry::Aws("111111111111".into());
         assert_eq!(root.matches(&session, false), Some(PrincipalGrant::Account));
-        assert_eq!(PrincipalEntry::Everyone.matches(&Caller::Anonymous, false), Some(PrincipalGrant::Direct));
+        assert_eq!(
+            PrincipalEntry::Everyone.matches(&Caller::Anonymous, false),
+            Some(PrincipalGrant::Direct)
+        );
         assert_eq!(root.matches(&Caller::Anonymous, false), None);
         let svc = Caller::parse(Some("lambda.amazonaws.com"));
-        assert_eq!(PrincipalEntry::Service("lambda.amazonaws.com".into()).matches(&svc, false), Some(PrincipalGrant::Direct));
+        assert_eq!(
+            PrincipalEntry::Service("lambda.amazonaws.com".into()).matches(&svc, false),
+            Some(PrincipalGrant::Direct)
+        );
     }
 }

@@ -40,8 +40,8 @@ mod tests;
 pub use condition::ConditionFailure;
 pub use document::{Effect, Policy, PolicyProblem, Statement};
 pub use evaluate::{
-    evaluate, BoundaryDecision, Decision, Evaluation, EvaluationInput, Explanation, MatchedStatement, NamedPolicy,
-    PolicyRole, PolicySourceType, Reason, StatementOutcome, StatementTrace,
+    BoundaryDecision, Decision, Evaluation, EvaluationInput, Explanation, MatchedStatement,
+    NamedPolicy, PolicyRole, PolicySourceType, Reason, StatementOutcome, StatementTrace, evaluate,
 };
 pub use matching::PrincipalGrant;
 pub use positions::Position;

@@ -19,7 +19,11 @@ struct Scanner<'t> {
 
 impl<'t> Scanner<'t> {
     fn ws(&mut self) {
-        while self.text.get(self.pos).is_some_and(|b| b.is_ascii_whitespace()) {
+        while self
+            .text
+            .get(self.pos)
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
             self.pos += 1;
         }
     }
@@ -73,7 +77,10 @@ impl<'t> Scanner<'t> {
                 }
             }
             _ => {
-                while self.peek().is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()) {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
                     self.pos += 1;
                 }
             }
@@ -90,7 +97,10 @@ impl<'t> Scanner<'t> {
 /// Byte spans (start, end exclusive) of each statement: the elements of a `Statement`
 /// array, or the `Statement` object itself.
 fn statement_spans(text: &str) -> Option<Vec<(usize, usize)>> {
-    let mut s = Scanner { text: text.as_bytes(), pos: 0 };
+    let mut s = Scanner {
+        text: text.as_bytes(),
+        pos: 0,
+    };
     s.expect(b'{')?;
     loop {
         s.ws();
@@ -165,11 +175,35 @@ mod tests {
         let p = statement_positions(text);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].0, Position { line: 4, column: 5 });
-        assert_eq!(p[0].1, Position { line: 4, column: 58 });
+        assert_eq!(
+            p[0].1,
+            Position {
+                line: 4,
+                column: 58
+            }
+        );
         assert_eq!(p[1].0, Position { line: 5, column: 5 });
-        assert_eq!(p[1].1, Position { line: 6, column: 36 });
+        assert_eq!(
+            p[1].1,
+            Position {
+                line: 6,
+                column: 36
+            }
+        );
         let single = statement_positions("{\"Statement\": {\"Effect\": \"Allow\"}}");
-        assert_eq!(single, vec![(Position { line: 1, column: 15 }, Position { line: 1, column: 33 })]);
+        assert_eq!(
+            single,
+            vec![(
+                Position {
+                    line: 1,
+                    column: 15
+                },
+                Position {
+                    line: 1,
+                    column: 33
+                }
+            )]
+        );
         assert!(statement_positions("[").is_empty());
         assert!(statement_positions("{\"Statement\": [{\"a\": ").is_empty());
     }

@@ -26,7 +26,10 @@ impl Context {
 
     /// The values of a key given in lowercase.
     pub(crate) fn get(&self, lower_key: &str) -> Option<&[String]> {
-        self.entries.iter().find(|e| e.0 == lower_key).map(|e| e.2.as_slice())
+        self.entries
+            .iter()
+            .find(|e| e.0 == lower_key)
+            .map(|e| e.2.as_slice())
     }
 
     /// Looks a key up case-insensitively.

@@ -20,7 +20,10 @@ pub(crate) enum Tok {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Tok(Tok),
-    Var { key: String, default: Option<String> },
+    Var {
+        key: String,
+        default: Option<String>,
+    },
 }
 
 /// A policy string with its variables located, ready to be resolved against a request.
@@ -70,9 +73,10 @@ impl Template {
     pub(crate) fn parse(raw: &str, variables: bool) -> Template {
         let mut parts = Vec::new();
         let mut rest = raw;
-        while variables {
-            let Some(open) = rest.find("${") else { break };
-            let Some(close_rel) = rest[open + 2..].find('}') else { break };
+        while variables && let Some(open) = rest.find("${") {
+            let Some(close_rel) = rest[open + 2..].find('}') else {
+                break;
+            };
             push_pattern_text(&mut parts, &rest[..open]);
             let inner = rest[open + 2..open + 2 + close_rel].trim();
             match inner {
@@ -91,7 +95,10 @@ impl Template {
                         }
                         None => (inner, None),
                     };
-                    parts.push(Part::Var { key: key.to_lowercase(), default });
+                    parts.push(Part::Var {
+                        key: key.to_lowercase(),
+                        default,
+                    });
                 }
             }
             rest = &rest[open + 2 + close_rel + 1..];
@@ -110,7 +117,11 @@ impl Template {
         } else {
             None
         };
-        Template { raw: raw.to_owned(), parts, fixed }
+        Template {
+            raw: raw.to_owned(),
+            parts,
+            fixed,
+        }
     }
 
     /// The string as written in the policy.
@@ -170,7 +181,9 @@ fn lookup(ctx: &Context, key: &str, default: Option<&str>) -> Result<String, Unr
     match ctx.get(key) {
         Some(values) if values.len() == 1 => Ok(values[0].clone()),
         Some(_) => Err(Unresolved(key.to_owned())),
-        None => default.map(str::to_owned).ok_or_else(|| Unresolved(key.to_owned())),
+        None => default
+            .map(str::to_owned)
+            .ok_or_else(|| Unresolved(key.to_owned())),
     }
 }
 
@@ -196,7 +209,10 @@ mod tests {
         let d = Template::parse("${aws:PrincipalTag/team, 'none'}", true);
         assert_eq!(d.text(&ctx).unwrap(), "none");
         let missing = Template::parse("${aws:PrincipalTag/team}", true);
-        assert_eq!(missing.text(&ctx), Err(Unresolved("aws:principaltag/team".into())));
+        assert_eq!(
+            missing.text(&ctx),
+            Err(Unresolved("aws:principaltag/team".into()))
+        );
     }
 
     #[test]
@@ -204,7 +220,15 @@ mod tests {
         let t = Template::parse("a${*}b${?}c${$}", true);
         assert_eq!(t.fixed_tokens().unwrap(), &[Tok::Lit("a*b?c$".into())]);
         let w = Template::parse("a*b?", true);
-        assert_eq!(w.fixed_tokens().unwrap(), &[Tok::Lit("a".into()), Tok::Star, Tok::Lit("b".into()), Tok::One]);
+        assert_eq!(
+            w.fixed_tokens().unwrap(),
+            &[
+                Tok::Lit("a".into()),
+                Tok::Star,
+                Tok::Lit("b".into()),
+                Tok::One
+            ]
+        );
     }
 
     #[test]
@@ -217,6 +241,10 @@ mod tests {
     fn multivalued_variable_does_not_resolve() {
         let mut ctx = Context::default();
         ctx.insert("aws:PrincipalOrgPaths", vec!["a".into(), "b".into()]);
-        assert!(Template::parse("${aws:PrincipalOrgPaths}", true).text(&ctx).is_err());
+        assert!(
+            Template::parse("${aws:PrincipalOrgPaths}", true)
+                .text(&ctx)
+                .is_err()
+        );
     }
 }
