@@ -114,9 +114,10 @@ fn read_case(doc: &Value) -> Result<Case, String> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
     );
-    if let Some(p) = string_field(req, "principal_arn") {
-        request = request.principal(p);
-    }
+    request = match string_field(req, "principal_arn") {
+        Some(p) => request.principal(p),
+        None => request.anonymous(),
+    };
     if let Some(a) = string_field(req, "resource_account") {
         request = request.resource_account(a);
     }

@@ -151,7 +151,18 @@ impl Policy {
     /// Parses what can be parsed and returns it with the problems found. Invalid parts
     /// are dropped (a statement without a valid Effect or Action never applies; an
     /// unknown condition operator never holds).
+    ///
+    /// A JSON string is read as the policy text, plain or percent-encoded (as IAM
+    /// returns policy documents).
     pub fn parse_lenient(doc: &Value) -> (Policy, Vec<PolicyProblem>) {
+        if let Value::String(text) = doc {
+            let trimmed = text.trim_start();
+            if !trimmed.starts_with('{') && trimmed.starts_with('%') {
+                let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+                return Policy::parse_str_lenient(&decoded);
+            }
+            return Policy::parse_str_lenient(text);
+        }
         let mut p = Parser {
             problems: Vec::new(),
         };
@@ -653,6 +664,26 @@ mod tests {
         ]}));
         assert_eq!(problems.len(), 1);
         assert_eq!(p.statements().len(), 2);
+    }
+
+    #[test]
+    fn string_documents_plain_or_percent_encoded() {
+        let plain = json!(
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"
+        );
+        assert_eq!(Policy::parse(&plain).unwrap().statements().len(), 1);
+        let encoded = json!(
+            "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Deny%22%2C%22Action%22%3A%22s3%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"
+        );
+        let p = Policy::parse(&encoded).unwrap();
+        assert_eq!(p.statements()[0].effect(), Some(Effect::Deny));
+        assert!(p.statements()[0].span().is_some());
+        let bad = Policy::parse(&json!("not json")).unwrap_err();
+        assert!(
+            bad[0].to_string().starts_with("$: invalid JSON"),
+            "{}",
+            bad[0]
+        );
     }
 
     #[test]

@@ -441,7 +441,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             input,
             request,
             ctx: request.context(),
-            caller: Caller::parse(request.principal_arn()),
+            caller: Caller::parse(request.principal_arn(), request.is_anonymous()),
             resource,
             traces: Vec::with_capacity(count),
             missing: Vec::new(),
@@ -455,7 +455,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 false
             });
         }
-        let iam_caller = matches!(self.caller, Caller::Iam { .. });
+        let iam_caller = self.caller.is_iam();
         let input = self.input;
 
         let mut identity = Tally::default();
@@ -557,7 +557,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         let caller_kind = match self.caller {
             Caller::Anonymous => Some("anonymous"),
             Caller::Service(_) => Some("service principal"),
-            Caller::Iam { .. } => None,
+            Caller::Iam { .. } | Caller::Unnamed => None,
         };
         if let Some(caller) = caller_kind {
             return if grant.is_some() {
@@ -794,8 +794,8 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     // A Deny with NotPrincipal denies every principal that has a
                     // permissions boundary, whatever NotPrincipal lists (User Guide,
                     // "Permissions boundaries for IAM entities").
-                    let has_boundary = self.input.permissions_boundary.is_some()
-                        && matches!(self.caller, Caller::Iam { .. });
+                    let has_boundary =
+                        self.input.permissions_boundary.is_some() && self.caller.is_iam();
                     let excluded = block
                         .entries
                         .iter()

@@ -419,6 +419,8 @@ pub(crate) fn arn_condition_match(pattern: &[Tok], value: &str) -> Option<bool> 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Caller<'a> {
     Anonymous,
+    /// An IAM principal the request does not name (simulation without a caller ARN).
+    Unnamed,
     /// A service principal such as `lambda.amazonaws.com`.
     Service(&'a str),
     Iam {
@@ -439,9 +441,13 @@ pub(crate) enum IamKind<'a> {
 }
 
 impl<'a> Caller<'a> {
-    pub(crate) fn parse(principal: Option<&'a str>) -> Caller<'a> {
+    pub(crate) fn parse(principal: Option<&'a str>, anonymous: bool) -> Caller<'a> {
         let Some(p) = principal else {
-            return Caller::Anonymous;
+            return if anonymous {
+                Caller::Anonymous
+            } else {
+                Caller::Unnamed
+            };
         };
         let Some(arn) = ArnParts::parse(p) else {
             return Caller::Service(p);
@@ -466,6 +472,11 @@ impl<'a> Caller<'a> {
             account: arn.account,
             kind,
         }
+    }
+
+    /// True for callers subject to identity-based policies and SCPs.
+    pub(crate) fn is_iam(&self) -> bool {
+        matches!(self, Caller::Iam { .. } | Caller::Unnamed)
     }
 
     pub(crate) fn account(&self) -> Option<&'a str> {
@@ -688,7 +699,7 @@ mod tests {
 
     #[test]
     fn principals() {
-        let session = Caller::parse(Some("arn:aws:sts::111111111111:assumed-role/r/s"));
+        let session = Caller::parse(Some("arn:aws:sts::111111111111:assumed-role/r/s"), false);
         let role = PrincipalEntry::Aws("arn:aws:iam::111111111111:role/path/r".into());
         assert_eq!(role.matches(&session, false), Some(PrincipalGrant::Role));
         assert_eq!(role.matches(&session, true), None);
@@ -699,7 +710,7 @@ mod tests {
             Some(PrincipalGrant::Direct)
         );
         assert_eq!(root.matches(&Caller::Anonymous, false), None);
-        let svc = Caller::parse(Some("lambda.amazonaws.com"));
+        let svc = Caller::parse(Some("lambda.amazonaws.com"), false);
         assert_eq!(
             PrincipalEntry::Service("lambda.amazonaws.com".into()).matches(&svc, false),
             Some(PrincipalGrant::Direct)

@@ -51,6 +51,7 @@ pub struct Request {
     action_lower: String,
     resource: String,
     principal_arn: Option<String>,
+    anonymous: bool,
     resource_account: Option<String>,
     wildcard_only_action: bool,
     context: Context,
@@ -58,7 +59,10 @@ pub struct Request {
 
 impl Request {
     /// A request for `action` (such as `s3:GetObject`) on `resource` (an ARN, or `*`
-    /// for "no specific resource"), made anonymously until [`Request::principal`] is set.
+    /// for "no specific resource"). Until [`Request::principal`] or
+    /// [`Request::anonymous`] is called, the caller is an unnamed IAM principal of the
+    /// resource's account: identity policies apply, and resource-policy statements apply
+    /// only if they allow everyone.
     pub fn new(action: impl Into<String>, resource: impl Into<String>) -> Request {
         let action = action.into();
         Request {
@@ -66,6 +70,7 @@ impl Request {
             action,
             resource: resource.into(),
             principal_arn: None,
+            anonymous: false,
             resource_account: None,
             wildcard_only_action: false,
             context: Context::default(),
@@ -76,6 +81,15 @@ impl Request {
     /// ARN, or a service principal such as `lambda.amazonaws.com`.
     pub fn principal(mut self, arn: impl Into<String>) -> Request {
         self.principal_arn = Some(arn.into());
+        self.anonymous = false;
+        self
+    }
+
+    /// Marks the request as unauthenticated (anonymous): only resource policies that
+    /// allow everyone (`"Principal": "*"`) can allow it, and SCPs do not apply.
+    pub fn anonymous(mut self) -> Request {
+        self.principal_arn = None;
+        self.anonymous = true;
         self
     }
 
@@ -122,6 +136,9 @@ impl Request {
     }
     pub fn principal_arn(&self) -> Option<&str> {
         self.principal_arn.as_deref()
+    }
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
     }
     pub fn resource_account_id(&self) -> Option<&str> {
         self.resource_account.as_deref()

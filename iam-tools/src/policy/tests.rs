@@ -983,14 +983,17 @@ fn anonymous_and_service_callers() {
         scp_levels: Some(vec![vec![]]),
         ..Default::default()
     };
-    let anon =
-        Request::new("s3:GetObject", "arn:aws:s3:::site/index.html").resource_account(ACCOUNT);
+    let anon = Request::new("s3:GetObject", "arn:aws:s3:::site/index.html")
+        .anonymous()
+        .resource_account(ACCOUNT);
     // SCPs do not apply to anonymous callers.
     assert_eq!(decide(&public, &anon), Decision::Allowed);
     assert_eq!(
         decide(
             &public,
-            &Request::new("s3:PutObject", "arn:aws:s3:::site/x").resource_account(ACCOUNT)
+            &Request::new("s3:PutObject", "arn:aws:s3:::site/x")
+                .anonymous()
+                .resource_account(ACCOUNT)
         ),
         Decision::ImplicitDeny
     );
@@ -1225,5 +1228,32 @@ fn conformance_runner_reports_and_tolerates_bad_files() {
     assert!(text.ends_with("1 passed, 2 failed\n"), "{text}");
     assert!(
         conformance::run_dir(std::path::Path::new("/nonexistent/cases"), &mut Vec::new()).is_err()
+    );
+}
+
+#[test]
+fn unnamed_caller_is_an_iam_principal() {
+    // Simulation without a caller ARN: identity policies and SCPs apply; resource
+    // policies count only where they allow everyone.
+    let mut input =
+        identity(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
+    let request = Request::new("s3:GetObject", "arn:aws:s3:::b/k");
+    assert_eq!(decide(&input, &request), Decision::Allowed);
+    input.scp_levels = Some(vec![vec![]]);
+    assert_eq!(decide(&input, &request), Decision::ImplicitDeny);
+    let bucket = |principal: Value| EvaluationInput {
+        resource_policy: Some(named(
+            "bucket-policy",
+            PolicySourceType::Resource,
+            statements(
+                json!([{"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}]),
+            ),
+        )),
+        ..Default::default()
+    };
+    assert_eq!(decide(&bucket(json!("*")), &request), Decision::Allowed);
+    assert_eq!(
+        decide(&bucket(json!({"AWS": ALICE})), &request),
+        Decision::ImplicitDeny
     );
 }
