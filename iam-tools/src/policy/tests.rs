@@ -1257,3 +1257,112 @@ fn unnamed_caller_is_an_iam_principal() {
         Decision::ImplicitDeny
     );
 }
+
+/// Random documents and requests built from awkward pieces: parsing and evaluation must
+/// never panic, whatever the input.
+#[test]
+fn never_panics_on_random_policies_and_requests() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let atoms = [
+        "",
+        "*",
+        "?",
+        ":",
+        "${",
+        "}",
+        "${aws:username}",
+        "${*}",
+        "${aws:x, 'd'}",
+        "arn:",
+        "arn:aws:s3:::b/*",
+        "arn:aws:sqs",
+        "arn:aws:ec2:*:1:*/x",
+        "é",
+        "日本",
+        "s3:Get*",
+        "true",
+        "FALSE",
+        "10.0.0.0/33",
+        "::1",
+        "2024-13-45",
+        "1e400",
+        "-",
+        "%7B",
+        "/",
+        "arn:aws:iam::111122223333:root",
+        "111122223333",
+    ];
+    let operators = [
+        "StringEquals",
+        "StringNotLike",
+        "ForAllValues:StringLike",
+        "ForAnyValue:NotIpAddress",
+        "DateLessThanIfExists",
+        "NumericEquals",
+        "Bool",
+        "BinaryEquals",
+        "ArnNotLike",
+        "Null",
+        "ForAnyValue:Null",
+        "Bogus",
+        "IpAddress",
+    ];
+    let text = |next: &mut dyn FnMut(usize) -> usize| {
+        let mut s = String::new();
+        for _ in 0..next(4) {
+            s.push_str(atoms[next(atoms.len())]);
+        }
+        s
+    };
+    for _ in 0..3000 {
+        let mut stmts = Vec::new();
+        for _ in 0..next(4) {
+            let mut stmt = serde_json::Map::new();
+            let effect = ["Allow", "Deny", "x"][next(3)];
+            stmt.insert("Effect".into(), json!(effect));
+            let action_key = ["Action", "NotAction"][next(2)];
+            let actions = [text(&mut next), "*".to_owned()];
+            stmt.insert(action_key.into(), json!(actions[..1 + next(2)]));
+            let res_key = ["Resource", "NotResource"][next(2)];
+            stmt.insert(res_key.into(), json!(text(&mut next)));
+            if next(2) == 0 {
+                stmt.insert("Principal".into(), json!({"AWS": text(&mut next)}));
+            }
+            let op = operators[next(operators.len())];
+            stmt.insert(
+                "Condition".into(),
+                json!({op: {text(&mut next): [text(&mut next), text(&mut next)]}}),
+            );
+            stmts.push(Value::Object(stmt));
+        }
+        let version = ["2012-10-17", "2008-10-17"][next(2)];
+        let doc = json!({"Version": version, "Statement": stmts});
+        let (p, _) = Policy::parse_lenient(&doc);
+        let input = EvaluationInput {
+            identity_policies: vec![named("i", PolicySourceType::None, p.clone())],
+            permissions_boundary: (next(2) == 0)
+                .then(|| named("b", PolicySourceType::PermissionsBoundary, p.clone())),
+            resource_policy: Some(named("r", PolicySourceType::Resource, p.clone())),
+            scp_levels: Some(vec![vec![named("s", PolicySourceType::Scp, p.clone())]]),
+            rcp_levels: Some(vec![vec![named("c", PolicySourceType::Rcp, p)]]),
+            session_policy: None,
+        };
+        let mut request = Request::new(text(&mut next), text(&mut next))
+            .context_values(text(&mut next), vec![text(&mut next), text(&mut next)])
+            .context_value("aws:username", text(&mut next));
+        request = match next(3) {
+            0 => request.anonymous(),
+            1 => request.principal(text(&mut next)),
+            _ => request.principal(SESSION),
+        };
+        let result = evaluate(&input, &request);
+        let _ = result.explanation_lines();
+        let _ = serde_json::to_string(&result);
+    }
+}
