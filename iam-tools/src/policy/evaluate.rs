@@ -184,10 +184,10 @@ pub enum StatementOutcome<'a> {
     /// Effect or Action was missing or invalid: the statement is ignored.
     Invalid,
     /// The request action is not in Action (or is in NotAction).
-    ActionNotMatched,
+    ActionNotMatched { not_action: bool },
     /// The request resource is not in Resource (or is in NotResource), or an entry
     /// could not be evaluated (rejected truncated ARN, unresolved variable).
-    ResourceNotMatched,
+    ResourceNotMatched { not_resource: bool },
     /// A resource-policy statement without Principal / NotPrincipal never applies.
     NoPrincipal,
     /// The caller is not in Principal (or is in NotPrincipal).
@@ -205,9 +205,17 @@ impl std::fmt::Display for StatementOutcome<'_> {
         match self {
             StatementOutcome::Applies => f.write_str("applies"),
             StatementOutcome::Invalid => f.write_str("ignored: invalid Effect or Action"),
-            StatementOutcome::ActionNotMatched => f.write_str("does not apply: action not matched"),
-            StatementOutcome::ResourceNotMatched => {
-                f.write_str("does not apply: resource not matched")
+            StatementOutcome::ActionNotMatched { not_action: false } => {
+                f.write_str("does not apply: the action is not in Action")
+            }
+            StatementOutcome::ActionNotMatched { not_action: true } => {
+                f.write_str("does not apply: the action is excluded by NotAction")
+            }
+            StatementOutcome::ResourceNotMatched {
+                not_resource: false,
+            } => f.write_str("does not apply: the resource is not in Resource"),
+            StatementOutcome::ResourceNotMatched { not_resource: true } => {
+                f.write_str("does not apply: the resource is excluded by NotResource")
             }
             StatementOutcome::NoPrincipal => {
                 f.write_str("does not apply: resource-policy statement has no Principal")
@@ -345,10 +353,22 @@ pub struct Evaluation<'a> {
 
 impl Evaluation<'_> {
     /// The explanation as human-readable lines: the decision and its reasons, then one
-    /// line per statement.
-    pub fn explanation_lines(&self) -> Vec<String> {
-        let mut lines = Vec::with_capacity(2 + self.explanation.statements.len());
-        lines.push(format!("decision: {}", self.decision));
+    /// line per statement. `request` is the request that was evaluated (it supplies the
+    /// action, resource, caller and context values quoted in the lines).
+    pub fn explanation_lines(&self, request: &Request) -> Vec<String> {
+        let mut lines = Vec::with_capacity(3 + self.explanation.statements.len());
+        let r = request;
+        lines.push(format!(
+            "decision: {} for {} on {} by {}",
+            self.decision,
+            r.action(),
+            r.resource(),
+            match r.principal_arn() {
+                Some(p) => p,
+                None if r.is_anonymous() => "an anonymous caller",
+                None => "an unnamed caller",
+            }
+        ));
         for r in &self.explanation.reasons {
             lines.push(format!("reason: {r}"));
         }
@@ -379,15 +399,23 @@ impl Evaluation<'_> {
                 Some(Effect::Deny) => "Deny",
                 None => "?",
             };
+            let detail = match &t.outcome {
+                StatementOutcome::ConditionNotMet { key, .. } => match r.context().values(key) {
+                    Some(values) => format!("; request value {values:?}"),
+                    None => "; key absent from the request".to_owned(),
+                },
+                _ => String::new(),
+            };
             lines.push(format!(
-                "{}{} {:?} statement {}{} [{}]: {}",
+                "{}{} {:?} statement {}{} [{}]: {}{}",
                 t.policy_type.label(),
                 level,
                 t.policy_id,
                 t.statement_index,
                 sid,
                 effect,
-                t.outcome
+                t.outcome,
+                detail
             ));
         }
         lines
@@ -754,7 +782,12 @@ impl<'a, 'r> Evaluator<'a, 'r> {
         };
         let action_lower = self.request.action_lower();
         if action.patterns.iter().any(|p| p.matches(action_lower)) == action.not {
-            return (StatementOutcome::ActionNotMatched, None);
+            return (
+                StatementOutcome::ActionNotMatched {
+                    not_action: action.not,
+                },
+                None,
+            );
         }
         if let Some(block) = &stmt.resource {
             let mut any_match = false;
@@ -779,7 +812,12 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                 any_match
             };
             if !applies {
-                return (StatementOutcome::ResourceNotMatched, None);
+                return (
+                    StatementOutcome::ResourceNotMatched {
+                        not_resource: block.not,
+                    },
+                    None,
+                );
             }
         }
         let mut grant = None;

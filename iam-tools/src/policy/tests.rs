@@ -1137,17 +1137,22 @@ fn brief_example_ec2_s3_access_role() {
     assert_eq!(delete.explanation.reasons, vec![Reason::NoIdentityAllow]);
     assert_eq!(
         delete.explanation.statements[0].outcome,
-        StatementOutcome::ActionNotMatched
+        StatementOutcome::ActionNotMatched { not_action: false }
     );
-    let lines = delete.explanation_lines();
-    assert_eq!(lines[0], "decision: implicitDeny");
+    let delete_request =
+        Request::new("s3:DeleteObject", "arn:aws:s3:::my-app-bucket/*").principal(role);
+    let lines = delete.explanation_lines(&delete_request);
+    assert_eq!(
+        lines[0],
+        "decision: implicitDeny for s3:DeleteObject on arn:aws:s3:::my-app-bucket/* by arn:aws:iam::111122223333:role/EC2-S3-Access-Role"
+    );
     assert_eq!(
         lines[1],
         "reason: no identity-based policy allows the action"
     );
     assert_eq!(
         lines[2],
-        "role inline policy \"S3AppAccess\" statement 0 (Sid \"AppBucketReadWrite\") [Allow]: does not apply: action not matched"
+        "role inline policy \"S3AppAccess\" statement 0 (Sid \"AppBucketReadWrite\") [Allow]: does not apply: the action is not in Action"
     );
 }
 
@@ -1157,9 +1162,14 @@ fn explanation_names_the_failing_condition_and_serializes_aws_shaped() {
         json!([{"Sid": "TLSOnly", "Effect": "Allow", "Action": "s3:*", "Resource": "*",
         "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]),
     );
-    let result = evaluate(
-        &input,
-        &req("s3:GetObject", "arn:aws:s3:::b/k").context_value("aws:SecureTransport", "false"),
+    let request =
+        req("s3:GetObject", "arn:aws:s3:::b/k").context_value("aws:SecureTransport", "false");
+    let result = evaluate(&input, &request);
+    assert_eq!(
+        result.explanation_lines(&request)[2],
+        "customer managed policy \"identity\" statement 0 (Sid \"TLSOnly\") [Allow]: does not apply: \
+         condition Bool on aws:SecureTransport failed (the request value matched none of the policy values); \
+         request value [\"false\"]"
     );
     assert_eq!(
         result.explanation.statements[0].outcome,
@@ -1362,7 +1372,7 @@ fn never_panics_on_random_policies_and_requests() {
             _ => request.principal(SESSION),
         };
         let result = evaluate(&input, &request);
-        let _ = result.explanation_lines();
+        let _ = result.explanation_lines(&request);
         let _ = serde_json::to_string(&result);
     }
 }
