@@ -1,10 +1,11 @@
 //! Runtime library for iam-mcp-server: everything the code generated from `tools.toml`
 //! calls into (tool specs, read-only gating, error mapping, pagination, output conversion,
-//! backends).
+//! backends) and the policy engine.
 
 pub mod backend;
 pub mod convert;
 pub mod error;
+pub mod policy;
 pub mod registry;
 pub mod runtime;
 pub mod schema;

@@ -1,0 +1,48 @@
+//! Local AWS IAM policy evaluation: parse policy documents, evaluate requests the way
+//! AWS does (IAM User Guide, "Policy evaluation logic"), and explain every decision.
+//!
+//! This module has no AWS SDK dependency: it works offline, on policies gathered from any
+//! source.
+//!
+//! ```
+//! use iam_tools::policy::{evaluate, Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request};
+//!
+//! let doc = serde_json::json!({
+//!     "Version": "2012-10-17",
+//!     "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject",
+//!                    "Resource": "arn:aws:s3:::my-app-bucket/*"}]
+//! });
+//! let policy = Policy::parse(&doc).expect("valid policy");
+//! let input = EvaluationInput {
+//!     identity_policies: vec![NamedPolicy::new("S3Read", PolicySourceType::UserManaged, policy)],
+//!     ..Default::default()
+//! };
+//! let request = Request::new("s3:GetObject", "arn:aws:s3:::my-app-bucket/a.txt")
+//!     .principal("arn:aws:iam::123456789012:role/EC2-S3-Access-Role")
+//!     .resource_account("123456789012");
+//! let result = evaluate(&input, &request);
+//! assert_eq!(result.decision, Decision::Allowed);
+//! assert_eq!(result.matched_statements[0].sid, Some("Read"));
+//! ```
+
+mod condition;
+pub mod conformance;
+mod document;
+mod evaluate;
+mod matching;
+mod positions;
+mod request;
+mod variables;
+
+#[cfg(test)]
+mod tests;
+
+pub use condition::ConditionFailure;
+pub use document::{Effect, Policy, PolicyProblem, Statement};
+pub use evaluate::{
+    BoundaryDecision, Decision, Evaluation, EvaluationInput, Explanation, MatchedStatement,
+    NamedPolicy, PolicyRole, PolicySourceType, Reason, StatementOutcome, StatementTrace, evaluate,
+};
+pub use matching::PrincipalGrant;
+pub use positions::Position;
+pub use request::{Context, Request};
