@@ -1,0 +1,286 @@
+//! `cargo bench --bench server`: the release server binary measured end to end, against
+//! moto's IAM server on 127.0.0.1, next to the same work done directly with the SDK.
+//!
+//! 1. cold start: spawn the binary, write `initialize`, time until its response line;
+//! 2. list_users through the server (rmcp's client over stdio) vs ListUsers straight from
+//!    the SDK, interleaved in blocks so drift in moto hits both alike;
+//! 3. the server's peak RSS (VmHWM) after the list_users run.
+//!
+//! Nothing leaves 127.0.0.1; every wait is bounded; moto and the server are stopped at the end.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{server_bin, server_env, Moto, TempDir, CLEARED_ENV, MOTO_VERSION};
+use rmcp::model::CallToolRequestParams;
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const COLD_RUNS: usize = 30;
+const SEED_USERS: usize = 20;
+const WARMUP_CALLS: usize = 10;
+const BLOCK: usize = 10;
+const BLOCKS: usize = 25; // BLOCK * BLOCKS = 250 calls on each path
+/// Bound of one call, one initialize, one process exit.
+const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+const TARGET_COLD_MS: f64 = 20.0;
+const TARGET_RATIO: f64 = 1.05;
+const TARGET_RSS_MB: f64 = 15.0;
+
+const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"iam-mcp-bench","version":"0.0.0"}}}"#;
+
+fn moto_path() -> PathBuf {
+    std::env::var("MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| common::workspace().join(".venv-moto/bin/moto_server"))
+}
+
+/// The server's environment: credentials for moto, no profile files, no IMDS, RUST_LOG=warn.
+fn bench_env(endpoint: &str) -> Vec<(String, String)> {
+    let mut env = server_env(Some(endpoint));
+    for (k, v) in env.iter_mut() {
+        if k == "RUST_LOG" {
+            *v = "warn".into();
+        }
+    }
+    env
+}
+
+fn command(env: &[(String, String)]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(server_bin());
+    for k in CLEARED_ENV {
+        command.env_remove(k);
+    }
+    command.envs(env.iter().cloned());
+    command.kill_on_drop(true);
+    command
+}
+
+/// Median and p95 (nearest rank), in ms.
+#[derive(Clone, Copy)]
+struct Stats {
+    median: f64,
+    p95: f64,
+    min: f64,
+    n: usize,
+}
+
+fn stats(samples: &[Duration]) -> Stats {
+    let mut ms: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = ms.len();
+    let median = if n % 2 == 1 { ms[n / 2] } else { (ms[n / 2 - 1] + ms[n / 2]) / 2.0 };
+    let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
+    Stats { median, p95: ms[rank - 1], min: ms[0], n }
+}
+
+/// One cold start: spawn, write initialize, read the response line.
+async fn cold_start(env: &[(String, String)]) -> Duration {
+    let mut cmd = command(env);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("spawning the server");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let elapsed = tokio::time::timeout(STEP_TIMEOUT, async {
+        stdin.write_all(INITIALIZE.as_bytes()).await?;
+        stdin.write_all(b"\n").await?;
+        stdin.flush().await?;
+        stdout.read_line(&mut line).await?;
+        Ok::<_, std::io::Error>(started.elapsed())
+    })
+    .await
+    .expect("no initialize response within the timeout")
+    .expect("talking to the server");
+    let response: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("bad response {line:?}: {e}"));
+    assert_eq!(response["id"], 1, "not the initialize response: {line}");
+    assert!(response["result"]["serverInfo"].is_object(), "initialize failed: {line}");
+    // End of stdin ends the server; kill it if it lingers.
+    drop(stdin);
+    if tokio::time::timeout(STEP_TIMEOUT, child.wait()).await.is_err() {
+        let _ = child.kill().await;
+    }
+    elapsed
+}
+
+struct BenchServer {
+    client: RunningService<RoleClient, ()>,
+    pid: u32,
+    stderr_path: PathBuf,
+    _dir: TempDir,
+}
+
+async fn start_server(env: &[(String, String)]) -> BenchServer {
+    let dir = TempDir::new("bench");
+    let stderr_path = dir.path().join("stderr.log");
+    let stderr = std::fs::File::create(&stderr_path).unwrap();
+    let (transport, _) = TokioChildProcess::builder(command(env)).stderr(stderr).spawn().expect("spawning the server");
+    let pid = transport.id().expect("the server's pid");
+    let client = tokio::time::timeout(STEP_TIMEOUT, ().serve(transport))
+        .await
+        .expect("the server did not answer initialize")
+        .expect("MCP initialize with the server");
+    BenchServer { client, pid, stderr_path, _dir: dir }
+}
+
+async fn server_call(server: &BenchServer, args: Value) -> (Duration, rmcp::model::CallToolResult) {
+    let args = args.as_object().cloned().unwrap_or_default();
+    let params = CallToolRequestParams::new("list_users").with_arguments(args);
+    let started = Instant::now();
+    let result = tokio::time::timeout(STEP_TIMEOUT, server.client.call_tool(params))
+        .await
+        .expect("list_users: no answer within the timeout")
+        .expect("list_users: protocol error");
+    (started.elapsed(), result)
+}
+
+async fn sdk_call(sdk: &aws_sdk_iam::Client) -> (Duration, usize) {
+    let started = Instant::now();
+    let out = tokio::time::timeout(STEP_TIMEOUT, sdk.list_users().send())
+        .await
+        .expect("ListUsers: no answer within the timeout")
+        .expect("ListUsers failed");
+    (started.elapsed(), out.users().len())
+}
+
+/// (VmHWM, VmRSS) in MB of `pid`.
+fn rss_mb(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("reading /proc/<pid>/status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(f64::NAN)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+fn main() -> std::process::ExitCode {
+    let moto = moto_path();
+    if !moto.exists() {
+        eprintln!(
+            "moto_server not found at {}.\nThis bench needs moto's IAM server. Run `scripts/test` (it installs \
+             moto[server]=={MOTO_VERSION} into .venv-moto), or install it yourself:\n  \
+             python3 -m venv .venv-moto && .venv-moto/bin/pip install 'moto[server]=={MOTO_VERSION}'\n\
+             or point MOTO_SERVER at a moto_server executable.",
+            moto.display()
+        );
+        return std::process::ExitCode::from(2);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let all_met = runtime.block_on(run());
+    // Kill-on-drop children are reaped by the runtime; give it a moment before it goes.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    // A measurement, not a test: a missed target is reported, not an error.
+    println!("\n{}", if all_met { "all targets met" } else { "some targets MISSED (see the table)" });
+    std::process::ExitCode::SUCCESS
+}
+
+/// Runs the three measurements and prints the table; true when every target is met.
+async fn run() -> bool {
+    println!("server binary: {}", server_bin());
+    let moto = Moto::start();
+    let env = bench_env(&moto.endpoint());
+    println!("moto on {}", moto.endpoint());
+
+    // 1. Cold start to the initialize response. One unrecorded run first: page cache.
+    cold_start(&env).await;
+    let mut cold = Vec::with_capacity(COLD_RUNS);
+    for _ in 0..COLD_RUNS {
+        cold.push(cold_start(&env).await);
+    }
+    let cold = stats(&cold);
+    println!("cold start: {} runs, median {:.2} ms, p95 {:.2} ms, min {:.2} ms", cold.n, cold.median, cold.p95, cold.min);
+
+    // 2. list_users through the server vs ListUsers from the SDK, same moto.
+    let sdk = moto.sdk();
+    for i in 0..SEED_USERS {
+        let name = format!("bench-user-{i:02}");
+        tokio::time::timeout(STEP_TIMEOUT, sdk.create_user().user_name(&name).path("/bench/").send())
+            .await
+            .expect("CreateUser: no answer within the timeout")
+            .unwrap_or_else(|e| panic!("seeding {name}: {e:?}"));
+    }
+    let server = start_server(&env).await;
+    println!("server pid {}; seeded {SEED_USERS} users", server.pid);
+
+    for _ in 0..WARMUP_CALLS {
+        let (_, result) = server_call(&server, json!({})).await;
+        assert_ne!(result.is_error, Some(true), "list_users failed: {:?}", result.content);
+        let users = result.structured_content.as_ref().and_then(|v| v["Users"].as_array()).map(Vec::len);
+        assert_eq!(users, Some(SEED_USERS), "list_users returned {:?}", result.structured_content);
+        let (_, n) = sdk_call(&sdk).await;
+        assert_eq!(n, SEED_USERS);
+    }
+    let mut via_server = Vec::with_capacity(BLOCK * BLOCKS);
+    let mut via_sdk = Vec::with_capacity(BLOCK * BLOCKS);
+    for _ in 0..BLOCKS {
+        for _ in 0..BLOCK {
+            via_server.push(server_call(&server, json!({})).await.0);
+        }
+        for _ in 0..BLOCK {
+            via_sdk.push(sdk_call(&sdk).await.0);
+        }
+    }
+    let srv = stats(&via_server);
+    let direct = stats(&via_sdk);
+
+    // The MCP path alone: a call the server refuses before any AWS call (invalid argument).
+    let mut no_aws = Vec::with_capacity(BLOCK * BLOCKS);
+    for _ in 0..BLOCK * BLOCKS {
+        let (elapsed, result) = server_call(&server, json!({"path_prefix": ""})).await;
+        assert_eq!(result.is_error, Some(true), "an empty path_prefix should be refused");
+        no_aws.push(elapsed);
+    }
+    let no_aws = stats(&no_aws);
+
+    // 3. Peak RSS of the server after the run.
+    let (hwm, rss) = rss_mb(server.pid);
+
+    let _ = tokio::time::timeout(STEP_TIMEOUT, server.client.cancel()).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let stderr = std::fs::read_to_string(&server.stderr_path).unwrap_or_default();
+    if !stderr.trim().is_empty() {
+        println!("server stderr (RUST_LOG=warn):\n{}", stderr.trim_end());
+    }
+    drop(moto);
+
+    let ratio = srv.median / direct.median;
+    let ratio_p95 = srv.p95 / direct.p95;
+    let cold_ok = cold.median <= TARGET_COLD_MS;
+    let ratio_ok = ratio <= TARGET_RATIO;
+    let rss_ok = hwm <= TARGET_RSS_MB;
+
+    println!();
+    println!("{:<38} {:<12} {:<12} {:<7} {:<10} {}", "metric", "server", "direct SDK", "ratio", "target", "");
+    let row = |metric: &str, server: String, sdk: String, ratio: String, target: &str, ok: &str| {
+        println!("{metric:<38} {server:<12} {sdk:<12} {ratio:<7} {target:<10} {ok}");
+    };
+    let ms = |v: f64| format!("{v:.2} ms");
+    row("cold start to initialize (med)", ms(cold.median), "-".into(), "-".into(), "<= 20 ms", verdict(cold_ok));
+    row("cold start to initialize (p95)", ms(cold.p95), "-".into(), "-".into(), "", "");
+    row(&format!("list_users median (n={})", srv.n), ms(srv.median), ms(direct.median), format!("{ratio:.2}"), "<= 1.05", verdict(ratio_ok));
+    row("list_users p95", ms(srv.p95), ms(direct.p95), format!("{ratio_p95:.2}"), "", "");
+    row("list_users min", ms(srv.min), ms(direct.min), format!("{:.2}", srv.min / direct.min), "", "");
+    row("list_users overhead (med, server-SDK)", ms(srv.median - direct.median), "-".into(), "-".into(), "", "");
+    row("MCP call, no AWS (invalid arg, med)", ms(no_aws.median), "-".into(), "-".into(), "", "");
+    row("MCP call, no AWS (invalid arg, p95)", ms(no_aws.p95), "-".into(), "-".into(), "", "");
+    row("peak RSS (VmHWM)", format!("{hwm:.1} MB"), "".into(), "".into(), "<= 15 MB", verdict(rss_ok));
+    row("RSS at end (VmRSS)", format!("{rss:.1} MB"), "".into(), "".into(), "", "");
+    cold_ok && ratio_ok && rss_ok
+}

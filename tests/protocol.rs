@@ -1,0 +1,151 @@
+//! The wire: initialize on each supported protocol version, serverInfo, the 2026-07-28
+//! stateless requests (server/discover and per-request `_meta`), and stdout carrying MCP
+//! messages only while logs go to stderr.
+
+mod common;
+
+use common::{server_env, Moto, CLEARED_ENV};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The server as a raw JSON-RPC peer: lines in, lines out.
+struct Raw {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::Receiver<String>,
+    stderr_path: std::path::PathBuf,
+    _dir: common::TempDir,
+}
+
+impl Raw {
+    fn start(env: Vec<(String, String)>) -> Raw {
+        let dir = common::TempDir::new("raw");
+        let stderr_path = dir.path().join("stderr.log");
+        let mut command = Command::new(common::server_bin());
+        for k in CLEARED_ENV {
+            command.env_remove(k);
+        }
+        let mut child = command
+            .envs(env)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&stderr_path).unwrap())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Raw { child, stdin, lines, stderr_path, _dir: dir }
+    }
+
+    fn send(&mut self, message: Value) {
+        writeln!(self.stdin, "{message}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next stdout line, which must be a JSON-RPC message.
+    fn next(&self) -> Value {
+        let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("no message from the server");
+        let value: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
+        assert_eq!(value["jsonrpc"], "2.0", "not JSON-RPC: {line}");
+        value
+    }
+
+    /// Sends a request and returns its response, skipping notifications.
+    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.next();
+            if message["id"] == json!(id) {
+                return message;
+            }
+        }
+    }
+
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+}
+
+fn initialize(version: &str) -> Value {
+    json!({"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "protocol-test", "version": "1.0"}})
+}
+
+#[test]
+fn initialize_answers_each_supported_version() {
+    for version in ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"] {
+        let mut raw = Raw::start(server_env(None));
+        let response = raw.request(1, "initialize", initialize(version));
+        let result = &response["result"];
+        assert_eq!(result["protocolVersion"], version, "{response}");
+        assert_eq!(result["serverInfo"]["name"], "iam-mcp-server");
+        assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+        assert!(result["capabilities"]["tools"].is_object(), "{response}");
+        assert!(result["instructions"].as_str().unwrap().contains("READ-ONLY"), "{response}");
+        raw.stop();
+    }
+    // A version from the future is answered with the newest one that has initialize.
+    let mut raw = Raw::start(server_env(None));
+    let response = raw.request(1, "initialize", initialize("2099-01-01"));
+    assert_eq!(response["result"]["protocolVersion"], "2025-11-25", "{response}");
+    raw.stop();
+}
+
+#[test]
+fn stdout_carries_only_mcp_messages_and_logs_go_to_stderr() {
+    let moto = Moto::start();
+    let mut env = server_env(Some(&moto.endpoint()));
+    env.retain(|(k, _)| k != "RUST_LOG");
+    env.push(("RUST_LOG".into(), "trace".into()));
+    let mut raw = Raw::start(env);
+    raw.request(1, "initialize", initialize("2025-11-25"));
+    raw.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    let tools = raw.request(2, "tools/list", json!({}));
+    assert!(tools["result"]["tools"].as_array().unwrap().len() >= 5, "{tools}");
+    let call = raw.request(3, "tools/call", json!({"name": "list_users", "arguments": {}}));
+    assert_eq!(call["result"]["isError"], false, "{call}");
+    assert_eq!(call["result"]["structuredContent"]["Users"], json!([]), "{call}");
+    let unknown = raw.request(4, "tools/call", json!({"name": "no_such_tool", "arguments": {}}));
+    assert!(unknown["error"]["message"].as_str().unwrap().contains("unknown tool `no_such_tool`"), "{unknown}");
+    // Nothing else is pending on stdout, and every line so far parsed as JSON-RPC.
+    assert!(raw.lines.recv_timeout(Duration::from_millis(300)).is_err());
+    let stderr = raw.stop();
+    assert!(stderr.contains("aws call") && stderr.contains("action=iam:ListUsers"), "RUST_LOG=trace logs on stderr:\n{stderr}");
+}
+
+#[test]
+fn stateless_2026_07_28_requests_work_without_initialize() {
+    let moto = Moto::start();
+    let mut raw = Raw::start(server_env(Some(&moto.endpoint())));
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "stateless-test", "version": "1.0"},
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    let discover = raw.request(1, "server/discover", json!({"_meta": meta}));
+    let result = &discover["result"];
+    assert!(result["supportedVersions"].as_array().is_some_and(|v| v.contains(&json!("2026-07-28"))), "{discover}");
+    assert!(discover.to_string().contains("iam-mcp-server"), "{discover}");
+    let tools = raw.request(2, "tools/list", json!({"_meta": meta}));
+    let names: Vec<&str> = tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"list_users"), "{tools}");
+    let call = raw.request(3, "tools/call", json!({"_meta": meta, "name": "list_users", "arguments": {}}));
+    assert_eq!(call["result"]["structuredContent"]["IsTruncated"], false, "{call}");
+    // A 2026-07-28 request without its required _meta is refused.
+    let bare = raw.request(4, "tools/list", json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}));
+    assert!(bare["error"]["message"].as_str().unwrap_or("").contains("clientCapabilities"), "{bare}");
+    raw.stop();
+}
