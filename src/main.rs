@@ -50,11 +50,23 @@ enum Command {
     /// List the tools this configuration offers: access class, toolset and IAM actions.
     Tools {
         /// Print JSON instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         json: bool,
+        /// Print a Markdown table (the README's tool list).
+        #[arg(long)]
+        markdown: bool,
     },
     /// Print the minimal IAM policy the server needs for the tools this configuration offers.
     Permissions,
+    /// Run the local policy engine on a directory of policy-evaluation cases (one JSON file
+    /// each) and print per-category agreement and a final `N passed, N failed` line.
+    Conformance {
+        /// The directory of case files.
+        dir: std::path::PathBuf,
+        /// Exit with status 1 when fewer non-disputed cases than this percentage agree.
+        #[arg(long, default_value_t = 99.5, value_name = "PERCENT")]
+        min_agreement: f64,
+    },
 }
 
 fn selection(catalog: &Catalog, mode: &Mode) -> anyhow::Result<Selection> {
@@ -89,8 +101,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let selection = selection(catalog, &cli.mode)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(catalog, selection),
-        Command::Tools { json } => {
-            print_tools(catalog, &selection, json);
+        Command::Tools { json, markdown } => {
+            print_tools(catalog, &selection, json, markdown);
+            Ok(())
+        }
+        Command::Conformance { dir, min_agreement } => {
+            let summary = iam_tools::policy::conformance::run_dir(&dir, &mut std::io::stdout().lock())
+                .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
+            let total = summary.passed + summary.failed;
+            let agreement = if total == 0 { 0.0 } else { 100.0 * summary.passed as f64 / total as f64 };
+            if total == 0 || agreement < min_agreement {
+                anyhow::bail!("conformance: {agreement:.2}% of {total} non-disputed cases agree, below the required {min_agreement}%");
+            }
             Ok(())
         }
         Command::Permissions => {
@@ -100,8 +122,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn print_tools(catalog: &Catalog, selection: &Selection, json: bool) {
+fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: bool) {
     let tools: Vec<_> = catalog.selected(selection).collect();
+    if markdown {
+        println!("| Tool | Toolset | Access | What it does | IAM actions |");
+        println!("|---|---|---|---|---|");
+        for t in &tools {
+            let access = match (t.access.as_str(), t.destructive) {
+                ("write", true) => "write, destructive",
+                (access, _) => access,
+            };
+            println!("| `{}` | {} | {} | {} | {} |", t.name, t.toolset, access, t.description.replace('|', "\\|"), t.actions.join(", "));
+        }
+        return;
+    }
     if json {
         let list: Vec<serde_json::Value> = tools
             .iter()

@@ -1,0 +1,107 @@
+//! Snapshots of what clients and operators see: every tool as tools/list shows it (name,
+//! title, annotations, input and output schema) and the generated permissions policy. The
+//! README's copies of the tool table and the policy are checked against the generated ones.
+//! Refresh with `UPDATE_SNAPSHOTS=1 cargo test --test snapshots`.
+
+mod common;
+
+use common::{run_cli, server_env, workspace, Server};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The same JSON with every object's keys sorted.
+fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, sorted(v))).collect();
+            serde_json::to_value(sorted).unwrap()
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
+fn check_snapshot(name: &str, actual: &str) {
+    let path = workspace().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("snapshot {} is missing: run `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and commit it", path.display())
+    });
+    assert!(
+        expected == actual,
+        "snapshot {name} differs from what the server now produces; if the change is intended, run \
+         `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff.\n--- now:\n{actual}"
+    );
+}
+
+/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README.
+fn readme_block(name: &str) -> String {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let start = format!("<!-- {name}:start -->");
+    let end = format!("<!-- {name}:end -->");
+    let from = readme.find(&start).unwrap_or_else(|| panic!("README has no {start}")) + start.len();
+    let to = readme[from..].find(&end).unwrap_or_else(|| panic!("README has no {end}")) + from;
+    readme[from..to].trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_tool_as_clients_see_it() {
+    let server = Server::start_env(&["--allow-write", "--toolsets", "all"], server_env(None)).await;
+    let tools = server.client.list_all_tools().await.unwrap();
+    server.stop().await;
+    let snapshot: Vec<Value> = tools.iter().map(|t| sorted(&serde_json::to_value(t).unwrap())).collect();
+    for tool in &snapshot {
+        let a = &tool["annotations"];
+        for hint in ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] {
+            assert!(!a[hint].is_null(), "{} lacks {hint}", tool["name"]);
+        }
+        assert_eq!(tool["inputSchema"]["type"], "object");
+        assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{}", tool["name"]);
+        assert_eq!(tool["outputSchema"]["type"], "object");
+    }
+    check_snapshot("tools.json", &(serde_json::to_string_pretty(&snapshot).unwrap() + "\n"));
+}
+
+#[test]
+fn permissions_policy_is_generated_from_the_manifest() {
+    let full = run_cli(&["--allow-write", "--toolsets", "all", "permissions"]);
+    check_snapshot("permissions.json", &full);
+    assert_eq!(readme_block("permissions"), format!("```json\n{}\n```", full.trim()), "README's policy is stale: copy `iam-mcp-server --allow-write --toolsets all permissions` into it");
+
+    // Every action is an operation the manifest declares, once; read-only holds only reads.
+    let manifest: toml::Table = std::fs::read_to_string(workspace().join("tools.toml")).unwrap().parse().unwrap();
+    let operations = manifest["operations"].as_table().unwrap();
+    let access = |action: &str| operations[action.trim_start_matches("iam:")]["access"].as_str().unwrap().to_string();
+    let actions = |policy: &str| -> Vec<String> {
+        let policy: Value = serde_json::from_str(policy).unwrap();
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
+            .collect()
+    };
+    let all = actions(&full);
+    let mut unique = all.clone();
+    unique.dedup();
+    assert_eq!(all, unique, "an action is listed twice");
+    for action in &all {
+        assert!(operations.contains_key(action.trim_start_matches("iam:")), "{action} is not a manifest operation");
+    }
+    let read_only = actions(&run_cli(&["--readonly", "--toolsets", "all", "permissions"]));
+    assert!(!read_only.is_empty());
+    for action in &read_only {
+        assert_eq!(access(action), "read", "{action} in the read-only policy");
+    }
+    let writes: Vec<&String> = all.iter().filter(|a| access(a) == "write").collect();
+    assert!(!writes.is_empty() && writes.iter().all(|a| !read_only.contains(a)));
+}
+
+#[test]
+fn readme_tool_table_is_current() {
+    let table = run_cli(&["--allow-write", "--toolsets", "all", "tools", "--markdown"]);
+    assert_eq!(readme_block("tools"), table.trim(), "README's tool table is stale: copy `iam-mcp-server --allow-write --toolsets all tools --markdown` into it");
+}
