@@ -43,6 +43,39 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The manifest entry (`tool `get_user``, `operation `ListUsers``, ...) a parse error at
+/// `offset` falls in, so that a serde error ("unknown field `titel`") names what it is about.
+/// An entry runs from its `[section.NAME]` header (or its key) to the next entry.
+fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    // The start of a key: the start of its line when the key is in a `[table]` header.
+    let start = |key: std::ops::Range<usize>| {
+        let line = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
+        if text[line..key.start].trim_start().starts_with('[') { line } else { key.start }
+    };
+    let mut best: Option<(usize, Option<String>)> = None;
+    let mut consider = |at: usize, label: Option<String>| {
+        if at <= offset && best.as_ref().is_none_or(|(b, _)| at >= *b) {
+            best = Some((at, label));
+        }
+    };
+    for (section, value) in root.get_ref().iter() {
+        consider(start(section.span()), None);
+        let kind = match section.get_ref().as_ref() {
+            "toolsets" => "toolset",
+            "shapes" => "shape",
+            "operations" => "operation",
+            "tools" => "tool",
+            _ => continue,
+        };
+        let toml::de::DeValue::Table(entries) = value.get_ref() else { continue };
+        for (name, _) in entries.iter() {
+            consider(start(name.span()), Some(format!("{kind} `{}`", name.get_ref())));
+        }
+    }
+    best.and_then(|(_, label)| label)
+}
+
 fn located(span: Span, origin: &str, text: &str, message: &str, offset: usize) -> syn::Error {
     let (line, col) = line_col(text, offset);
     syn::Error::new(span, format!("{message}\n  --> {origin}:{line}:{col}"))
@@ -58,8 +91,13 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             }
             let dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| syn::Error::new(path.span(), "CARGO_MANIFEST_DIR is not set; build with cargo"))?;
             let full = std::path::Path::new(&dir).join(&rel);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| syn::Error::new(path.span(), format!("cannot read manifest `{rel}`: {e}")))?;
+            let text = std::fs::read_to_string(&full).map_err(|e| {
+                let message = match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("manifest `{rel}` not found; give its path relative to the crate's Cargo.toml"),
+                    _ => format!("cannot read manifest `{rel}`: {e}"),
+                };
+                syn::Error::new(path.span(), message)
+            })?;
             let track = quote!(const _: &[u8] = ::core::include_bytes!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #rel)););
             (text, rel, path.span(), track)
         }
@@ -67,7 +105,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     };
     let manifest: crate::manifest::Manifest = toml::from_str(&text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        located(span, &origin, &text, &format!("invalid manifest: {}", e.message().trim_end()), offset)
+        let what = enclosing_entry(&text, offset).unwrap_or_else(|| "invalid manifest".to_string());
+        located(span, &origin, &text, &format!("{what}: {}", e.message().trim_end()), offset)
     })?;
     let model = crate::validate::validate(&manifest).map_err(|problems| {
         problems
@@ -119,5 +158,107 @@ mod tests {
         assert!(messages[0].contains("unknown access class `reed`"), "{}", messages[0]);
         assert!(messages[0].ends_with("--> inline:5:22"), "{}", messages[0]);
         assert!(messages[1].contains("tool `list_users`: unknown toolset `nope`"), "{}", messages[1]);
+    }
+
+    #[test]
+    fn parse_errors_name_the_entry_they_fall_in() {
+        let text = "[toolsets.users]\ndescription = \"u\"\n\n[tools.a]\ntitel = \"x\"\n\n[operations.B]\naccess = \"read\"\n\n[tools.c]\nx = 1\n\n[extra]\ny = 2\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(enclosing_entry(text, at("description")).as_deref(), Some("toolset `users`"));
+        assert_eq!(enclosing_entry(text, at("titel")).as_deref(), Some("tool `a`"));
+        // A missing field points at the table header.
+        assert_eq!(enclosing_entry(text, at("[tools.a]")).as_deref(), Some("tool `a`"));
+        assert_eq!(enclosing_entry(text, at("access")).as_deref(), Some("operation `B`"));
+        assert_eq!(enclosing_entry(text, at("x = 1")).as_deref(), Some("tool `c`"));
+        assert_eq!(enclosing_entry(text, at("y = 2")), None);
+        assert_eq!(enclosing_entry("not [ toml", 0), None);
+    }
+
+    /// The manifest of the codegen snapshot: a paginated read tool with an include and a
+    /// write tool with a message.
+    const FIXTURE: &str = r#"
+        [toolsets.users]
+        description = "IAM users."
+        default = true
+
+        [shapes.Group]
+        GroupName = "string"
+        Arn = "string"
+        CreateDate = "date"
+
+        [shapes.AttachedPolicy]
+        PolicyName = "string?"
+        PolicyArn = "string?"
+
+        [operations.ListGroupsForUser]
+        access = "read"
+        input = { UserName = "string", Marker = "string?", MaxItems = "int?" }
+        output = { Groups = "[Group]", IsTruncated = "bool", Marker = "string?" }
+
+        [operations.ListAttachedUserPolicies]
+        access = "read"
+        input = { UserName = "string", PathPrefix = "string?", Marker = "string?", MaxItems = "int?" }
+        output = { AttachedPolicies = "[AttachedPolicy]", IsTruncated = "bool", Marker = "string?" }
+
+        [operations.DeleteUser]
+        access = "write"
+        input = { UserName = "string" }
+
+        [tools.list_groups_for_user]
+        title = "List a user's groups"
+        toolset = "users"
+        access = "read"
+        operation = "ListGroupsForUser"
+        paginate = "Groups"
+        description = "List the IAM groups a user belongs to, with the user's attached policies."
+        params = [
+          { name = "user_name", type = "string", required = true, description = "The user.", min_length = 1, max_length = 64, pattern = "[\\w+=,.@-]+" },
+        ]
+        include = [
+          { field = "AttachedPolicies", operation = "ListAttachedUserPolicies", take = "AttachedPolicies" },
+        ]
+
+        [tools.delete_user]
+        title = "Delete an IAM user"
+        toolset = "users"
+        access = "write"
+        destructive = true
+        idempotent = false
+        operation = "DeleteUser"
+        message = "Deleted IAM user {user_name}."
+        description = "Delete an IAM user."
+        params = [
+          { name = "user_name", type = "string", required = true, description = "The user to delete." },
+        ]
+    "#;
+
+    /// The formatted expansion of [`FIXTURE`] must match `tests/snapshots/fixture.rs.snap`;
+    /// `UPDATE_SNAPSHOTS=1 cargo test -p iam-tools-macros --lib` rewrites it.
+    #[test]
+    fn fixture_expansion_matches_snapshot() {
+        let literal = proc_macro2::Literal::string(FIXTURE);
+        let tokens = expand(quote!(inline = #literal)).unwrap_or_else(|e| panic!("fixture is invalid: {e}"));
+        let file: syn::File = syn::parse2(tokens).expect("expansion parses as a Rust file");
+        let actual = prettyplease::unparse(&file);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/fixture.rs.snap");
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &actual).unwrap();
+            return;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("cannot read tests/snapshots/fixture.rs.snap ({e}); create it with UPDATE_SNAPSHOTS=1")
+        });
+        if actual != expected {
+            let line = actual.lines().zip(expected.lines()).position(|(a, e)| a != e)
+                .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
+            panic!(
+                "the expansion differs from tests/snapshots/fixture.rs.snap from line {}:\n  snapshot: {:?}\n  actual:   {:?}\n\
+                 review the change and rerun with UPDATE_SNAPSHOTS=1 to accept it",
+                line + 1,
+                expected.lines().nth(line).unwrap_or("<end>"),
+                actual.lines().nth(line).unwrap_or("<end>"),
+            );
+        }
     }
 }

@@ -564,7 +564,11 @@ fn validate_tool(
         for f in ops[index].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
             match params.iter().find(|p| p.member == f.name) {
                 Some(p) if p.required => {}
-                Some(p) => problems.push(at, format!("{what}: param `{}` fills required member `{}` of `{}`, so it must be `required = true`", p.name, f.name, ops[index].name)),
+                Some(p) => {
+                    // Point at the param that lacks `required = true`, not at the operation.
+                    let at = tool.params.iter().find(|m| m.name.get_ref() == &p.name).map_or(at, |m| &m.name);
+                    problems.push(at, format!("{what}: param `{}` fills required member `{}` of `{}`, so it must be `required = true`", p.name, f.name, ops[index].name))
+                }
                 None => problems.push(at, format!("{what}: no param fills required member `{}` of operation `{}`", f.name, ops[index].name)),
             }
         }
@@ -577,7 +581,7 @@ fn validate_tool(
     let paginate = tool.paginate.as_ref().and_then(|field| {
         let op = &ops[op?];
         if !op.paged || op.input_field("MaxItems").is_none() {
-            problems.push(field, format!("{what}: `paginate` needs an operation with input Marker and MaxItems and output Marker and IsTruncated; `{}` has not", op.name));
+            problems.push(field, format!("{what}: `paginate = \"{}\"` needs an operation that pages (input Marker and MaxItems, output Marker and IsTruncated); `{}` does not", field.get_ref(), op.name));
             return None;
         }
         match op.output_field(field.get_ref()) {

@@ -76,7 +76,7 @@ impl Registry {
         let result = match self.catalog.refusal(spec, &self.selection) {
             Some(why) => Err(ToolError::refused(why)),
             None => {
-                let ctx = ToolContext { tool: spec, shared: self.shared.clone() };
+                let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone() };
                 // A bug must not leave the call unanswered: a panic becomes an error result.
                 AssertUnwindSafe((spec.handler)(&ctx, arguments.unwrap_or_default()))
                     .catch_unwind()

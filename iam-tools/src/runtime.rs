@@ -16,6 +16,12 @@ use std::sync::Arc;
 /// A tool's future result: its structured output, or an error for the assistant.
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
 
+/// An operation's future JSON output.
+pub type OperationFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// The generated dispatcher: operation name and AWS-shaped JSON input to JSON output.
+pub type OperationCall = for<'a> fn(&'a Backend, &'a str, Value) -> OperationFuture<'a>;
+
 /// A generated tool handler.
 pub type Handler = for<'a> fn(&'a ToolContext, JsonObject) -> HandlerFuture<'a>;
 
@@ -36,10 +42,47 @@ pub struct Shared {
 #[derive(Debug)]
 pub struct ToolContext {
     pub tool: &'static ToolSpec,
+    pub catalog: &'static crate::spec::Catalog,
     pub shared: Arc<Shared>,
 }
 
 impl ToolContext {
+    /// Calls IAM operation `name` (one the tool declares) with AWS-shaped JSON input.
+    pub async fn call(&self, name: &str, input: Value) -> Result<Value, ToolError> {
+        let action = format!("iam:{name}");
+        if !self.tool.actions.contains(&action.as_str()) {
+            return Err(ToolError::internal(format!(
+                "{} called {action}, which its manifest entry does not declare",
+                self.tool.name
+            )));
+        }
+        (self.catalog.call)(self.backend(), name, input).await
+    }
+
+    /// Like [`Self::call`], following `Marker` to the last page and appending the list
+    /// field `items` of each page.
+    pub async fn call_all_pages(&self, name: &str, input: Value, items: &str) -> Result<Vec<Value>, ToolError> {
+        let mut input = input;
+        let mut all = Vec::new();
+        loop {
+            let mut page = self.call(name, input.clone()).await?;
+            if let Some(Value::Array(list)) = page.get_mut(items).map(Value::take) {
+                all.extend(list);
+            }
+            let marker = page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true);
+            match marker {
+                Some(m) if all.len() < self.shared.all_pages_max_items => input["Marker"] = Value::String(m.to_string()),
+                Some(_) => {
+                    return Err(ToolError::internal(format!(
+                        "{name} has more than {} {items}; the server stops there",
+                        self.shared.all_pages_max_items
+                    )))
+                }
+                None => return Ok(all),
+            }
+        }
+    }
+
     pub fn backend(&self) -> &Backend {
         &self.shared.backend
     }

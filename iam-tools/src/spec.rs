@@ -79,11 +79,18 @@ impl std::fmt::Debug for ToolSpec {
 }
 
 /// Everything generated from one manifest.
-#[derive(Debug)]
 pub struct Catalog {
     pub toolsets: &'static [ToolsetSpec],
     pub operations: &'static [&'static OperationSpec],
     pub tools: &'static [ToolSpec],
+    /// Every operation behind one JSON interface (AWS member names in and out).
+    pub call: crate::runtime::OperationCall,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog").field("tools", &self.tools.len()).finish_non_exhaustive()
+    }
 }
 
 /// Which tools a server run offers.

@@ -89,7 +89,13 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let op = model.op(tool.op);
     let all = if tool.paginate.is_some() { quote!(p.all_pages.unwrap_or(false)) } else { quote!(true) };
     let primary = call(op, &params, all);
-    let includes: Vec<TokenStream> = tool.includes.iter().map(|inc| call(model.op(inc.op), &params, quote!(true))).collect();
+    // Paging params page the primary operation only; includes always fetch everything.
+    let own_params: Vec<Param> = params
+        .iter()
+        .filter(|p| !crate::validate::PAGING_PARAMS.contains(&p.name.as_str()))
+        .map(super::params::clone_param)
+        .collect();
+    let includes: Vec<TokenStream> = tool.includes.iter().map(|inc| call(model.op(inc.op), &own_params, quote!(true))).collect();
     let inc_vars: Vec<_> = (0..tool.includes.len()).map(|i| format_ident!("inc{}", i)).collect();
     let joined = if includes.is_empty() {
         quote!(let out = (#primary).await?;)

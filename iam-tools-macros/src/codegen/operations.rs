@@ -50,8 +50,48 @@ fn input_struct(op: &Operation) -> TokenStream {
     }
 }
 
+/// `call(backend, "GetUser", {"UserName": ..})`: every operation behind one JSON
+/// interface, with AWS's member names, for runtime functions.
+fn dispatcher(model: &Model) -> TokenStream {
+    let p = super::private();
+    let arms = model.operations.iter().map(|op| {
+        let name = &op.name;
+        let func = ident(&op.snake);
+        let input = format_ident!("{}Input", op.name);
+        quote! {
+            #name => {
+                let input: #input = #p::serde_json::from_value(input).map_err(|e| {
+                    ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #name))
+                })?;
+                let output = #func(backend, input).await?;
+                #p::serde_json::to_value(output).map_err(|e| {
+                    ::iam_tools::error::ToolError::internal(::std::format!("could not encode {}: {e}", #name))
+                })
+            }
+        }
+    });
+    quote! {
+        /// Calls operation `name` with its AWS-shaped JSON input; returns its JSON output.
+        pub fn call<'a>(
+            backend: &'a ::iam_tools::backend::Backend,
+            name: &'a str,
+            input: #p::serde_json::Value,
+        ) -> ::iam_tools::runtime::OperationFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                match name {
+                    #(#arms)*
+                    other => ::std::result::Result::Err(::iam_tools::error::ToolError::internal(
+                        ::std::format!("operation `{other}` is not declared in the manifest"),
+                    )),
+                }
+            })
+        }
+    }
+}
+
 pub fn operations(model: &Model) -> TokenStream {
-    model
+    let dispatcher = dispatcher(model);
+    let ops: TokenStream = model
         .operations
         .iter()
         .map(|op| {
@@ -144,5 +184,6 @@ pub fn operations(model: &Model) -> TokenStream {
                 }
             }
         })
-        .collect()
+        .collect();
+    quote!(#ops #dispatcher)
 }

@@ -50,7 +50,7 @@ pub(crate) fn all_params(tool: &Tool) -> Vec<Param> {
     params
 }
 
-fn clone_param(p: &Param) -> Param {
+pub(crate) fn clone_param(p: &Param) -> Param {
     Param {
         name: p.name.clone(),
         ty: p.ty,

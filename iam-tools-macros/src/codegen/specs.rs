@@ -75,6 +75,7 @@ pub fn specs(model: &Model) -> TokenStream {
             toolsets: TOOLSETS,
             operations: OPERATIONS,
             tools: TOOLS,
+            call: ops::call,
         };
     }
 }
