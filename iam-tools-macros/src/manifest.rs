@@ -81,7 +81,16 @@ pub struct Tool {
     pub description: Spanned<String>,
     pub toolset: Spanned<String>,
     pub access: Spanned<String>,
-    pub operation: Spanned<String>,
+    /// The IAM operation the tool is (one API call, plus `include`s).
+    #[serde(default)]
+    pub operation: Option<Spanned<String>>,
+    /// Or: a runtime function (a type in `iam_tools::functions` implementing
+    /// `RuntimeTool`), for tools that are logic over several calls.
+    #[serde(default)]
+    pub run: Option<Spanned<String>>,
+    /// The operations a `run` tool may call; they make its IAM actions.
+    #[serde(default)]
+    pub uses: Vec<Spanned<String>>,
     #[serde(default)]
     pub destructive: Option<Spanned<bool>>,
     #[serde(default)]

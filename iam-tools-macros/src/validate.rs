@@ -84,12 +84,20 @@ pub enum ParamTy {
     Boolean,
     StringList,
     Document,
+    /// Policy documents (`document_list`), for runtime functions.
+    DocumentList,
+    /// Lists of lists of documents (`document_levels`: SCPs or RCPs per org level).
+    DocumentLevels,
+    /// `[Shape]`: a list of a declared shape (the param's `shape`).
+    ShapeList,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Param {
     pub name: String,
     pub ty: ParamTy,
+    /// The shape of a `[Shape]` param.
+    pub shape: Option<String>,
     pub required: bool,
     pub description: String,
     /// The operation input member it fills (primary and included operations alike).
@@ -128,7 +136,10 @@ pub struct Tool {
     pub destructive: bool,
     pub idempotent: bool,
     pub open_world: bool,
-    pub op: usize,
+    /// The primary operation, or None for a `run` tool.
+    pub op: Option<usize>,
+    /// The runtime function type of a `run` tool.
+    pub run: Option<String>,
     pub paginate: Option<String>,
     pub message: Option<String>,
     pub params: Vec<Param>,
@@ -286,23 +297,33 @@ fn fields(
     out
 }
 
-fn parse_param_ty(value: &Spanned<String>, what: &str, problems: &mut Problems) -> Option<ParamTy> {
+fn parse_param_ty(
+    value: &Spanned<String>,
+    shapes: &[Shape],
+    what: &str,
+    problems: &mut Problems,
+) -> Option<(ParamTy, Option<String>)> {
     Some(match value.get_ref().as_str() {
-        "string" => ParamTy::String,
-        "integer" => ParamTy::Integer,
-        "boolean" => ParamTy::Boolean,
-        "string_list" => ParamTy::StringList,
-        "document" => ParamTy::Document,
-        other => {
-            problems.push(
-                value,
-                format!(
-                    "{what}: unknown param type `{other}`, expected string, integer, boolean, \
-                     string_list or document"
-                ),
-            );
-            return None;
-        }
+        "string" => (ParamTy::String, None),
+        "integer" => (ParamTy::Integer, None),
+        "boolean" => (ParamTy::Boolean, None),
+        "string_list" => (ParamTy::StringList, None),
+        "document" => (ParamTy::Document, None),
+        "document_list" => (ParamTy::DocumentList, None),
+        "document_levels" => (ParamTy::DocumentLevels, None),
+        other => match other.strip_prefix('[').and_then(|o| o.strip_suffix(']')) {
+            Some(shape) if shapes.iter().any(|s| s.name == shape) => (ParamTy::ShapeList, Some(shape.to_string())),
+            _ => {
+                problems.push(
+                    value,
+                    format!(
+                        "{what}: unknown param type `{other}`, expected string, integer, boolean, \
+                         string_list, document, document_list, document_levels or [Shape]"
+                    ),
+                );
+                return None;
+            }
+        },
     })
 }
 
@@ -313,6 +334,7 @@ fn param_fits_member(param: ParamTy, member: &Ty) -> bool {
         (ParamTy::Boolean, false, Base::Bool) => true,
         (ParamTy::StringList, true, Base::String | Base::Enum) => true,
         (ParamTy::Document, false, Base::Document) => true,
+        (ParamTy::ShapeList, true, Base::Shape(_)) => true,
         _ => false,
     }
 }
@@ -375,8 +397,12 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
             let input = fields(&op.input, &shape_names, &what, &mut problems);
             for (member, ty) in op.input.iter() {
                 if let Ok(ty) = parse_ty(ty.get_ref(), &shape_names) {
-                    if matches!(ty.base, Base::Shape(_) | Base::Date) {
-                        problems.push(member, format!("{what}: input member `{}` has type `{}`; inputs take string, int, long, bool, enum, document or [string]", member.get_ref(), ty_text(&ty)));
+                    let shape_ok = match &ty.base {
+                        Base::Shape(name) => ty.list && input_shape_ok(manifest, name),
+                        _ => true,
+                    };
+                    if matches!(ty.base, Base::Date) || !shape_ok {
+                        problems.push(member, format!("{what}: input member `{}` has type `{}`; inputs take string, int, long, bool, enum, document, [string] or [Shape] of a shape with only string, int, long, bool, enum or [string] fields", member.get_ref(), ty_text(&ty)));
                     }
                 }
             }
@@ -407,6 +433,16 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
     } else {
         Err(problems)
     }
+}
+
+/// A shape can be sent to AWS when its fields are scalars or string lists.
+fn input_shape_ok(manifest: &Manifest, name: &str) -> bool {
+    manifest.shapes.iter().find(|(n, _)| n.get_ref() == name).is_some_and(|(_, fields)| {
+        fields.iter().all(|(_, ty)| {
+            let t = ty.get_ref().trim_end_matches('?');
+            matches!(t, "string" | "int" | "long" | "bool" | "enum" | "[string]")
+        })
+    })
 }
 
 fn ty_text(ty: &Ty) -> String {
@@ -458,7 +494,27 @@ fn validate_tool(
         );
     }
     let access = parse_access(&tool.access, &what, problems);
-    let op = find_op(ops, &tool.operation, &what, problems);
+    let op = match (&tool.operation, &tool.run) {
+        (Some(operation), None) => find_op(ops, operation, &what, problems),
+        (None, Some(run)) => {
+            if !is_pascal_ident(run.get_ref()) {
+                problems.push(run, format!("{what}: `run = \"{}\"` must name a runtime function type (PascalCase)", run.get_ref()));
+            }
+            None
+        }
+        (Some(operation), Some(_)) => {
+            problems.push(operation, format!("{what}: give `operation` or `run`, not both"));
+            None
+        }
+        (None, None) => {
+            problems.push(name, format!("{what}: needs `operation` (an IAM call) or `run` (a runtime function)"));
+            None
+        }
+    };
+    if tool.run.is_none() && !tool.uses.is_empty() {
+        problems.push(&tool.uses[0], format!("{what}: `uses` is for `run` tools; an `operation` tool calls its operation and `include`s"));
+    }
+    let uses: Vec<usize> = tool.uses.iter().filter_map(|u| find_op(ops, u, &what, problems)).collect();
 
     let destructive = match (&tool.destructive, access) {
         (Some(d), Access::Read) if *d.get_ref() => {
@@ -486,8 +542,14 @@ fn validate_tool(
             );
         }
     };
-    if let Some(op) = op {
-        check_op_access(op, &tool.operation, problems);
+    if let (Some(op), Some(at)) = (op, &tool.operation) {
+        check_op_access(op, at, problems);
+    }
+    for (index, at) in uses.iter().zip(&tool.uses) {
+        check_op_access(*index, at, problems);
+    }
+    if tool.run.is_some() && (tool.paginate.is_some() || !tool.include.is_empty() || !tool.cleanup.is_empty()) {
+        problems.push(&tool.access, format!("{what}: a `run` tool pages, includes and cleans up in its runtime function; remove `paginate`, `include` and `cleanup`"));
     }
 
     // Params.
@@ -506,7 +568,7 @@ fn validate_tool(
         if tool.paginate.is_some() && PAGING_PARAMS.contains(&pname.as_str()) {
             problems.push(&p.name, format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"));
         }
-        let Some(ty) = parse_param_ty(&p.ty, &pwhat, problems) else { continue };
+        let Some((ty, shape)) = parse_param_ty(&p.ty, shapes, &pwhat, problems) else { continue };
         let member = p.member.as_ref().map_or_else(|| pascal(pname), |m| m.get_ref().clone());
         let member_at = p.member.as_ref().unwrap_or(&p.name);
         if let Some(op) = op {
@@ -547,6 +609,7 @@ fn validate_tool(
         params.push(Param {
             name: pname.clone(),
             ty,
+            shape,
             required: p.required,
             description: p.description.get_ref().clone(),
             member,
@@ -573,8 +636,8 @@ fn validate_tool(
             }
         }
     };
-    if let Some(op) = op {
-        check_required(op, &tool.operation, problems);
+    if let (Some(op), Some(at)) = (op, &tool.operation) {
+        check_required(op, at, problems);
     }
 
     // Pagination.
@@ -663,7 +726,7 @@ fn validate_tool(
     if problems.0.len() > before {
         return None;
     }
-    let op = op?;
+    let run = tool.run.as_ref().map(|r| r.get_ref().clone());
     let mut actions: Vec<String> = Vec::new();
     let mut add = |index: usize| {
         let action = format!("iam:{}", ops[index].name);
@@ -671,7 +734,7 @@ fn validate_tool(
             actions.push(action);
         }
     };
-    add(op);
+    op.into_iter().chain(uses.iter().copied()).for_each(&mut add);
     includes.iter().for_each(|i| add(i.op));
     cleanup.iter().for_each(|c| {
         add(c.list);
@@ -687,6 +750,7 @@ fn validate_tool(
         idempotent,
         open_world: tool.open_world.unwrap_or(true),
         op,
+        run,
         paginate,
         message: tool.message.as_ref().map(|m| m.get_ref().clone()),
         params,

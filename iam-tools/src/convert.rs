@@ -143,9 +143,43 @@ impl<E: for<'a> From<&'a str>> IntoSdk<Option<E>> for Option<String> {
     }
 }
 
-impl<E: for<'a> From<&'a str>> IntoSdk<Option<Vec<E>>> for Vec<String> {
-    fn into_sdk(self) -> Option<Vec<E>> {
-        (!self.is_empty()).then(|| self.iter().map(|s| E::from(s.as_str())).collect())
+/// Turns one element of a generated input list into the SDK's element type.
+pub trait IntoSdkItem<T> {
+    fn into_sdk_item(self) -> T;
+}
+
+impl<E: for<'a> From<&'a str>> IntoSdkItem<E> for String {
+    fn into_sdk_item(self) -> E {
+        E::from(self.as_str())
+    }
+}
+
+impl<S, T: IntoSdkItem<S>> IntoSdk<Option<Vec<S>>> for Vec<T> {
+    fn into_sdk(self) -> Option<Vec<S>> {
+        (!self.is_empty()).then(|| self.into_iter().map(T::into_sdk_item).collect())
+    }
+}
+
+/// What an SDK builder's `build()` returns, infallible or not, as the value. Generated
+/// input shapes set every member the SDK requires, so the fallible form cannot fail.
+pub fn built<T>(output: impl Built<T>) -> T {
+    output.into_built()
+}
+
+pub trait Built<T> {
+    fn into_built(self) -> T;
+}
+
+impl<T> Built<T> for T {
+    fn into_built(self) -> T {
+        self
+    }
+}
+
+impl<T> Built<T> for Result<T, aws_sdk_iam::error::BuildError> {
+    fn into_built(self) -> T {
+        // Required members are non-optional fields of the generated shape, always set.
+        self.expect("a generated input shape sets every member the SDK requires")
     }
 }
 

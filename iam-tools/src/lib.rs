@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod convert;
 pub mod error;
+pub mod functions;
 pub mod policy;
 pub mod registry;
 pub mod runtime;

@@ -62,8 +62,8 @@ pub struct ToolSpec {
     pub destructive: bool,
     pub idempotent: bool,
     pub open_world: bool,
-    /// The primary IAM operation.
-    pub operation: &'static str,
+    /// The primary IAM operation; None for a tool run by a runtime function.
+    pub operation: Option<&'static str>,
     /// Every IAM action the tool can call (primary, included, cleanup).
     pub actions: &'static [&'static str],
     pub cleanup: &'static [CleanupSpec],

@@ -27,7 +27,7 @@ fn bind(p: &Param, member: &Field) -> TokenStream {
                 quote!(p.#field.as_ref().map(|d| d.to_aws_string(#name)).transpose()?)
             }
         }
-        (ParamTy::StringList, _) if !p.required => quote!(p.#field.clone().unwrap_or_default()),
+        (ParamTy::StringList | ParamTy::ShapeList, _) if !p.required => quote!(p.#field.clone().unwrap_or_default()),
         _ => quote!(p.#field.clone()),
     };
     if p.required && member.ty.optional {
@@ -80,13 +80,37 @@ fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
     }
 }
 
+/// A `run` tool: the params are checked against the manifest, then the runtime function
+/// does the work.
+fn run_handler(tool: &Tool, run: &str) -> TokenStream {
+    let name = ident(&tool.name);
+    let params_ty = type_ident(&tool.name, "Params");
+    let run = format_ident!("{}", run);
+    quote! {
+        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
+        pub fn #name<'a>(
+            ctx: &'a ::iam_tools::runtime::ToolContext,
+            args: ::iam_tools::JsonObject,
+        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let _: super::params::#params_ty = ctx.parse_args(&args)?;
+                let result = <::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::run(ctx, &args).await?;
+                ctx.output(&result)
+            })
+        }
+    }
+}
+
 fn handler(model: &Model, tool: &Tool) -> TokenStream {
+    let (Some(op), None) = (tool.op, &tool.run) else {
+        return run_handler(tool, tool.run.as_deref().unwrap_or_default());
+    };
     let p = private();
     let name = ident(&tool.name);
     let params_ty = type_ident(&tool.name, "Params");
     let result_ty = type_ident(&tool.name, "Result");
     let params = all_params(tool);
-    let op = model.op(tool.op);
+    let op = model.op(op);
     let all = if tool.paginate.is_some() { quote!(p.all_pages.unwrap_or(false)) } else { quote!(true) };
     let primary = call(op, &params, all);
     // Paging params page the primary operation only; includes always fetch everything.

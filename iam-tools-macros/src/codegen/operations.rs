@@ -10,7 +10,11 @@ use quote::{format_ident, quote};
 
 /// The Rust type of an operation input member.
 fn input_ty(ty: &Ty) -> TokenStream {
-    let base = match ty.base {
+    let base = match &ty.base {
+        Base::Shape(name) => {
+            let name = format_ident!("{}", name);
+            quote!(super::shapes::#name)
+        }
         Base::Int => quote!(i32),
         Base::Long => quote!(i64),
         Base::Bool => quote!(bool),

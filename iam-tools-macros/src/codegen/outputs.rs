@@ -44,10 +44,31 @@ pub fn shapes(model: &Model) -> TokenStream {
             let decls = field_decls(&shape.fields);
             let conv = from_sdk_fields(&shape.fields, &quote!(src));
             let doc = format!("The IAM `{}` shape.", shape.name);
+            // Shapes of scalars can also be sent to AWS (e.g. ContextEntry).
+            let sendable = shape.fields.iter().all(|f| match f.ty.base {
+                Base::String | Base::Enum | Base::Int | Base::Long | Base::Bool => !f.ty.list || f.ty.base == Base::String,
+                _ => false,
+            });
+            let into_sdk = sendable.then(|| {
+                let setters = shape.fields.iter().map(|f| {
+                    let setter = format_ident!("set_{}", f.snake);
+                    let n = ident(&f.snake);
+                    quote!(.#setter(::iam_tools::convert::IntoSdk::into_sdk(self.#n)))
+                });
+                quote! {
+                    impl ::iam_tools::convert::IntoSdkItem<#p::aws_sdk_iam::types::#name> for #name {
+                        fn into_sdk_item(self) -> #p::aws_sdk_iam::types::#name {
+                            ::iam_tools::convert::built(#p::aws_sdk_iam::types::#name::builder() #(#setters)* .build())
+                        }
+                    }
+                }
+            });
             quote! {
                 #[doc = #doc]
                 #derives
                 pub struct #name { #(#decls,)* }
+
+                #into_sdk
 
                 impl<'a> ::iam_tools::convert::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
                     fn from_sdk(src: &'a #p::aws_sdk_iam::types::#name) -> Self {
@@ -78,7 +99,7 @@ pub(crate) fn data_struct(name: &proc_macro2::Ident, doc: &str, fields: &[Field]
 /// The fields of a tool's result: the operation's output, each include, the paging note
 /// and the message.
 pub(crate) fn result_fields(model: &Model, tool: &crate::validate::Tool) -> Vec<Field> {
-    let mut fields = model.op(tool.op).output.clone();
+    let mut fields = tool.op.map(|op| model.op(op).output.clone()).unwrap_or_default();
     for inc in &tool.includes {
         fields.push(Field {
             name: inc.field.clone(),
@@ -103,7 +124,16 @@ pub fn results(model: &Model) -> TokenStream {
         .map(|tool| {
             let name = type_ident(&tool.name, "Result");
             let doc = format!("The structured result of `{}`.", tool.name);
-            data_struct(&name, &doc, &result_fields(model, tool), true)
+            match &tool.run {
+                Some(run) => {
+                    let run = format_ident!("{}", run);
+                    quote! {
+                        #[doc = #doc]
+                        pub type #name = <::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::Output;
+                    }
+                }
+                None => data_struct(&name, &doc, &result_fields(model, tool), true),
+            }
         })
         .collect()
 }

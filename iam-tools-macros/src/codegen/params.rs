@@ -11,6 +11,7 @@ pub(crate) fn paging_params() -> Vec<Param> {
     let param = |name: &str, ty, description: &str| Param {
         name: name.into(),
         ty,
+        shape: None,
         required: false,
         description: description.into(),
         member: crate::validate::pascal(name),
@@ -51,19 +52,7 @@ pub(crate) fn all_params(tool: &Tool) -> Vec<Param> {
 }
 
 pub(crate) fn clone_param(p: &Param) -> Param {
-    Param {
-        name: p.name.clone(),
-        ty: p.ty,
-        required: p.required,
-        description: p.description.clone(),
-        member: p.member.clone(),
-        enum_values: p.enum_values.clone(),
-        min: p.min,
-        max: p.max,
-        min_length: p.min_length,
-        max_length: p.max_length,
-        pattern: p.pattern.clone(),
-    }
+    p.clone()
 }
 
 pub(crate) fn param_ty(p: &Param) -> TokenStream {
@@ -74,6 +63,12 @@ pub(crate) fn param_ty(p: &Param) -> TokenStream {
         ParamTy::Boolean => quote!(bool),
         ParamTy::StringList => quote!(::std::vec::Vec<::std::string::String>),
         ParamTy::Document => quote!(::iam_tools::convert::DocumentArg),
+        ParamTy::DocumentList => quote!(::std::vec::Vec<::iam_tools::convert::DocumentArg>),
+        ParamTy::DocumentLevels => quote!(::std::vec::Vec<::std::vec::Vec<::iam_tools::convert::DocumentArg>>),
+        ParamTy::ShapeList => {
+            let shape = quote::format_ident!("{}", p.shape.as_deref().unwrap_or_default());
+            quote!(::std::vec::Vec<super::shapes::#shape>)
+        }
     };
     let _ = pr;
     if p.required { base } else { quote!(::std::option::Option<#base>) }

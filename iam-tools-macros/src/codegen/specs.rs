@@ -32,7 +32,13 @@ pub fn specs(model: &Model) -> TokenStream {
         let idempotent = tool.idempotent;
         let open_world = tool.open_world;
         let actions = &tool.actions;
-        let operation = &model.op(tool.op).name;
+        let operation = match tool.op {
+            Some(op) => {
+                let name = &model.op(op).name;
+                quote!(::std::option::Option::Some(#name))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         let handler = ident(&tool.name);
         let params_ty = type_ident(&tool.name, "Params");
         let result_ty = type_ident(&tool.name, "Result");

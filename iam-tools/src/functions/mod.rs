@@ -1,0 +1,32 @@
+//! Runtime functions: tools whose work is logic over several IAM calls, named by a
+//! manifest entry's `run = "Type"`. The manifest still declares their params (schema and
+//! checks) and the operations they may call (`uses`, hence their IAM actions); a function
+//! calls those operations only through [`ToolContext::call`], which refuses any other.
+
+mod simulate;
+
+pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
+
+use crate::error::ToolError;
+use crate::runtime::ToolContext;
+use crate::JsonObject;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A tool implemented by a runtime function.
+pub trait RuntimeTool {
+    /// The structured result; its schema is the tool's `outputSchema`.
+    type Output: serde::Serialize + schemars::JsonSchema;
+
+    /// Runs the tool on arguments already checked against the manifest's params.
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        args: &'a JsonObject,
+    ) -> Pin<Box<dyn Future<Output = Result<Self::Output, ToolError>> + Send + 'a>>;
+}
+
+/// The arguments as the function's own struct (their shape was checked already).
+fn args<T: serde::de::DeserializeOwned>(ctx: &ToolContext, args: &JsonObject) -> Result<T, ToolError> {
+    serde_json::from_value(serde_json::Value::Object(args.clone()))
+        .map_err(|e| ToolError::invalid_arguments(format!("Invalid arguments for {}: {e}.", ctx.tool.name)))
+}
