@@ -38,7 +38,7 @@ struct Mode {
     allow_write: bool,
 
     /// Comma-separated toolsets to offer: names from `iam-mcp-server tools`, `all`, or
-    /// `default` (the default: users, groups, simulation).
+    /// `default` (the default: users, groups, roles, policies, access_keys, simulation).
     #[arg(long, global = true, env = "IAM_MCP_TOOLSETS", value_delimiter = ',', value_name = "LIST")]
     toolsets: Vec<String>,
 }

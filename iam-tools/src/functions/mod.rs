@@ -3,8 +3,12 @@
 //! checks) and the operations they may call (`uses`, hence their IAM actions); a function
 //! calls those operations only through [`ToolContext::call`], which refuses any other.
 
+mod access_keys;
+mod policies;
 mod simulate;
 
+pub use access_keys::{AccessKeyWithLastUse, AccessKeysResult, ListAccessKeys};
+pub use policies::{GetPolicyDocument, PolicyDocumentResult};
 pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
 
 use crate::error::ToolError;
