@@ -71,6 +71,14 @@ leaf!(String, &'a str, |v| v.to_string());
 leaf!(String, &'a String, |v| v.clone());
 leaf!(String, &'a DateTime, |v| rfc3339(v));
 leaf!(Value, &'a str, |v| decode_document(v));
+// A blob (GetCredentialReport's Content): the SDK has decoded the base64, this is its text.
+leaf!(String, &'a aws_smithy_types::Blob, |v| String::from_utf8_lossy(v.as_ref()).into_owned());
+// A map the manifest's types cannot name (GetAccountSummary's SummaryMap) as a JSON object,
+// keys sorted.
+leaf!(Value, &'a std::collections::HashMap<aws_sdk_iam::types::SummaryKeyType, i32>, |v| {
+    let sorted: std::collections::BTreeMap<&str, i32> = v.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    serde_json::to_value(sorted).unwrap_or_default()
+});
 scalar_leaf!(bool, bool, |v| v);
 scalar_leaf!(i32, i32, |v| v);
 scalar_leaf!(i64, i64, |v| v);

@@ -44,7 +44,20 @@ impl Moto {
 
     /// Starts moto with extra environment (e.g. MOTO_IAM_LOAD_MANAGED_POLICIES=true).
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
-        let path = moto_server_path();
+        Self::spawn(&moto_server_path(), &[], env)
+    }
+
+    /// Starts moto with IAM's clock set back by the number of days written in `clock_file`
+    /// (read on every timestamp, so a test can create users or use keys "long ago"): moto's
+    /// own server, run by the same Python with `moto.iam.models.utcnow` shifted. moto has no
+    /// API to backdate CreateDate or a key's last use, and this changes nothing else.
+    pub fn start_with_clock(clock_file: &Path) -> Moto {
+        let python = moto_server_path().with_file_name("python");
+        let clock = clock_file.to_str().unwrap().to_string();
+        Self::spawn(&python, &["-c", SHIFTED_CLOCK_MOTO], &[("MOTO_TEST_CLOCK_FILE", &clock)])
+    }
+
+    fn spawn(path: &Path, pre_args: &[&str], env: &[(&str, &str)]) -> Moto {
         assert!(
             path.exists(),
             "moto_server not found at {}.\nThese tests need moto's IAM server. Run the test command `scripts/test` \
@@ -55,8 +68,9 @@ impl Moto {
         );
         for _ in 0..5 {
             let port = free_port();
-            let mut command = Command::new(&path);
+            let mut command = Command::new(path);
             command
+                .args(pre_args)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -103,6 +117,23 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// moto's server with IAM's `utcnow` set back by the days in $MOTO_TEST_CLOCK_FILE.
+const SHIFTED_CLOCK_MOTO: &str = r#"
+import datetime, os, sys
+import moto.iam.models as iam_models
+_real_utcnow = iam_models.utcnow
+def _shifted_utcnow():
+    try:
+        with open(os.environ["MOTO_TEST_CLOCK_FILE"]) as f:
+            days = float(f.read().strip() or 0)
+    except (OSError, ValueError):
+        days = 0
+    return _real_utcnow() - datetime.timedelta(days=days)
+iam_models.utcnow = _shifted_utcnow
+from moto.server import main
+sys.exit(main(sys.argv[1:]))
+"#;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

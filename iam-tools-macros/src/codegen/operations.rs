@@ -55,40 +55,57 @@ fn input_struct(op: &Operation) -> TokenStream {
 }
 
 /// `call(backend, "GetUser", {"UserName": ..})`: every operation behind one JSON
-/// interface, with AWS's member names, for runtime functions.
+/// interface, with AWS's member names, for runtime functions. Each operation's future is
+/// built and boxed by a function of its own: one async block matching on every operation
+/// would put every arm's temporaries in one poll frame, which overflows a worker thread's
+/// stack in debug builds once there are many operations.
 fn dispatcher(model: &Model) -> TokenStream {
     let p = super::private();
-    let arms = model.operations.iter().map(|op| {
+    let callers = model.operations.iter().map(|op| {
         let name = &op.name;
         let func = ident(&op.snake);
+        let caller = format_ident!("call_{}", op.snake);
         let input = format_ident!("{}Input", op.name);
         quote! {
-            #name => {
-                let input: #input = #p::serde_json::from_value(input).map_err(|e| {
-                    ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #name))
-                })?;
-                let output = #func(backend, input).await?;
-                #p::serde_json::to_value(output).map_err(|e| {
-                    ::iam_tools::error::ToolError::internal(::std::format!("could not encode {}: {e}", #name))
+            fn #caller<'a>(
+                backend: &'a ::iam_tools::backend::Backend,
+                input: #p::serde_json::Value,
+            ) -> ::iam_tools::runtime::OperationFuture<'a> {
+                ::std::boxed::Box::pin(async move {
+                    let input: #input = #p::serde_json::from_value(input).map_err(|e| {
+                        ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #name))
+                    })?;
+                    let output = #func(backend, input).await?;
+                    #p::serde_json::to_value(output).map_err(|e| {
+                        ::iam_tools::error::ToolError::internal(::std::format!("could not encode {}: {e}", #name))
+                    })
                 })
             }
         }
     });
+    let arms = model.operations.iter().map(|op| {
+        let name = &op.name;
+        let caller = format_ident!("call_{}", op.snake);
+        quote!(#name => #caller(backend, input),)
+    });
     quote! {
+        #(#callers)*
+
         /// Calls operation `name` with its AWS-shaped JSON input; returns its JSON output.
         pub fn call<'a>(
             backend: &'a ::iam_tools::backend::Backend,
             name: &'a str,
             input: #p::serde_json::Value,
         ) -> ::iam_tools::runtime::OperationFuture<'a> {
-            ::std::boxed::Box::pin(async move {
-                match name {
-                    #(#arms)*
-                    other => ::std::result::Result::Err(::iam_tools::error::ToolError::internal(
+            match name {
+                #(#arms)*
+                other => {
+                    let error = ::iam_tools::error::ToolError::internal(
                         ::std::format!("operation `{other}` is not declared in the manifest"),
-                    )),
+                    );
+                    ::std::boxed::Box::pin(async move { ::std::result::Result::Err(error) })
                 }
-            })
+            }
         }
     }
 }

@@ -4,10 +4,15 @@
 //! calls those operations only through [`ToolContext::call`], which refuses any other.
 
 mod access_keys;
+mod account;
 mod policies;
 mod simulate;
 
 pub use access_keys::{AccessKeyWithLastUse, AccessKeysResult, ListAccessKeys};
+pub use account::{
+    inactive_users, parse_credential_report, AccountSummaryResult, CredentialReportResult, CredentialReportRow,
+    GetAccountSummary, GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
+};
 pub use policies::{GetPolicyDocument, PolicyDocumentResult};
 pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
 
