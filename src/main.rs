@@ -41,6 +41,11 @@ struct Mode {
     /// `default` (the default: users, groups, roles, policies, access_keys, simulation).
     #[arg(long, global = true, env = "IAM_MCP_TOOLSETS", value_delimiter = ',', value_name = "LIST")]
     toolsets: Vec<String>,
+
+    /// The most items `all_pages: true` collects in one call; past it the result keeps the
+    /// Marker to continue from and says so in its Note.
+    #[arg(long, global = true, env = "IAM_MCP_ALL_PAGES_MAX_ITEMS", default_value_t = ALL_PAGES_MAX_ITEMS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    all_pages_max_items: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -100,7 +105,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let catalog = &tools::CATALOG;
     let selection = selection(catalog, &cli.mode)?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(catalog, selection),
+        Command::Serve => serve(catalog, selection, usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX)),
         Command::Tools { json, markdown } => {
             print_tools(catalog, &selection, json, markdown);
             Ok(())
@@ -162,14 +167,14 @@ fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: b
     println!("\n{} tools; toolsets: {}; {mode}", tools.len(), selection.toolsets.join(", "));
 }
 
-fn serve(catalog: &'static Catalog, selection: Selection) -> anyhow::Result<()> {
+fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: usize) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let shared = Shared { backend: Backend::live(selection.read_only), all_pages_max_items: ALL_PAGES_MAX_ITEMS };
+        let shared = Shared { backend: Backend::live(selection.read_only), all_pages_max_items };
         tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server

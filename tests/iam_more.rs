@@ -18,8 +18,6 @@ use aws_sdk_iam::error::ProvideErrorMetadata;
 use common::{create_policy, recorded_actions, run_cli, server_env, Moto, Server, TempDir};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIDDzCCAfegAwIBAgIUFPhuudCSnX91+I1qtioLYuATVEgwDQYJKoZIhvcNAQEL\nBQAwFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MB4XDTI2MTEyODAxMjg1MVoXDTM2\nMTEyNTAxMjg1MVowFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MIIBIjANBgkqhkiG\n9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjC0QKlQEcf/AFR/FGlbXqGe8eumhfthG6w+N\n96Qq2XjZ61B5ICksCh9aBHBIv9KgFoLJOHYoGp2UJqnTlvm4g0dRkwy8EnLJdwgl\nthLhU5LWGPoVQR5qzC7rz4DXaQh1anu3dDArc7AEOpVhf9PxAvmK210aqB4l+7Km\nkYg7ksrCpK9I7kzJRb/iZt6A3gEtIFy+M79QadkwCtc//jcrBQDdILLbRmq7JDQO\nep7gZChhOj80hyqc29o5bshlU75DVfAJgKf8KcYybdtxhT1ni2XbLufzATw8Bj/6\nrhJcpjCzE9mvHygJCpJzywbiyiPgnB6V+wic4bTd44h/RID8LwIDAQABo1MwUTAd\nBgNVHQ4EFgQUBkvkKhfczsa4SfIVU3cxwIWoMdEwHwYDVR0jBBgwFoAUBkvkKhfc\nzsa4SfIVU3cxwIWoMdEwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOC\nAQEANYez4h3tnJGjOHl9aKQooXVBq0hlw6KF+ByPYkbdhUI6E0N8HyUAUm+w8oWt\nZCiW3FnTdlsdE4QDTvpFmw7PWHADCtHZBEZvtdf9V4NMN7sQjcefHtZQpkMCW0dC\nCU+auWkjnq7h7Z6xxbLXGH+CVe1uOSvyYybYXq6OiKllX7tYeAoicTDLsk5gSFCd\nkRTWpF2/OwBTgsAryFIX0mXpn5qwviO4/nLkzthe5/c5R/z4HsQ4nrELnu6wvnNn\n6vd7MdOtLsOgqFkPNZ3QZP5II/menOt90jQ9X2JpcDYwfX6whxrPZcrtgiRpbjPd\nd39bK/bE0rvNN7gBsZpdDUrugA==\n-----END CERTIFICATE-----";
 const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5e5FzJDogYYKUEEaNMoylp8tJQ2P5HsPQIDTvswF1J67i0kQDisrFNhCnxacuI2LdmjeU9JSABNMD/qRL8jk24lizO+mARG1YlGkfi5OzrrXQs+qAwooaAqdwd1IVuw+Jv3PKnILxWTutNitgrO/SitkqHpdAA79Jh91UHkwFrH+eXL08JtrgiBh7FMKl1b9f0bi9a7CX5rDWesP5esCNToQPkjSIpGnt6ftL+1EpTXUjun76T+NE9nSbPcpVqimnkpb/N3gXobzFHyhwVrzd+XoYxOPvLCLel6muUHynSTTrG1lMlrryaIYEYb4HxdRtsUN73O5NcgaxLNEXsngp root@vm";
@@ -483,58 +481,6 @@ async fn list_inactive_users_on_moto_with_known_last_use() {
     server.stop().await;
 }
 
-/// A recorded IAM endpoint on 127.0.0.1: answers each action with its recorded result
-/// (empty when none is given), and keeps the request bodies.
-async fn recorded_endpoint(results: HashMap<&'static str, String>) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let results = Arc::new(results);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let log = log.clone();
-            let results = results.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 8192];
-                    let Ok(n) = socket.read(&mut chunk).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buffer).to_string();
-                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
-                    let length: usize = text[..head_end]
-                        .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
-                        .unwrap_or(0);
-                    if buffer.len() < head_end + 4 + length {
-                        continue;
-                    }
-                    let body = String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length]).to_string();
-                    buffer.drain(..head_end + 4 + length);
-                    let action = body.split('&').find_map(|p| p.strip_prefix("Action=")).unwrap_or("Unknown").to_string();
-                    log.lock().unwrap().push(body);
-                    let result = results.get(action.as_str()).cloned().unwrap_or_default();
-                    let xml = format!(
-                        "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>5d2e-recorded</RequestId></ResponseMetadata></{action}Response>"
-                    );
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 5d2e-recorded\r\nContent-Length: {}\r\n\r\n{xml}",
-                        xml.len()
-                    );
-                    if socket.write_all(response.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (address, seen)
-}
-
 /// moto 5.2.5 does not implement ListServiceSpecificCredentials: list_service_specific_credentials
 /// is checked on a recorded IAM response (the request it sends and the result it returns).
 #[tokio::test(flavor = "multi_thread")]
@@ -543,7 +489,7 @@ async fn list_service_specific_credentials_on_recorded_responses() {
         <UserName>eve</UserName><Status>Active</Status><ServiceUserName>eve-at-123456789012</ServiceUserName>
         <CreateDate>2024-03-04T05:06:07Z</CreateDate><ServiceSpecificCredentialId>ACCAEXAMPLE123EXAMPLE</ServiceSpecificCredentialId>
         <ServiceName>codecommit.amazonaws.com</ServiceName></member></ServiceSpecificCredentials>"#;
-    let (endpoint, seen) = recorded_endpoint(HashMap::from([("ListServiceSpecificCredentials", recorded.to_string())])).await;
+    let (endpoint, seen) = common::recorded_endpoint(HashMap::from([("ListServiceSpecificCredentials", recorded.to_string())])).await;
     let server = Server::start_env(&["--toolsets", "credentials"], server_env(Some(&endpoint))).await;
     let listed = server.ok("list_service_specific_credentials", json!({"user_name": "eve", "service_name": "codecommit.amazonaws.com"})).await;
     server.stop().await;
@@ -580,7 +526,7 @@ async fn list_inactive_users_password_use_on_recorded_responses() {
         user("console-recent", 400, Some(3)),
         user("never-signed-in", 30, None)
     );
-    let (endpoint, seen) = recorded_endpoint(HashMap::from([
+    let (endpoint, seen) = common::recorded_endpoint(HashMap::from([
         ("ListUsers", users),
         ("ListAccessKeys", "<IsTruncated>false</IsTruncated><AccessKeyMetadata/>".to_string()),
     ]))
@@ -604,7 +550,7 @@ async fn list_inactive_users_password_use_on_recorded_responses() {
 #[tokio::test(flavor = "multi_thread")]
 async fn login_profile_and_path_prefix_requests_on_recorded_responses() {
     let profile = "<LoginProfile><UserName>eve</UserName><CreateDate>2024-03-04T05:06:07Z</CreateDate><PasswordResetRequired>true</PasswordResetRequired></LoginProfile>";
-    let (endpoint, seen) = recorded_endpoint(HashMap::from([
+    let (endpoint, seen) = common::recorded_endpoint(HashMap::from([
         ("CreateLoginProfile", profile.to_string()),
         ("ListInstanceProfiles", "<IsTruncated>false</IsTruncated><InstanceProfiles/>".to_string()),
     ]))

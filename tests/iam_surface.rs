@@ -11,8 +11,6 @@ use aws_sdk_iam::error::ProvideErrorMetadata;
 use common::{create_policy, recorded_actions, run_cli, server_env, Moto, Server};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn names(list: &Value, field: &str) -> Vec<String> {
     let mut names: Vec<String> = list
@@ -504,55 +502,24 @@ async fn list_roles_pages_through_250_roles() {
     let small = server.ok("list_roles", json!({"all_pages": true, "max_items": 60})).await;
     assert_eq!(small["Roles"].as_array().unwrap().len(), 250);
     server.stop().await;
-}
 
-/// A recorded IAM endpoint on 127.0.0.1: answers every request with an empty success
-/// response of the action it names, and keeps the request bodies.
-async fn recorded_endpoint() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let log = log.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 8192];
-                    let Ok(n) = socket.read(&mut chunk).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buffer).to_string();
-                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
-                    let length: usize = text[..head_end]
-                        .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
-                        .unwrap_or(0);
-                    if buffer.len() < head_end + 4 + length {
-                        continue;
-                    }
-                    let body = String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length]).to_string();
-                    buffer.drain(..head_end + 4 + length);
-                    let action = body.split('&').find_map(|p| p.strip_prefix("Action=")).unwrap_or("Unknown").to_string();
-                    log.lock().unwrap().push(body);
-                    let xml = format!(
-                        "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata><RequestId>7a1c-recorded</RequestId></ResponseMetadata></{action}Response>"
-                    );
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 7a1c-recorded\r\nContent-Length: {}\r\n\r\n{xml}",
-                        xml.len()
-                    );
-                    if socket.write_all(response.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (address, seen)
+    // The all-pages bound, when hit, is reported, and the Marker continues from there.
+    let bounded = Server::start(&moto, &["--all-pages-max-items", "100"]).await;
+    let first = bounded.ok("list_roles", json!({"all_pages": true, "max_items": 60})).await;
+    let mut names: Vec<String> = first["Roles"].as_array().unwrap().iter().map(|r| r["RoleName"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names.len(), 120, "two pages of 60 reach the bound of 100");
+    assert_eq!(first["IsTruncated"], true);
+    assert!(first["Note"].as_str().unwrap().contains("stopped at its bound of 100 items"), "{first}");
+    let rest = bounded
+        .ok("list_roles", json!({"all_pages": true, "max_items": 100, "marker": first["Marker"].as_str().unwrap()}))
+        .await;
+    assert_eq!(rest["IsTruncated"], true, "the next 100 stop at the bound again");
+    names.extend(rest["Roles"].as_array().unwrap().iter().map(|r| r["RoleName"].as_str().unwrap().to_string()));
+    let last = bounded.ok("list_roles", json!({"all_pages": true, "marker": rest["Marker"].as_str().unwrap()})).await;
+    assert_eq!(last["IsTruncated"], false);
+    names.extend(last["Roles"].as_array().unwrap().iter().map(|r| r["RoleName"].as_str().unwrap().to_string()));
+    assert_eq!(sorted(names), expected, "continuing from the Marker yields every role once");
+    bounded.stop().await;
 }
 
 /// moto 5.2.5 implements neither PutUserPermissionsBoundary nor DeleteUserPermissionsBoundary,
@@ -560,7 +527,7 @@ async fn recorded_endpoint() -> (String, Arc<Mutex<Vec<String>>>) {
 /// recorded IAM responses: the request each sends (action and members) and the result.
 #[tokio::test(flavor = "multi_thread")]
 async fn user_permissions_boundary_tools_on_recorded_responses() {
-    let (endpoint, seen) = recorded_endpoint().await;
+    let (endpoint, seen) = common::recorded_endpoint(Default::default()).await;
     let server = Server::start_env(&["--allow-write", "--toolsets", "all"], server_env(Some(&endpoint))).await;
     let boundary = "arn:aws:iam::123456789012:policy/DevBoundary";
     let put = server.ok("put_user_permissions_boundary", json!({"user_name": "alice", "permissions_boundary": boundary})).await;

@@ -6,8 +6,6 @@ mod common;
 
 use common::{server_env, Moto, Server};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn doc(statements: Value) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
@@ -176,52 +174,9 @@ async fn the_brief_s_example_ec2_s3_access_role() {
     server.stop().await;
 }
 
-/// A recorded IAM answer served on 127.0.0.1, with the requests it got.
-async fn recorded_endpoint(body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let log = log.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 8192];
-                    let Ok(n) = socket.read(&mut chunk).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buffer).to_string();
-                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
-                    let length: usize = text[..head_end]
-                        .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
-                        .unwrap_or(0);
-                    if buffer.len() < head_end + 4 + length {
-                        continue;
-                    }
-                    log.lock().unwrap().push(String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length]).to_string());
-                    buffer.drain(..head_end + 4 + length);
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 0f2c1a6e-recorded\r\nContent-Length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if socket.write_all(response.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (address, seen)
-}
-
 /// SimulatePrincipalPolicy's answer for the brief's example, in IAM's Query/XML format.
-const RECORDED_SIMULATION: &str = r#"<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
-  <SimulatePrincipalPolicyResult>
+/// (The endpoint wraps it in SimulatePrincipalPolicyResponse/SimulatePrincipalPolicyResult.)
+const RECORDED_SIMULATION: &str = r#"
     <IsTruncated>false</IsTruncated>
     <EvaluationResults>
       <member>
@@ -248,16 +203,12 @@ const RECORDED_SIMULATION: &str = r#"<SimulatePrincipalPolicyResponse xmlns="htt
         <EvalDecisionDetails/>
       </member>
     </EvaluationResults>
-  </SimulatePrincipalPolicyResult>
-  <ResponseMetadata>
-    <RequestId>0f2c1a6e-recorded</RequestId>
-  </ResponseMetadata>
-</SimulatePrincipalPolicyResponse>"#;
+"#;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn aws_evaluator_on_a_recorded_response() {
     // moto does not implement SimulatePrincipalPolicy: this endpoint answers as IAM does.
-    let (endpoint, seen) = recorded_endpoint(RECORDED_SIMULATION).await;
+    let (endpoint, seen) = common::recorded_endpoint([("SimulatePrincipalPolicy", RECORDED_SIMULATION.to_string())].into()).await;
     let server = Server::start_env(&[], server_env(Some(&endpoint))).await;
     let result = server
         .ok(

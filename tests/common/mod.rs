@@ -315,3 +315,56 @@ pub async fn create_policy(sdk: &aws_sdk_iam::Client, name: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// A recorded IAM endpoint on 127.0.0.1: answers each action with its recorded result
+/// (empty when none is given), and keeps the request bodies.
+pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, String>) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let results = std::sync::Arc::new(results);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let log = log.clone();
+            let results = results.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                loop {
+                    let mut chunk = [0u8; 8192];
+                    let Ok(n) = tokio::io::AsyncReadExt::read(&mut socket, &mut chunk).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    buffer.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buffer).to_string();
+                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
+                    let length: usize = text[..head_end]
+                        .lines()
+                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                        .unwrap_or(0);
+                    if buffer.len() < head_end + 4 + length {
+                        continue;
+                    }
+                    let body = String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length]).to_string();
+                    buffer.drain(..head_end + 4 + length);
+                    let action = body.split('&').find_map(|p| p.strip_prefix("Action=")).unwrap_or("Unknown").to_string();
+                    log.lock().unwrap().push(body);
+                    let result = results.get(action.as_str()).cloned().unwrap_or_default();
+                    let xml = format!(
+                        "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>5d2e-recorded</RequestId></ResponseMetadata></{action}Response>"
+                    );
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 5d2e-recorded\r\nContent-Length: {}\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    if tokio::io::AsyncWriteExt::write_all(&mut socket, response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (address, seen)
+}
+
