@@ -168,8 +168,9 @@ fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: b
 }
 
 fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: usize) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: a stdio server serves one client, and cross-thread wake-ups cost more
+    // per call than they give; calls still run concurrently as tasks.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
@@ -178,7 +179,7 @@ fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: u
         tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server
-            .serve(rmcp::transport::stdio())
+            .serve(rmcp::transport::stdio_pipes())
             .await
             .context("MCP initialization over stdio failed")?;
         running.waiting().await.context("the MCP service stopped abnormally")?;

@@ -17,7 +17,8 @@ pub struct Registry {
     catalog: &'static Catalog,
     selection: Selection,
     shared: Arc<Shared>,
-    tools: Vec<Tool>,
+    /// Built on first tools/list: schema generation is start-up work `initialize` need not wait for.
+    tools: std::sync::OnceLock<Vec<Tool>>,
 }
 
 /// A call's outcome, for the MCP layer.
@@ -30,8 +31,7 @@ pub enum Outcome {
 
 impl Registry {
     pub fn new(catalog: &'static Catalog, selection: Selection, shared: Shared) -> Self {
-        let tools = catalog.selected(&selection).map(mcp_tool).collect();
-        Registry { catalog, selection, shared: Arc::new(shared), tools }
+        Registry { catalog, selection, shared: Arc::new(shared), tools: std::sync::OnceLock::new() }
     }
 
     pub fn catalog(&self) -> &'static Catalog {
@@ -44,12 +44,12 @@ impl Registry {
 
     /// What tools/list returns.
     pub fn tools(&self) -> &[Tool] {
-        &self.tools
+        self.tools.get_or_init(|| self.catalog.selected(&self.selection).map(mcp_tool).collect())
     }
 
     /// The tool as clients see it, when it is offered.
     pub fn tool(&self, name: &str) -> Option<&Tool> {
-        self.tools.iter().find(|t| t.name == name)
+        self.tools().iter().find(|t| t.name == name)
     }
 
     /// The server's `instructions`: what it is and which mode it runs in.
