@@ -7,8 +7,7 @@
 mod common;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_iam::error::ProvideErrorMetadata;
-use common::{create_policy, recorded_actions, run_cli, server_env, Moto, Server};
+use common::{check_actions_are_declared, code, create_policy, trust, server_env, Moto, Server};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -37,30 +36,8 @@ fn allow(action: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
 }
 
-fn trust(service: &str) -> Value {
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
-}
 
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or_default().to_string()
-}
 
-/// Every action the run sent must be in the server's own `permissions` policy.
-async fn check_actions_are_declared(server: Server) -> String {
-    let stderr = server.stop().await;
-    let called = recorded_actions(&stderr);
-    let policy: Value = serde_json::from_str(&run_cli(&["--allow-write", "--toolsets", "all", "permissions"])).unwrap();
-    let allowed: Vec<String> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
-        .collect();
-    for action in &called {
-        assert!(allowed.contains(action), "{action} was called but is not in `permissions`: {allowed:?}");
-    }
-    stderr
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn role_tools_against_moto() {

@@ -124,12 +124,7 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
             .collect();
         from_tools.sort();
         from_tools.dedup();
-        let mut from_policy: Vec<String> = policy["Statement"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
-            .collect();
+        let mut from_policy: Vec<String> = common::policy_actions(&policy);
         from_policy.sort();
         assert_eq!(from_tools, from_policy, "{args:?}");
         let write_mode = args.contains(&"--allow-write");

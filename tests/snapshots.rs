@@ -77,12 +77,7 @@ fn permissions_policy_is_generated_from_the_manifest() {
     let access = |action: &str| operations[action.trim_start_matches("iam:")]["access"].as_str().unwrap().to_string();
     let actions = |policy: &str| -> Vec<String> {
         let policy: Value = serde_json::from_str(policy).unwrap();
-        policy["Statement"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
-            .collect()
+        common::policy_actions(&policy)
     };
     let all = actions(&full);
     let mut unique = all.clone();

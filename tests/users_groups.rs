@@ -159,12 +159,7 @@ async fn every_user_and_group_tool_against_moto() {
     let called = recorded_actions(&stderr);
     assert!(called.len() >= 15, "recorded actions: {called:?}\n{stderr}");
     let policy: Value = serde_json::from_str(&run_cli(&["--allow-write", "permissions"])).unwrap();
-    let allowed: Vec<String> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
-        .collect();
+    let allowed: Vec<String> = common::policy_actions(&policy);
     for action in &called {
         assert!(allowed.contains(action), "{action} was called but is not in `permissions`: {allowed:?}");
     }

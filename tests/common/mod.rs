@@ -368,3 +368,36 @@ pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, 
     (address, seen)
 }
 
+
+/// The actions of an IAM policy's statements.
+pub fn policy_actions(policy: &Value) -> Vec<String> {
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// Stops the server and checks that every action it sent is in its own `permissions`
+/// policy; returns what it wrote to stderr.
+pub async fn check_actions_are_declared(server: Server) -> String {
+    let stderr = server.stop().await;
+    let called = recorded_actions(&stderr);
+    let policy: Value = serde_json::from_str(&run_cli(&["--allow-write", "--toolsets", "all", "permissions"])).unwrap();
+    let allowed = policy_actions(&policy);
+    for action in &called {
+        assert!(allowed.contains(action), "{action} was called but is not in `permissions`: {allowed:?}");
+    }
+    stderr
+}
+
+/// A role trust policy for an AWS service.
+pub fn trust(service: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+}
+
+/// An SDK error's AWS code.
+pub fn code<E: aws_sdk_iam::error::ProvideErrorMetadata>(e: &E) -> String {
+    e.code().unwrap_or_default().to_string()
+}
