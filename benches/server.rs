@@ -23,7 +23,11 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const COLD_RUNS: usize = 30;
-const SEED_USERS: usize = 20;
+/// Users seeded before the list_users runs (BENCH_USERS overrides, to see how the
+/// overhead scales with the response's size).
+fn seed_users() -> usize {
+    std::env::var("BENCH_USERS").ok().and_then(|v| v.parse().ok()).unwrap_or(20)
+}
 const WARMUP_CALLS: usize = 10;
 const BLOCK: usize = 10;
 const BLOCKS: usize = 25; // BLOCK * BLOCKS = 250 calls on each path
@@ -218,7 +222,7 @@ async fn run() -> bool {
 
     // 2. list_users through the server vs ListUsers from the SDK, same moto.
     let sdk = moto.sdk();
-    for i in 0..SEED_USERS {
+    for i in 0..seed_users() {
         let name = format!("bench-user-{i:02}");
         tokio::time::timeout(STEP_TIMEOUT, sdk.create_user().user_name(&name).path("/bench/").send())
             .await
@@ -226,15 +230,15 @@ async fn run() -> bool {
             .unwrap_or_else(|e| panic!("seeding {name}: {e:?}"));
     }
     let server = start_server(&env).await;
-    println!("server pid {}; seeded {SEED_USERS} users", server.pid);
+    println!("server pid {}; seeded {} users", server.pid, seed_users());
 
     for _ in 0..WARMUP_CALLS {
         let (_, result) = server_call(&server, json!({})).await;
         assert_ne!(result.is_error, Some(true), "list_users failed: {:?}", result.content);
         let users = result.structured_content.as_ref().and_then(|v| v["Users"].as_array()).map(Vec::len);
-        assert_eq!(users, Some(SEED_USERS), "list_users returned {:?}", result.structured_content);
+        assert_eq!(users, Some(seed_users()), "list_users returned {:?}", result.structured_content);
         let (_, n) = sdk_call(&sdk).await;
-        assert_eq!(n, SEED_USERS);
+        assert_eq!(n, seed_users());
     }
     let mut via_server = Vec::with_capacity(BLOCK * BLOCKS);
     let mut via_sdk = Vec::with_capacity(BLOCK * BLOCKS);
