@@ -7,37 +7,14 @@
 mod common;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use common::{check_actions_are_declared, code, create_policy, trust, server_env, Moto, Server};
+use common::{names, sorted, allow, check_actions_are_declared, code, create_policy, trust, server_env, Moto, Server};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-
-fn names(list: &Value, field: &str) -> Vec<String> {
-    let mut names: Vec<String> = list
-        .as_array()
-        .unwrap_or_else(|| panic!("not a list: {list}"))
-        .iter()
-        .map(|v| v[field].as_str().unwrap().to_string())
-        .collect();
-    names.sort();
-    names
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v
-}
 
 /// A policy document IAM returns (percent-encoded, or plain from moto), as JSON.
 fn decoded(raw: &str) -> Value {
     iam_tools::convert::decode_document(raw)
 }
-
-fn allow(action: &str) -> Value {
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
-}
-
-
-
 
 #[tokio::test(flavor = "multi_thread")]
 async fn role_tools_against_moto() {

@@ -4,19 +4,8 @@
 
 mod common;
 
-use common::{create_policy, recorded_actions, run_cli, Moto, Server};
+use common::{names, create_policy, recorded_actions, run_cli, Moto, Server};
 use serde_json::{json, Value};
-
-fn names(list: &Value, field: &str) -> Vec<String> {
-    let mut names: Vec<String> = list
-        .as_array()
-        .unwrap_or_else(|| panic!("not a list: {list}"))
-        .iter()
-        .map(|v| v[field].as_str().unwrap().to_string())
-        .collect();
-    names.sort();
-    names
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_user_and_group_tool_against_moto() {

@@ -401,3 +401,25 @@ pub fn trust(service: &str) -> Value {
 pub fn code<E: aws_sdk_iam::error::ProvideErrorMetadata>(e: &E) -> String {
     e.code().unwrap_or_default().to_string()
 }
+
+/// The values of `field` in a JSON list, sorted.
+pub fn names(list: &Value, field: &str) -> Vec<String> {
+    let mut names: Vec<String> = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|v| v[field].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+pub fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// A policy allowing `action` on every resource.
+pub fn allow(action: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+}

@@ -22,8 +22,6 @@ fn field_decls(fields: &[Field]) -> Vec<TokenStream> {
 
 /// `Self { field: FromSdk::from_sdk(src.field()), .. }`, reading each SDK getter.
 pub(crate) fn from_sdk_fields(fields: &[Field], src: &TokenStream) -> Vec<TokenStream> {
-    let p = private();
-    let _ = &p;
     fields
         .iter()
         .map(|f| {

@@ -1,7 +1,7 @@
 //! Each tool's params struct: serde (unknown fields refused), a JSON schema with the
 //! manifest's constraints, and the runtime checks of those constraints.
 
-use super::{data_derives, ident, private, type_ident};
+use super::{data_derives, ident, type_ident};
 use crate::validate::{Model, Param, ParamTy, Tool};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -56,7 +56,6 @@ pub(crate) fn clone_param(p: &Param) -> Param {
 }
 
 pub(crate) fn param_ty(p: &Param) -> TokenStream {
-    let pr = private();
     let base = match p.ty {
         ParamTy::String => quote!(::std::string::String),
         ParamTy::Integer => quote!(i64),
@@ -70,7 +69,6 @@ pub(crate) fn param_ty(p: &Param) -> TokenStream {
             quote!(::std::vec::Vec<super::shapes::#shape>)
         }
     };
-    let _ = pr;
     if p.required { base } else { quote!(::std::option::Option<#base>) }
 }
 
@@ -138,7 +136,6 @@ fn checks(p: &Param) -> TokenStream {
 }
 
 pub fn params(model: &Model) -> TokenStream {
-    let p = private();
     let derives = data_derives(true);
     model
         .tools
@@ -149,7 +146,6 @@ pub fn params(model: &Model) -> TokenStream {
             let fields = params.iter().map(field);
             let checks = params.iter().map(checks);
             let doc = format!("Arguments of `{}`.", tool.name);
-            let _ = &p;
             quote! {
                 #[doc = #doc]
                 #derives
