@@ -195,7 +195,9 @@ fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::from(2);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    // One thread, as the server runs: the client's own cross-thread wake-ups are not the server's
+    // overhead, and both paths are driven from the same runtime.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
     let all_met = runtime.block_on(run());
     // Kill-on-drop children are reaped by the runtime; give it a moment before it goes.
     runtime.shutdown_timeout(Duration::from_secs(5));
