@@ -46,6 +46,15 @@ struct Mode {
     /// Marker to continue from and says so in its Note.
     #[arg(long, global = true, env = "IAM_MCP_ALL_PAGES_MAX_ITEMS", default_value_t = ALL_PAGES_MAX_ITEMS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     all_pages_max_items: u64,
+
+    /// How a write gets the human's consent before it runs. `elicit`: the client shows the
+    /// server's own description of the change (for force deletes, the fresh plan) and the
+    /// user accepts or declines. `token`: the first call returns that description and a
+    /// single-use confirmation token (5 minutes); the call repeated with it runs. `none`: no
+    /// consent step, for automation only. Default `auto`: elicit when the client supports
+    /// it, else token.
+    #[arg(long, global = true, env = "IAM_MCP_CONSENT", default_value = "auto", value_parser = ["auto", "elicit", "token", "none"], value_name = "MODE")]
+    consent: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,7 +114,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let catalog = &tools::CATALOG;
     let selection = selection(catalog, &cli.mode)?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(catalog, selection, usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX)),
+        Command::Serve => {
+            let consent = iam_tools::consent::Mode::parse(&cli.mode.consent).unwrap_or(iam_tools::consent::Mode::Auto);
+            serve(catalog, selection, usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX), consent)
+        }
         Command::Tools { json, markdown } => {
             print_tools(catalog, &selection, json, markdown);
             Ok(())
@@ -167,7 +179,7 @@ fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: b
     println!("\n{} tools; toolsets: {}; {mode}", tools.len(), selection.toolsets.join(", "));
 }
 
-fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: usize) -> anyhow::Result<()> {
+fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: usize, consent: iam_tools::consent::Mode) -> anyhow::Result<()> {
     // One thread: a stdio server serves one client, and cross-thread wake-ups cost more
     // per call than they give; calls still run concurrently as tasks.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -175,8 +187,12 @@ fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: u
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let shared = Shared { backend: Backend::live(selection.read_only), all_pages_max_items };
-        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, "serving MCP on stdio");
+        let shared = Shared {
+            backend: Backend::live(selection.read_only),
+            all_pages_max_items,
+            consent: iam_tools::consent::Consent::new(consent),
+        };
+        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = consent.as_str(), "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server
             .serve(rmcp::transport::stdio_pipes())

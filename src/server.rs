@@ -53,9 +53,9 @@ impl ServerHandler for IamServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        match self.registry.call(&request.name, request.arguments).await {
+        match self.registry.call(&request.name, request.arguments, Some(context)).await {
             Outcome::Result(result) => Ok(result.into()),
             Outcome::UnknownTool(message) => Err(ErrorData::invalid_params(message, None)),
         }

@@ -2,6 +2,7 @@
 //! manifest without and with one more `[tools.*]` entry (and its operation) yields that
 //! tool in tools/list, with schema and annotations, and its action in the policy.
 
+use iam_tools::consent::{Consent, Mode};
 use iam_tools::backend::Backend;
 use iam_tools::registry::Registry;
 use iam_tools::runtime::Shared;
@@ -78,7 +79,7 @@ mod after {
 
 fn registry(catalog: &'static Catalog) -> Registry {
     let selection = Selection { read_only: false, toolsets: catalog.default_toolsets() };
-    Registry::new(catalog, selection, Shared { backend: Backend::live(false), all_pages_max_items: 10 })
+    Registry::new(catalog, selection, Shared { backend: Backend::live(false), all_pages_max_items: 10, consent: Consent::new(Mode::None) })
 }
 
 fn actions(catalog: &'static Catalog) -> Vec<String> {
@@ -113,7 +114,7 @@ fn one_more_manifest_entry_is_one_more_tool() {
     let read_only = Registry::new(
         &after::CATALOG,
         Selection { read_only: true, toolsets: after::CATALOG.default_toolsets() },
-        Shared { backend: Backend::live(true), all_pages_max_items: 10 },
+        Shared { backend: Backend::live(true), all_pages_max_items: 10, consent: Consent::new(Mode::None) },
     );
     assert_eq!(names(&read_only), ["list_users"]);
 }

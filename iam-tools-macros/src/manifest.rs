@@ -112,6 +112,22 @@ pub struct Tool {
     /// Force-delete steps: list every item, then apply the delete operation to each.
     #[serde(default)]
     pub cleanup: Vec<CleanupStep>,
+    /// Checks made before a write: read `operation`, refuse when `field` matches.
+    #[serde(default)]
+    pub refuse: Vec<Refuse>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refuse {
+    /// A read operation whose input the tool's params fill.
+    pub operation: Spanned<String>,
+    /// A dotted path into its output (`Role.Path`).
+    pub field: Spanned<String>,
+    /// A glob (`*` any run of characters) the field's value is matched against.
+    pub matches: Spanned<String>,
+    /// What the assistant reads, `{param}` replaced by its value.
+    pub message: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,7 +175,17 @@ pub struct CleanupStep {
     /// The list field of the list operation's output.
     pub items: Spanned<String>,
     pub delete: Spanned<String>,
-    /// Delete-operation input member <- field of each listed item.
+    /// Delete-operation input member <- field of each listed item (`.` for the item itself);
+    /// other members come from the tool's params.
     #[serde(default)]
     pub bind: OrderedMap<Spanned<String>>,
+    /// Only items whose field matches the glob (`*` any run; booleans as true / false).
+    #[serde(default)]
+    pub only: OrderedMap<Spanned<String>>,
+    /// The item field that names an item in plans; default: the first bound field.
+    #[serde(default)]
+    pub label: Option<Spanned<String>>,
+    /// The list operation answers NoSuchEntity when there is nothing (GetLoginProfile).
+    #[serde(default)]
+    pub absent_ok: bool,
 }

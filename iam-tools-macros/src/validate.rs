@@ -124,6 +124,24 @@ pub struct Cleanup {
     pub items: String,
     pub delete: usize,
     pub bind: Vec<(String, String)>,
+    pub only: Vec<(String, String)>,
+    /// The item field that names an item; None: the item is named by the tool's params.
+    pub label: Option<String>,
+    pub absent_ok: bool,
+    /// List-operation input members the tool's params fill.
+    pub list_members: Vec<String>,
+    /// Delete-operation input members the tool's params fill.
+    pub delete_members: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Refuse {
+    pub op: usize,
+    /// Input members the tool's params fill.
+    pub members: Vec<String>,
+    pub field: String,
+    pub matches: String,
+    pub message: String,
 }
 
 #[derive(Debug)]
@@ -145,6 +163,7 @@ pub struct Tool {
     pub params: Vec<Param>,
     pub includes: Vec<Include>,
     pub cleanup: Vec<Cleanup>,
+    pub refuse: Vec<Refuse>,
     /// Every IAM action the tool can call, in call order, without repeats.
     pub actions: Vec<String>,
 }
@@ -172,6 +191,10 @@ impl Model {
 
 /// Params every paginated tool gets; a manifest may not declare them itself.
 pub const PAGING_PARAMS: [&str; 3] = ["max_items", "marker", "all_pages"];
+
+/// Params the macro adds: `force` and `dry_run` to tools with cleanup steps,
+/// `confirmation_token` to every write tool.
+pub const WRITE_PARAMS: [&str; 3] = ["force", "dry_run", "confirmation_token"];
 
 /// `UserName` -> `user_name`, `ListMFADevices` -> `list_mfa_devices`, as the SDK names them.
 pub fn snake(name: &str) -> String {
@@ -568,6 +591,9 @@ fn validate_tool(
         if tool.paginate.is_some() && PAGING_PARAMS.contains(&pname.as_str()) {
             problems.push(&p.name, format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"));
         }
+        if access == Access::Write && WRITE_PARAMS.contains(&pname.as_str()) {
+            problems.push(&p.name, format!("{pwhat}: `{pname}` is added by the macro to write tools (force and dry_run with cleanup steps); remove it"));
+        }
         let Some((ty, shape)) = parse_param_ty(&p.ty, shapes, &pwhat, problems) else { continue };
         let member = p.member.as_ref().map_or_else(|| pascal(pname), |m| m.get_ref().clone());
         let member_at = p.member.as_ref().unwrap_or(&p.name);
@@ -673,54 +699,120 @@ fn validate_tool(
         }
     }
 
-    // Cleanup steps.
+    // Cleanup steps and refusals: list (or read) operations filled from the params, a
+    // delete operation filled from each item and the params.
+    let members_of = |index: usize| -> Vec<String> {
+        ops[index].input.iter().filter(|f| params.iter().any(|p| p.member == f.name)).map(|f| f.name.clone()).collect()
+    };
     let mut cleanup = Vec::new();
-    if !tool.cleanup.is_empty() && access == Access::Read {
-        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps"));
+    if (!tool.cleanup.is_empty() || !tool.refuse.is_empty()) && access == Access::Read {
+        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps or refusals"));
+    }
+    if access == Access::Write && (tool.run.is_some() || !tool.include.is_empty()) {
+        problems.push(&tool.access, format!("{what}: a write tool is one `operation` (consent, plans and cleanup wrap it); remove `run` and `include`"));
     }
     for step in &tool.cleanup {
-        let list = find_op(ops, &step.list, &format!("{what}, cleanup step `{}`", step.kind.get_ref()), problems);
-        let delete = find_op(ops, &step.delete, &format!("{what}, cleanup step `{}`", step.kind.get_ref()), problems);
+        let swhat = format!("{what}, cleanup step `{}`", step.kind.get_ref());
+        let list = find_op(ops, &step.list, &swhat, problems);
+        let delete = find_op(ops, &step.delete, &swhat, problems);
         let (Some(list), Some(delete)) = (list, delete) else { continue };
         let item_shape = match ops[list].output_field(step.items.get_ref()) {
-            Some(Field { ty: Ty { list: true, base, .. }, .. }) => Some(base.clone()),
+            Some(Field { ty: Ty { base, .. }, .. }) => Some(base.clone()),
             _ => {
-                problems.push(&step.items, format!("{what}: cleanup step `{}`: `{}` is not a list field of `{}`'s output", step.kind.get_ref(), step.items.get_ref(), ops[list].name));
+                problems.push(&step.items, format!("{swhat}: `{}` is not a field of `{}`'s output", step.items.get_ref(), ops[list].name));
                 None
             }
         };
+        if ops[list].access != Access::Read {
+            problems.push(&step.list, format!("{swhat}: `{}` is a write operation, not a list", ops[list].name));
+        }
         if ops[delete].access != Access::Write {
-            problems.push(&step.delete, format!("{what}: cleanup step `{}`: `{}` is a read operation, not a delete", step.kind.get_ref(), ops[delete].name));
+            problems.push(&step.delete, format!("{swhat}: `{}` is a read operation, not a delete", ops[delete].name));
+        }
+        let has_field = |from: &str| match &item_shape {
+            Some(Base::Shape(s)) => shapes.iter().find(|x| &x.name == s).is_some_and(|x| x.fields.iter().any(|f| f.name == from)),
+            Some(_) => from == ".",
+            None => true,
+        };
+        let list_members = members_of(list);
+        let delete_members = members_of(delete);
+        for f in ops[list].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+            if !list_members.contains(&f.name) {
+                problems.push(&step.list, format!("{swhat}: no param fills required member `{}` of `{}`", f.name, ops[list].name));
+            }
         }
         let mut bind = Vec::new();
         for (member, from) in step.bind.iter() {
             if ops[delete].input_field(member.get_ref()).is_none() {
-                problems.push(member, format!("{what}: cleanup step `{}`: `{}` has no input member `{}`", step.kind.get_ref(), ops[delete].name, member.get_ref()));
+                problems.push(member, format!("{swhat}: `{}` has no input member `{}`", ops[delete].name, member.get_ref()));
             }
-            let known = match &item_shape {
-                Some(Base::Shape(s)) => shapes.iter().find(|x| &x.name == s).is_some_and(|x| x.fields.iter().any(|f| &f.name == from.get_ref())),
-                Some(_) => from.get_ref() == ".",
-                None => true,
-            };
-            if !known {
-                problems.push(from, format!("{what}: cleanup step `{}`: listed items have no field `{}`", step.kind.get_ref(), from.get_ref()));
+            if !has_field(from.get_ref()) {
+                problems.push(from, format!("{swhat}: listed items have no field `{}`", from.get_ref()));
             }
             bind.push((member.get_ref().clone(), from.get_ref().clone()));
         }
-        cleanup.push(Cleanup { kind: step.kind.get_ref().clone(), list, items: step.items.get_ref().clone(), delete, bind });
+        for f in ops[delete].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+            if !delete_members.contains(&f.name) && !bind.iter().any(|(m, _)| m == &f.name) {
+                problems.push(&step.delete, format!("{swhat}: neither a param nor `bind` fills required member `{}` of `{}`", f.name, ops[delete].name));
+            }
+        }
+        let mut only = Vec::new();
+        for (field, glob) in step.only.iter() {
+            if !has_field(field.get_ref()) {
+                problems.push(field, format!("{swhat}: `only` names `{}`, which listed items do not have", field.get_ref()));
+            }
+            only.push((field.get_ref().clone(), glob.get_ref().clone()));
+        }
+        let label = match &step.label {
+            Some(l) if !has_field(l.get_ref()) => {
+                problems.push(l, format!("{swhat}: `label` names `{}`, which listed items do not have", l.get_ref()));
+                None
+            }
+            Some(l) => Some(l.get_ref().clone()),
+            None => bind.first().map(|(_, from)| from.clone()),
+        };
+        cleanup.push(Cleanup {
+            kind: step.kind.get_ref().clone(),
+            list,
+            items: step.items.get_ref().clone(),
+            delete,
+            bind,
+            only,
+            label,
+            absent_ok: step.absent_ok,
+            list_members,
+            delete_members,
+        });
+    }
+    let mut refuse = Vec::new();
+    for r in &tool.refuse {
+        let Some(index) = find_op(ops, &r.operation, &format!("{what}, refuse"), problems) else { continue };
+        if ops[index].access != Access::Read {
+            problems.push(&r.operation, format!("{what}: refuse reads with `{}`, a write operation", ops[index].name));
+        }
+        let members = members_of(index);
+        for f in ops[index].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+            if !members.contains(&f.name) {
+                problems.push(&r.operation, format!("{what}: refuse: no param fills required member `{}` of `{}`", f.name, ops[index].name));
+            }
+        }
+        let first = r.field.get_ref().split('.').next().unwrap_or_default();
+        if ops[index].output_field(first).is_none() {
+            problems.push(&r.field, format!("{what}: refuse: `{}` has no output field `{first}`", ops[index].name));
+        }
+        check_placeholders(&r.message, &params, &what, problems);
+        refuse.push(Refuse {
+            op: index,
+            members,
+            field: r.field.get_ref().clone(),
+            matches: r.matches.get_ref().clone(),
+            message: r.message.get_ref().clone(),
+        });
     }
 
     // Message placeholders name params.
     if let Some(message) = &tool.message {
-        let mut rest = message.get_ref().as_str();
-        while let Some(start) = rest.find('{') {
-            let Some(end) = rest[start..].find('}') else { break };
-            let key = &rest[start + 1..start + end];
-            if !params.iter().any(|p| p.name == key) {
-                problems.push(message, format!("{what}: message names `{{{key}}}`, which is not a param"));
-            }
-            rest = &rest[start + end + 1..];
-        }
+        check_placeholders(message, &params, &what, problems);
     }
 
     if problems.0.len() > before {
@@ -736,6 +828,7 @@ fn validate_tool(
     };
     op.into_iter().chain(uses.iter().copied()).for_each(&mut add);
     includes.iter().for_each(|i| add(i.op));
+    refuse.iter().for_each(|r| add(r.op));
     cleanup.iter().for_each(|c| {
         add(c.list);
         add(c.delete);
@@ -756,8 +849,22 @@ fn validate_tool(
         params,
         includes,
         cleanup,
+        refuse,
         actions,
     })
+}
+
+/// Every `{name}` in `message` names a param.
+fn check_placeholders(message: &Spanned<String>, params: &[Param], what: &str, problems: &mut Problems) {
+    let mut rest = message.get_ref().as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        let key = &rest[start + 1..start + end];
+        if !params.iter().any(|p| p.name == key) {
+            problems.push(message, format!("{what}: message names `{{{key}}}`, which is not a param"));
+        }
+        rest = &rest[start + end + 1..];
+    }
 }
 
 #[cfg(test)]

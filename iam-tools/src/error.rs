@@ -21,6 +21,8 @@ pub enum ErrorKind {
     Network,
     /// A bug or an unexpected state in the server.
     Internal,
+    /// A write waits for the human's consent (or was declined); nothing was changed.
+    ConsentRequired,
 }
 
 /// A failed tool call.
@@ -49,6 +51,10 @@ impl ToolError {
 
     pub fn refused(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Refused, message)
+    }
+
+    pub fn consent_required(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ConsentRequired, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {

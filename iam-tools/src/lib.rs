@@ -3,6 +3,7 @@
 //! backends) and the policy engine.
 
 pub mod backend;
+pub mod consent;
 pub mod convert;
 pub mod error;
 pub mod functions;
@@ -12,6 +13,7 @@ pub mod runtime;
 pub mod schema;
 pub mod spec;
 pub mod validate;
+pub mod write;
 
 pub use iam_tools_macros::generate_tools;
 

@@ -36,14 +36,22 @@ pub const ALL_PAGES_PAGE_SIZE: i32 = 1000;
 pub struct Shared {
     pub backend: Backend,
     pub all_pages_max_items: usize,
+    pub consent: crate::consent::Consent,
 }
 
 /// One tool call's view of the server.
-#[derive(Debug)]
 pub struct ToolContext {
     pub tool: &'static ToolSpec,
     pub catalog: &'static crate::spec::Catalog,
     pub shared: Arc<Shared>,
+    /// The MCP request (client, progress token, cancellation), when called over MCP.
+    pub request: Option<rmcp::service::RequestContext<rmcp::RoleServer>>,
+}
+
+impl std::fmt::Debug for ToolContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolContext").field("tool", &self.tool.name).finish_non_exhaustive()
+    }
 }
 
 impl ToolContext {

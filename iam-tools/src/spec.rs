@@ -44,12 +44,36 @@ pub struct ToolsetSpec {
 /// A force-delete step: list every item with `list`, apply `delete` to each.
 #[derive(Debug)]
 pub struct CleanupSpec {
+    /// What is removed, as a user reads it ("access keys").
     pub kind: &'static str,
+    /// The list operation (`ListAccessKeys`) and its input members taken from the tool's.
     pub list: &'static str,
+    pub list_members: &'static [&'static str],
+    /// The output field holding the items (a list, or one object).
     pub items: &'static str,
+    /// The delete operation and its input members taken from the tool's.
     pub delete: &'static str,
-    /// Delete-operation input member <- field of each listed item.
+    pub delete_members: &'static [&'static str],
+    /// Delete-operation input member <- field of each listed item (`.`: the item).
     pub bind: &'static [(&'static str, &'static str)],
+    /// Only items whose field matches the glob.
+    pub only: &'static [(&'static str, &'static str)],
+    /// The item field that names it in plans; None: the tool's target.
+    pub label: Option<&'static str>,
+    /// NoSuchEntity from the list operation means there is nothing to remove.
+    pub absent_ok: bool,
+}
+
+/// A check before a write: read `operation`, refuse with `message` when `field` matches.
+#[derive(Debug)]
+pub struct RefuseSpec {
+    pub operation: &'static str,
+    pub members: &'static [&'static str],
+    /// A dotted path into the output.
+    pub field: &'static str,
+    pub matches: &'static str,
+    /// `{param}` placeholders filled from the call's arguments.
+    pub message: &'static str,
 }
 
 /// One tool as the manifest declares it.
@@ -67,6 +91,7 @@ pub struct ToolSpec {
     /// Every IAM action the tool can call (primary, included, cleanup).
     pub actions: &'static [&'static str],
     pub cleanup: &'static [CleanupSpec],
+    pub refuse: &'static [RefuseSpec],
     pub input_schema: fn() -> crate::JsonObject,
     pub output_schema: fn() -> crate::JsonObject,
     pub handler: Handler,

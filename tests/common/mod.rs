@@ -196,6 +196,10 @@ impl Server {
         let stderr = std::fs::File::create(&stderr_path).unwrap();
         let mut command = tokio::process::Command::new(server_bin());
         command.args(args);
+        // Tests of other features write without a consent step; consent tests pass --consent.
+        if args.contains(&"--allow-write") && !args.iter().any(|a| a.starts_with("--consent")) {
+            command.args(["--consent", "none"]);
+        }
         for k in CLEARED_ENV {
             command.env_remove(k);
         }

@@ -101,10 +101,87 @@ fn run_handler(tool: &Tool, run: &str) -> TokenStream {
     }
 }
 
+/// A write tool: consent and plan (refusals, force-delete cleanup) in the runtime around
+/// its one operation.
+fn write_handler(model: &Model, tool: &Tool, op: &Operation) -> TokenStream {
+    let p = private();
+    let name = ident(&tool.name);
+    let params_ty = type_ident(&tool.name, "Params");
+    let result_ty = type_ident(&tool.name, "Result");
+    let params = all_params(tool);
+    let input = input_expr(op, &params);
+    let func = ident(&op.snake);
+    let op_name = &op.name;
+    let cleans = !tool.cleanup.is_empty();
+    let (force, dry_run) = if cleans {
+        (quote!(p.force.unwrap_or(false)), quote!(p.dry_run.unwrap_or(false)))
+    } else {
+        (quote!(false), quote!(false))
+    };
+    let out_fields = op.output.iter().map(|f| {
+        let n = ident(&f.snake);
+        quote!(#n: out.#n)
+    });
+    let message = tool.message.as_ref().map(|m| {
+        quote!(message: ::std::option::Option::Some(::iam_tools::write::message(::iam_tools::runtime::render_message(#m, &args), &write)),)
+    });
+    let dry_run_exit = cleans.then(|| {
+        let dry_message = tool.message.is_some().then(|| quote!(message: ::std::option::Option::Some(::iam_tools::write::dry_run_message(&write)),));
+        quote! {
+            if write.is_dry_run() {
+                return ctx.output(&super::results::#result_ty {
+                    dry_run: ::std::option::Option::Some(true),
+                    plan: ::std::option::Option::Some(write.plan()),
+                    #dry_message
+                    ..::std::default::Default::default()
+                });
+            }
+        }
+    });
+    let steps = cleans.then(|| quote!(steps: ::std::option::Option::Some(write.steps_done()),));
+    let _ = model;
+    quote! {
+        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
+        pub fn #name<'a>(
+            ctx: &'a ::iam_tools::runtime::ToolContext,
+            args: ::iam_tools::JsonObject,
+        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let p: super::params::#params_ty = ctx.parse_args(&args)?;
+                let backend = ctx.backend();
+                let input = #input;
+                let request = ::iam_tools::write::Request {
+                    args: &args,
+                    input: #p::serde_json::to_value(&input).map_err(|e| {
+                        ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #op_name))
+                    })?,
+                    force: #force,
+                    dry_run: #dry_run,
+                    confirmation_token: p.confirmation_token.clone(),
+                };
+                let mut write = ::iam_tools::write::Write::begin(ctx, request).await?;
+                #dry_run_exit
+                write.cleanup(ctx).await?;
+                let out = write.finish(ctx, super::ops::#func(backend, input)).await?;
+                let result = super::results::#result_ty {
+                    #(#out_fields,)*
+                    #steps
+                    #message
+                    ..::std::default::Default::default()
+                };
+                ctx.output(&result)
+            })
+        }
+    }
+}
+
 fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let (Some(op), None) = (tool.op, &tool.run) else {
         return run_handler(tool, tool.run.as_deref().unwrap_or_default());
     };
+    if tool.access == crate::validate::Access::Write {
+        return write_handler(model, tool, model.op(op));
+    }
     let p = private();
     let name = ident(&tool.name);
     let params_ty = type_ident(&tool.name, "Params");

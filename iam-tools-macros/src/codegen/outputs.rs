@@ -85,8 +85,13 @@ pub fn shapes(model: &Model) -> TokenStream {
 
 /// A struct of `fields`, with the data derives.
 pub(crate) fn data_struct(name: &proc_macro2::Ident, doc: &str, fields: &[Field], schema: bool) -> TokenStream {
+    data_struct_with(name, doc, fields, schema, Vec::new())
+}
+
+fn data_struct_with(name: &proc_macro2::Ident, doc: &str, fields: &[Field], schema: bool, extra: Vec<TokenStream>) -> TokenStream {
     let derives = data_derives(schema);
-    let decls = field_decls(fields);
+    let mut decls = field_decls(fields);
+    decls.extend(extra);
     quote! {
         #[doc = #doc]
         #derives
@@ -115,6 +120,30 @@ pub(crate) fn result_fields(model: &Model, tool: &crate::validate::Tool) -> Vec<
     fields
 }
 
+/// A tool with cleanup steps reports its plan (dry run) or the steps it ran.
+fn cleanup_fields(tool: &crate::validate::Tool) -> Vec<TokenStream> {
+    if tool.cleanup.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        quote! {
+            /// True when this was a dry run: nothing was changed.
+            #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+            pub dry_run: ::std::option::Option<bool>
+        },
+        quote! {
+            /// The dry run's plan: every step, in order, the tool's own operation last.
+            #[serde(rename = "Plan", default, skip_serializing_if = "Option::is_none")]
+            pub plan: ::std::option::Option<::std::vec::Vec<::iam_tools::write::PlanStep>>
+        },
+        quote! {
+            /// The steps that ran, in order, the tool's own operation last.
+            #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
+            pub steps: ::std::option::Option<::std::vec::Vec<::iam_tools::write::PlanStep>>
+        },
+    ]
+}
+
 pub fn results(model: &Model) -> TokenStream {
     model
         .tools
@@ -130,7 +159,7 @@ pub fn results(model: &Model) -> TokenStream {
                         pub type #name = <::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::Output;
                     }
                 }
-                None => data_struct(&name, &doc, &result_fields(model, tool), true),
+                None => data_struct_with(&name, &doc, &result_fields(model, tool), true, cleanup_fields(tool)),
             }
         })
         .collect()

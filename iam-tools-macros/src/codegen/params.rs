@@ -6,6 +6,51 @@ use crate::validate::{Model, Param, ParamTy, Tool};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// A param the macro adds (no operation member).
+fn added(name: &str, ty: ParamTy, description: &str) -> Param {
+    Param {
+        name: name.into(),
+        ty,
+        shape: None,
+        required: false,
+        description: description.into(),
+        member: String::new(),
+        enum_values: None,
+        min: None,
+        max: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+    }
+}
+
+/// The params a write tool gets on top of its own: `force` and `dry_run` with cleanup
+/// steps, `confirmation_token` always.
+pub(crate) fn write_params(tool: &Tool) -> Vec<Param> {
+    let mut params = Vec::new();
+    if !tool.cleanup.is_empty() {
+        let kinds: Vec<&str> = tool.cleanup.iter().map(|c| c.kind.as_str()).collect();
+        params.push(added(
+            "force",
+            ParamTy::Boolean,
+            &format!("First remove everything that blocks the delete ({}), every page of each, then delete. Default false.", kinds.join(", ")),
+        ));
+        params.push(added(
+            "dry_run",
+            ParamTy::Boolean,
+            "Return the plan (every step, by kind, with its IAM action and target) and change nothing.",
+        ));
+    }
+    let mut token = added(
+        "confirmation_token",
+        ParamTy::String,
+        "Only when a previous call's result asked for it after the user agreed: the token it gave, with the same arguments.",
+    );
+    token.max_length = Some(200);
+    params.push(token);
+    params
+}
+
 /// The params a paginated tool gets on top of its own.
 pub(crate) fn paging_params() -> Vec<Param> {
     let param = |name: &str, ty, description: &str| Param {
@@ -47,6 +92,9 @@ pub(crate) fn all_params(tool: &Tool) -> Vec<Param> {
     let mut params: Vec<Param> = tool.params.iter().map(clone_param).collect();
     if tool.paginate.is_some() {
         params.extend(paging_params());
+    }
+    if tool.access == crate::validate::Access::Write {
+        params.extend(write_params(tool));
     }
     params
 }

@@ -44,11 +44,42 @@ pub fn specs(model: &Model) -> TokenStream {
         let result_ty = type_ident(&tool.name, "Result");
         let cleanup = tool.cleanup.iter().map(|c| {
             let kind = &c.kind;
-            let list = format!("iam:{}", model.op(c.list).name);
+            let list = &model.op(c.list).name;
+            let list_members = &c.list_members;
             let items = &c.items;
-            let delete = format!("iam:{}", model.op(c.delete).name);
+            let delete = &model.op(c.delete).name;
+            let delete_members = &c.delete_members;
             let bind = c.bind.iter().map(|(member, from)| quote!((#member, #from)));
-            quote!(::iam_tools::spec::CleanupSpec { kind: #kind, list: #list, items: #items, delete: #delete, bind: &[#(#bind),*] })
+            let only = c.only.iter().map(|(field, glob)| quote!((#field, #glob)));
+            let label = match &c.label {
+                Some(l) => quote!(::std::option::Option::Some(#l)),
+                None => quote!(::std::option::Option::None),
+            };
+            let absent_ok = c.absent_ok;
+            quote!(::iam_tools::spec::CleanupSpec {
+                kind: #kind,
+                list: #list,
+                list_members: &[#(#list_members),*],
+                items: #items,
+                delete: #delete,
+                delete_members: &[#(#delete_members),*],
+                bind: &[#(#bind),*],
+                only: &[#(#only),*],
+                label: #label,
+                absent_ok: #absent_ok,
+            })
+        });
+        let refuse = tool.refuse.iter().map(|r| {
+            let operation = &model.op(r.op).name;
+            let members = &r.members;
+            let (field, matches, message) = (&r.field, &r.matches, &r.message);
+            quote!(::iam_tools::spec::RefuseSpec {
+                operation: #operation,
+                members: &[#(#members),*],
+                field: #field,
+                matches: #matches,
+                message: #message,
+            })
         });
         quote! {
             ::iam_tools::spec::ToolSpec {
@@ -63,6 +94,7 @@ pub fn specs(model: &Model) -> TokenStream {
                 operation: #operation,
                 actions: &[#(#actions),*],
                 cleanup: &[#(#cleanup),*],
+                refuse: &[#(#refuse),*],
                 input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,
                 output_schema: ::iam_tools::schema::object_schema::<results::#result_ty>,
                 handler: handlers::#handler,
