@@ -159,6 +159,8 @@ impl Write {
             self.account()
         ));
         e.hint = Some("Nothing was rolled back. Call the tool again with the same arguments to finish; removed items are skipped.".into());
+        // MCP drops the answer to a cancelled request, so the log is where it is told.
+        tracing::warn!(tool = ctx.tool.name, done = self.done, total = self.steps.len(), "{}", e.message);
         Err(e)
     }
 

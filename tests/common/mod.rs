@@ -6,7 +6,7 @@ use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::{json, Value};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -178,9 +178,10 @@ pub const CLEARED_ENV: &[&str] = &[
 /// No tool call in these tests may take longer.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The real binary, spoken to over stdio by rmcp's client.
-pub struct Server {
-    pub client: RunningService<RoleClient, ()>,
+/// The real binary, spoken to over stdio by rmcp's client (`H` answers the server's
+/// requests: elicitation, progress).
+pub struct Server<H: ClientHandler = ()> {
+    pub client: RunningService<RoleClient, H>,
     pub stderr_path: PathBuf,
     _dir: TempDir,
 }
@@ -191,6 +192,13 @@ impl Server {
     }
 
     pub async fn start_env(args: &[&str], env: Vec<(String, String)>) -> Server {
+        Server::start_with(args, env, ()).await
+    }
+}
+
+impl<H: ClientHandler> Server<H> {
+    /// The server with `handler` as its MCP client.
+    pub async fn start_with(args: &[&str], env: Vec<(String, String)>, handler: H) -> Server<H> {
         let dir = TempDir::new("server");
         let stderr_path = dir.path().join("stderr.log");
         let stderr = std::fs::File::create(&stderr_path).unwrap();
@@ -205,7 +213,7 @@ impl Server {
         }
         command.envs(env);
         let (transport, _) = TokioChildProcess::builder(command).stderr(stderr).spawn().expect("spawning the server");
-        let client = tokio::time::timeout(CALL_TIMEOUT, ().serve(transport))
+        let client = tokio::time::timeout(CALL_TIMEOUT, handler.serve(transport))
             .await
             .expect("the server did not answer initialize")
             .expect("MCP initialize with the server");

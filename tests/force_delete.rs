@@ -1,0 +1,276 @@
+//! Force delete on moto: every blocker removed (checked by independent SDK reads), dry-run
+//! plans that change nothing, progress notifications, cancellation, and service-linked
+//! roles refused.
+
+mod common;
+
+use common::{create_policy, server_bin, server_env, sorted, trust, Moto, Server, CALL_TIMEOUT, CLEARED_ENV};
+use rmcp::model::{CallToolRequestParams, ClientRequest, ProgressNotificationParam, RequestMetaObject, ServerResult};
+use rmcp::service::{NotificationContext, PeerRequestOptions};
+use rmcp::{ClientHandler, RoleClient};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const WRITE: &[&str] = &["--allow-write", "--toolsets", "all"];
+
+/// A client that records the server's progress notifications.
+#[derive(Clone, Default)]
+struct Watcher {
+    progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+impl ClientHandler for Watcher {
+    async fn on_progress(&self, params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
+        self.progress.lock().unwrap().push(params);
+    }
+}
+
+fn kinds(steps: &Value) -> Vec<String> {
+    steps.as_array().unwrap().iter().map(|s| s["Kind"].as_str().unwrap().to_string()).collect()
+}
+
+fn count(steps: &Value, kind: &str) -> usize {
+    kinds(steps).iter().filter(|k| *k == kind).count()
+}
+
+#[tokio::test]
+async fn role_in_two_instance_profiles_is_force_deleted() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    sdk.create_role().role_name("app").assume_role_policy_document(trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
+    for profile in ["app-a", "app-b"] {
+        sdk.create_instance_profile().instance_profile_name(profile).send().await.unwrap();
+        sdk.add_role_to_instance_profile().instance_profile_name(profile).role_name("app").send().await.unwrap();
+    }
+    for name in ["inline-1", "inline-2"] {
+        sdk.put_role_policy().role_name("app").policy_name(name).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+    }
+    let mut arns = Vec::new();
+    for name in ["managed-1", "managed-2"] {
+        let arn = create_policy(&sdk, name).await;
+        sdk.attach_role_policy().role_name("app").policy_arn(&arn).send().await.unwrap();
+        arns.push(arn);
+    }
+    // A service-linked role is refused, force or not.
+    sdk.create_role()
+        .role_name("AWSServiceRoleForElasticBeanstalk")
+        .path("/aws-service-role/elasticbeanstalk.amazonaws.com/")
+        .assume_role_policy_document(trust("elasticbeanstalk.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+
+    let server = Server::start(&moto, WRITE).await;
+    let refused = server.err("delete_role", json!({"role_name": "AWSServiceRoleForElasticBeanstalk", "force": true})).await;
+    assert!(refused.contains("service-linked role") && refused.contains("DeleteServiceLinkedRole"), "{refused}");
+    sdk.get_role().role_name("AWSServiceRoleForElasticBeanstalk").send().await.expect("the service-linked role is still there");
+
+    let done = server.ok("delete_role", json!({"role_name": "app", "force": true})).await;
+    let steps = &done["Steps"];
+    assert_eq!(count(steps, "instance profile memberships"), 2, "{done}");
+    assert_eq!(count(steps, "inline policies"), 2);
+    assert_eq!(count(steps, "attached managed policies"), 2);
+    assert_eq!(kinds(steps).last().unwrap(), "DeleteRole");
+    assert!(done["Message"].as_str().unwrap().contains("Removed first: 2 instance profile memberships, 2 inline policies, 2 attached managed policies."), "{done}");
+
+    // Independent reads: the role is gone, the profiles and policies stay, empty.
+    let gone = sdk.get_role().role_name("app").send().await.unwrap_err();
+    assert_eq!(common::code(&gone), "NoSuchEntity");
+    for profile in ["app-a", "app-b"] {
+        let p = sdk.get_instance_profile().instance_profile_name(profile).send().await.unwrap();
+        assert!(p.instance_profile().unwrap().roles().is_empty(), "{profile} still holds a role");
+    }
+    for arn in &arns {
+        let p = sdk.get_policy().policy_arn(arn).send().await.unwrap();
+        assert_eq!(p.policy().unwrap().attachment_count(), Some(0), "{arn} still attached");
+    }
+    common::check_actions_are_declared(server).await;
+}
+
+#[tokio::test]
+async fn group_with_120_members_dry_run_then_force_delete_with_progress() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    sdk.create_group().group_name("crowd").send().await.unwrap();
+    let members: Vec<String> = (0..120).map(|i| format!("member-{i:03}")).collect();
+    for name in &members {
+        sdk.create_user().user_name(name).send().await.unwrap();
+        sdk.add_user_to_group().group_name("crowd").user_name(name).send().await.unwrap();
+    }
+    sdk.put_group_policy().group_name("crowd").policy_name("inline").policy_document(common::allow("s3:ListBucket").to_string()).send().await.unwrap();
+    let arn = create_policy(&sdk, "crowd-managed").await;
+    sdk.attach_group_policy().group_name("crowd").policy_arn(&arn).send().await.unwrap();
+
+    let watcher = Watcher::default();
+    let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), watcher.clone()).await;
+
+    // Dry run: the whole plan, nothing changed.
+    let plan = server_ok(&server, "delete_group", json!({"group_name": "crowd", "force": true, "dry_run": true}), None).await;
+    assert_eq!(plan["DryRun"], true);
+    let steps = &plan["Plan"];
+    assert_eq!(steps.as_array().unwrap().len(), 123, "{plan}");
+    assert_eq!(count(steps, "members"), 120);
+    let planned: Vec<String> = steps.as_array().unwrap().iter().filter(|s| s["Kind"] == "members").map(|s| s["Target"].as_str().unwrap().to_string()).collect();
+    assert_eq!(sorted(planned), members);
+    assert_eq!(count(steps, "inline policies"), 1);
+    assert_eq!(count(steps, "attached managed policies"), 1);
+    assert_eq!(steps[122], json!({"Kind": "DeleteGroup", "Action": "iam:DeleteGroup", "Target": "crowd"}));
+    let group = sdk.get_group().group_name("crowd").max_items(1000).send().await.unwrap();
+    assert_eq!(group.users().len(), 120, "the dry run changed the group");
+    assert_eq!(sdk.list_group_policies().group_name("crowd").send().await.unwrap().policy_names().len(), 1);
+    assert!(watcher.progress.lock().unwrap().is_empty(), "a dry run sends no progress");
+
+    // The real thing, with a progress token.
+    let done = server_ok(&server, "delete_group", json!({"group_name": "crowd", "force": true}), Some("crowd-delete")).await;
+    assert_eq!(done["Steps"].as_array().unwrap().len(), 123);
+    let gone = sdk.get_group().group_name("crowd").send().await.unwrap_err();
+    assert_eq!(common::code(&gone), "NoSuchEntity");
+    for name in &members {
+        let groups = sdk.list_groups_for_user().user_name(name).send().await.unwrap();
+        assert!(groups.groups().is_empty(), "{name} is still in a group");
+    }
+    assert_eq!(sdk.get_policy().policy_arn(&arn).send().await.unwrap().policy().unwrap().attachment_count(), Some(0));
+
+    // One notification per step, counting up to the total.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let progress = watcher.progress.lock().unwrap().clone();
+    assert_eq!(progress.len(), 123, "one progress notification per step");
+    for (i, p) in progress.iter().enumerate() {
+        assert_eq!((p.progress, p.total), ((i + 1) as f64, Some(123.0)));
+        assert!(p.message.as_deref().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(progress[122].message.as_deref(), Some("DeleteGroup crowd (iam:DeleteGroup)"));
+    assert!(progress[0].message.as_deref().unwrap().starts_with("members member-"), "{:?}", progress[0]);
+}
+
+/// Calls a tool that must succeed, with a progress token when given.
+async fn server_ok<H: ClientHandler>(server: &Server<H>, tool: &str, args: Value, progress: Option<&str>) -> Value {
+    let mut params = CallToolRequestParams::new(tool.to_string()).with_arguments(args.as_object().cloned().unwrap());
+    if let Some(token) = progress {
+        params.meta = Some(RequestMetaObject::with_progress_token(rmcp::model::ProgressToken(rmcp::model::NumberOrString::String(token.into()))));
+    }
+    let request = ClientRequest::CallToolRequest(rmcp::model::Request::new(params));
+    let handle = server.client.send_request_with_option(request, PeerRequestOptions::no_options()).await.expect("sending the call");
+    let response = tokio::time::timeout(CALL_TIMEOUT, handle.await_response()).await.expect("no answer").expect("protocol error");
+    let ServerResult::CallToolResult(result) = response else { panic!("not a tool result: {response:?}") };
+    let result = rmcp::model::CallToolResult::from(result);
+    assert_ne!(result.is_error, Some(true), "{tool}({args}) failed: {}", common::text(&result));
+    result.structured_content.unwrap()
+}
+
+#[tokio::test]
+async fn policy_with_four_versions_attached_everywhere_is_force_deleted() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    let arn = create_policy(&sdk, "shared").await;
+    for (i, action) in ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"].iter().enumerate() {
+        sdk.create_policy_version().policy_arn(&arn).policy_document(common::allow(action).to_string()).set_as_default(i == 1).send().await.unwrap();
+    }
+    for user in ["ann", "bob"] {
+        sdk.create_user().user_name(user).send().await.unwrap();
+        sdk.attach_user_policy().user_name(user).policy_arn(&arn).send().await.unwrap();
+    }
+    sdk.create_group().group_name("team").send().await.unwrap();
+    sdk.attach_group_policy().group_name("team").policy_arn(&arn).send().await.unwrap();
+    sdk.create_role().role_name("worker").assume_role_policy_document(trust("lambda.amazonaws.com").to_string()).send().await.unwrap();
+    sdk.attach_role_policy().role_name("worker").policy_arn(&arn).send().await.unwrap();
+
+    let server = Server::start(&moto, WRITE).await;
+    let plan = server.ok("delete_policy", json!({"policy_arn": arn, "force": true, "dry_run": true})).await;
+    let targets = |kind: &str| -> Vec<String> {
+        plan["Plan"].as_array().unwrap().iter().filter(|s| s["Kind"] == kind).map(|s| s["Target"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(sorted(targets("attachments to users")), ["ann", "bob"]);
+    assert_eq!(targets("attachments to groups"), ["team"]);
+    assert_eq!(targets("attachments to roles"), ["worker"]);
+    // v3 is the default; v1, v2 and v4 are not.
+    assert_eq!(sorted(targets("non-default versions")), ["v1", "v2", "v4"], "{plan}");
+    assert_eq!(sdk.list_policy_versions().policy_arn(&arn).send().await.unwrap().versions().len(), 4, "dry run changed versions");
+
+    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    assert_eq!(done["Steps"].as_array().unwrap().len(), 8, "{done}");
+    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
+    for user in ["ann", "bob"] {
+        assert!(sdk.list_attached_user_policies().user_name(user).send().await.unwrap().attached_policies().is_empty());
+    }
+    assert!(sdk.list_attached_group_policies().group_name("team").send().await.unwrap().attached_policies().is_empty());
+    assert!(sdk.list_attached_role_policies().role_name("worker").send().await.unwrap().attached_policies().is_empty());
+    common::check_actions_are_declared(server).await;
+}
+
+/// Cancellation over raw JSON-RPC: after the first progress notification the client cancels;
+/// the server stops before the next step. MCP forbids answering a cancelled request, so the
+/// account of what ran goes to the server's log.
+#[tokio::test]
+async fn cancellation_stops_before_the_next_step() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    sdk.create_group().group_name("big").send().await.unwrap();
+    for i in 0..60 {
+        let name = format!("u{i:02}");
+        sdk.create_user().user_name(&name).send().await.unwrap();
+        sdk.add_user_to_group().group_name("big").user_name(&name).send().await.unwrap();
+    }
+    let dir = common::TempDir::new("cancel");
+    let log = dir.path().join("stderr.log");
+    let mut command = tokio::process::Command::new(server_bin());
+    command.args(WRITE).args(["--consent", "none"]);
+    for k in CLEARED_ENV {
+        command.env_remove(k);
+    }
+    command.envs(server_env(Some(&moto.endpoint())));
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .kill_on_drop(true);
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for message in [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "delete_group", "arguments": {"group_name": "big", "force": true}, "_meta": {"progressToken": "p"}}}),
+    ] {
+        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
+    }
+    stdin.flush().await.unwrap();
+    // Cancel at the first progress notification.
+    tokio::time::timeout(CALL_TIMEOUT, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let message: Value = serde_json::from_str(&line).unwrap();
+            assert_ne!(message["id"], 2, "the call finished before it could be cancelled: {message}");
+            if message["method"] == "notifications/progress" {
+                let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2, "reason": "user pressed stop"}});
+                stdin.write_all(format!("{cancel}\n").as_bytes()).await.unwrap();
+                stdin.flush().await.unwrap();
+                return;
+            }
+        }
+        panic!("the server closed stdout without a progress notification");
+    })
+    .await
+    .expect("no progress notification");
+    // The server says what ran, in its log.
+    let text = tokio::time::timeout(CALL_TIMEOUT, async {
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.contains("was cancelled after") {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the server logged no cancellation");
+    let line = text.lines().find(|l| l.contains("delete_group was cancelled after")).unwrap();
+    assert!(text.contains("Not attempted ("), "{text}");
+    let done: usize = line.split("cancelled after ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    // What the log says ran is what happened: the group is still there, missing exactly those members.
+    let left = sdk.get_group().group_name("big").max_items(1000).send().await.unwrap().users().len();
+    assert!(done >= 1 && left > 0, "{done} steps done, {left} members left");
+    assert_eq!(done, 60 - left, "{line}");
+    drop(stdin);
+    let _ = child.kill().await;
+}
