@@ -4,7 +4,9 @@
 //! 1. cold start: spawn the binary, write `initialize`, time until its response line;
 //! 2. list_users through the server (rmcp's client over stdio) vs ListUsers straight from
 //!    the SDK, interleaved in blocks so drift in moto hits both alike;
-//! 3. the server's peak RSS (VmHWM) after the list_users run.
+//! 3. the server's peak RSS (VmHWM) after the list_users run;
+//! 4. force delete of a user with 100 attached items (50 inline policies, 40 groups, 10
+//!    managed policies) through the server vs the same list and delete calls made directly.
 //!
 //! Nothing leaves 127.0.0.1; every wait is bounded; moto and the server are stopped at the end.
 
@@ -37,6 +39,9 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(20);
 const TARGET_COLD_MS: f64 = 20.0;
 const TARGET_RATIO: f64 = 1.05;
 const TARGET_RSS_MB: f64 = 15.0;
+const TARGET_FORCE_RATIO: f64 = 1.2;
+/// Force deletes measured on each path.
+const FORCE_RUNS: usize = 5;
 
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"iam-mcp-bench","version":"0.0.0"}}}"#;
 
@@ -122,11 +127,13 @@ struct BenchServer {
     _dir: TempDir,
 }
 
-async fn start_server(env: &[(String, String)]) -> BenchServer {
+async fn start_server(env: &[(String, String)], args: &[&str]) -> BenchServer {
     let dir = TempDir::new("bench");
     let stderr_path = dir.path().join("stderr.log");
     let stderr = std::fs::File::create(&stderr_path).unwrap();
-    let (transport, _) = TokioChildProcess::builder(command(env)).stderr(stderr).spawn().expect("spawning the server");
+    let mut cmd = command(env);
+    cmd.args(args);
+    let (transport, _) = TokioChildProcess::builder(cmd).stderr(stderr).spawn().expect("spawning the server");
     let pid = transport.id().expect("the server's pid");
     let client = tokio::time::timeout(STEP_TIMEOUT, ().serve(transport))
         .await
@@ -231,7 +238,7 @@ async fn run() -> bool {
             .expect("CreateUser: no answer within the timeout")
             .unwrap_or_else(|e| panic!("seeding {name}: {e:?}"));
     }
-    let server = start_server(&env).await;
+    let server = start_server(&env, &[]).await;
     println!("server pid {}; seeded {} users", server.pid, seed_users());
 
     for _ in 0..WARMUP_CALLS {
@@ -267,6 +274,39 @@ async fn run() -> bool {
     // 3. Peak RSS of the server after the run.
     let mem = memory(server.pid);
 
+    // 4. Force delete of a user with 100 items, through the server and directly, alternating.
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let force_env = bench_env(&front.endpoint());
+    let force_server = start_server(&force_env, &["--allow-write", "--consent", "none"]).await;
+    let front_sdk = front.sdk();
+    let mut force_server_times = Vec::new();
+    let mut force_direct_times = Vec::new();
+    for run in 0..FORCE_RUNS {
+        let name = format!("leaver-s{run}");
+        seed_loaded_user(&front_sdk, &name).await;
+        let started = Instant::now();
+        let result = tokio::time::timeout(STEP_TIMEOUT * 6, force_server.client.call_tool(
+            CallToolRequestParams::new("delete_user").with_arguments(json!({"user_name": name, "force": true}).as_object().cloned().unwrap()),
+        ))
+        .await
+        .expect("force delete: no answer within the timeout")
+        .expect("force delete: protocol error");
+        force_server_times.push(started.elapsed());
+        assert_ne!(result.is_error, Some(true), "force delete failed: {:?}", result.content);
+        let steps = result.structured_content.as_ref().and_then(|v| v["Steps"].as_array()).map(Vec::len);
+        assert_eq!(steps, Some(101), "the server's force delete ran {steps:?} steps");
+
+        let name = format!("leaver-d{run}");
+        seed_loaded_user(&front_sdk, &name).await;
+        let started = Instant::now();
+        let calls = direct_force_delete(&front_sdk, &name).await;
+        force_direct_times.push(started.elapsed());
+        assert_eq!(calls, 110, "the direct path made {calls} calls");
+    }
+    let force_srv = stats(&force_server_times);
+    let force_direct = stats(&force_direct_times);
+    let _ = tokio::time::timeout(STEP_TIMEOUT, force_server.client.cancel()).await;
+
     let _ = tokio::time::timeout(STEP_TIMEOUT, server.client.cancel()).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let stderr = std::fs::read_to_string(&server.stderr_path).unwrap_or_default();
@@ -276,6 +316,8 @@ async fn run() -> bool {
     drop(moto);
 
     let ratio = srv.median / direct.median;
+    let force_ratio = force_srv.median / force_direct.median;
+    let force_ok = force_ratio <= TARGET_FORCE_RATIO;
     let ratio_p95 = srv.p95 / direct.p95;
     let cold_ok = cold.median <= TARGET_COLD_MS;
     let ratio_ok = ratio <= TARGET_RATIO;
@@ -295,9 +337,80 @@ async fn run() -> bool {
     row("list_users overhead (med, server-SDK)", ms(srv.median - direct.median), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, med)", ms(no_aws.median), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, p95)", ms(no_aws.p95), "-".into(), "-".into(), "", "");
+    row(&format!("force delete, 100 items (med, n={})", force_srv.n), ms(force_srv.median), ms(force_direct.median), format!("{force_ratio:.2}"), "<= 1.2", verdict(force_ok));
+    row("force delete, 100 items (min)", ms(force_srv.min), ms(force_direct.min), format!("{:.2}", force_srv.min / force_direct.min), "", "");
     row("peak RSS (VmHWM)", format!("{:.1} MB", mem.hwm), "".into(), "".into(), "<= 15 MB", verdict(rss_ok));
     row("RSS at end (VmRSS)", format!("{:.1} MB", mem.rss), "".into(), "".into(), "", "");
     row("  of which anon (heap, stacks)", format!("{:.1} MB", mem.anon), "".into(), "".into(), "", "");
     row("  of which file (binary's pages)", format!("{:.1} MB", mem.file), "".into(), "".into(), "", "");
-    cold_ok && ratio_ok && rss_ok
+    cold_ok && ratio_ok && rss_ok && force_ok
+}
+
+/// A user with 100 items: 50 inline policies, 40 groups, 10 attached managed policies.
+async fn seed_loaded_user(sdk: &aws_sdk_iam::Client, name: &str) {
+    sdk.create_user().user_name(name).send().await.expect("seeding user");
+    let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    for i in 0..50 {
+        sdk.put_user_policy().user_name(name).policy_name(format!("inline-{i:02}")).policy_document(document).send().await.expect("seeding inline policy");
+    }
+    for i in 0..40 {
+        let group = format!("{name}-g{i:02}");
+        sdk.create_group().group_name(&group).send().await.expect("seeding group");
+        sdk.add_user_to_group().group_name(&group).user_name(name).send().await.expect("seeding membership");
+    }
+    for i in 0..10 {
+        let policy = sdk.create_policy().policy_name(format!("{name}-m{i:02}")).policy_document(document).send().await.expect("seeding policy");
+        let arn = policy.policy().and_then(|p| p.arn()).unwrap_or_default().to_string();
+        sdk.attach_user_policy().user_name(name).policy_arn(arn).send().await.expect("seeding attachment");
+    }
+}
+
+/// What a careful script does without the server: list every kind DeleteUser requires gone,
+/// remove each item, delete the user. Returns the number of calls.
+async fn direct_force_delete(sdk: &aws_sdk_iam::Client, name: &str) -> usize {
+    let mut calls = 0;
+    match sdk.get_login_profile().user_name(name).send().await {
+        Ok(_) => {
+            sdk.delete_login_profile().user_name(name).send().await.expect("direct force delete: login profile");
+            calls += 1;
+        }
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => {}
+        Err(e) => panic!("GetLoginProfile: {e:?}"),
+    }
+    calls += 1;
+    for key in sdk.list_access_keys().user_name(name).send().await.expect("direct force delete: keys").access_key_metadata() {
+        sdk.delete_access_key().user_name(name).access_key_id(key.access_key_id().unwrap_or_default()).send().await.expect("direct force delete: key");
+        calls += 1;
+    }
+    for cert in sdk.list_signing_certificates().user_name(name).send().await.expect("direct force delete: certs").certificates() {
+        sdk.delete_signing_certificate().user_name(name).certificate_id(cert.certificate_id()).send().await.expect("direct force delete: cert");
+        calls += 1;
+    }
+    for key in sdk.list_ssh_public_keys().user_name(name).send().await.expect("direct force delete: ssh keys").ssh_public_keys() {
+        sdk.delete_ssh_public_key().user_name(name).ssh_public_key_id(key.ssh_public_key_id()).send().await.expect("direct force delete: ssh key");
+        calls += 1;
+    }
+    for cred in sdk.list_service_specific_credentials().user_name(name).send().await.expect("direct force delete: service credentials").service_specific_credentials() {
+        sdk.delete_service_specific_credential().user_name(name).service_specific_credential_id(cred.service_specific_credential_id()).send().await.expect("direct force delete: service credential");
+        calls += 1;
+    }
+    for device in sdk.list_mfa_devices().user_name(name).send().await.expect("direct force delete: mfa").mfa_devices() {
+        sdk.deactivate_mfa_device().user_name(name).serial_number(device.serial_number()).send().await.expect("direct force delete: mfa device");
+        calls += 1;
+    }
+    for policy in sdk.list_user_policies().user_name(name).send().await.expect("direct force delete: inline").policy_names() {
+        sdk.delete_user_policy().user_name(name).policy_name(policy).send().await.expect("direct force delete: inline policy");
+        calls += 1;
+    }
+    for policy in sdk.list_attached_user_policies().user_name(name).send().await.expect("direct force delete: attached").attached_policies() {
+        sdk.detach_user_policy().user_name(name).policy_arn(policy.policy_arn().unwrap_or_default()).send().await.expect("direct force delete: attached policy");
+        calls += 1;
+    }
+    for group in sdk.list_groups_for_user().user_name(name).send().await.expect("direct force delete: groups").groups() {
+        sdk.remove_user_from_group().user_name(name).group_name(group.group_name()).send().await.expect("direct force delete: membership");
+        calls += 1;
+    }
+    sdk.delete_user().user_name(name).send().await.expect("direct force delete: user");
+    // The 9 list calls above (the login profile's read counted with it), plus DeleteUser.
+    calls + 9
 }

@@ -274,3 +274,135 @@ async fn cancellation_stops_before_the_next_step() {
     drop(stdin);
     let _ = child.kill().await;
 }
+
+/// A user with one of everything DeleteUser requires gone (service-specific credentials are
+/// served by the test front door: moto has none).
+async fn loaded_user(moto: &Moto, front: &common::front::Front, name: &str) -> (Vec<String>, String) {
+    let sdk = front.sdk();
+    sdk.create_user().user_name(name).send().await.unwrap();
+    sdk.create_login_profile().user_name(name).password("Corr3ct-Horse-Battery!").send().await.unwrap();
+    let mut keys = Vec::new();
+    for _ in 0..2 {
+        keys.push(sdk.create_access_key().user_name(name).send().await.unwrap().access_key().unwrap().access_key_id().to_string());
+    }
+    sdk.upload_ssh_public_key().user_name(name).ssh_public_key_body(common::SSH_PUBLIC_KEY).send().await.unwrap();
+    sdk.upload_signing_certificate().user_name(name).certificate_body(common::CERTIFICATE).send().await.unwrap();
+    sdk.create_service_specific_credential().user_name(name).service_name("codecommit.amazonaws.com").send().await.unwrap();
+    let serial = sdk
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name(&format!("{name}-phone"))
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device()
+        .unwrap()
+        .serial_number()
+        .to_string();
+    sdk.enable_mfa_device().user_name(name).serial_number(&serial).authentication_code1("123456").authentication_code2("654321").send().await.unwrap();
+    for i in 1..=3 {
+        sdk.put_user_policy().user_name(name).policy_name(format!("inline-{i}")).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+        let arn = create_policy(&moto.sdk(), &format!("{name}-managed-{i}")).await;
+        sdk.attach_user_policy().user_name(name).policy_arn(&arn).send().await.unwrap();
+        let group = format!("{name}-group-{i}");
+        sdk.create_group().group_name(&group).send().await.unwrap();
+        sdk.add_user_to_group().group_name(&group).user_name(name).send().await.unwrap();
+    }
+    (keys, serial)
+}
+
+#[tokio::test]
+async fn user_with_every_kind_of_credential_is_force_deleted() {
+    let moto = Moto::start();
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let (keys, serial) = loaded_user(&moto, &front, "leaver").await;
+    let sdk = front.sdk();
+    let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
+
+    // The plan names every item, and changes nothing.
+    let plan = server.ok("delete_user", json!({"user_name": "leaver", "force": true, "dry_run": true})).await;
+    let targets = |kind: &str| -> Vec<String> {
+        plan["Plan"].as_array().unwrap().iter().filter(|s| s["Kind"] == kind).map(|s| s["Target"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(targets("console password"), ["leaver"]);
+    assert_eq!(sorted(targets("access keys")), sorted(keys.clone()));
+    assert_eq!(targets("signing certificates").len(), 1);
+    assert_eq!(targets("SSH public keys").len(), 1);
+    assert_eq!(targets("service-specific credentials").len(), 1);
+    assert_eq!(targets("MFA devices (deactivated)"), [serial.clone()]);
+    assert_eq!(targets("virtual MFA devices"), [serial.clone()]);
+    assert_eq!(targets("inline policies"), ["inline-1", "inline-2", "inline-3"]);
+    assert_eq!(targets("attached managed policies").len(), 3);
+    assert_eq!(targets("group memberships"), ["leaver-group-1", "leaver-group-2", "leaver-group-3"]);
+    assert_eq!(targets("DeleteUser"), ["leaver"]);
+    assert_eq!(plan["Plan"].as_array().unwrap().len(), 18, "{plan}");
+    assert_eq!(sdk.list_access_keys().user_name("leaver").send().await.unwrap().access_key_metadata().len(), 2, "the dry run changed keys");
+    assert_eq!(sdk.list_groups_for_user().user_name("leaver").send().await.unwrap().groups().len(), 3, "the dry run changed groups");
+    sdk.get_login_profile().user_name("leaver").send().await.expect("the dry run removed the password");
+
+    let done = server.ok("delete_user", json!({"user_name": "leaver", "force": true})).await;
+    assert_eq!(done["Steps"], plan["Plan"], "the steps done are the plan");
+    assert_eq!(common::code(&sdk.get_user().user_name("leaver").send().await.unwrap_err()), "NoSuchEntity");
+    // What outlives the user is gone or detached too.
+    let devices = sdk.list_virtual_mfa_devices().send().await.unwrap();
+    assert!(devices.virtual_mfa_devices().iter().all(|d| d.serial_number() != serial), "the virtual MFA device is left");
+    for i in 1..=3 {
+        let group = sdk.get_group().group_name(format!("leaver-group-{i}")).send().await.unwrap();
+        assert!(group.users().is_empty());
+    }
+    let policies = sdk.list_policies().scope(aws_sdk_iam::types::PolicyScopeType::Local).send().await.unwrap();
+    for p in policies.policies().iter().filter(|p| p.policy_name().unwrap_or_default().starts_with("leaver-managed")) {
+        assert_eq!(p.attachment_count(), Some(0), "{:?} still attached", p.policy_name());
+    }
+    let creds = sdk.list_service_specific_credentials().user_name("leaver").send().await;
+    assert!(creds.map(|c| c.service_specific_credentials().is_empty()).unwrap_or(true), "a service-specific credential is left");
+    // And each credential was removed by its own call, before DeleteUser (moto would drop them with the user).
+    let actions = front.actions();
+    let delete_user_at = actions.iter().position(|a| a == "DeleteUser").unwrap();
+    for action in ["DeleteLoginProfile", "DeleteSigningCertificate", "DeleteSSHPublicKey", "DeleteServiceSpecificCredential", "DeactivateMFADevice", "DeleteVirtualMFADevice"] {
+        assert!(actions[..delete_user_at].contains(&action.to_string()), "{action} was not called before DeleteUser: {actions:?}");
+    }
+    assert_eq!(actions[..delete_user_at].iter().filter(|a| *a == "DeleteAccessKey").count(), 2);
+    common::check_actions_are_declared(server).await;
+}
+
+#[tokio::test]
+async fn a_failed_step_is_reported_with_what_ran_and_a_rerun_completes() {
+    let moto = Moto::start();
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    sdk.create_user().user_name("stuck").send().await.unwrap();
+    for _ in 0..2 {
+        sdk.create_access_key().user_name("stuck").send().await.unwrap();
+    }
+    for name in ["first", "second"] {
+        sdk.put_user_policy().user_name("stuck").policy_name(name).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+    }
+    sdk.create_group().group_name("stuck-team").send().await.unwrap();
+    sdk.add_user_to_group().group_name("stuck-team").user_name("stuck").send().await.unwrap();
+    front.fail(
+        "DeleteUserPolicy",
+        "PolicyName=second",
+        1,
+        "AccessDenied",
+        "User: arn:aws:iam::123456789012:user/operator is not authorized to perform: iam:DeleteUserPolicy on resource: user stuck",
+    );
+
+    let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
+    let failed = server.err("delete_user", json!({"user_name": "stuck", "force": true})).await;
+    assert!(failed.contains("delete_user stopped at step 4 of 6: inline policies second (iam:DeleteUserPolicy) failed"), "{failed}");
+    assert!(failed.contains("Done (3):\n- access keys (2): ") && failed.contains("- inline policies (1): first"), "{failed}");
+    assert!(failed.contains("Not attempted (2):\n- group memberships (1): stuck-team\n- DeleteUser (1): stuck"), "{failed}");
+    assert!(failed.contains("AWS error code: AccessDenied"), "{failed}");
+    // Exactly that happened.
+    assert!(sdk.list_access_keys().user_name("stuck").send().await.unwrap().access_key_metadata().is_empty());
+    assert_eq!(sdk.list_user_policies().user_name("stuck").send().await.unwrap().policy_names(), ["second"]);
+    assert_eq!(sdk.list_groups_for_user().user_name("stuck").send().await.unwrap().groups().len(), 1);
+
+    // The re-run finishes; an item someone else removed meanwhile counts as done.
+    front.fail("RemoveUserFromGroup", "", 1, "NoSuchEntity", "The user with name stuck cannot be found in group stuck-team.");
+    let done = server.ok("delete_user", json!({"user_name": "stuck", "force": true})).await;
+    assert_eq!(kinds(&done["Steps"]), ["inline policies", "group memberships", "DeleteUser"], "{done}");
+    let message = done["Message"].as_str().unwrap();
+    assert!(message.contains("Removed first: 1 inline policies, 1 group memberships. (1 of them were already gone.)"), "{message}");
+    assert_eq!(common::code(&sdk.get_user().user_name("stuck").send().await.unwrap_err()), "NoSuchEntity");
+}

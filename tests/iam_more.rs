@@ -18,8 +18,6 @@ use common::{names, sorted, allow, check_actions_are_declared, code, create_poli
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIDDzCCAfegAwIBAgIUFPhuudCSnX91+I1qtioLYuATVEgwDQYJKoZIhvcNAQEL\nBQAwFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MB4XDTI2MTEyODAxMjg1MVoXDTM2\nMTEyNTAxMjg1MVowFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MIIBIjANBgkqhkiG\n9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjC0QKlQEcf/AFR/FGlbXqGe8eumhfthG6w+N\n96Qq2XjZ61B5ICksCh9aBHBIv9KgFoLJOHYoGp2UJqnTlvm4g0dRkwy8EnLJdwgl\nthLhU5LWGPoVQR5qzC7rz4DXaQh1anu3dDArc7AEOpVhf9PxAvmK210aqB4l+7Km\nkYg7ksrCpK9I7kzJRb/iZt6A3gEtIFy+M79QadkwCtc//jcrBQDdILLbRmq7JDQO\nep7gZChhOj80hyqc29o5bshlU75DVfAJgKf8KcYybdtxhT1ni2XbLufzATw8Bj/6\nrhJcpjCzE9mvHygJCpJzywbiyiPgnB6V+wic4bTd44h/RID8LwIDAQABo1MwUTAd\nBgNVHQ4EFgQUBkvkKhfczsa4SfIVU3cxwIWoMdEwHwYDVR0jBBgwFoAUBkvkKhfc\nzsa4SfIVU3cxwIWoMdEwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOC\nAQEANYez4h3tnJGjOHl9aKQooXVBq0hlw6KF+ByPYkbdhUI6E0N8HyUAUm+w8oWt\nZCiW3FnTdlsdE4QDTvpFmw7PWHADCtHZBEZvtdf9V4NMN7sQjcefHtZQpkMCW0dC\nCU+auWkjnq7h7Z6xxbLXGH+CVe1uOSvyYybYXq6OiKllX7tYeAoicTDLsk5gSFCd\nkRTWpF2/OwBTgsAryFIX0mXpn5qwviO4/nLkzthe5/c5R/z4HsQ4nrELnu6wvnNn\n6vd7MdOtLsOgqFkPNZ3QZP5II/menOt90jQ9X2JpcDYwfX6whxrPZcrtgiRpbjPd\nd39bK/bE0rvNN7gBsZpdDUrugA==\n-----END CERTIFICATE-----";
-const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5e5FzJDogYYKUEEaNMoylp8tJQ2P5HsPQIDTvswF1J67i0kQDisrFNhCnxacuI2LdmjeU9JSABNMD/qRL8jk24lizO+mARG1YlGkfi5OzrrXQs+qAwooaAqdwd1IVuw+Jv3PKnILxWTutNitgrO/SitkqHpdAA79Jh91UHkwFrH+eXL08JtrgiBh7FMKl1b9f0bi9a7CX5rDWesP5esCNToQPkjSIpGnt6ftL+1EpTXUjun76T+NE9nSbPcpVqimnkpb/N3gXobzFHyhwVrzd+XoYxOPvLCLel6muUHynSTTrG1lMlrryaIYEYb4HxdRtsUN73O5NcgaxLNEXsngp root@vm";
 
 /// An SDK client signing with the given access key (moto records the key's last use).
 fn client_as(moto: &Moto, key_id: &str, secret: &str) -> aws_sdk_iam::Client {
@@ -122,7 +120,7 @@ async fn credential_tools_against_moto() {
     assert!(bad.contains("assignment_status"), "{bad}");
 
     // list_ssh_public_keys.
-    let uploaded = sdk.upload_ssh_public_key().user_name("eve").ssh_public_key_body(SSH_PUBLIC_KEY).send().await.unwrap();
+    let uploaded = sdk.upload_ssh_public_key().user_name("eve").ssh_public_key_body(common::SSH_PUBLIC_KEY).send().await.unwrap();
     let ssh_id = uploaded.ssh_public_key().unwrap().ssh_public_key_id().to_string();
     let keys = server.ok("list_ssh_public_keys", json!({"user_name": "eve"})).await;
     let from_sdk = sdk.list_ssh_public_keys().user_name("eve").send().await.unwrap();
@@ -131,13 +129,13 @@ async fn credential_tools_against_moto() {
     assert_eq!(keys["SSHPublicKeys"][0]["Status"], "Active");
 
     // list_signing_certificates.
-    let cert = sdk.upload_signing_certificate().user_name("eve").certificate_body(CERTIFICATE).send().await.unwrap();
+    let cert = sdk.upload_signing_certificate().user_name("eve").certificate_body(common::CERTIFICATE).send().await.unwrap();
     let cert_id = cert.certificate().unwrap().certificate_id().to_string();
     let certs = server.ok("list_signing_certificates", json!({"user_name": "eve"})).await;
     let from_sdk = sdk.list_signing_certificates().user_name("eve").send().await.unwrap();
     assert_eq!(names(&certs["Certificates"], "CertificateId"), sorted(from_sdk.certificates().iter().map(|c| c.certificate_id().to_string()).collect()));
     assert_eq!(names(&certs["Certificates"], "CertificateId"), [cert_id]);
-    assert_eq!(certs["Certificates"][0]["CertificateBody"].as_str().map(str::trim), Some(CERTIFICATE.trim()));
+    assert_eq!(certs["Certificates"][0]["CertificateBody"].as_str().map(str::trim), Some(common::CERTIFICATE.trim()));
 
     // The passwords never reach the log.
     let stderr = check_actions_are_declared(server).await;

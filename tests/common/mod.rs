@@ -2,6 +2,7 @@
 //! by rmcp's client, and an independent SDK client to check effects.
 #![allow(dead_code)]
 
+pub mod front;
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
@@ -435,3 +436,9 @@ pub fn sorted(mut v: Vec<String>) -> Vec<String> {
 pub fn allow(action: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
 }
+
+/// A self-signed X.509 certificate moto accepts as a signing certificate.
+pub const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIDDzCCAfegAwIBAgIUFPhuudCSnX91+I1qtioLYuATVEgwDQYJKoZIhvcNAQEL\nBQAwFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MB4XDTI2MTEyODAxMjg1MVoXDTM2\nMTEyNTAxMjg1MVowFzEVMBMGA1UEAwwMaWFtLW1jcC10ZXN0MIIBIjANBgkqhkiG\n9w0BAQEFAAOCAQ8AMIIBCgKCAQEAjC0QKlQEcf/AFR/FGlbXqGe8eumhfthG6w+N\n96Qq2XjZ61B5ICksCh9aBHBIv9KgFoLJOHYoGp2UJqnTlvm4g0dRkwy8EnLJdwgl\nthLhU5LWGPoVQR5qzC7rz4DXaQh1anu3dDArc7AEOpVhf9PxAvmK210aqB4l+7Km\nkYg7ksrCpK9I7kzJRb/iZt6A3gEtIFy+M79QadkwCtc//jcrBQDdILLbRmq7JDQO\nep7gZChhOj80hyqc29o5bshlU75DVfAJgKf8KcYybdtxhT1ni2XbLufzATw8Bj/6\nrhJcpjCzE9mvHygJCpJzywbiyiPgnB6V+wic4bTd44h/RID8LwIDAQABo1MwUTAd\nBgNVHQ4EFgQUBkvkKhfczsa4SfIVU3cxwIWoMdEwHwYDVR0jBBgwFoAUBkvkKhfc\nzsa4SfIVU3cxwIWoMdEwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOC\nAQEANYez4h3tnJGjOHl9aKQooXVBq0hlw6KF+ByPYkbdhUI6E0N8HyUAUm+w8oWt\nZCiW3FnTdlsdE4QDTvpFmw7PWHADCtHZBEZvtdf9V4NMN7sQjcefHtZQpkMCW0dC\nCU+auWkjnq7h7Z6xxbLXGH+CVe1uOSvyYybYXq6OiKllX7tYeAoicTDLsk5gSFCd\nkRTWpF2/OwBTgsAryFIX0mXpn5qwviO4/nLkzthe5/c5R/z4HsQ4nrELnu6wvnNn\n6vd7MdOtLsOgqFkPNZ3QZP5II/menOt90jQ9X2JpcDYwfX6whxrPZcrtgiRpbjPd\nd39bK/bE0rvNN7gBsZpdDUrugA==\n-----END CERTIFICATE-----";
+
+/// An SSH public key.
+pub const SSH_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5e5FzJDogYYKUEEaNMoylp8tJQ2P5HsPQIDTvswF1J67i0kQDisrFNhCnxacuI2LdmjeU9JSABNMD/qRL8jk24lizO+mARG1YlGkfi5OzrrXQs+qAwooaAqdwd1IVuw+Jv3PKnILxWTutNitgrO/SitkqHpdAA79Jh91UHkwFrH+eXL08JtrgiBh7FMKl1b9f0bi9a7CX5rDWesP5esCNToQPkjSIpGnt6ftL+1EpTXUjun76T+NE9nSbPcpVqimnkpb/N3gXobzFHyhwVrzd+XoYxOPvLCLel6muUHynSTTrG1lMlrryaIYEYb4HxdRtsUN73O5NcgaxLNEXsngp root@vm";
