@@ -17,6 +17,10 @@ use rmcp::ServiceExt;
 /// from the default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, SSO, an
 /// IAM role); the region from AWS_REGION or the profile, us-east-1 when none is set (IAM is
 /// global); AWS_ENDPOINT_URL is honoured. Logs go to stderr (RUST_LOG, default "warn").
+///
+/// With --account-file it serves, offline and read-only, the account exported by
+/// `aws iam get-account-authorization-details` (or `iam-mcp-server snapshot`): no AWS
+/// credentials or network needed.
 #[derive(Parser, Debug)]
 #[command(name = "iam-mcp-server", version, about, long_about)]
 struct Cli {
@@ -55,6 +59,14 @@ struct Mode {
     /// it, else token.
     #[arg(long, global = true, env = "IAM_MCP_CONSENT", default_value = "auto", value_parser = ["auto", "elicit", "token", "none"], value_name = "MODE")]
     consent: String,
+
+    /// Offline mode: serve this account file instead of the live account, read-only, with
+    /// no AWS credentials. The file is the JSON `aws iam get-account-authorization-details`
+    /// prints (all pages merged, or a JSON list of pages) or `iam-mcp-server snapshot`
+    /// writes. Only the read tools the file can answer are offered; simulation uses the
+    /// local engine. A file that does not load stops the server at start (exit code 2).
+    #[arg(long, global = true, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
+    account_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,6 +84,30 @@ enum Command {
     },
     /// Print the minimal IAM policy the server needs for the tools this configuration offers.
     Permissions,
+    /// Export the live account for offline use: GetAccountAuthorizationDetails, all pages
+    /// merged, in the AWS CLI's format (documents as JSON objects), plus what the export
+    /// lacks and the file can carry (roles' Description and MaxSessionDuration from
+    /// ListRoles, users' PasswordLastUsed from ListUsers, customer-managed policies' Tags
+    /// from ListPolicyTags and any identity field missing from ListPolicies) and the time
+    /// taken (`SnapshotTime`). Serve it with --account-file. Needs
+    /// iam:GetAccountAuthorizationDetails, iam:ListRoles, iam:ListUsers, iam:ListPolicies and
+    /// iam:ListPolicyTags.
+    Snapshot {
+        /// Where to write the JSON (`-` for stdout).
+        #[arg(long, short, value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
+    /// Run one tool and print its structured result as JSON on stdout, live or with
+    /// --account-file. A failed call prints its message on stderr and exits with 1.
+    /// Write tools run here only with --allow-write and --consent none given explicitly
+    /// (nobody is asked to confirm a one-shot call); otherwise they are refused.
+    Call {
+        /// The tool's name, as `iam-mcp-server tools` lists it.
+        tool: String,
+        /// Its arguments: a JSON object, e.g. '{"user_name": "alice"}'.
+        #[arg(default_value = "{}")]
+        arguments: String,
+    },
     /// Run the local policy engine on a directory of policy-evaluation cases (one JSON file
     /// each) and print per-category agreement and a final `N passed, N failed` line.
     Conformance {
@@ -89,7 +125,26 @@ fn selection(catalog: &Catalog, mode: &Mode) -> anyhow::Result<Selection> {
     } else {
         catalog.resolve_toolsets(&mode.toolsets).map_err(anyhow::Error::msg)?
     };
-    Ok(Selection { read_only: mode.readonly || !mode.allow_write, toolsets })
+    let offline = mode.account_file.is_some();
+    Ok(Selection { read_only: mode.readonly || !mode.allow_write || offline, toolsets })
+}
+
+/// The backend: the account file when one is given (loaded and checked now, so a bad file
+/// stops the start), else the live account.
+fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
+    match &mode.account_file {
+        Some(path) => {
+            let started = std::time::Instant::now();
+            let file = iam_tools::account_file::AccountFile::load(path).map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
+            let (users, groups, roles, policies) = file.counts();
+            tracing::info!(file = %path.display(), users, groups, roles, policies, taken_at = file.taken_at(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "account file loaded (offline mode)");
+            if mode.allow_write && !mode.readonly {
+                tracing::warn!("--allow-write has no effect with --account-file: offline mode is read-only");
+            }
+            Ok(Backend::file(file))
+        }
+        None => Ok(Backend::live(read_only)),
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -113,13 +168,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .init();
     let catalog = &tools::CATALOG;
     let selection = selection(catalog, &cli.mode)?;
+    let consent = iam_tools::consent::Mode::parse(&cli.mode.consent).unwrap_or(iam_tools::consent::Mode::Auto);
+    let all_pages_max_items = usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let consent = iam_tools::consent::Mode::parse(&cli.mode.consent).unwrap_or(iam_tools::consent::Mode::Auto);
-            serve(catalog, selection, usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX), consent)
+            let backend = backend(&cli.mode, selection.read_only)?;
+            serve(catalog, selection, backend, all_pages_max_items, consent)
+        }
+        Command::Snapshot { output } => {
+            if cli.mode.account_file.is_some() {
+                anyhow::bail!("snapshot exports the live account; drop --account-file (and IAM_MCP_ACCOUNT_FILE)");
+            }
+            snapshot(catalog, &output)
+        }
+        Command::Call { tool, arguments } => {
+            let code = call(catalog, &cli.mode, selection, all_pages_max_items, consent, &tool, &arguments)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            Ok(())
         }
         Command::Tools { json, markdown } => {
-            print_tools(catalog, &selection, json, markdown);
+            // With --account-file: the tools the file answers.
+            let backend = match cli.mode.account_file {
+                Some(_) => Some(backend(&cli.mode, true)?),
+                None => None,
+            };
+            print_tools(catalog, &selection, backend.as_ref(), json, markdown);
             Ok(())
         }
         Command::Conformance { dir, min_agreement } => {
@@ -139,8 +214,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: bool) {
-    let tools: Vec<_> = catalog.selected(selection).collect();
+fn print_tools(catalog: &Catalog, selection: &Selection, backend: Option<&Backend>, json: bool, markdown: bool) {
+    let tools: Vec<_> = catalog.selected(selection).filter(|t| backend.is_none_or(|b| b.refusal(t).is_none())).collect();
     if markdown {
         println!("| Tool | Toolset | Access | What it does | IAM actions |");
         println!("|---|---|---|---|---|");
@@ -179,7 +254,165 @@ fn print_tools(catalog: &Catalog, selection: &Selection, json: bool, markdown: b
     println!("\n{} tools; toolsets: {}; {mode}", tools.len(), selection.toolsets.join(", "));
 }
 
-fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: usize, consent: iam_tools::consent::Mode) -> anyhow::Result<()> {
+fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")
+}
+
+/// `snapshot`: the live account as an account file.
+fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Result<()> {
+    use serde_json::{json, Value};
+    let runtime = current_thread()?;
+    let document = runtime.block_on(async {
+        let backend = Backend::live(true);
+        let call = (catalog, &backend);
+        // Every page of `op`, its list fields appended.
+        async fn pages(
+            (catalog, backend): (&'static Catalog, &Backend),
+            op: &'static str,
+            input: Value,
+            lists: &[&str],
+        ) -> anyhow::Result<serde_json::Map<String, Value>> {
+            let mut merged = serde_json::Map::new();
+            for l in lists {
+                merged.insert(l.to_string(), json!([]));
+            }
+            let mut input = input;
+            loop {
+                let page = (catalog.call)(backend, op, input.clone()).await.map_err(|e| anyhow::anyhow!("{op}: {e}"))?;
+                for l in lists {
+                    if let (Some(Value::Array(into)), Some(Value::Array(items))) = (merged.get_mut(*l), page.get(*l)) {
+                        into.extend(items.iter().cloned());
+                    }
+                }
+                match page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true) {
+                    Some(m) => input["Marker"] = json!(m),
+                    None => return Ok(merged),
+                }
+            }
+        }
+        let lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+        let mut doc = pages(call, "GetAccountAuthorizationDetails", json!({"MaxItems": 1000}), &lists).await?;
+        // What the export lacks: roles' Description and MaxSessionDuration, users'
+        // PasswordLastUsed, customer-managed policies' tags.
+        let roles = pages(call, "ListRoles", json!({"MaxItems": 1000}), &["Roles"]).await?;
+        let users = pages(call, "ListUsers", json!({"MaxItems": 1000}), &["Users"]).await?;
+        let by = |list: &Value, key: &str| -> std::collections::HashMap<String, Value> {
+            list.as_array().into_iter().flatten().filter_map(|v| Some((v[key].as_str()?.to_string(), v.clone()))).collect()
+        };
+        let roles = by(&roles["Roles"], "RoleName");
+        let users = by(&users["Users"], "UserName");
+        if let Some(Value::Array(list)) = doc.get_mut("RoleDetailList") {
+            for r in list.iter_mut() {
+                if let Some(live) = r["RoleName"].as_str().and_then(|n| roles.get(n)) {
+                    for k in ["Description", "MaxSessionDuration"] {
+                        if let Some(v) = live.get(k) {
+                            r[k] = v.clone();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(list)) = doc.get_mut("UserDetailList") {
+            for u in list.iter_mut() {
+                if let Some(v) = u["UserName"].as_str().and_then(|n| users.get(n)).and_then(|l| l.get("PasswordLastUsed")) {
+                    u["PasswordLastUsed"] = v.clone();
+                }
+            }
+        }
+        // Customer-managed policies' identity as ListPolicies gives it, where the export
+        // leaves fields out (moto's has no PolicyName or PolicyId).
+        let local = pages(call, "ListPolicies", json!({"Scope": "Local", "MaxItems": 1000}), &["Policies"]).await?;
+        let local = by(&local["Policies"], "Arn");
+        if let Some(Value::Array(list)) = doc.get_mut("Policies") {
+            for p in list.iter_mut() {
+                if let (Some(live), Some(detail)) = (p["Arn"].as_str().and_then(|a| local.get(a)), p.as_object_mut()) {
+                    for (k, v) in live.as_object().into_iter().flatten() {
+                        if !detail.contains_key(k) && k != "Tags" {
+                            detail.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                let arn = p["Arn"].as_str().unwrap_or_default().to_string();
+                let tags = if arn.contains(":aws:policy/") {
+                    json!([])
+                } else {
+                    Value::Array(pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"]).await?.remove("Tags").and_then(|t| t.as_array().cloned()).unwrap_or_default().into())
+                };
+                p["Tags"] = tags;
+            }
+        }
+        doc.insert("IsTruncated".into(), json!(false));
+        doc.insert(
+            iam_tools::account_file::SNAPSHOT_TIME_KEY.into(),
+            json!(iam_tools::convert::rfc3339(&aws_smithy_types_now())),
+        );
+        anyhow::Ok(Value::Object(doc))
+    })?;
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    if output.as_os_str() == "-" {
+        print!("{text}");
+    } else {
+        std::fs::write(output, text).with_context(|| format!("writing {}", output.display()))?;
+        let count = |k: &str| document[k].as_array().map_or(0, Vec::len);
+        eprintln!(
+            "iam-mcp-server: wrote {} ({} users, {} groups, {} roles, {} managed policies)",
+            output.display(),
+            count("UserDetailList"),
+            count("GroupDetailList"),
+            count("RoleDetailList"),
+            count("Policies")
+        );
+    }
+    Ok(())
+}
+
+fn aws_smithy_types_now() -> iam_tools::__private::aws_sdk_iam::primitives::DateTime {
+    iam_tools::__private::aws_sdk_iam::primitives::DateTime::from(std::time::SystemTime::now())
+}
+
+/// `call`: one tool, its structured result on stdout. Returns the exit code.
+fn call(
+    catalog: &'static Catalog,
+    mode: &Mode,
+    selection: Selection,
+    all_pages_max_items: usize,
+    consent: iam_tools::consent::Mode,
+    tool: &str,
+    arguments: &str,
+) -> anyhow::Result<i32> {
+    let args: serde_json::Value = serde_json::from_str(arguments).with_context(|| format!("the arguments of {tool} are not JSON: {arguments}"))?;
+    let serde_json::Value::Object(args) = args else {
+        anyhow::bail!("the arguments of {tool} must be a JSON object, e.g. '{{\"user_name\": \"alice\"}}'");
+    };
+    let Some(spec) = catalog.tool(tool) else {
+        anyhow::bail!("unknown tool `{tool}`; `iam-mcp-server tools` lists them");
+    };
+    if spec.access == iam_tools::spec::Access::Write && consent != iam_tools::consent::Mode::None && mode.account_file.is_none() {
+        eprintln!(
+            "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none given explicitly. Nothing was changed."
+        );
+        return Ok(1);
+    }
+    let backend = backend(mode, selection.read_only)?;
+    let runtime = current_thread()?;
+    let shared = Shared { backend, all_pages_max_items, consent: iam_tools::consent::Consent::new(consent) };
+    let registry = Registry::new(catalog, selection, shared);
+    match runtime.block_on(registry.call(tool, Some(args), None)) {
+        iam_tools::registry::Outcome::UnknownTool(message) => anyhow::bail!(message),
+        iam_tools::registry::Outcome::Result(result) => {
+            if result.is_error == Some(true) {
+                let text: Vec<String> = result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect();
+                eprintln!("{}", text.join("\n"));
+                return Ok(1);
+            }
+            let value = result.structured_content.unwrap_or(serde_json::Value::Null);
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            Ok(0)
+        }
+    }
+}
+
+fn serve(catalog: &'static Catalog, selection: Selection, backend: Backend, all_pages_max_items: usize, consent: iam_tools::consent::Mode) -> anyhow::Result<()> {
     // One thread: a stdio server serves one client, and cross-thread wake-ups cost more
     // per call than they give; calls still run concurrently as tasks.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -188,7 +421,7 @@ fn serve(catalog: &'static Catalog, selection: Selection, all_pages_max_items: u
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let shared = Shared {
-            backend: Backend::live(selection.read_only),
+            backend,
             all_pages_max_items,
             consent: iam_tools::consent::Consent::new(consent),
         };

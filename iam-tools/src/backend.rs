@@ -1,8 +1,12 @@
-//! Where operations go. Today: the live account through aws-sdk-iam, with the client
-//! built on first use (so `initialize` never waits for credential or region discovery).
+//! Where operations go: the live account through aws-sdk-iam (the client built on first
+//! use, so `initialize` never waits for credential or region discovery), or an account
+//! file (offline mode, [`crate::account_file`]) answering read operations from a snapshot.
+//! Generated operation functions ask [`Backend::account_file`] first and, when there is
+//! one, call it through its one JSON interface; otherwise they call the SDK.
 
+use crate::account_file::AccountFile;
 use crate::error::ToolError;
-use crate::spec::OperationSpec;
+use crate::spec::{Access, OperationSpec, ToolSpec};
 use aws_config::{AppName, BehaviorVersion, Region};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -21,10 +25,25 @@ pub const APP_NAME: &str = "iam-mcp-server";
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// The IAM endpoint the tools call.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Backend {
     read_only: bool,
-    aws: OnceCell<aws_sdk_iam::Client>,
+    kind: Kind,
+}
+
+/// The two implementations behind the boundary.
+#[derive(Debug)]
+enum Kind {
+    /// The live account through the SDK.
+    Aws(OnceCell<aws_sdk_iam::Client>),
+    /// A loaded account file: read operations only, no AWS client, no credentials.
+    File(Box<AccountFile>),
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Backend::live(true)
+    }
 }
 
 impl Backend {
@@ -32,7 +51,52 @@ impl Backend {
     /// AWS_ENDPOINT_URL honoured.
     /// In `read_only` mode no write operation is ever sent, whichever tool asks.
     pub fn live(read_only: bool) -> Self {
-        Backend { read_only, aws: OnceCell::new() }
+        Backend { read_only, kind: Kind::Aws(OnceCell::new()) }
+    }
+
+    /// An account file (offline mode): always read-only.
+    pub fn file(file: AccountFile) -> Self {
+        Backend { read_only: true, kind: Kind::File(Box::new(file)) }
+    }
+
+    /// The account file, when this backend serves one.
+    pub fn account_file(&self) -> Option<&AccountFile> {
+        match &self.kind {
+            Kind::File(file) => Some(file),
+            Kind::Aws(_) => None,
+        }
+    }
+
+    /// Whether operation `name` (`ListUsers`) can be answered: always live; from a file,
+    /// only the read operations its content answers.
+    pub fn answers(&self, name: &str) -> bool {
+        self.account_file().is_none_or(|f| f.answers(name))
+    }
+
+    /// Why `tool` is not offered by this backend, or None when it is: an account file
+    /// offers no write tool and no tool needing an operation it cannot answer (operations
+    /// the tool can do without, `ToolSpec::optional`, excepted).
+    pub fn refusal(&self, tool: &ToolSpec) -> Option<String> {
+        let file = self.account_file()?;
+        if tool.access == Access::Write {
+            return Some(format!(
+                "`{}` is a write tool and this server serves an account file (offline, read-only): it cannot change IAM. Nothing was changed.",
+                tool.name
+            ));
+        }
+        let missing: Vec<&str> = tool
+            .actions
+            .iter()
+            .map(|a| a.strip_prefix("iam:").unwrap_or(a))
+            .filter(|op| !tool.optional.contains(op) && !file.answers(op))
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "`{}` needs {} which an account file cannot answer (offline mode serves a snapshot of get-account-authorization-details); run the server on the live account for it.",
+                tool.name,
+                missing.iter().map(|m| format!("iam:{m}")).collect::<Vec<_>>().join(", ")
+            )
+        })
     }
 
     /// The SDK client for `op`, built on first use. The last gate of read-only mode: a write
@@ -44,7 +108,13 @@ impl Backend {
                 op.action
             )));
         }
-        Ok(self.aws.get_or_init(build_client).await)
+        match &self.kind {
+            Kind::Aws(client) => Ok(client.get_or_init(build_client).await),
+            Kind::File(_) => Err(ToolError::refused(format!(
+                "{} needs the live account and this server serves an account file (offline mode). Nothing was sent to AWS.",
+                op.action
+            ))),
+        }
     }
 }
 

@@ -114,6 +114,15 @@ impl ToolError {
         out
     }
 
+    /// An AWS-style service error (`NoSuchEntity`, ...) of operation `op` that did not come
+    /// through the SDK (an account file's answer): rendered as AWS's own would be.
+    pub fn service(op: &'static OperationSpec, code: &str, message: &str) -> Self {
+        let mut e = service_error(op, code, message);
+        e.code = Some(code.to_string());
+        e.action = Some(op.action);
+        e
+    }
+
     /// The text the assistant reads.
     pub fn render(&self) -> String {
         let mut text = self.message.clone();

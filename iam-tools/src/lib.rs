@@ -2,6 +2,7 @@
 //! calls into (tool specs, read-only gating, error mapping, pagination, output conversion,
 //! backends) and the policy engine.
 
+pub mod account_file;
 pub mod backend;
 pub mod consent;
 pub mod convert;

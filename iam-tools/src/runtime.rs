@@ -169,6 +169,11 @@ where
     Ok((out, None))
 }
 
+/// The Note of an included field whose operation the backend cannot answer.
+pub fn unanswered_note(field: &str, operation: &str) -> String {
+    format!("{field} is not known offline: the account file has no iam:{operation} data, so {field} is empty here.")
+}
+
 /// The notes of a call's operations, joined.
 pub fn join_notes<const N: usize>(notes: [Option<String>; N]) -> Option<String> {
     let notes: Vec<String> = notes.into_iter().flatten().collect();

@@ -90,6 +90,10 @@ pub struct ToolSpec {
     pub operation: Option<&'static str>,
     /// Every IAM action the tool can call (primary, included, cleanup).
     pub actions: &'static [&'static str],
+    /// Operations (names) the tool can do without: an included operation the backend
+    /// cannot answer leaves its field empty and says so in the Note; a runtime function
+    /// declares its own (`RuntimeTool::OPTIONAL_OPERATIONS`).
+    pub optional: &'static [&'static str],
     pub cleanup: &'static [CleanupSpec],
     pub refuse: &'static [RefuseSpec],
     pub input_schema: fn() -> crate::JsonObject,

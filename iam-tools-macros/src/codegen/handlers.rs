@@ -196,7 +196,30 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
         .filter(|p| !crate::validate::PAGING_PARAMS.contains(&p.name.as_str()))
         .map(super::params::clone_param)
         .collect();
-    let includes: Vec<TokenStream> = tool.includes.iter().map(|inc| call(model.op(inc.op), &own_params, quote!(true))).collect();
+    // An include the backend cannot answer (an account file has no access keys) leaves
+    // its field empty and says so in the Note.
+    let includes: Vec<TokenStream> = tool
+        .includes
+        .iter()
+        .map(|inc| {
+            let op = model.op(inc.op);
+            let fetch = call(op, &own_params, quote!(true));
+            let name = &op.name;
+            let field = &inc.field;
+            quote! {
+                async {
+                    if backend.answers(#name) {
+                        (#fetch).await
+                    } else {
+                        ::std::result::Result::Ok((
+                            ::std::default::Default::default(),
+                            ::std::option::Option::Some(::iam_tools::runtime::unanswered_note(#field, #name)),
+                        ))
+                    }
+                }
+            }
+        })
+        .collect();
     let inc_vars: Vec<_> = (0..tool.includes.len()).map(|i| format_ident!("inc{}", i)).collect();
     let joined = if includes.is_empty() {
         quote!(let out = (#primary).await?;)

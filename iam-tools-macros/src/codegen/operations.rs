@@ -1,6 +1,7 @@
 //! One typed function per IAM operation. Inputs and outputs are generated structs named
 //! and serialized as the AWS API names them; the AWS implementation calls the SDK and
-//! converts its output.
+//! converts its output; with an account file (offline mode) the same function asks the
+//! file through its one JSON interface (AWS member names in and out).
 
 use super::outputs::{data_struct, from_sdk_fields};
 use super::ident;
@@ -192,6 +193,9 @@ pub fn operations(model: &Model) -> TokenStream {
                     backend: &::iam_tools::backend::Backend,
                     input: #input,
                 ) -> ::std::result::Result<#output, ::iam_tools::error::ToolError> {
+                    if let ::std::option::Option::Some(file) = backend.account_file() {
+                        return file.call_typed(&#spec, &input);
+                    }
                     let client = backend.aws(&#spec).await?;
                     let _ = &input;
                     let out = client

@@ -39,6 +39,16 @@ pub fn specs(model: &Model) -> TokenStream {
             }
             None => quote!(::std::option::Option::None),
         };
+        let optional = match &tool.run {
+            Some(run) => {
+                let run = format_ident!("{}", run);
+                quote!(<::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::OPTIONAL_OPERATIONS)
+            }
+            None => {
+                let names = tool.includes.iter().map(|inc| &model.op(inc.op).name);
+                quote!(&[#(#names),*])
+            }
+        };
         let handler = ident(&tool.name);
         let params_ty = type_ident(&tool.name, "Params");
         let result_ty = type_ident(&tool.name, "Result");
@@ -93,6 +103,7 @@ pub fn specs(model: &Model) -> TokenStream {
                 open_world: #open_world,
                 operation: #operation,
                 actions: &[#(#actions),*],
+                optional: #optional,
                 cleanup: &[#(#cleanup),*],
                 refuse: &[#(#refuse),*],
                 input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,

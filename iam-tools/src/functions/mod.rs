@@ -27,6 +27,10 @@ pub trait RuntimeTool {
     /// The structured result; its schema is the tool's `outputSchema`.
     type Output: serde::Serialize + schemars::JsonSchema;
 
+    /// Operations of `uses` the function can do without (e.g. AWS's simulator when the
+    /// local engine answers): an account file that cannot answer them still offers the tool.
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &[];
+
     /// Runs the tool on arguments already checked against the manifest's params.
     fn run<'a>(
         ctx: &'a ToolContext,

@@ -128,6 +128,7 @@ pub struct SimulatePrincipalPolicy;
 
 impl RuntimeTool for SimulatePrincipalPolicy {
     type Output = SimulationResult;
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &["SimulatePrincipalPolicy"];
 
     fn run<'a>(ctx: &'a ToolContext, raw: &'a JsonObject) -> BoxFuture<'a, SimulationResult> {
         Box::pin(async move {
@@ -137,7 +138,11 @@ impl RuntimeTool for SimulatePrincipalPolicy {
             let boundary_list = parse_list(&a.common.permissions_boundary_policy_input_list, "permissions_boundary_policy_input_list", PolicySourceType::PermissionsBoundary, &mut problems);
             let resource_policy = a.common.resource_policy.as_ref().and_then(|d| parse_one(d, "resource_policy", "ResourcePolicy", PolicySourceType::Resource, &mut problems));
             fail_on(problems)?;
-            match a.common.evaluator.as_deref().unwrap_or("aws") {
+            // Offline (an account file) the local engine is the default, and AWS's simulator
+            // is out of reach.
+            let offline = ctx.backend().account_file().is_some();
+            match a.common.evaluator.as_deref().unwrap_or(if offline { "local" } else { "aws" }) {
+                "aws" if offline => Err(aws_offline()),
                 "aws" => {
                     let mut input = aws_input(&a.common)?;
                     input["PolicySourceArn"] = json!(a.policy_source_arn);
@@ -165,6 +170,7 @@ pub struct SimulateCustomPolicy;
 
 impl RuntimeTool for SimulateCustomPolicy {
     type Output = SimulationResult;
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &["SimulateCustomPolicy"];
 
     fn run<'a>(ctx: &'a ToolContext, raw: &'a JsonObject) -> BoxFuture<'a, SimulationResult> {
         Box::pin(async move {
@@ -188,6 +194,7 @@ impl RuntimeTool for SimulateCustomPolicy {
             let rcps = levels(&a.rcp_policy_levels, "rcp_policy_levels", PolicySourceType::Rcp, &mut problems);
             fail_on(problems)?;
             match c.evaluator.as_deref().unwrap_or("local") {
+                "aws" if ctx.backend().account_file().is_some() => Err(aws_offline()),
                 "aws" => {
                     if session.is_some() || scps.is_some() || rcps.is_some() || a.resource_account.is_some() {
                         return Err(ToolError::invalid_arguments(
@@ -213,6 +220,14 @@ impl RuntimeTool for SimulateCustomPolicy {
             }
         })
     }
+}
+
+/// `evaluator: "aws"` on an account file.
+fn aws_offline() -> ToolError {
+    ToolError::refused(
+        "evaluator \"aws\" asks AWS's policy simulator, and this server serves an account file (offline mode, no AWS access).",
+    )
+    .with_hint("Use evaluator \"local\" (the default offline): the local engine evaluates the principal's policies from the file.")
 }
 
 fn parse_one(doc: &DocumentArg, param: &str, id: &str, ty: PolicySourceType, problems: &mut Vec<String>) -> Option<NamedPolicy> {
