@@ -77,11 +77,14 @@ impl Consent {
     }
 
     fn issue(&self, tool: &str, args: &str, plan: &str) -> String {
+        self.issue_until(tool, args, plan, now() + TOKEN_LIFETIME.as_secs())
+    }
+
+    fn issue_until(&self, tool: &str, args: &str, plan: &str, expiry: u64) -> String {
         let mut nonce = [0u8; 16];
         // SystemRandom fails only when the OS has no random source, which `new` already used.
         let _ = self.rng.fill(&mut nonce);
         let nonce = hex(&nonce);
-        let expiry = now() + TOKEN_LIFETIME.as_secs();
         let tag = hmac::sign(&self.key, payload(tool, args, plan, expiry, &nonce).as_bytes());
         format!("{expiry}.{nonce}.{}", hex(tag.as_ref()))
     }
@@ -238,6 +241,11 @@ mod tests {
         assert!(c.redeem("1.2.zz", "delete_user", "{\"user_name\":\"a\"}", "[plan]").is_some());
         assert_eq!(c.redeem(&t, "delete_user", "{\"user_name\":\"a\"}", "[plan]"), None);
         assert_eq!(c.redeem(&t, "delete_user", "{\"user_name\":\"a\"}", "[plan]"), Some("it was already used (each token runs one call)"));
+        let expired = c.issue_until("delete_user", "{}", "[plan]", now() - 1);
+        assert_eq!(c.redeem(&expired, "delete_user", "{}", "[plan]"), Some("it has expired (tokens are valid for 5 minutes)"));
+        let fresh = c.issue("delete_user", "{}", "[plan]");
+        let expiry: u64 = fresh.split('.').next().unwrap().parse().unwrap();
+        assert!(expiry > now() + 290 && expiry <= now() + 300, "a token lives 5 minutes");
         let other = Consent::new(Mode::Token);
         assert!(other.redeem(&c.issue("x", "{}", ""), "x", "{}", "").is_some());
     }
