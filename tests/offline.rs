@@ -315,6 +315,7 @@ async fn snapshot_round_trip_matches_live() {
         ("get_account_authorization_details", json!({})),
         ("get_account_authorization_details", json!({"filter": ["Role", "LocalManagedPolicy"]})),
         ("simulate_principal_policy", json!({"policy_source_arn": "arn:aws:iam::123456789012:user/eng/alice", "action_names": ["s3:GetObject"], "evaluator": "local"})),
+        ("validate_policy", json!({"policy_document": allow(&["s3:GetObject"], "*")})),
         ("simulate_custom_policy", json!({"policy_input_list": [allow(&["s3:GetObject"], "*")], "action_names": ["s3:GetObject", "s3:PutObject"]})),
     ];
     for name in &offered {

@@ -154,6 +154,10 @@ pub struct Param {
     pub max_length: Option<Spanned<u64>>,
     #[serde(default)]
     pub pattern: Option<Spanned<String>>,
+    /// A `document` param holding a policy: `identity` or `trust`. Write tools lint it
+    /// before AWS sees it.
+    #[serde(default)]
+    pub policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

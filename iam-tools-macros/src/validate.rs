@@ -108,6 +108,8 @@ pub struct Param {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub pattern: Option<String>,
+    /// `identity` or `trust` for a policy document param.
+    pub policy: Option<String>,
 }
 
 #[derive(Debug)]
@@ -627,6 +629,13 @@ fn validate_tool(
                 problems.0.push((format!("{pwhat}: `{what_c}` does not apply to type `{}`", p.ty.get_ref()), at.start));
             }
         }
+        if let Some(kind) = &p.policy {
+            if !matches!(kind.get_ref().as_str(), "identity" | "trust") {
+                problems.push(kind, format!("{pwhat}: `policy` is `identity` or `trust`, not `{}`", kind.get_ref()));
+            } else if !matches!(ty, ParamTy::Document) {
+                problems.push(kind, format!("{pwhat}: `policy` applies to `document` params only"));
+            }
+        }
         if let (Some(min), Some(max)) = (&p.min, &p.max) {
             if min.get_ref() > max.get_ref() {
                 problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
@@ -645,6 +654,7 @@ fn validate_tool(
             min_length: p.min_length.as_ref().map(|v| *v.get_ref()),
             max_length: p.max_length.as_ref().map(|v| *v.get_ref()),
             pattern: p.pattern.as_ref().map(|v| v.get_ref().clone()),
+            policy: p.policy.as_ref().map(|v| v.get_ref().clone()),
         });
     }
 

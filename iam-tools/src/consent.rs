@@ -156,9 +156,10 @@ fn plan_text(plan: &[PlanStep]) -> String {
 }
 
 /// What the human is asked about.
-fn request_text(ctx: &ToolContext, args: &str, plan: &[PlanStep]) -> String {
+fn request_text(ctx: &ToolContext, args: &str, plan: &[PlanStep], warnings: &[String]) -> String {
+    let warnings = if warnings.is_empty() { String::new() } else { format!("\nPolicy warnings:\n- {}", warnings.join("\n- ")) };
     format!(
-        "{title} ({tool}) asks to change IAM.\nArguments: {args}\nPlan ({n} step{s}, in this order):{steps}",
+        "{title} ({tool}) asks to change IAM.\nArguments: {args}\nPlan ({n} step{s}, in this order):{steps}{warnings}",
         title = ctx.tool.title,
         tool = ctx.tool.name,
         n = plan.len(),
@@ -177,7 +178,7 @@ fn client_can_elicit(ctx: &ToolContext) -> bool {
 
 /// Gets the human's consent for `plan`, or fails with what to do; nothing has been changed
 /// either way when this returns an error.
-pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], token: Option<&str>) -> Result<(), ToolError> {
+pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], warnings: &[String], token: Option<&str>) -> Result<(), ToolError> {
     let consent = &ctx.shared.consent;
     let mode = match consent.mode {
         Mode::None => return Ok(()),
@@ -186,7 +187,7 @@ pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], tok
     };
     let args_text = canonical_args(args);
     if mode == Mode::Elicit {
-        return elicit(ctx, &request_text(ctx, &args_text, plan)).await;
+        return elicit(ctx, &request_text(ctx, &args_text, plan, warnings)).await;
     }
     let plan_text = plan_text(plan);
     let refusal = match token {
@@ -199,7 +200,7 @@ pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], tok
     let fresh = consent.issue(ctx.tool.name, &args_text, &plan_text);
     Err(ToolError::consent_required(format!(
         "{refusal}Confirmation required: nothing was changed yet. Show the user exactly this and ask whether to go ahead:\n{}\n\nIf the user agrees, call {} again with the same arguments plus \"confirmation_token\": \"{fresh}\" (valid for 5 minutes, for this call only).",
-        request_text(ctx, &args_text, plan),
+        request_text(ctx, &args_text, plan, warnings),
         ctx.tool.name,
     ))
     .with_hint("Do not confirm on the user's behalf: the token stands for their consent to this plan."))

@@ -96,6 +96,8 @@ pub struct ToolSpec {
     pub optional: &'static [&'static str],
     pub cleanup: &'static [CleanupSpec],
     pub refuse: &'static [RefuseSpec],
+    /// Policy document params (name, `identity` | `trust`), linted before a write.
+    pub documents: &'static [(&'static str, &'static str)],
     pub input_schema: fn() -> crate::JsonObject,
     pub output_schema: fn() -> crate::JsonObject,
     pub handler: Handler,

@@ -4,6 +4,7 @@
 //! what ran when a step fails.
 
 use crate::consent;
+use crate::policy::lint::{lint, PolicyKind};
 use crate::error::{ErrorKind, ToolError};
 use crate::runtime::{render_message, ToolContext};
 use crate::spec::{CleanupSpec, RefuseSpec};
@@ -56,11 +57,14 @@ pub struct Write {
     /// Steps found already done (NoSuchEntity when removing).
     already_gone: usize,
     dry_run: bool,
+    /// Lint warnings on the policy documents of the call.
+    warnings: Vec<String>,
 }
 
 impl Write {
     /// Checks refusals, builds the plan and, unless this is a dry run, gets consent.
     pub async fn begin(ctx: &ToolContext, request: Request<'_>) -> Result<Write, ToolError> {
+        let warnings = lint_documents(ctx, request.args)?;
         for refuse in ctx.tool.refuse {
             check_refusal(ctx, refuse, &request).await?;
         }
@@ -78,9 +82,9 @@ impl Write {
             operation,
             input: request.input.clone(),
         });
-        let write = Write { steps, done: 0, already_gone: 0, dry_run: request.dry_run };
+        let write = Write { steps, done: 0, already_gone: 0, dry_run: request.dry_run, warnings };
         if !write.dry_run {
-            consent::obtain(ctx, request.args, &write.plan(), request.confirmation_token.as_deref()).await?;
+            consent::obtain(ctx, request.args, &write.plan(), &write.warnings, request.confirmation_token.as_deref()).await?;
         }
         Ok(write)
     }
@@ -214,12 +218,39 @@ impl Write {
     }
 }
 
-/// The tool's message, with what the cleanup removed first.
+/// The tool's message, with what the cleanup removed first and the lint's warnings.
 pub fn message(rendered: String, write: &Write) -> String {
-    match write.summary() {
+    let mut text = match write.summary() {
         Some(summary) => format!("{rendered} {summary}"),
         None => rendered,
+    };
+    if !write.warnings.is_empty() {
+        text.push_str(&format!("\nPolicy warnings (the write went through):\n- {}", write.warnings.join("\n- ")));
     }
+    text
+}
+
+/// Lints the call's policy documents: errors refuse the call before AWS sees it; warnings
+/// are returned, to go with the result.
+fn lint_documents(ctx: &ToolContext, args: &JsonObject) -> Result<Vec<String>, ToolError> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (param, kind) in ctx.tool.documents {
+        let Some(doc) = args.get(*param) else { continue };
+        let kind = PolicyKind::parse(kind).unwrap_or(PolicyKind::Identity);
+        let found = lint(doc, kind);
+        errors.extend(found.errors.iter().map(|p| format!("{param}: {p}")));
+        warnings.extend(found.warnings.iter().map(|p| format!("{param}: {p}")));
+    }
+    if errors.is_empty() {
+        return Ok(warnings);
+    }
+    Err(ToolError::invalid_arguments(format!(
+        "{} refused the policy document before sending it to AWS:\n- {}",
+        ctx.tool.name,
+        errors.join("\n- ")
+    ))
+    .with_hint("Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."))
 }
 
 /// The message of a dry run.

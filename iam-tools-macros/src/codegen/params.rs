@@ -21,6 +21,7 @@ fn added(name: &str, ty: ParamTy, description: &str) -> Param {
         min_length: None,
         max_length: None,
         pattern: None,
+        policy: None,
     }
 }
 
@@ -66,6 +67,7 @@ pub(crate) fn paging_params() -> Vec<Param> {
         min_length: None,
         max_length: None,
         pattern: None,
+        policy: None,
     };
     let mut max_items = param(
         "max_items",

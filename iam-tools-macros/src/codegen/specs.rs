@@ -79,6 +79,11 @@ pub fn specs(model: &Model) -> TokenStream {
                 absent_ok: #absent_ok,
             })
         });
+        let documents = tool.params.iter().filter_map(|p| {
+            let kind = p.policy.as_ref()?;
+            let name = &p.name;
+            Some(quote!((#name, #kind)))
+        });
         let refuse = tool.refuse.iter().map(|r| {
             let operation = &model.op(r.op).name;
             let members = &r.members;
@@ -106,6 +111,7 @@ pub fn specs(model: &Model) -> TokenStream {
                 optional: #optional,
                 cleanup: &[#(#cleanup),*],
                 refuse: &[#(#refuse),*],
+                documents: &[#(#documents),*],
                 input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,
                 output_schema: ::iam_tools::schema::object_schema::<results::#result_ty>,
                 handler: handlers::#handler,

@@ -13,7 +13,7 @@ pub use account::{
     inactive_users, parse_credential_report, AccountSummaryResult, CredentialReportResult, CredentialReportRow,
     GetAccountSummary, GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
 };
-pub use policies::{GetPolicyDocument, PolicyDocumentResult};
+pub use policies::{GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult};
 pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
 
 use crate::error::ToolError;

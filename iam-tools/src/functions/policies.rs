@@ -3,6 +3,7 @@
 
 use super::{args, RuntimeTool};
 use crate::error::ToolError;
+use crate::policy::lint::{lint, PolicyKind};
 use crate::runtime::ToolContext;
 use crate::JsonObject;
 use schemars::JsonSchema;
@@ -65,6 +66,59 @@ impl RuntimeTool for GetPolicyDocument {
                 document: version["Document"].clone(),
                 policy_arn: a.policy_arn,
             })
+        })
+    }
+}
+
+/// One finding of `validate_policy`.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyFinding {
+    /// Where in the document (`Statement[0].Action`; `$` for the whole document).
+    #[serde(rename = "Path")]
+    pub path: String,
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+/// What `validate_policy` returns.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ValidatePolicyResult {
+    /// True when there are no errors (warnings allowed): the write tools would send it.
+    #[serde(rename = "Valid")]
+    pub valid: bool,
+    #[serde(rename = "Errors")]
+    pub errors: Vec<PolicyFinding>,
+    #[serde(rename = "Warnings")]
+    pub warnings: Vec<PolicyFinding>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ValidateArgs {
+    policy_document: Value,
+    policy_type: Option<String>,
+}
+
+/// `validate_policy`: the lint the write tools run, on its own; no AWS call.
+pub struct ValidatePolicy;
+
+impl RuntimeTool for ValidatePolicy {
+    type Output = ValidatePolicyResult;
+
+    /// No operation: offline mode offers it too.
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &[];
+
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        raw: &'a JsonObject,
+    ) -> Pin<Box<dyn Future<Output = Result<ValidatePolicyResult, ToolError>> + Send + 'a>> {
+        Box::pin(async move {
+            let a: ValidateArgs = args(ctx, raw)?;
+            let kind = a.policy_type.as_deref().and_then(PolicyKind::parse).unwrap_or(PolicyKind::Identity);
+            let found = lint(&a.policy_document, kind);
+            let findings = |list: Vec<crate::policy::PolicyProblem>| {
+                list.into_iter().map(|p| PolicyFinding { path: p.path, message: p.message }).collect::<Vec<_>>()
+            };
+            Ok(ValidatePolicyResult { valid: found.errors.is_empty(), errors: findings(found.errors), warnings: findings(found.warnings) })
         })
     }
 }

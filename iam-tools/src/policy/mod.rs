@@ -29,6 +29,7 @@ mod condition;
 pub mod conformance;
 mod document;
 mod evaluate;
+pub mod lint;
 mod matching;
 mod positions;
 mod request;
