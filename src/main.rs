@@ -67,6 +67,57 @@ struct Mode {
     /// local engine. A file that does not load stops the server at start (exit code 2).
     #[arg(long, global = true, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
     account_file: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    guardrails: GuardrailFlags,
+}
+
+/// Guardrails: checks on every write, on by default; each flag relaxes one. A refused write
+/// changes nothing and says which flag would allow it.
+#[derive(Args, Debug, Clone)]
+struct GuardrailFlags {
+    /// Allow attaching the policies of --privileged-policies (AdministratorAccess,
+    /// IAMFullAccess, PowerUserAccess by default) to users, groups and roles.
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PRIVILEGED_POLICIES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    allow_privileged_policies: bool,
+
+    /// The policies never attached without --allow-privileged-policies, comma-separated:
+    /// names of AWS-managed policies (matched in every partition) or full policy ARNs.
+    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_value = "AdministratorAccess,IAMFullAccess,PowerUserAccess")]
+    privileged_policies: Vec<String>,
+
+    /// Allow identity policies that allow "*" or "service:*" on Resource "*".
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_BROAD_POLICIES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    allow_broad_policies: bool,
+
+    /// Allow trust policies that let Principal "*" (anyone, any account) assume a role.
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PUBLIC_TRUST", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    allow_public_trust: bool,
+
+    /// Allow changes that cut the server's own access: deleting its own user or role,
+    /// deleting or deactivating its access key, detaching or deleting the policies (or
+    /// leaving the groups) that give it IAM permissions, a boundary without IAM actions.
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SELF_LOCKOUT", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    allow_self_lockout: bool,
+
+    /// Allow writes to service-linked roles (path /aws-service-role/); AWS itself still
+    /// refuses most of them.
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    allow_service_linked_roles: bool,
+}
+
+impl GuardrailFlags {
+    fn guardrails(&self) -> iam_tools::guard::Guardrails {
+        use iam_tools::guard::Rule;
+        let relaxed = [
+            (self.allow_privileged_policies, Rule::PrivilegedPolicies),
+            (self.allow_broad_policies, Rule::BroadAllow),
+            (self.allow_public_trust, Rule::PublicTrust),
+            (self.allow_self_lockout, Rule::SelfLockout),
+            (self.allow_service_linked_roles, Rule::ServiceLinkedRoles),
+        ];
+        iam_tools::guard::Guardrails::new(relaxed.into_iter().filter(|(on, _)| *on).map(|(_, r)| r).collect(), self.privileged_policies.clone())
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -147,6 +198,20 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
     }
 }
 
+/// What every call shares, from the flags.
+fn shared(mode: &Mode, backend: Backend) -> Shared {
+    Shared {
+        backend,
+        all_pages_max_items: usize::try_from(mode.all_pages_max_items).unwrap_or(usize::MAX),
+        consent: iam_tools::consent::Consent::new(consent_mode(mode)),
+        guardrails: mode.guardrails.guardrails(),
+    }
+}
+
+fn consent_mode(mode: &Mode) -> iam_tools::consent::Mode {
+    iam_tools::consent::Mode::parse(&mode.consent).unwrap_or(iam_tools::consent::Mode::Auto)
+}
+
 fn main() -> std::process::ExitCode {
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -168,12 +233,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .init();
     let catalog = &tools::CATALOG;
     let selection = selection(catalog, &cli.mode)?;
-    let consent = iam_tools::consent::Mode::parse(&cli.mode.consent).unwrap_or(iam_tools::consent::Mode::Auto);
-    let all_pages_max_items = usize::try_from(cli.mode.all_pages_max_items).unwrap_or(usize::MAX);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let backend = backend(&cli.mode, selection.read_only)?;
-            serve(catalog, selection, backend, all_pages_max_items, consent)
+            serve(catalog, selection, shared(&cli.mode, backend))
         }
         Command::Snapshot { output } => {
             if cli.mode.account_file.is_some() {
@@ -182,7 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             snapshot(catalog, &output)
         }
         Command::Call { tool, arguments } => {
-            let code = call(catalog, &cli.mode, selection, all_pages_max_items, consent, &tool, &arguments)?;
+            let code = call(catalog, &cli.mode, selection, &tool, &arguments)?;
             if code != 0 {
                 std::process::exit(code);
             }
@@ -375,8 +438,6 @@ fn call(
     catalog: &'static Catalog,
     mode: &Mode,
     selection: Selection,
-    all_pages_max_items: usize,
-    consent: iam_tools::consent::Mode,
     tool: &str,
     arguments: &str,
 ) -> anyhow::Result<i32> {
@@ -387,7 +448,7 @@ fn call(
     let Some(spec) = catalog.tool(tool) else {
         anyhow::bail!("unknown tool `{tool}`; `iam-mcp-server tools` lists them");
     };
-    if spec.access == iam_tools::spec::Access::Write && consent != iam_tools::consent::Mode::None && mode.account_file.is_none() {
+    if spec.access == iam_tools::spec::Access::Write && consent_mode(mode) != iam_tools::consent::Mode::None && mode.account_file.is_none() {
         eprintln!(
             "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none given explicitly. Nothing was changed."
         );
@@ -395,8 +456,7 @@ fn call(
     }
     let backend = backend(mode, selection.read_only)?;
     let runtime = current_thread()?;
-    let shared = Shared { backend, all_pages_max_items, consent: iam_tools::consent::Consent::new(consent) };
-    let registry = Registry::new(catalog, selection, shared);
+    let registry = Registry::new(catalog, selection, shared(mode, backend));
     match runtime.block_on(registry.call(tool, Some(args), None)) {
         iam_tools::registry::Outcome::UnknownTool(message) => anyhow::bail!(message),
         iam_tools::registry::Outcome::Result(result) => {
@@ -412,7 +472,7 @@ fn call(
     }
 }
 
-fn serve(catalog: &'static Catalog, selection: Selection, backend: Backend, all_pages_max_items: usize, consent: iam_tools::consent::Mode) -> anyhow::Result<()> {
+fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> anyhow::Result<()> {
     // One thread: a stdio server serves one client, and cross-thread wake-ups cost more
     // per call than they give; calls still run concurrently as tasks.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -420,12 +480,7 @@ fn serve(catalog: &'static Catalog, selection: Selection, backend: Backend, all_
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let shared = Shared {
-            backend,
-            all_pages_max_items,
-            consent: iam_tools::consent::Consent::new(consent),
-        };
-        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = consent.as_str(), "serving MCP on stdio");
+        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = shared.consent.mode.as_str(), guardrails = ?shared.guardrails.on(), "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server
             .serve(rmcp::transport::stdio_pipes())

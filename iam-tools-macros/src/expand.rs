@@ -66,6 +66,7 @@ fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
             "shapes" => "shape",
             "operations" => "operation",
             "tools" => "tool",
+            "guardrails" => "guardrail",
             _ => continue,
         };
         let toml::de::DeValue::Table(entries) = value.get_ref() else { continue };

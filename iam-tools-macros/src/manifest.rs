@@ -54,6 +54,23 @@ pub struct Manifest {
     pub operations: OrderedMap<Operation>,
     #[serde(default)]
     pub tools: OrderedMap<Tool>,
+    #[serde(default)]
+    pub guardrails: OrderedMap<Guardrail>,
+}
+
+/// A check the runtime runs before writes, on by default, relaxed by a server flag. The
+/// runtime implements each rule by name; the manifest says where it applies and what it
+/// reads (which the IAM policy the server needs must include).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guardrail {
+    /// The write operations whose steps it checks (the tool's own and force-delete steps),
+    /// each with the read operations it may call to decide about that step.
+    #[serde(default)]
+    pub operations: OrderedMap<Vec<Spanned<String>>>,
+    /// Or: the policy documents it checks, `identity` or `trust` params.
+    #[serde(default)]
+    pub documents: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,22 +129,6 @@ pub struct Tool {
     /// Force-delete steps: list every item, then apply the delete operation to each.
     #[serde(default)]
     pub cleanup: Vec<CleanupStep>,
-    /// Checks made before a write: read `operation`, refuse when `field` matches.
-    #[serde(default)]
-    pub refuse: Vec<Refuse>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Refuse {
-    /// A read operation whose input the tool's params fill.
-    pub operation: Spanned<String>,
-    /// A dotted path into its output (`Role.Path`).
-    pub field: Spanned<String>,
-    /// A glob (`*` any run of characters) the field's value is matched against.
-    pub matches: Spanned<String>,
-    /// What the assistant reads, `{param}` replaced by its value.
-    pub message: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

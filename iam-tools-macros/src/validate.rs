@@ -136,15 +136,21 @@ pub struct Cleanup {
     pub delete_members: Vec<String>,
 }
 
+/// A guardrail: a rule the runtime implements, where it applies and what it reads.
 #[derive(Debug)]
-pub struct Refuse {
-    pub op: usize,
-    /// Input members the tool's params fill.
-    pub members: Vec<String>,
-    pub field: String,
-    pub matches: String,
-    pub message: String,
+pub struct Guardrail {
+    pub name: String,
+    /// Write operations whose steps it checks, each with the read operations it may call.
+    pub operations: Vec<(usize, Vec<usize>)>,
+    /// `identity` or `trust`: the policy document params it checks.
+    pub documents: Option<String>,
 }
+
+/// How the self-lockout guardrail learns who the server is.
+pub const CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+
+/// The guardrails the runtime implements (`iam_tools::guard::Rule`).
+pub const GUARDRAILS: [&str; 5] = ["privileged_policies", "broad_allow", "public_trust", "self_lockout", "service_linked_roles"];
 
 #[derive(Debug)]
 pub struct Tool {
@@ -165,7 +171,6 @@ pub struct Tool {
     pub params: Vec<Param>,
     pub includes: Vec<Include>,
     pub cleanup: Vec<Cleanup>,
-    pub refuse: Vec<Refuse>,
     /// Every IAM action the tool can call, in call order, without repeats.
     pub actions: Vec<String>,
 }
@@ -183,6 +188,7 @@ pub struct Model {
     pub shapes: Vec<Shape>,
     pub operations: Vec<Operation>,
     pub tools: Vec<Tool>,
+    pub guardrails: Vec<Guardrail>,
 }
 
 impl Model {
@@ -446,18 +452,66 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
         })
         .collect();
 
+    let guardrails = validate_guardrails(manifest, &operations, &mut problems);
+
     let mut tools = Vec::new();
     for (name, tool) in manifest.tools.iter() {
-        if let Some(t) = validate_tool(name, tool, &toolsets, &operations, &shapes, &mut problems) {
+        if let Some(t) = validate_tool(name, tool, &toolsets, &operations, &shapes, &guardrails, &mut problems) {
             tools.push(t);
         }
     }
 
     if problems.0.is_empty() {
-        Ok(Model { toolsets, shapes, operations, tools })
+        Ok(Model { toolsets, shapes, operations, tools, guardrails })
     } else {
         Err(problems)
     }
+}
+
+/// Guardrails: names the runtime implements, write operations to check, read operations
+/// to decide with, or a kind of policy document.
+fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Problems) -> Vec<Guardrail> {
+    let mut out = Vec::new();
+    for (name, g) in manifest.guardrails.iter() {
+        let what = format!("guardrail `{}`", name.get_ref());
+        if !GUARDRAILS.contains(&name.get_ref().as_str()) {
+            problems.push(name, format!("{what}: unknown guardrail, expected one of {}", GUARDRAILS.join(", ")));
+        }
+        let mut operations = Vec::new();
+        for (op, read_list) in g.operations.iter() {
+            let found = ops.iter().position(|o| &o.name == op.get_ref());
+            let Some(index) = found else {
+                problems.push(op, format!("{what}: unknown operation `{}`", op.get_ref()));
+                continue;
+            };
+            if ops[index].access != Access::Write {
+                problems.push(op, format!("{what}: `{}` is a read operation; guardrails check writes (list the reads a check needs as its value)", ops[index].name));
+            }
+            let mut reads = Vec::new();
+            for read in read_list {
+                let Some(r) = find_op(ops, read, &what, problems) else { continue };
+                if ops[r].access != Access::Read {
+                    problems.push(read, format!("{what}: `{}` reads with `{}`, a write operation", ops[index].name, ops[r].name));
+                }
+                reads.push(r);
+            }
+            operations.push((index, reads));
+        }
+        if let Some(kind) = &g.documents {
+            if !matches!(kind.get_ref().as_str(), "identity" | "trust") {
+                problems.push(kind, format!("{what}: documents must be `identity` or `trust`, not `{}`", kind.get_ref()));
+            }
+        }
+        if g.operations.0.is_empty() == g.documents.is_none() {
+            problems.push(name, format!("{what}: give either `operations` (the writes it checks) or `documents` (identity or trust)"));
+        }
+        out.push(Guardrail {
+            name: name.get_ref().clone(),
+            operations,
+            documents: g.documents.as_ref().map(|d| d.get_ref().clone()),
+        });
+    }
+    out
 }
 
 /// A shape can be sent to AWS when its fields are scalars or string lists.
@@ -494,6 +548,7 @@ fn validate_tool(
     toolsets: &[Toolset],
     ops: &[Operation],
     shapes: &[Shape],
+    guardrails: &[Guardrail],
     problems: &mut Problems,
 ) -> Option<Tool> {
     let tname = name.get_ref();
@@ -715,8 +770,8 @@ fn validate_tool(
         ops[index].input.iter().filter(|f| params.iter().any(|p| p.member == f.name)).map(|f| f.name.clone()).collect()
     };
     let mut cleanup = Vec::new();
-    if (!tool.cleanup.is_empty() || !tool.refuse.is_empty()) && access == Access::Read {
-        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps or refusals"));
+    if !tool.cleanup.is_empty() && access == Access::Read {
+        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps"));
     }
     if access == Access::Write && (tool.run.is_some() || !tool.include.is_empty()) {
         problems.push(&tool.access, format!("{what}: a write tool is one `operation` (consent, plans and cleanup wrap it); remove `run` and `include`"));
@@ -794,32 +849,6 @@ fn validate_tool(
             delete_members,
         });
     }
-    let mut refuse = Vec::new();
-    for r in &tool.refuse {
-        let Some(index) = find_op(ops, &r.operation, &format!("{what}, refuse"), problems) else { continue };
-        if ops[index].access != Access::Read {
-            problems.push(&r.operation, format!("{what}: refuse reads with `{}`, a write operation", ops[index].name));
-        }
-        let members = members_of(index);
-        for f in ops[index].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
-            if !members.contains(&f.name) {
-                problems.push(&r.operation, format!("{what}: refuse: no param fills required member `{}` of `{}`", f.name, ops[index].name));
-            }
-        }
-        let first = r.field.get_ref().split('.').next().unwrap_or_default();
-        if ops[index].output_field(first).is_none() {
-            problems.push(&r.field, format!("{what}: refuse: `{}` has no output field `{first}`", ops[index].name));
-        }
-        check_placeholders(&r.message, &params, &what, problems);
-        refuse.push(Refuse {
-            op: index,
-            members,
-            field: r.field.get_ref().clone(),
-            matches: r.matches.get_ref().clone(),
-            message: r.message.get_ref().clone(),
-        });
-    }
-
     // Message placeholders name params.
     if let Some(message) = &tool.message {
         check_placeholders(message, &params, &what, problems);
@@ -838,11 +867,24 @@ fn validate_tool(
     };
     op.into_iter().chain(uses.iter().copied()).for_each(&mut add);
     includes.iter().for_each(|i| add(i.op));
-    refuse.iter().for_each(|r| add(r.op));
     cleanup.iter().for_each(|c| {
         add(c.list);
         add(c.delete);
     });
+    // What the guardrails checking the tool's steps read.
+    let steps: Vec<usize> = op.into_iter().filter(|_| access == Access::Write).chain(cleanup.iter().map(|c| c.delete)).collect();
+    let mut identity = false;
+    for g in guardrails {
+        for (_, reads) in g.operations.iter().filter(|(o, _)| steps.contains(o)) {
+            reads.iter().for_each(|r| add(*r));
+            identity |= g.name == "self_lockout";
+        }
+    }
+    // The self-lockout guard learns who the server is from STS (no permission needed, but
+    // listed: the server does call it).
+    if identity {
+        actions.push(CALLER_IDENTITY.to_string());
+    }
     Some(Tool {
         name: tname.clone(),
         title: tool.title.get_ref().clone(),
@@ -859,7 +901,6 @@ fn validate_tool(
         params,
         includes,
         cleanup,
-        refuse,
         actions,
     })
 }

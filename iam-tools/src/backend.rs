@@ -35,9 +35,51 @@ pub struct Backend {
 #[derive(Debug)]
 enum Kind {
     /// The live account through the SDK.
-    Aws(OnceCell<aws_sdk_iam::Client>),
+    Aws(Live),
     /// A loaded account file: read operations only, no AWS client, no credentials.
     File(Box<AccountFile>),
+}
+
+/// The live account's clients and what is learnt once about the server's own identity.
+#[derive(Debug, Default)]
+struct Live {
+    iam: OnceCell<aws_sdk_iam::Client>,
+    caller: OnceCell<Caller>,
+}
+
+/// Who the server is in AWS: what `sts:GetCallerIdentity` answers, plus the access key id
+/// of its credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub arn: String,
+    pub account: String,
+    pub principal: Principal,
+    /// The access key id the server signs with (an IAM user's key, or a session's).
+    pub access_key_id: Option<String>,
+}
+
+/// The IAM entity behind the server's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User(String),
+    /// The role of an assumed-role session.
+    Role(String),
+    /// The account root, a federated user: no IAM user or role to protect.
+    Other,
+}
+
+impl Principal {
+    /// Reads a caller ARN: `...:user/path/name`, `...:assumed-role/name/session`.
+    pub fn from_arn(arn: &str) -> Principal {
+        let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+        if let Some(rest) = resource.strip_prefix("user/") {
+            return Principal::User(rest.rsplit('/').next().unwrap_or(rest).to_string());
+        }
+        if let Some(rest) = resource.strip_prefix("assumed-role/") {
+            return Principal::Role(rest.split('/').next().unwrap_or(rest).to_string());
+        }
+        Principal::Other
+    }
 }
 
 impl Default for Backend {
@@ -51,7 +93,7 @@ impl Backend {
     /// AWS_ENDPOINT_URL honoured.
     /// In `read_only` mode no write operation is ever sent, whichever tool asks.
     pub fn live(read_only: bool) -> Self {
-        Backend { read_only, kind: Kind::Aws(OnceCell::new()) }
+        Backend { read_only, kind: Kind::Aws(Live::default()) }
     }
 
     /// An account file (offline mode): always read-only.
@@ -109,13 +151,53 @@ impl Backend {
             )));
         }
         match &self.kind {
-            Kind::Aws(client) => Ok(client.get_or_init(build_client).await),
+            Kind::Aws(live) => Ok(live.iam.get_or_init(build_client).await),
             Kind::File(_) => Err(ToolError::refused(format!(
                 "{} needs the live account and this server serves an account file (offline mode). Nothing was sent to AWS.",
                 op.action
             ))),
         }
     }
+}
+
+impl Backend {
+    /// Who the server is: `sts:GetCallerIdentity` (which needs no permission) and the access
+    /// key id of its credentials, asked once and remembered.
+    pub async fn caller(&self) -> Result<&Caller, ToolError> {
+        let Kind::Aws(live) = &self.kind else {
+            return Err(ToolError::refused("an account file has no caller: offline mode makes no AWS call"));
+        };
+        live.caller.get_or_try_init(fetch_caller).await
+    }
+
+    /// The server's account id, when it is already known (no call is made for it).
+    pub fn known_account(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Aws(live) => live.caller.get().map(|c| c.account.as_str()),
+            Kind::File(file) => file.account_id(),
+        }
+    }
+}
+
+/// `sts:GetCallerIdentity`, for error messages.
+static GET_CALLER_IDENTITY: OperationSpec = OperationSpec { name: "GetCallerIdentity", action: "sts:GetCallerIdentity", access: Access::Read };
+
+async fn fetch_caller() -> Result<Caller, ToolError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let config = sdk_config().await;
+    let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(&config).interceptor(CallLog).build());
+    let out = sts.get_caller_identity().send().await.map_err(|e| ToolError::aws(&GET_CALLER_IDENTITY, e))?;
+    let access_key_id = match config.credentials_provider() {
+        Some(provider) => provider.provide_credentials().await.ok().map(|c| c.access_key_id().to_string()),
+        None => None,
+    };
+    let arn = out.arn().unwrap_or_default().to_string();
+    Ok(Caller {
+        principal: Principal::from_arn(&arn),
+        account: out.account().unwrap_or_default().to_string(),
+        arn,
+        access_key_id,
+    })
 }
 
 /// The SDK config every AWS client of the server uses: rustls with ring, our app name,
@@ -147,7 +229,7 @@ async fn build_client() -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::from_conf(iam)
 }
 
-/// Logs every AWS call (target `iam_tools::aws`, debug level): its IAM action, HTTP status
+/// Logs every AWS call (target `iam_tools::aws`, debug level): its action, HTTP status
 /// and request id. Never the request body, so never a secret.
 #[derive(Debug)]
 struct CallLog;
@@ -163,7 +245,7 @@ impl Intercept for CallLog {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let action = cfg.load::<Metadata>().map(|m| format!("iam:{}", m.name())).unwrap_or_default();
+        let action = cfg.load::<Metadata>().map(|m| format!("{}:{}", m.service().to_lowercase(), m.name())).unwrap_or_default();
         let response = context.response();
         let status = response.map(|r| r.status().as_u16()).unwrap_or(0);
         let request_id = response

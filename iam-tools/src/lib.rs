@@ -8,6 +8,7 @@ pub mod consent;
 pub mod convert;
 pub mod error;
 pub mod functions;
+pub mod guard;
 pub mod policy;
 pub mod registry;
 pub mod runtime;

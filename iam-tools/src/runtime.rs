@@ -37,6 +37,7 @@ pub struct Shared {
     pub backend: Backend,
     pub all_pages_max_items: usize,
     pub consent: crate::consent::Consent,
+    pub guardrails: crate::guard::Guardrails,
 }
 
 /// One tool call's view of the server.

@@ -64,16 +64,15 @@ pub struct CleanupSpec {
     pub absent_ok: bool,
 }
 
-/// A check before a write: read `operation`, refuse with `message` when `field` matches.
+/// A guardrail of the manifest: which write operations (or policy documents) the rule
+/// checks; the reads it makes are in the actions of the tools it checks. The rule itself
+/// is [`crate::guard::Rule`], by name.
 #[derive(Debug)]
-pub struct RefuseSpec {
-    pub operation: &'static str,
-    pub members: &'static [&'static str],
-    /// A dotted path into the output.
-    pub field: &'static str,
-    pub matches: &'static str,
-    /// `{param}` placeholders filled from the call's arguments.
-    pub message: &'static str,
+pub struct GuardrailSpec {
+    pub name: &'static str,
+    pub operations: &'static [&'static str],
+    /// `identity` or `trust`: the document params it checks.
+    pub documents: Option<&'static str>,
 }
 
 /// One tool as the manifest declares it.
@@ -95,7 +94,6 @@ pub struct ToolSpec {
     /// declares its own (`RuntimeTool::OPTIONAL_OPERATIONS`).
     pub optional: &'static [&'static str],
     pub cleanup: &'static [CleanupSpec],
-    pub refuse: &'static [RefuseSpec],
     /// Policy document params (name, `identity` | `trust`), linted before a write.
     pub documents: &'static [(&'static str, &'static str)],
     pub input_schema: fn() -> crate::JsonObject,
@@ -114,6 +112,7 @@ pub struct Catalog {
     pub toolsets: &'static [ToolsetSpec],
     pub operations: &'static [&'static OperationSpec],
     pub tools: &'static [ToolSpec],
+    pub guardrails: &'static [GuardrailSpec],
     /// Every operation behind one JSON interface (AWS member names in and out).
     pub call: crate::runtime::OperationCall,
 }

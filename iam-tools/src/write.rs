@@ -4,10 +4,11 @@
 //! what ran when a step fails.
 
 use crate::consent;
+use crate::guard;
 use crate::policy::lint::{lint, PolicyKind};
 use crate::error::{ErrorKind, ToolError};
-use crate::runtime::{render_message, ToolContext};
-use crate::spec::{CleanupSpec, RefuseSpec};
+use crate::runtime::ToolContext;
+use crate::spec::CleanupSpec;
 use crate::JsonObject;
 use rmcp::model::ProgressNotificationParam;
 use schemars::JsonSchema;
@@ -65,9 +66,6 @@ impl Write {
     /// Checks refusals, builds the plan and, unless this is a dry run, gets consent.
     pub async fn begin(ctx: &ToolContext, request: Request<'_>) -> Result<Write, ToolError> {
         let warnings = lint_documents(ctx, request.args)?;
-        for refuse in ctx.tool.refuse {
-            check_refusal(ctx, refuse, &request).await?;
-        }
         let mut steps = Vec::new();
         if request.force {
             steps = cleanup_steps(ctx, &request.input).await?;
@@ -82,6 +80,17 @@ impl Write {
             operation,
             input: request.input.clone(),
         });
+        let last = steps.len() - 1;
+        let guarded: Vec<guard::Step> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| guard::Step {
+                operation: s.operation,
+                input: &s.input,
+                label: (i < last).then(|| format!("{}: {}, {}", s.shown.kind, s.shown.target, s.shown.action)),
+            })
+            .collect();
+        guard::check_steps(ctx, &guarded).await?;
         let write = Write { steps, done: 0, already_gone: 0, dry_run: request.dry_run, warnings };
         if !write.dry_run {
             consent::obtain(ctx, request.args, &write.plan(), &write.warnings, request.confirmation_token.as_deref()).await?;
@@ -230,19 +239,21 @@ pub fn message(rendered: String, write: &Write) -> String {
     text
 }
 
-/// Lints the call's policy documents: errors refuse the call before AWS sees it; warnings
-/// are returned, to go with the result.
+/// Lints the call's policy documents: errors refuse the call before AWS sees it, then the
+/// document guardrails; warnings are returned, to go with the result.
 fn lint_documents(ctx: &ToolContext, args: &JsonObject) -> Result<Vec<String>, ToolError> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let mut linted = Vec::new();
     for (param, kind) in ctx.tool.documents {
         let Some(doc) = args.get(*param) else { continue };
-        let kind = PolicyKind::parse(kind).unwrap_or(PolicyKind::Identity);
-        let found = lint(doc, kind);
+        let found = lint(doc, PolicyKind::parse(kind).unwrap_or(PolicyKind::Identity));
         errors.extend(found.errors.iter().map(|p| format!("{param}: {p}")));
         warnings.extend(found.warnings.iter().map(|p| format!("{param}: {p}")));
+        linted.push((*param, *kind, found));
     }
     if errors.is_empty() {
+        guard::check_documents(ctx, &linted)?;
         return Ok(warnings);
     }
     Err(ToolError::invalid_arguments(format!(
@@ -308,16 +319,6 @@ fn primary_target(input: &Value) -> String {
 /// Input for `members` of an operation, taken from the tool's own operation input.
 fn members_input(input: &Value, members: &[&str]) -> serde_json::Map<String, Value> {
     members.iter().filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone()))).collect()
-}
-
-async fn check_refusal(ctx: &ToolContext, refuse: &RefuseSpec, request: &Request<'_>) -> Result<(), ToolError> {
-    let out = ctx.call(refuse.operation, Value::Object(members_input(&request.input, refuse.members))).await?;
-    let value = refuse.field.split('.').try_fold(&out, |v, key| v.get(key));
-    if value.is_some_and(|v| glob_matches(refuse.matches, &scalar_text(v))) {
-        return Err(ToolError::refused(render_message(refuse.message, request.args))
-            .with_hint("Nothing was changed."));
-    }
-    Ok(())
 }
 
 /// Every item each cleanup step would remove, listing each list operation once.

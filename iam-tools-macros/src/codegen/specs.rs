@@ -84,18 +84,6 @@ pub fn specs(model: &Model) -> TokenStream {
             let name = &p.name;
             Some(quote!((#name, #kind)))
         });
-        let refuse = tool.refuse.iter().map(|r| {
-            let operation = &model.op(r.op).name;
-            let members = &r.members;
-            let (field, matches, message) = (&r.field, &r.matches, &r.message);
-            quote!(::iam_tools::spec::RefuseSpec {
-                operation: #operation,
-                members: &[#(#members),*],
-                field: #field,
-                matches: #matches,
-                message: #message,
-            })
-        });
         quote! {
             ::iam_tools::spec::ToolSpec {
                 name: #name,
@@ -110,7 +98,6 @@ pub fn specs(model: &Model) -> TokenStream {
                 actions: &[#(#actions),*],
                 optional: #optional,
                 cleanup: &[#(#cleanup),*],
-                refuse: &[#(#refuse),*],
                 documents: &[#(#documents),*],
                 input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,
                 output_schema: ::iam_tools::schema::object_schema::<results::#result_ty>,
@@ -118,7 +105,22 @@ pub fn specs(model: &Model) -> TokenStream {
             }
         }
     });
+    let guardrails = model.guardrails.iter().map(|g| {
+        let name = &g.name;
+        let operations = g.operations.iter().map(|(o, _)| &model.op(*o).name);
+        let documents = match &g.documents {
+            Some(d) => quote!(::std::option::Option::Some(#d)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(::iam_tools::spec::GuardrailSpec {
+            name: #name,
+            operations: &[#(#operations),*],
+            documents: #documents,
+        })
+    });
     quote! {
+        /// The guardrails, in manifest order.
+        pub static GUARDRAILS: &[::iam_tools::spec::GuardrailSpec] = &[#(#guardrails),*];
         /// The toolsets, in manifest order.
         pub static TOOLSETS: &[::iam_tools::spec::ToolsetSpec] = &[#(#toolsets),*];
         /// Every IAM operation the manifest declares.
@@ -130,6 +132,7 @@ pub fn specs(model: &Model) -> TokenStream {
             toolsets: TOOLSETS,
             operations: OPERATIONS,
             tools: TOOLS,
+            guardrails: GUARDRAILS,
             call: ops::call,
         };
     }

@@ -1,0 +1,460 @@
+//! Guardrails: checks on every write, on by default, each relaxed by a server flag.
+//!
+//! The manifest's `[guardrails.NAME]` says where a rule applies (the write operations whose
+//! steps it checks, the tool's own operation and every force-delete step alike, or the
+//! policy documents of a kind) and what it reads to decide; this module is the rules.
+//! A refused write changes nothing: the checks run after the plan is made and before the
+//! human is asked, dry runs included.
+//!
+//! - `privileged_policies`: no attaching AdministratorAccess, IAMFullAccess, PowerUserAccess
+//!   (the deny list is configurable; names match AWS-managed policies in any partition).
+//! - `broad_allow`: no identity policy that allows `*` or `service:*` on Resource `*`.
+//! - `public_trust`: no trust policy that lets Principal `*` assume the role.
+//! - `self_lockout`: never delete, detach or deactivate what the server itself runs on: its
+//!   own user or role, its access key, the policies (and groups) that give it IAM
+//!   permissions; never set it a permissions boundary without IAM permissions.
+//! - `service_linked_roles`: no change to a role under `/aws-service-role/`.
+
+use crate::backend::{Caller, Principal};
+use crate::error::ToolError;
+use crate::policy::lint::Lint;
+use crate::runtime::ToolContext;
+use crate::write::glob_matches;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The rules, by their manifest names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    PrivilegedPolicies,
+    BroadAllow,
+    PublicTrust,
+    SelfLockout,
+    ServiceLinkedRoles,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 5] = [Rule::PrivilegedPolicies, Rule::BroadAllow, Rule::PublicTrust, Rule::SelfLockout, Rule::ServiceLinkedRoles];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::PrivilegedPolicies => "privileged_policies",
+            Rule::BroadAllow => "broad_allow",
+            Rule::PublicTrust => "public_trust",
+            Rule::SelfLockout => "self_lockout",
+            Rule::ServiceLinkedRoles => "service_linked_roles",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// The server flag that relaxes the rule.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Rule::PrivilegedPolicies => "--allow-privileged-policies",
+            Rule::BroadAllow => "--allow-broad-policies",
+            Rule::PublicTrust => "--allow-public-trust",
+            Rule::SelfLockout => "--allow-self-lockout",
+            Rule::ServiceLinkedRoles => "--allow-service-linked-roles",
+        }
+    }
+}
+
+/// The AWS-managed policies `privileged_policies` refuses to attach unless configured otherwise.
+pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] = ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
+
+/// A server's guardrail settings.
+#[derive(Debug, Clone)]
+pub struct Guardrails {
+    relaxed: Vec<Rule>,
+    /// Policy names (AWS-managed, any partition and path) or full ARNs.
+    privileged: Vec<String>,
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails { relaxed: Vec::new(), privileged: DEFAULT_PRIVILEGED_POLICIES.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+impl Guardrails {
+    pub fn new(relaxed: Vec<Rule>, privileged: Vec<String>) -> Self {
+        let privileged = privileged.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        Guardrails { relaxed, privileged }
+    }
+
+    pub fn is_on(&self, rule: Rule) -> bool {
+        !self.relaxed.contains(&rule)
+    }
+
+    /// The rules in force, for logs and the audit log.
+    pub fn on(&self) -> Vec<&'static str> {
+        Rule::ALL.into_iter().filter(|r| self.is_on(*r)).map(Rule::name).collect()
+    }
+
+    /// The deny-list entry `arn` matches: a name matches an AWS-managed policy of that name
+    /// (`arn:<any partition>:iam::aws:policy/<any path>/NAME`, case-insensitive); an ARN
+    /// matches itself in any partition.
+    pub fn privileged_entry(&self, arn: &str) -> Option<&str> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [prefix, _partition, service, region, account, resource] = parts[..] else { return None };
+        self.privileged.iter().map(String::as_str).find(|entry| {
+            if entry.starts_with("arn:") {
+                let e: Vec<&str> = entry.splitn(6, ':').collect();
+                e.len() == 6 && [e[0], e[2], e[3], e[4], e[5]] == [prefix, service, region, account, resource]
+            } else {
+                prefix == "arn"
+                    && service == "iam"
+                    && account == "aws"
+                    && resource.strip_prefix("policy/").is_some_and(|r| r.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case(entry)))
+            }
+        })
+    }
+}
+
+/// A refusal by `rule`: what it saw and how to proceed.
+fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolError {
+    ToolError::refused(format!(
+        "{} was refused by the `{}` guardrail: {what}. Nothing was changed.",
+        ctx.tool.name,
+        rule.name()
+    ))
+    .with_hint(format!("{instead} If this change is really intended, the user can restart the server with {} to relax this guardrail.", rule.flag()))
+}
+
+/// The document rules over the call's linted policy documents (param, kind, lint).
+pub fn check_documents(ctx: &ToolContext, linted: &[(&str, &str, Lint)]) -> Result<(), ToolError> {
+    let guardrails = &ctx.shared.guardrails;
+    for spec in ctx.catalog.guardrails {
+        let (Some(rule), Some(kind)) = (Rule::from_name(spec.name), spec.documents) else { continue };
+        if !guardrails.is_on(rule) {
+            continue;
+        }
+        let found: Vec<String> = linted
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .flat_map(|(param, _, lint)| {
+                let list = match rule {
+                    Rule::BroadAllow => &lint.broad_allow,
+                    Rule::PublicTrust => &lint.public_trust,
+                    _ => return Vec::new(),
+                };
+                list.iter().map(|p| format!("{param}: {p}")).collect()
+            })
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        let instead = match rule {
+            Rule::BroadAllow => "Name the actions the principal needs (e.g. s3:GetObject) or the resources (ARNs) it needs them on.",
+            _ => "Name who may assume the role: an account (\"AWS\": \"arn:aws:iam::123456789012:root\"), a role, or a service (\"Service\": \"lambda.amazonaws.com\").",
+        };
+        return Err(refused(ctx, rule, found.join("; "), instead));
+    }
+    Ok(())
+}
+
+/// One step of a write plan, as the guard sees it.
+pub struct Step<'a> {
+    pub operation: &'a str,
+    pub input: &'a Value,
+    /// How the step reads in texts (`remove members alice`), None for the tool's own operation.
+    pub label: Option<String>,
+}
+
+/// What a write's checks learnt, so each is asked once.
+#[derive(Default)]
+struct Memo {
+    /// The server's own user's groups (lower case).
+    groups: Option<Vec<String>>,
+    role_paths: HashMap<String, Option<String>>,
+    managed_iam: HashMap<String, bool>,
+}
+
+/// The operation rules over every step of a write.
+pub async fn check_steps(ctx: &ToolContext, steps: &[Step<'_>]) -> Result<(), ToolError> {
+    let guardrails = &ctx.shared.guardrails;
+    let mut memo = Memo::default();
+    for step in steps {
+        for spec in ctx.catalog.guardrails.iter().filter(|g| g.operations.contains(&step.operation)) {
+            let Some(rule) = Rule::from_name(spec.name) else { continue };
+            if !guardrails.is_on(rule) {
+                continue;
+            }
+            let found = match rule {
+                Rule::PrivilegedPolicies => privileged(guardrails, step),
+                Rule::ServiceLinkedRoles => service_linked(ctx, step, &mut memo).await?,
+                Rule::SelfLockout => self_lockout(ctx, step, &mut memo).await?,
+                Rule::BroadAllow | Rule::PublicTrust => None,
+            };
+            let Some((what, instead)) = found else { continue };
+            let what = match &step.label {
+                Some(label) => format!("a step of its plan ({label}) {what}"),
+                None => format!("it {what}"),
+            };
+            return Err(refused(ctx, rule, what, instead));
+        }
+    }
+    Ok(())
+}
+
+fn text<'v>(input: &'v Value, member: &str) -> Option<&'v str> {
+    input.get(member).and_then(Value::as_str)
+}
+
+type Found = Option<(String, &'static str)>;
+
+fn privileged(guardrails: &Guardrails, step: &Step<'_>) -> Found {
+    let arn = text(step.input, "PolicyArn")?;
+    let entry = guardrails.privileged_entry(arn)?;
+    Some((
+        format!("would attach {arn}, which is on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account, or of IAM and so of everything"),
+        "Attach a policy with only the permissions needed (least privilege). The list is set with --privileged-policies.",
+    ))
+}
+
+async fn service_linked(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
+    let Some(role) = text(step.input, "RoleName") else { return Ok(None) };
+    if !memo.role_paths.contains_key(role) {
+        let path = match ctx.call("GetRole", json!({ "RoleName": role })).await {
+            Ok(out) => out.pointer("/Role/Path").and_then(Value::as_str).map(str::to_string),
+            // A role that is not there is not service-linked; AWS answers the write.
+            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => None,
+            Err(e) => return Err(e),
+        };
+        memo.role_paths.insert(role.to_string(), path);
+    }
+    let Some(path) = memo.role_paths[role].as_deref().filter(|p| glob_matches("/aws-service-role/*", p)) else { return Ok(None) };
+    Ok(Some((
+        format!("{role} is a service-linked role (path {path}): the AWS service that owns it manages it, and IAM deletes it only through iam:DeleteServiceLinkedRole once that service no longer uses it"),
+        "Change or delete it from the owning service (its console, or DeleteServiceLinkedRole); this server does not.",
+    )))
+}
+
+/// Which entity of the server a step names, if any.
+enum Own<'a> {
+    User(&'a str),
+    Role(&'a str),
+    /// A group the server's user is in.
+    Group(&'a str),
+}
+
+impl Own<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Own::User(u) => format!("the server's own user '{u}'"),
+            Own::Role(r) => format!("the server's own role '{r}'"),
+            Own::Group(g) => format!("group '{g}', which the server's own user is in"),
+        }
+    }
+}
+
+async fn self_lockout(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
+    const INSTEAD: &str = "Make this change with other credentials (e.g. an administrator in the console), so that the server keeps the access it runs with.";
+    let caller = ctx.backend().caller().await.map_err(|e| {
+        ToolError::refused(format!(
+            "{} needs the server's own identity for its `self_lockout` guardrail, and sts:GetCallerIdentity failed: {}. Nothing was changed.",
+            ctx.tool.name, e.message
+        ))
+        .with_hint("Fix what the error says (credentials, network), then retry; or the user can restart the server with --allow-self-lockout.")
+    })?;
+    let input = step.input;
+    // Its own access key.
+    if let Some(key) = text(input, "AccessKeyId") {
+        let deactivates = text(input, "Status").is_some_and(|s| s.eq_ignore_ascii_case("Inactive"));
+        let own = caller.access_key_id.as_deref() == Some(key);
+        if own && (step.operation.starts_with("Delete") || deactivates) {
+            let verb = if deactivates { "deactivate" } else { "delete" };
+            return Ok(Some((format!("would {verb} access key {key}, which the server itself signs its AWS requests with ({})", caller.arn), INSTEAD)));
+        }
+        return Ok(None);
+    }
+    let Some(own) = own_entity(ctx, caller, input, memo).await? else { return Ok(None) };
+    let whose = own.describe();
+    // Removing the server's user from a group.
+    if let (Own::User(_), Some(group)) = (&own, text(input, "GroupName")) {
+        if let Some(policy) = group_iam_policy(ctx, group, memo).await? {
+            return Ok(Some((format!("would remove {whose} from group '{group}', whose policy {policy} gives the server its IAM permissions"), INSTEAD)));
+        }
+        return Ok(None);
+    }
+    if let Some(arn) = text(input, "PolicyArn") {
+        if managed_grants_iam(ctx, arn, memo).await? {
+            return Ok(Some((format!("would detach {arn} from {whose}, and that policy gives the server its IAM permissions"), INSTEAD)));
+        }
+        return Ok(None);
+    }
+    if let Some(boundary) = text(input, "PermissionsBoundary") {
+        if !managed_grants_iam(ctx, boundary, memo).await? {
+            return Ok(Some((format!("would set permissions boundary {boundary} on {whose}, and that boundary allows no IAM action: the server would lose its IAM permissions"), INSTEAD)));
+        }
+        return Ok(None);
+    }
+    if let Some(name) = text(input, "PolicyName") {
+        if inline_grants_iam(ctx, &own, name).await? {
+            return Ok(Some((format!("would delete inline policy '{name}' of {whose}, and that policy gives the server its IAM permissions"), INSTEAD)));
+        }
+        return Ok(None);
+    }
+    // Deleting the user or role itself, the name its only input (a group is deleted only
+    // once empty, so the membership step above is what guards it).
+    match own {
+        Own::User(_) | Own::Role(_) if input.as_object().is_some_and(|o| o.len() == 1) => Ok(Some((format!("would delete {whose}, whose credentials the server runs with ({}): the server would lose all access", caller.arn), INSTEAD))),
+        _ => Ok(None),
+    }
+}
+
+/// The server's own user, role or group that the step's input names.
+async fn own_entity<'a>(ctx: &ToolContext, caller: &Caller, input: &'a Value, memo: &mut Memo) -> Result<Option<Own<'a>>, ToolError> {
+    match &caller.principal {
+        Principal::User(me) => {
+            if let Some(user) = text(input, "UserName") {
+                return Ok(user.eq_ignore_ascii_case(me).then_some(Own::User(user)));
+            }
+            let Some(group) = text(input, "GroupName") else { return Ok(None) };
+            if memo.groups.is_none() {
+                let groups = match ctx.call_all_pages("ListGroupsForUser", json!({ "UserName": me }), "Groups").await {
+                    Ok(groups) => groups,
+                    // Credentials whose user IAM does not know (a test endpoint's default
+                    // identity) are in no group.
+                    Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                memo.groups = Some(groups.iter().filter_map(|g| g["GroupName"].as_str()).map(str::to_lowercase).collect());
+            }
+            let member = memo.groups.as_ref().is_some_and(|g| g.contains(&group.to_lowercase()));
+            Ok(member.then_some(Own::Group(group)))
+        }
+        Principal::Role(me) => Ok(text(input, "RoleName").filter(|r| r.eq_ignore_ascii_case(me)).map(Own::Role)),
+        Principal::Other => Ok(None),
+    }
+}
+
+/// Whether a managed policy's default version allows any IAM action. A policy that is not
+/// there grants nothing.
+async fn managed_grants_iam(ctx: &ToolContext, arn: &str, memo: &mut Memo) -> Result<bool, ToolError> {
+    if let Some(known) = memo.managed_iam.get(arn) {
+        return Ok(*known);
+    }
+    let policy = match ctx.call("GetPolicy", json!({ "PolicyArn": arn })).await {
+        Ok(out) => out,
+        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let version = policy.pointer("/Policy/DefaultVersionId").and_then(Value::as_str).unwrap_or("v1");
+    let out = ctx.call("GetPolicyVersion", json!({ "PolicyArn": arn, "VersionId": version })).await?;
+    let grants = out.pointer("/PolicyVersion/Document").is_some_and(allows_iam);
+    memo.managed_iam.insert(arn.to_string(), grants);
+    Ok(grants)
+}
+
+async fn inline_grants_iam(ctx: &ToolContext, own: &Own<'_>, name: &str) -> Result<bool, ToolError> {
+    let (op, input) = match own {
+        Own::User(u) => ("GetUserPolicy", json!({ "UserName": u, "PolicyName": name })),
+        Own::Role(r) => ("GetRolePolicy", json!({ "RoleName": r, "PolicyName": name })),
+        Own::Group(g) => ("GetGroupPolicy", json!({ "GroupName": g, "PolicyName": name })),
+    };
+    match ctx.call(op, input).await {
+        Ok(out) => Ok(out.get("PolicyDocument").is_some_and(allows_iam)),
+        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A policy of `group` (attached or inline) that allows an IAM action, by name.
+async fn group_iam_policy(ctx: &ToolContext, group: &str, memo: &mut Memo) -> Result<Option<String>, ToolError> {
+    for attached in ctx.call_all_pages("ListAttachedGroupPolicies", json!({ "GroupName": group }), "AttachedPolicies").await? {
+        let Some(arn) = attached["PolicyArn"].as_str() else { continue };
+        if managed_grants_iam(ctx, arn, memo).await? {
+            return Ok(Some(arn.to_string()));
+        }
+    }
+    for name in ctx.call_all_pages("ListGroupPolicies", json!({ "GroupName": group }), "PolicyNames").await? {
+        let Some(name) = name.as_str() else { continue };
+        if inline_grants_iam(ctx, &Own::Group(group), name).await? {
+            return Ok(Some(format!("'{name}' (inline)")));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a policy document (an object, or a string holding one) allows any IAM action:
+/// an Allow statement whose Action matches `iam:...`, or whose NotAction leaves some IAM
+/// action out.
+pub fn allows_iam(doc: &Value) -> bool {
+    let parsed;
+    let doc = match doc {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(v) => {
+                parsed = v;
+                &parsed
+            }
+            Err(_) => return false,
+        },
+        other => other,
+    };
+    let statements: Vec<&Value> = match doc.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => return false,
+    };
+    let list = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::String(s)) => vec![s.to_lowercase()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_lowercase).collect(),
+            _ => Vec::new(),
+        }
+    };
+    // `*`, `iam:*`, `iam:Get*`, `i*:*`: a pattern that matches some IAM action.
+    let matches_iam = |pattern: &String| match pattern.split_once(':') {
+        Some((service, _)) => glob_matches(service, "iam"),
+        None => pattern == "*",
+    };
+    // A NotAction list leaves IAM actions allowed unless it names all of them.
+    let excludes_all_iam = |pattern: &String| pattern == "*" || pattern == "iam:*" || pattern == "*:*";
+    statements.into_iter().any(|s| {
+        s.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && (list(s.get("Action")).iter().any(matches_iam)
+                || (s.get("NotAction").is_some() && !list(s.get("NotAction")).iter().any(excludes_all_iam)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deny_list_matches_names_in_any_partition_and_arns() {
+        let g = Guardrails::default();
+        assert_eq!(g.privileged_entry("arn:aws:iam::aws:policy/AdministratorAccess"), Some("AdministratorAccess"));
+        assert_eq!(g.privileged_entry("arn:aws-us-gov:iam::aws:policy/PowerUserAccess"), Some("PowerUserAccess"));
+        assert_eq!(g.privileged_entry("arn:aws-cn:iam::aws:policy/IAMFullAccess"), Some("IAMFullAccess"));
+        assert_eq!(g.privileged_entry("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
+        // A customer policy of the same name is not the AWS one.
+        assert_eq!(g.privileged_entry("arn:aws:iam::123456789012:policy/AdministratorAccess"), None);
+        let custom = Guardrails::new(vec![], vec!["arn:aws:iam::123456789012:policy/admin".into(), " job-function/x ".into()]);
+        assert_eq!(custom.privileged_entry("arn:aws-cn:iam::123456789012:policy/admin"), Some("arn:aws:iam::123456789012:policy/admin"));
+        assert_eq!(custom.privileged_entry("arn:aws:iam::aws:policy/AdministratorAccess"), None);
+    }
+
+    #[test]
+    fn iam_grants_are_recognised() {
+        let doc = |statement: Value| json!({"Version": "2012-10-17", "Statement": [statement]});
+        assert!(allows_iam(&doc(json!({"Effect": "Allow", "Action": "*", "Resource": "*"}))));
+        assert!(allows_iam(&doc(json!({"Effect": "Allow", "Action": ["s3:GetObject", "IAM:CreateUser"], "Resource": "*"}))));
+        assert!(allows_iam(&doc(json!({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}))));
+        assert!(!allows_iam(&doc(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))));
+        assert!(!allows_iam(&doc(json!({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}))));
+        assert!(!allows_iam(&doc(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))));
+        assert!(allows_iam(&Value::String(doc(json!({"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"})).to_string())));
+    }
+
+    #[test]
+    fn callers_are_read_from_arns() {
+        assert_eq!(Principal::from_arn("arn:aws:iam::123456789012:user/ops/alice"), Principal::User("alice".into()));
+        assert_eq!(Principal::from_arn("arn:aws:sts::123456789012:assumed-role/deployer/session-1"), Principal::Role("deployer".into()));
+        assert_eq!(Principal::from_arn("arn:aws:iam::123456789012:root"), Principal::Other);
+    }
+}
