@@ -68,6 +68,13 @@ struct Mode {
     #[arg(long, global = true, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
     account_file: Option<std::path::PathBuf>,
 
+    /// Append one JSON line per tool call to this file (created 0600): time, tool, access
+    /// class, arguments (secrets removed, policy documents as SHA-256), the read-only,
+    /// guardrail and consent decisions, every AWS call with its request id and outcome, the
+    /// result and the duration. Results themselves (secret keys) are never written.
+    #[arg(long, global = true, env = "IAM_MCP_AUDIT_LOG", value_name = "FILE")]
+    audit_log: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     guardrails: GuardrailFlags,
 }
@@ -198,14 +205,20 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
     }
 }
 
-/// What every call shares, from the flags.
-fn shared(mode: &Mode, backend: Backend) -> Shared {
-    Shared {
+/// What every call shares, from the flags (the audit log opened now: a log that cannot be
+/// written stops the start).
+fn shared(mode: &Mode, backend: Backend) -> anyhow::Result<Shared> {
+    let audit = match &mode.audit_log {
+        Some(path) => Some(iam_tools::audit::AuditLog::open(path).with_context(|| format!("cannot open the audit log {}", path.display()))?),
+        None => None,
+    };
+    Ok(Shared {
         backend,
         all_pages_max_items: usize::try_from(mode.all_pages_max_items).unwrap_or(usize::MAX),
         consent: iam_tools::consent::Consent::new(consent_mode(mode)),
         guardrails: mode.guardrails.guardrails(),
-    }
+        audit,
+    })
 }
 
 fn consent_mode(mode: &Mode) -> iam_tools::consent::Mode {
@@ -236,7 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let backend = backend(&cli.mode, selection.read_only)?;
-            serve(catalog, selection, shared(&cli.mode, backend))
+            serve(catalog, selection, shared(&cli.mode, backend)?)
         }
         Command::Snapshot { output } => {
             if cli.mode.account_file.is_some() {
@@ -456,7 +469,7 @@ fn call(
     }
     let backend = backend(mode, selection.read_only)?;
     let runtime = current_thread()?;
-    let registry = Registry::new(catalog, selection, shared(mode, backend));
+    let registry = Registry::new(catalog, selection, shared(mode, backend)?);
     match runtime.block_on(registry.call(tool, Some(args), None)) {
         iam_tools::registry::Outcome::UnknownTool(message) => anyhow::bail!(message),
         iam_tools::registry::Outcome::Result(result) => {

@@ -79,7 +79,7 @@ mod after {
 
 fn registry(catalog: &'static Catalog) -> Registry {
     let selection = Selection { read_only: false, toolsets: catalog.default_toolsets() };
-    Registry::new(catalog, selection, Shared { backend: Backend::live(false), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default() })
+    Registry::new(catalog, selection, Shared { backend: Backend::live(false), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default(), audit: None })
 }
 
 fn actions(catalog: &'static Catalog) -> Vec<String> {
@@ -114,7 +114,7 @@ fn one_more_manifest_entry_is_one_more_tool() {
     let read_only = Registry::new(
         &after::CATALOG,
         Selection { read_only: true, toolsets: after::CATALOG.default_toolsets() },
-        Shared { backend: Backend::live(true), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default() },
+        Shared { backend: Backend::live(true), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default(), audit: None },
     );
     assert_eq!(names(&read_only), ["list_users"]);
 }

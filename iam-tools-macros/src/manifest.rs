@@ -159,6 +159,9 @@ pub struct Param {
     /// before AWS sees it.
     #[serde(default)]
     pub policy: Option<Spanned<String>>,
+    /// A secret (a password): never shown in consent texts, logs or the audit log.
+    #[serde(default)]
+    pub secret: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

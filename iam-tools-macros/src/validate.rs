@@ -110,6 +110,8 @@ pub struct Param {
     pub pattern: Option<String>,
     /// `identity` or `trust` for a policy document param.
     pub policy: Option<String>,
+    /// A secret: hidden from consent texts and the audit log.
+    pub secret: bool,
 }
 
 #[derive(Debug)]
@@ -691,6 +693,11 @@ fn validate_tool(
                 problems.push(kind, format!("{pwhat}: `policy` applies to `document` params only"));
             }
         }
+        if let Some(secret) = &p.secret {
+            if !matches!(ty, ParamTy::String) {
+                problems.push(secret, format!("{pwhat}: `secret` applies to `string` params only"));
+            }
+        }
         if let (Some(min), Some(max)) = (&p.min, &p.max) {
             if min.get_ref() > max.get_ref() {
                 problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
@@ -710,6 +717,7 @@ fn validate_tool(
             max_length: p.max_length.as_ref().map(|v| *v.get_ref()),
             pattern: p.pattern.as_ref().map(|v| v.get_ref().clone()),
             policy: p.policy.as_ref().map(|v| v.get_ref().clone()),
+            secret: p.secret.as_ref().is_some_and(|s| *s.get_ref()),
         });
     }
 

@@ -43,8 +43,16 @@ enum Kind {
 /// The live account's clients and what is learnt once about the server's own identity.
 #[derive(Debug, Default)]
 struct Live {
+    config: OnceCell<aws_config::SdkConfig>,
     iam: OnceCell<aws_sdk_iam::Client>,
     caller: OnceCell<Caller>,
+}
+
+impl Live {
+    /// The SDK config, loaded once for every client.
+    async fn config(&self) -> &aws_config::SdkConfig {
+        self.config.get_or_init(sdk_config).await
+    }
 }
 
 /// Who the server is in AWS: what `sts:GetCallerIdentity` answers, plus the access key id
@@ -151,7 +159,7 @@ impl Backend {
             )));
         }
         match &self.kind {
-            Kind::Aws(live) => Ok(live.iam.get_or_init(build_client).await),
+            Kind::Aws(live) => Ok(live.iam.get_or_init(|| async { build_client(live.config().await) }).await),
             Kind::File(_) => Err(ToolError::refused(format!(
                 "{} needs the live account and this server serves an account file (offline mode). Nothing was sent to AWS.",
                 op.action
@@ -167,7 +175,7 @@ impl Backend {
         let Kind::Aws(live) = &self.kind else {
             return Err(ToolError::refused("an account file has no caller: offline mode makes no AWS call"));
         };
-        live.caller.get_or_try_init(fetch_caller).await
+        live.caller.get_or_try_init(|| async { fetch_caller(live.config().await).await }).await
     }
 
     /// The server's account id, when it is already known (no call is made for it).
@@ -182,10 +190,9 @@ impl Backend {
 /// `sts:GetCallerIdentity`, for error messages.
 static GET_CALLER_IDENTITY: OperationSpec = OperationSpec { name: "GetCallerIdentity", action: "sts:GetCallerIdentity", access: Access::Read };
 
-async fn fetch_caller() -> Result<Caller, ToolError> {
+async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<Caller, ToolError> {
     use aws_credential_types::provider::ProvideCredentials;
-    let config = sdk_config().await;
-    let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(&config).interceptor(CallLog).build());
+    let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(CallLog).build());
     let out = sts.get_caller_identity().send().await.map_err(|e| ToolError::aws(&GET_CALLER_IDENTITY, e))?;
     let access_key_id = match config.credentials_provider() {
         Some(provider) => provider.provide_credentials().await.ok().map(|c| c.access_key_id().to_string()),
@@ -200,20 +207,20 @@ async fn fetch_caller() -> Result<Caller, ToolError> {
     })
 }
 
-/// The SDK config every AWS client of the server uses: rustls with ring, our app name,
-/// us-east-1 when no region is configured.
+/// The SDK config every AWS client of the server uses: rustls with ring, our app name, the
+/// region from AWS_REGION / AWS_DEFAULT_REGION or the profile, else us-east-1. IAM is
+/// global (the region only signs), so the instance metadata service is not asked for one:
+/// off EC2 that lookup only costs time and warnings.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client());
+    use aws_config::meta::region::RegionProviderChain;
+    let region = RegionProviderChain::first_try(aws_config::environment::EnvironmentVariableRegionProvider::new())
+        .or_else(aws_config::profile::ProfileFileRegionProvider::new())
+        .or_else(Region::new(DEFAULT_REGION));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client()).region(region);
     if let Ok(app) = AppName::new(APP_NAME) {
         loader = loader.app_name(app);
     }
-    // The loader's own region chain (env, profile, IMDS) uses its HTTP client.
-    let config = loader.load().await;
-    if config.region().is_some() {
-        config
-    } else {
-        config.to_builder().region(Region::new(DEFAULT_REGION)).build()
-    }
+    loader.load().await
 }
 
 /// The HTTPS client of every AWS call: hyper 1 with rustls and the ring provider.
@@ -223,14 +230,14 @@ pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
         .build_https()
 }
 
-async fn build_client() -> aws_sdk_iam::Client {
-    let config = sdk_config().await;
-    let iam = aws_sdk_iam::config::Builder::from(&config).interceptor(CallLog).build();
+fn build_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
+    let iam = aws_sdk_iam::config::Builder::from(config).interceptor(CallLog).build();
     aws_sdk_iam::Client::from_conf(iam)
 }
 
-/// Logs every AWS call (target `iam_tools::aws`, debug level): its action, HTTP status
-/// and request id. Never the request body, so never a secret.
+/// Logs every AWS call (target `iam_tools::aws`, debug level) and adds it to the running
+/// tool call's audit record: its action, HTTP status, request id and outcome (AWS's error
+/// code when it failed). Never a request or response body, so never a secret.
 #[derive(Debug)]
 struct CallLog;
 
@@ -251,7 +258,21 @@ impl Intercept for CallLog {
         let request_id = response
             .and_then(|r| r.headers().get("x-amzn-requestid"))
             .unwrap_or("-");
-        tracing::debug!(target: "iam_tools::aws", %action, status, request_id, "aws call");
+        let outcome = match response {
+            None => "no response".to_string(),
+            Some(r) if r.status().is_success() => "ok".to_string(),
+            Some(r) => r.body().bytes().and_then(error_code).unwrap_or_else(|| format!("HTTP {status}")),
+        };
+        tracing::debug!(target: "iam_tools::aws", %action, status, request_id, %outcome, "aws call");
+        crate::audit::aws_call(crate::audit::AwsCall { action, status, request_id: request_id.to_string(), outcome });
         Ok(())
     }
+}
+
+/// The `<Code>` of an AWS Query-protocol error body.
+fn error_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = text[start..].find("</Code>")? + start;
+    Some(text[start..end].trim().to_string()).filter(|c| !c.is_empty() && c.len() < 100)
 }

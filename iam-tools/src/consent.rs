@@ -151,6 +151,17 @@ pub fn canonical_args(args: &JsonObject) -> String {
     sorted(&Value::Object(args)).to_string()
 }
 
+/// The arguments with every secret param (a password) replaced.
+fn hide_secrets(ctx: &ToolContext, args: &JsonObject) -> JsonObject {
+    let mut shown = args.clone();
+    for name in ctx.tool.secrets {
+        if let Some(v) = shown.get_mut(*name) {
+            *v = Value::String("(hidden)".into());
+        }
+    }
+    shown
+}
+
 fn plan_text(plan: &[PlanStep]) -> String {
     serde_json::to_string(plan).unwrap_or_default()
 }
@@ -181,26 +192,37 @@ fn client_can_elicit(ctx: &ToolContext) -> bool {
 pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], warnings: &[String], token: Option<&str>) -> Result<(), ToolError> {
     let consent = &ctx.shared.consent;
     let mode = match consent.mode {
-        Mode::None => return Ok(()),
+        Mode::None => {
+            crate::audit::decide("consent", "off (--consent none)");
+            return Ok(());
+        }
         Mode::Auto | Mode::Elicit if client_can_elicit(ctx) => Mode::Elicit,
         _ => Mode::Token,
     };
     let args_text = canonical_args(args);
+    // What the human reads: the same arguments, secrets (passwords) hidden.
+    let shown = canonical_args(&hide_secrets(ctx, args));
     if mode == Mode::Elicit {
-        return elicit(ctx, &request_text(ctx, &args_text, plan, warnings)).await;
+        let answer = elicit(ctx, &request_text(ctx, &shown, plan, warnings)).await;
+        crate::audit::decide("consent", if answer.is_ok() { "elicited: accepted".to_string() } else { "elicited: not accepted".to_string() });
+        return answer;
     }
     let plan_text = plan_text(plan);
     let refusal = match token {
         Some(token) => match consent.redeem(token, ctx.tool.name, &args_text, &plan_text) {
-            None => return Ok(()),
+            None => {
+                crate::audit::decide("consent", "token accepted");
+                return Ok(());
+            }
             Some(why) => format!("The confirmation_token was refused: {why}. Nothing was changed.\n"),
         },
         None => String::new(),
     };
+    crate::audit::decide("consent", if refusal.is_empty() { "token issued, waiting for the user" } else { "token refused, new token issued" });
     let fresh = consent.issue(ctx.tool.name, &args_text, &plan_text);
     Err(ToolError::consent_required(format!(
         "{refusal}Confirmation required: nothing was changed yet. Show the user exactly this and ask whether to go ahead:\n{}\n\nIf the user agrees, call {} again with the same arguments plus \"confirmation_token\": \"{fresh}\" (valid for 5 minutes, for this call only).",
-        request_text(ctx, &args_text, plan, warnings),
+        request_text(ctx, &shown, plan, warnings),
         ctx.tool.name,
     ))
     .with_hint("Do not confirm on the user's behalf: the token stands for their consent to this plan."))

@@ -116,6 +116,7 @@ impl Guardrails {
 
 /// A refusal by `rule`: what it saw and how to proceed.
 fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolError {
+    crate::audit::decide("guardrails", format!("refused: {}", rule.name()));
     ToolError::refused(format!(
         "{} was refused by the `{}` guardrail: {what}. Nothing was changed.",
         ctx.tool.name,

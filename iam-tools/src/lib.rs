@@ -3,6 +3,7 @@
 //! backends) and the policy engine.
 
 pub mod account_file;
+pub mod audit;
 pub mod backend;
 pub mod consent;
 pub mod convert;

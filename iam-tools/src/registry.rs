@@ -100,16 +100,17 @@ impl Registry {
             ));
         };
         let started = Instant::now();
+        let arguments = arguments.unwrap_or_default();
         let refusal = self.shared.backend.refusal(spec).or_else(|| self.catalog.refusal(spec, &self.selection));
-        let result = match refusal {
-            Some(why) => Err(ToolError::refused(why)),
-            None => {
-                let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone(), request };
-                // A bug must not leave the call unanswered: a panic becomes an error result.
-                AssertUnwindSafe((spec.handler)(&ctx, arguments.unwrap_or_default()))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|panic| {
+        let gate = if refusal.is_some() { "refused" } else { "allowed" };
+        let audited = crate::audit::redacted(spec, &arguments);
+        let (result, record) = crate::audit::recording(async {
+            match refusal {
+                Some(why) => Err(ToolError::refused(why)),
+                None => {
+                    let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone(), request };
+                    // A bug must not leave the call unanswered: a panic becomes an error result.
+                    AssertUnwindSafe((spec.handler)(&ctx, arguments)).catch_unwind().await.unwrap_or_else(|panic| {
                         let what = panic
                             .downcast_ref::<&str>()
                             .map(|s| s.to_string())
@@ -119,18 +120,26 @@ impl Registry {
                         Err(ToolError::internal(format!("internal error in {name}: {what}"))
                             .with_hint("This is a bug in iam-mcp-server; the call may not have completed. Check the state with a read tool before retrying."))
                     })
+                }
             }
+        })
+        .await;
+        let entry = crate::audit::Entry {
+            tool: name,
+            access: spec.access.as_str(),
+            arguments: audited,
+            gate,
+            record,
+            result: result.as_ref().map(|_| ()),
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
         };
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        entry.log();
+        if let Some(audit) = &self.shared.audit {
+            audit.append(&entry.line());
+        }
         Outcome::Result(match result {
-            Ok(value) => {
-                tracing::info!(tool = name, access = spec.access.as_str(), elapsed_ms, "tool call ok");
-                CallToolResult::structured(value)
-            }
-            Err(error) => {
-                tracing::info!(tool = name, access = spec.access.as_str(), elapsed_ms, kind = ?error.kind, code = error.code.as_deref().unwrap_or("-"), "tool call failed");
-                CallToolResult::error(vec![ContentBlock::text(error.render())])
-            }
+            Ok(value) => CallToolResult::structured(value),
+            Err(error) => CallToolResult::error(vec![ContentBlock::text(error.render())]),
         })
     }
 }

@@ -38,6 +38,8 @@ pub struct Shared {
     pub all_pages_max_items: usize,
     pub consent: crate::consent::Consent,
     pub guardrails: crate::guard::Guardrails,
+    /// `--audit-log`: one JSON line per call.
+    pub audit: Option<crate::audit::AuditLog>,
 }
 
 /// One tool call's view of the server.

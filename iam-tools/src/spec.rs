@@ -96,6 +96,10 @@ pub struct ToolSpec {
     pub cleanup: &'static [CleanupSpec],
     /// Policy document params (name, `identity` | `trust`), linted before a write.
     pub documents: &'static [(&'static str, &'static str)],
+    /// Secret params (passwords): hidden in consent texts, never logged or audited.
+    pub secrets: &'static [&'static str],
+    /// Document params: audited as a SHA-256 and a size.
+    pub hashed: &'static [&'static str],
     pub input_schema: fn() -> crate::JsonObject,
     pub output_schema: fn() -> crate::JsonObject,
     pub handler: Handler,

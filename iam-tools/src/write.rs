@@ -91,8 +91,11 @@ impl Write {
             })
             .collect();
         guard::check_steps(ctx, &guarded).await?;
+        crate::audit::decide("guardrails", "passed");
         let write = Write { steps, done: 0, already_gone: 0, dry_run: request.dry_run, warnings };
-        if !write.dry_run {
+        if write.dry_run {
+            crate::audit::decide("consent", "not needed (dry run)");
+        } else {
             consent::obtain(ctx, request.args, &write.plan(), &write.warnings, request.confirmation_token.as_deref()).await?;
         }
         Ok(write)

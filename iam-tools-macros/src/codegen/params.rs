@@ -22,6 +22,7 @@ fn added(name: &str, ty: ParamTy, description: &str) -> Param {
         max_length: None,
         pattern: None,
         policy: None,
+        secret: false,
     }
 }
 
@@ -54,21 +55,7 @@ pub(crate) fn write_params(tool: &Tool) -> Vec<Param> {
 
 /// The params a paginated tool gets on top of its own.
 pub(crate) fn paging_params() -> Vec<Param> {
-    let param = |name: &str, ty, description: &str| Param {
-        name: name.into(),
-        ty,
-        shape: None,
-        required: false,
-        description: description.into(),
-        member: crate::validate::pascal(name),
-        enum_values: None,
-        min: None,
-        max: None,
-        min_length: None,
-        max_length: None,
-        pattern: None,
-        policy: None,
-    };
+    let param = |name: &str, ty, description: &str| Param { member: crate::validate::pascal(name), ..added(name, ty, description) };
     let mut max_items = param(
         "max_items",
         ParamTy::Integer,

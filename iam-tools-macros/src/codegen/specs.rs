@@ -2,7 +2,7 @@
 //! and the catalog that the runtime serves, gates and derives the IAM policy from.
 
 use super::{ident, type_ident};
-use crate::validate::{Access, Model};
+use crate::validate::{Access, Model, ParamTy};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -84,6 +84,8 @@ pub fn specs(model: &Model) -> TokenStream {
             let name = &p.name;
             Some(quote!((#name, #kind)))
         });
+        let secrets = tool.params.iter().filter(|p| p.secret).map(|p| &p.name);
+        let hashed = tool.params.iter().filter(|p| matches!(p.ty, ParamTy::Document | ParamTy::DocumentList | ParamTy::DocumentLevels)).map(|p| &p.name);
         quote! {
             ::iam_tools::spec::ToolSpec {
                 name: #name,
@@ -99,6 +101,8 @@ pub fn specs(model: &Model) -> TokenStream {
                 optional: #optional,
                 cleanup: &[#(#cleanup),*],
                 documents: &[#(#documents),*],
+                secrets: &[#(#secrets),*],
+                hashed: &[#(#hashed),*],
                 input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,
                 output_schema: ::iam_tools::schema::object_schema::<results::#result_ty>,
                 handler: handlers::#handler,
