@@ -622,13 +622,15 @@ impl AccountFile {
             }
         }
         let by_role_lower = roles.iter().enumerate().map(|(i, r)| (r.name.to_lowercase(), i)).collect();
+        // The account id goes into the server's instructions: only a real one (12 digits),
+        // never text from the file.
         let account_id = users
             .iter()
             .map(|u| u.arn.as_str())
             .chain(roles.iter().map(|r| r.arn.as_str()))
             .chain(groups.iter().map(|g| g.arn.as_str()))
             .chain(policies.iter().map(|p| p.arn.as_str()).filter(|a| !a.contains(":aws:policy/")))
-            .find_map(|arn| arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string));
+            .find_map(|arn| arn.split(':').nth(4).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())).map(str::to_string));
         Ok(AccountFile {
             source: source.to_string(),
             taken_at: taken_at.or(mtime).unwrap_or_else(|| "an unknown time".into()),
