@@ -38,6 +38,8 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
 
     let server = Server::start(&moto, WRITE).await;
+    let instructions = |server: &Server| server.client.peer_info().unwrap().instructions.clone().unwrap_or_default();
+    assert!(instructions(&server).contains("Guardrails refuse attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default), identity policies allowing * or service:* on Resource *, trust policies with Principal *, changes that would cut the server's own access, changes to service-linked roles"), "{}", instructions(&server));
     let cases = [
         ("attach_user_policy", json!({"user_name": "alice", "policy_arn": admin}), "AdministratorAccess"),
         ("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"}), "IAMFullAccess"),
@@ -69,6 +71,7 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
 
     // The flag relaxes the rule.
     let server = Server::start(&moto, &args(&["--allow-privileged-policies"])).await;
+    assert!(!instructions(&server).contains("privileged policies") && instructions(&server).contains("Guardrails refuse identity policies"), "{}", instructions(&server));
     server.ok("attach_user_policy", json!({"user_name": "alice", "policy_arn": admin})).await;
     server.stop().await;
     assert!(attached_to_user(&sdk, "alice").await.contains(&admin.to_string()));
