@@ -1,9 +1,38 @@
-//! Errors that happen before AWS answers: no credentials, no endpoint.
+//! One test per error class: the exact text an assistant reads when a tool call fails, from
+//! the real binary over stdio. AWS is moto on 127.0.0.1 (its own answers wherever moto gives
+//! them; the front door injects the ones moto never sends); nothing leaves 127.0.0.1.
 
 mod common;
 
-use common::{Server, TempDir};
+use common::front::Front;
+use common::{server_env, Moto, Server, TempDir};
 use serde_json::json;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// An error text cut where `ToolError::render` joins its parts: the message, the hint after
+/// "What to do: ", and the details line "(AWS error code: ..., action: ..., request id: ...)".
+#[derive(Debug)]
+struct Parts {
+    message: String,
+    hint: String,
+    details: String,
+}
+
+fn parts(text: &str) -> Parts {
+    let (body, details) = match text.rsplit_once("\n(") {
+        Some((body, details)) if details.ends_with(')') => (body, format!("({details}")),
+        _ => (text, String::new()),
+    };
+    let (message, hint) = body.split_once("\nWhat to do: ").unwrap_or((body, ""));
+    Parts { message: message.to_string(), hint: hint.to_string(), details }
+}
+
+/// Asserts the details line: AWS's code, the IAM action and a request id.
+fn assert_details(parts: &Parts, code: &str, action: &str) {
+    let prefix = format!("(AWS error code: {code}, action: {action}, request id: ");
+    assert!(parts.details.starts_with(&prefix) && parts.details.len() > prefix.len() + 1, "{parts:?}");
+}
 
 fn env_without_credentials(endpoint: &str, home: &TempDir) -> Vec<(String, String)> {
     vec![
@@ -15,6 +44,19 @@ fn env_without_credentials(endpoint: &str, home: &TempDir) -> Vec<(String, Strin
         ("AWS_ENDPOINT_URL".into(), endpoint.into()),
     ]
 }
+
+/// The server's environment with an IAM user's access key instead of moto's default one.
+fn env_with_key(endpoint: &str, access_key_id: &str, secret: &str) -> Vec<(String, String)> {
+    let mut env = server_env(Some(endpoint));
+    env.retain(|(k, _)| k != "AWS_ACCESS_KEY_ID" && k != "AWS_SECRET_ACCESS_KEY");
+    env.push(("AWS_ACCESS_KEY_ID".into(), access_key_id.into()));
+    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret.into()));
+    env
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Credentials and reachability
+// ---------------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_credentials_give_the_brief_s_message() {
@@ -35,6 +77,140 @@ async fn missing_credentials_give_the_brief_s_message() {
     server.stop().await;
 }
 
+/// A fake AWS SSO portal on 127.0.0.1: answers `GetRoleCredentials` (GET
+/// /federation/credentials) with moto's test key, and keeps each request's first line and
+/// bearer token. Any other request (an SSO OIDC token refresh) is kept and answered 400.
+async fn sso_portal() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 8192];
+                while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(n) if n > 0 => buffer.extend_from_slice(&chunk[..n]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&buffer).to_string();
+                let line = head.lines().next().unwrap_or_default().to_string();
+                let token = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().starts_with("x-amz-sso_bearer_token:").then(|| l[23..].trim().to_string()))
+                    .unwrap_or_default();
+                log.lock().unwrap().push(format!("{line} token={token}"));
+                let (status, body) = if line.starts_with("GET /federation/credentials") {
+                    let expiration = (std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_millis();
+                    let body = json!({"roleCredentials": {"accessKeyId": "testing", "secretAccessKey": "testing", "sessionToken": "sso-session", "expiration": expiration}});
+                    ("200 OK", body.to_string())
+                } else {
+                    ("400 Bad Request", json!({"error": "invalid_request"}).to_string())
+                };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (address, seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_sso_session_says_to_log_in_again() {
+    // Profile `dev` takes its credentials from the SSO session `corp-sso`, whose cached token
+    // (~/.aws/sso/cache/<sha1("corp-sso")>.json) expired in 2020 and has no refresh token:
+    // aws-config fails fast, with no network call. Every endpoint is on 127.0.0.1 anyway:
+    // IAM is moto behind the front door (which records what reaches it), SSO and SSO OIDC
+    // are a fake portal that records every request.
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let (portal, portal_requests) = sso_portal().await;
+    let home = TempDir::new("home");
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile dev]\n\
+         sso_session = corp-sso\n\
+         sso_account_id = 123456789012\n\
+         sso_role_name = ReadOnly\n\
+         region = us-east-1\n\
+         \n\
+         [sso-session corp-sso]\n\
+         sso_start_url = https://corp.awsapps.com/start\n\
+         sso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access\n",
+    )
+    .unwrap();
+    // sha1("corp-sso"), as `printf corp-sso | sha1sum` prints it.
+    let cached = aws.join("sso/cache/6f41fd3fbc69a076873a4656707fd9925e5c1f07.json");
+    let token = |access_token: &str, expires_at: &str| {
+        json!({"accessToken": access_token, "expiresAt": expires_at, "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"}).to_string()
+    };
+    let mut env = env_without_credentials(&front.endpoint(), &home);
+    env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
+    env.extend([
+        ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
+        ("AWS_PROFILE".into(), "dev".into()),
+        ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC".into(), portal.clone()),
+    ]);
+    let server = Server::start_env(&[], env).await;
+
+    // Never logged in: no cached token at all.
+    let p = parts(&server.err("list_users", json!({})).await);
+    assert_eq!(
+        p.message,
+        "There is no AWS SSO (IAM Identity Center) session of profile 'dev' on this machine, so the server has no AWS credentials. \
+         Nothing was sent to IAM."
+    );
+    assert_eq!(
+        p.hint,
+        "Ask the user to run `aws sso login --profile dev` in a terminal, then retry this call (no restart needed). \
+         (AWS SDK: failed to load the cached SSO token)"
+    );
+    assert_eq!(p.details, "(action: iam:ListUsers)");
+
+    std::fs::write(&cached, token("expired-token", "2020-01-01T00:00:00Z")).unwrap();
+    let text = server.err("list_users", json!({})).await;
+    let p = parts(&text);
+    assert_eq!(
+        p.message,
+        "The AWS SSO (IAM Identity Center) session of profile 'dev' has expired, so the server has no AWS credentials. Nothing was sent to IAM."
+    );
+    assert_eq!(
+        p.hint,
+        "Ask the user to run `aws sso login --profile dev` in a terminal, then retry this call (no restart needed). \
+         (AWS SDK: the SSO token has expired and cannot be refreshed)"
+    );
+    assert_eq!(p.details, "(action: iam:ListUsers)");
+    assert!(portal_requests.lock().unwrap().is_empty(), "no SSO call for an expired token: {:?}", portal_requests.lock().unwrap());
+    assert!(front.actions().is_empty(), "nothing reached IAM: {:?}", front.actions());
+
+    // What `aws sso login --profile dev` does: a fresh token in the cache. The same server,
+    // not restarted, now gets role credentials from the portal and answers.
+    let tomorrow = "2099-01-01T00:00:00Z";
+    std::fs::write(&cached, token("fresh-token", tomorrow)).unwrap();
+    let users = server.ok("list_users", json!({})).await;
+    assert_eq!(users["Users"], json!([]));
+    assert_eq!(
+        *portal_requests.lock().unwrap(),
+        vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=fresh-token".to_string()]
+    );
+    assert_eq!(front.actions(), vec!["ListUsers".to_string()]);
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_endpoint_is_named() {
     let home = TempDir::new("home");
@@ -45,5 +221,254 @@ async fn an_unreachable_endpoint_is_named() {
     let text = server.err("get_user", json!({"user_name": "bob"})).await;
     assert!(text.contains("could not reach the IAM endpoint"), "{text}");
     assert!(text.contains("127.0.0.1:9"), "the endpoint is named: {text}");
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. AccessDenied, from moto's own authorization
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_permission_names_the_action_and_how_to_grant_it() {
+    // moto checks signatures and the caller's IAM policies once it has answered
+    // INITIAL_NO_AUTH_ACTION_COUNT requests: here the 3 set-up calls below.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "3")]);
+    let sdk = moto.sdk();
+    sdk.create_user().user_name("reader").send().await.unwrap();
+    let read_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}]});
+    sdk.put_user_policy().user_name("reader").policy_name("read").policy_document(read_only.to_string()).send().await.unwrap();
+    let key = sdk.create_access_key().user_name("reader").send().await.unwrap();
+    let key = key.access_key().unwrap();
+    let server = Server::start_env(&["--allow-write"], env_with_key(&moto.endpoint(), key.access_key_id(), key.secret_access_key())).await;
+
+    // The key works, and its reads are allowed...
+    let users = server.ok("list_users", json!({})).await;
+    assert_eq!(users["Users"][0]["UserName"], "reader");
+    // ...but not a write.
+    let text = server.err("create_user", json!({"user_name": "intruder"})).await;
+    let p = parts(&text);
+    assert_eq!(
+        p.message,
+        "User lacks permission: iam:CreateUser\n\
+         Required permissions: iam:CreateUser on resource: *\n\
+         AWS said: User: arn:aws:iam::123456789012:user/reader is not authorized to perform: iam:CreateUser"
+    );
+    assert_eq!(
+        p.hint,
+        "Grant the server's AWS identity (arn:aws:iam::123456789012:user/reader) iam:CreateUser (an administrator must change its IAM policy; \
+         the assistant cannot); `iam-mcp-server permissions` prints the whole policy the server needs. Then retry."
+    );
+    assert_details(&p, "AccessDenied", "iam:CreateUser");
+    // The action named is the one the manifest declares for create_user, in the policy
+    // `permissions` prints.
+    let policy: serde_json::Value = serde_json::from_str(&common::run_cli(&["--allow-write", "permissions"])).unwrap();
+    assert!(common::policy_actions(&policy).contains(&"iam:CreateUser".to_string()));
+    // Nothing was created.
+    let missing = server.err("get_user", json!({"user_name": "intruder"})).await;
+    assert!(missing.starts_with("User 'intruder' not found in account 123456789012."), "{missing}");
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Not found
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_user_role_or_policy_is_named() {
+    let moto = Moto::start();
+    let server = Server::start(&moto, &[]).await;
+
+    let p = parts(&server.err("get_user", json!({"user_name": "ghost"})).await);
+    // The account comes from sts:GetCallerIdentity, asked once.
+    assert_eq!(p.message, "User 'ghost' not found in account 123456789012. (The user with name ghost cannot be found.)");
+    assert_eq!(p.hint, "Check the user name (IAM names are case-sensitive) with list_users.");
+    // get_user sends GetUser and its list calls at once; GetUser's error is the one reported.
+    assert_details(&p, "NoSuchEntity", "iam:GetUser");
+
+    // moto words it "Role ghost not found" (AWS: "The role with name ghost cannot be found.").
+    let p = parts(&server.err("get_role", json!({"role_name": "ghost"})).await);
+    assert_eq!(p.message, "Role 'ghost' not found in account 123456789012. (Role ghost not found)");
+    assert_eq!(p.hint, "Check the role name (IAM names are case-sensitive) with list_roles.");
+    assert_details(&p, "NoSuchEntity", "iam:GetRole");
+
+    let arn = "arn:aws:iam::123456789012:policy/ghost";
+    let p = parts(&server.err("get_policy", json!({"policy_arn": arn})).await);
+    assert_eq!(p.message, format!("Policy '{arn}' not found in account 123456789012. (Policy {arn} not found)"));
+    assert_eq!(
+        p.hint,
+        "Check the policy ARN (account id, path and name; AWS-managed policies are arn:aws:iam::aws:policy/NAME) with list_policies."
+    );
+    assert_details(&p, "NoSuchEntity", "iam:GetPolicy");
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. DeleteConflict
+// ---------------------------------------------------------------------------------------
+
+const DELETE_USER_HINT: &str = "Tell the user what still blocks the deletion (above). If they want it gone anyway, call delete_user again \
+     with `force: true`: the server then removes everything IAM requires gone first, then the user. Call it with \
+     `force: true, dry_run: true` first to get that plan without changing anything.";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_conflict_says_what_blocks_and_offers_force() {
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    sdk.create_user().user_name("alice").send().await.unwrap();
+    sdk.create_access_key().user_name("alice").send().await.unwrap();
+    let policy = common::create_policy(&sdk, "alice-extra").await;
+    sdk.attach_user_policy().user_name("alice").policy_arn(&policy).send().await.unwrap();
+    let server = Server::start_env(&["--allow-write"], server_env(Some(&front.endpoint()))).await;
+
+    // moto refuses DeleteUser while the user has policies (its only DeleteUser conflict).
+    let p = parts(&server.err("delete_user", json!({"user_name": "alice"})).await);
+    assert_eq!(p.message, "Cannot delete yet: Cannot delete entity, must detach all policies first.");
+    assert_eq!(p.hint, DELETE_USER_HINT);
+    assert_details(&p, "DeleteConflict", "iam:DeleteUser");
+
+    // moto deletes a user who still has access keys; IAM refuses, with this message (the
+    // front door answers it as IAM would).
+    sdk.detach_user_policy().user_name("alice").policy_arn(&policy).send().await.unwrap();
+    front.fail("DeleteUser", "UserName=alice", 1, "DeleteConflict", "Cannot delete entity, must delete access keys first.");
+    let p = parts(&server.err("delete_user", json!({"user_name": "alice"})).await);
+    assert_eq!(p.message, "Cannot delete yet: Cannot delete entity, must delete access keys first.");
+    assert_eq!(p.hint, DELETE_USER_HINT);
+    assert_details(&p, "DeleteConflict", "iam:DeleteUser");
+
+    // What the hint suggests works: the plan names the access key, and force deletes.
+    let plan = server.ok("delete_user", json!({"user_name": "alice", "force": true, "dry_run": true})).await;
+    assert!(plan.to_string().contains("iam:DeleteAccessKey"), "{plan}");
+    server.ok("delete_user", json!({"user_name": "alice", "force": true})).await;
+    assert!(sdk.get_user().user_name("alice").send().await.is_err(), "alice is gone");
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. EntityAlreadyExists, LimitExceeded, MalformedPolicyDocument, ConcurrentModification,
+//    throttling
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_existing_name_is_reported() {
+    let moto = Moto::start();
+    let server = Server::start(&moto, &["--allow-write"]).await;
+    server.ok("create_user", json!({"user_name": "alice"})).await;
+    let p = parts(&server.err("create_user", json!({"user_name": "alice"})).await);
+    assert_eq!(p.message, "Already exists: User alice already exists");
+    assert_eq!(p.hint, "Pick another name, or use the existing entity (read it with the matching get tool).");
+    assert_details(&p, "EntityAlreadyExists", "iam:CreateUser");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quota_is_reported() {
+    // moto enforces IAM's two access keys per user.
+    let moto = Moto::start();
+    let server = Server::start(&moto, &["--allow-write"]).await;
+    server.ok("create_user", json!({"user_name": "alice"})).await;
+    server.ok("create_access_key", json!({"user_name": "alice"})).await;
+    server.ok("create_access_key", json!({"user_name": "alice"})).await;
+    let p = parts(&server.err("create_access_key", json!({"user_name": "alice"})).await);
+    assert_eq!(p.message, "An IAM quota was reached: Cannot exceed quota for AccessKeysPerUser: 2");
+    assert_eq!(
+        p.hint,
+        "Remove unused items (e.g. an old access key or policy version) or ask AWS for a higher quota; see IAM and STS quotas in the IAM User Guide."
+    );
+    assert_details(&p, "LimitExceeded", "iam:CreateAccessKey");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_iam_rejects_is_reported() {
+    // The server's lint accepts any `arn:partition:service:region:account:resource`; IAM
+    // (and moto) refuse an IAM resource with a region.
+    let moto = Moto::start();
+    let server = Server::start(&moto, &["--allow-write"]).await;
+    server.ok("create_user", json!({"user_name": "alice"})).await;
+    let resource = "arn:aws:iam:us-east-1:123456789012:user/alice";
+    let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": resource}]});
+    let p = parts(&server.err("put_user_policy", json!({"user_name": "alice", "policy_name": "self", "policy_document": document})).await);
+    assert_eq!(p.message, format!("The policy document was rejected: IAM resource {resource} cannot contain region information."));
+    assert_eq!(
+        p.hint,
+        "Fix the document (Version \"2012-10-17\", Statement with Effect, Action and Resource; validate_policy checks it) and retry."
+    );
+    assert_details(&p, "MalformedPolicyDocument", "iam:PutUserPolicy");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_concurrent_modification_says_to_retry() {
+    // moto never answers ConcurrentModification: the front door does, once, as IAM would.
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    sdk.create_user().user_name("alice").send().await.unwrap();
+    let policy = common::create_policy(&sdk, "reports").await;
+    let server = Server::start_env(&["--allow-write"], server_env(Some(&front.endpoint()))).await;
+    let message = "Rate exceeded for the modification of this entity; another modification is in progress.";
+    front.fail("AttachUserPolicy", "", 1, "ConcurrentModification", message);
+    let args = json!({"user_name": "alice", "policy_arn": policy});
+    let p = parts(&server.err("attach_user_policy", args.clone()).await);
+    assert_eq!(p.message, format!("Another change to this entity is in progress: {message}"));
+    assert_eq!(p.hint, "Retry in a few seconds; nothing was changed by this call.");
+    assert_details(&p, "ConcurrentModification", "iam:AttachUserPolicy");
+    // Not retried by the SDK; retrying as the hint says works.
+    assert_eq!(front.actions().iter().filter(|a| *a == "AttachUserPolicy").count(), 1);
+    server.ok("attach_user_policy", args).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_is_reported_after_the_sdk_s_retries() {
+    // The front door throttles ListUsers 5 times; the SDK tries 3 times (its default), then
+    // the server reports it.
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let server = Server::start_env(&[], server_env(Some(&front.endpoint()))).await;
+    front.fail("ListUsers", "", 5, "Throttling", "Rate exceeded");
+    let p = parts(&server.err("list_users", json!({})).await);
+    assert_eq!(p.message, "IAM is throttling requests (after the SDK's retries): Rate exceeded");
+    assert_eq!(p.hint, "Wait a few seconds and retry; use fewer calls (e.g. max_items) if it keeps happening.");
+    assert_details(&p, "Throttling", "iam:ListUsers");
+    assert_eq!(front.actions(), vec!["ListUsers"; 3], "3 attempts");
+    assert_eq!(front.pending_faults(), vec![("ListUsers".to_string(), String::new(), 2)]);
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. An answer without an AWS error code
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_html_500_gives_the_status_and_a_clean_excerpt() {
+    // moto 5.2.5 does not implement PutUserPermissionsBoundary: its web server answers a
+    // plain HTML "500 Internal Server Error" page, with no AWS error code.
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    front.sdk().create_user().user_name("alice").send().await.unwrap();
+    let endpoint = front.endpoint();
+    let server = Server::start_env(&["--allow-write"], server_env(Some(&endpoint))).await;
+    let args = json!({"user_name": "alice", "permissions_boundary": "arn:aws:iam::aws:policy/ReadOnlyAccess"});
+    let text = server.err("put_user_permissions_boundary", args).await;
+    let p = parts(&text);
+    assert_eq!(
+        p.message,
+        format!(
+            "The IAM endpoint {endpoint} failed with HTTP status 500 (Internal Server Error) on iam:PutUserPermissionsBoundary \
+             (after the SDK's retries), and sent no AWS error code.\n\
+             Its answer: \"500 Internal Server Error. The server encountered an internal error and was unable to complete your request. \
+             Either the server is overloaded or there is an error in the application.\""
+        )
+    );
+    assert_eq!(
+        p.hint,
+        "Retry in a while. If this call keeps failing while others work, the endpoint may not support iam:PutUserPermissionsBoundary \
+         (an IAM emulator or a proxy set in AWS_ENDPOINT_URL): check its logs, or run the server against AWS IAM."
+    );
+    assert_eq!(p.details, "(action: iam:PutUserPermissionsBoundary)");
+    assert!(!text.contains("Unknown") && !text.contains('<'), "no 'Unknown', no HTML: {text}");
+    assert_eq!(front.actions().iter().filter(|a| *a == "PutUserPermissionsBoundary").count(), 3, "the SDK retried the 500");
     server.stop().await;
 }

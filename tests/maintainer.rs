@@ -107,8 +107,9 @@ fn one_more_manifest_entry_is_one_more_tool() {
     assert_eq!(tool.input_schema["required"], serde_json::json!(["user_name"]));
     assert!(tool.input_schema["properties"]["new_user_name"].is_object());
 
-    assert_eq!(actions(&before::CATALOG), ["iam:ListUsers"]);
-    assert_eq!(actions(&after::CATALOG), ["iam:ListUsers", "iam:UpdateUser"]);
+    // (sts:GetCallerIdentity is in every policy: the server asks who it is.)
+    assert_eq!(actions(&before::CATALOG), ["iam:ListUsers", "sts:GetCallerIdentity"]);
+    assert_eq!(actions(&after::CATALOG), ["iam:ListUsers", "sts:GetCallerIdentity", "iam:UpdateUser"]);
 
     // Read-only still hides it.
     let read_only = Registry::new(

@@ -393,7 +393,7 @@ async fn snapshot_round_trip_matches_live() {
     // Not found reads as live.
     let live_err = live.err("get_user", json!({"user_name": "nobody"})).await;
     let offline_err = offline.err("get_user", json!({"user_name": "nobody"})).await;
-    assert!(offline_err.starts_with("User 'nobody' not found."), "{offline_err}");
+    assert!(offline_err.starts_with("User 'nobody' not found in account 123456789012."), "{offline_err}");
     assert_eq!(live_err.lines().next(), offline_err.lines().next());
     // AWS's simulator and writes are out of reach offline, with a clear message.
     let aws = offline
@@ -570,7 +570,7 @@ async fn demo_account_serves_with_no_aws_configuration() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("User 'nobody' not found."));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("User 'nobody' not found in account 111122223333."));
     assert!(out.stdout.is_empty());
 }
 

@@ -122,6 +122,8 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
             .iter()
             .flat_map(|t| t["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
             .collect();
+        // Plus who the server is (every server asks STS; no permission needed).
+        from_tools.push("sts:GetCallerIdentity".to_string());
         from_tools.sort();
         from_tools.dedup();
         let mut from_policy: Vec<String> = common::policy_actions(&policy);

@@ -126,7 +126,7 @@ async fn every_user_and_group_tool_against_moto() {
 
     // Errors an assistant can act on.
     let missing = server.err("get_user", json!({"user_name": "ghost"})).await;
-    assert!(missing.starts_with("User 'ghost' not found."), "{missing}");
+    assert!(missing.starts_with("User 'ghost' not found in account 123456789012."), "{missing}");
     assert!(missing.contains("NoSuchEntity"), "{missing}");
     // john.doe still has an attached and an inline policy (moto checks those, not groups).
     let conflict = server.err("delete_user", json!({"user_name": "john.doe"})).await;

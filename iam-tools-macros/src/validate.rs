@@ -148,9 +148,6 @@ pub struct Guardrail {
     pub documents: Option<String>,
 }
 
-/// How the self-lockout guardrail learns who the server is.
-pub const CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
-
 /// The guardrails the runtime implements (`iam_tools::guard::Rule`).
 pub const GUARDRAILS: [&str; 5] = ["privileged_policies", "broad_allow", "public_trust", "self_lockout", "service_linked_roles"];
 
@@ -881,17 +878,10 @@ fn validate_tool(
     });
     // What the guardrails checking the tool's steps read.
     let steps: Vec<usize> = op.into_iter().filter(|_| access == Access::Write).chain(cleanup.iter().map(|c| c.delete)).collect();
-    let mut identity = false;
     for g in guardrails {
         for (_, reads) in g.operations.iter().filter(|(o, _)| steps.contains(o)) {
             reads.iter().for_each(|r| add(*r));
-            identity |= g.name == "self_lockout";
         }
-    }
-    // The self-lockout guard learns who the server is from STS (no permission needed, but
-    // listed: the server does call it).
-    if identity {
-        actions.push(CALLER_IDENTITY.to_string());
     }
     Some(Tool {
         name: tname.clone(),

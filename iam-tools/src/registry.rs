@@ -105,7 +105,7 @@ impl Registry {
         let gate = if refusal.is_some() { "refused" } else { "allowed" };
         let audited = crate::audit::redacted(spec, &arguments);
         let (result, record) = crate::audit::recording(async {
-            match refusal {
+            let result = match refusal {
                 Some(why) => Err(ToolError::refused(why)),
                 None => {
                     let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone(), request };
@@ -121,6 +121,10 @@ impl Registry {
                             .with_hint("This is a bug in iam-mcp-server; the call may not have completed. Check the state with a read tool before retrying."))
                     })
                 }
+            };
+            match result {
+                Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Err(self.with_account(e).await),
+                other => other,
             }
         })
         .await;
@@ -141,6 +145,22 @@ impl Registry {
             Ok(value) => CallToolResult::structured(value),
             Err(error) => CallToolResult::error(vec![ContentBlock::text(error.render())]),
         })
+    }
+}
+
+impl Registry {
+    /// A not-found error with the account it was looked up in: from the account file, or
+    /// from sts:GetCallerIdentity (asked once per server, needs no permission). Without an
+    /// answer the error stays as it is.
+    async fn with_account(&self, mut error: ToolError) -> ToolError {
+        let account = match self.shared.backend.account_file() {
+            Some(file) => file.account_id().map(str::to_string),
+            None => self.shared.backend.caller().await.ok().map(|c| c.account.clone()).filter(|a| !a.is_empty()),
+        };
+        if let (Some(account), Some(at)) = (account, error.message.find(" not found.")) {
+            error.message.replace_range(at..at + " not found.".len(), &format!(" not found in account {account}."));
+        }
+        error
     }
 }
 

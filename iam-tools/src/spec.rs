@@ -6,6 +6,9 @@ use crate::runtime::Handler;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
+/// The one non-IAM action the server calls.
+pub const CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+
 /// Whether a tool or operation only reads IAM or can change it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -216,6 +219,9 @@ impl Catalog {
     pub fn required_policy(&self, selection: &Selection) -> Value {
         let mut read = BTreeSet::new();
         let mut write = BTreeSet::new();
+        // Who the server is (for the self-lockout guardrail and the account id in errors):
+        // needs no permission, listed because the server calls it.
+        read.insert(CALLER_IDENTITY);
         for tool in self.selected(selection) {
             for action in tool.actions {
                 match self.operation(action).map(|o| o.access) {

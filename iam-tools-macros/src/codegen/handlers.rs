@@ -224,7 +224,13 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let joined = if includes.is_empty() {
         quote!(let out = (#primary).await?;)
     } else {
-        quote!(let (out, #(#inc_vars),*) = #p::futures::try_join!(#primary, #(#includes),*)?;)
+        // All run at once; the primary operation's error is the one reported (a missing
+        // user is "GetUser: not found", whichever call failed first).
+        quote! {
+            let (out, #(#inc_vars),*) = #p::futures::join!(#primary, #(#includes),*);
+            let out = out?;
+            #(let #inc_vars = #inc_vars?;)*
+        }
     };
     let out_fields = op.output.iter().map(|f| {
         let n = ident(&f.snake);
