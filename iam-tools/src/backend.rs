@@ -261,7 +261,7 @@ impl Intercept for CallLog {
         let outcome = match response {
             None => "no response".to_string(),
             Some(r) if r.status().is_success() => "ok".to_string(),
-            Some(r) => r.body().bytes().and_then(error_code).unwrap_or_else(|| format!("HTTP {status}")),
+            Some(r) => r.body().bytes().and_then(crate::error::error_in_body).map(|(code, _)| code).unwrap_or_else(|| format!("HTTP {status}")),
         };
         tracing::debug!(target: "iam_tools::aws", %action, status, request_id, %outcome, "aws call");
         crate::audit::aws_call(crate::audit::AwsCall { action, status, request_id: request_id.to_string(), outcome });
@@ -269,10 +269,3 @@ impl Intercept for CallLog {
     }
 }
 
-/// The `<Code>` of an AWS Query-protocol error body.
-fn error_code(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    let start = text.find("<Code>")? + "<Code>".len();
-    let end = text[start..].find("</Code>")? + start;
-    Some(text[start..end].trim().to_string()).filter(|c| !c.is_empty() && c.len() < 100)
-}

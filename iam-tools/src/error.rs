@@ -247,8 +247,9 @@ fn header_request_id(raw: &HttpResponse) -> Option<&str> {
     raw.headers().get("x-amzn-requestid").or_else(|| raw.headers().get("x-amz-request-id"))
 }
 
-/// The first `<Code>` (and `<Message>`) of an XML error body the SDK could not parse.
-fn error_in_body(body: &[u8]) -> Option<(String, String)> {
+/// The first `<Code>` (and `<Message>`) of an XML error body (one the SDK could not parse,
+/// or one the call log reads).
+pub(crate) fn error_in_body(body: &[u8]) -> Option<(String, String)> {
     let text = std::str::from_utf8(body).ok()?;
     let element = |name: &str| {
         let start = text.find(&format!("<{name}>"))? + name.len() + 2;
