@@ -146,7 +146,8 @@ impl AuditLog {
 pub struct Entry<'a> {
     pub tool: &'a str,
     pub access: &'a str,
-    pub arguments: JsonObject,
+    /// The redacted arguments (only made when there is an audit log to write them to).
+    pub arguments: Option<JsonObject>,
     /// The read-only / toolset gate: `allowed`, or the refusal.
     pub gate: &'a str,
     pub record: Record,

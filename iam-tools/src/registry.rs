@@ -103,7 +103,7 @@ impl Registry {
         let arguments = arguments.unwrap_or_default();
         let refusal = self.shared.backend.refusal(spec).or_else(|| self.catalog.refusal(spec, &self.selection));
         let gate = if refusal.is_some() { "refused" } else { "allowed" };
-        let audited = crate::audit::redacted(spec, &arguments);
+        let audited = self.shared.audit.as_ref().map(|_| crate::audit::redacted(spec, &arguments));
         let (result, record) = crate::audit::recording(async {
             let result = match refusal {
                 Some(why) => Err(ToolError::refused(why)),

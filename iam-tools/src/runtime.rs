@@ -102,7 +102,7 @@ impl ToolContext {
     /// Arguments over [`MAX_ARGUMENTS_BYTES`] are refused first, before any other work.
     pub fn parse_args<P: DeserializeOwned + Validate>(&self, args: &JsonObject) -> Result<P, ToolError> {
         check_size(self.tool.name, args)?;
-        let params: P = serde_json::from_value(Value::Object(args.clone())).map_err(|e| {
+        let params: P = P::deserialize(args).map_err(|e| {
             ToolError::invalid_arguments(format!("Invalid arguments for {}: {}.", self.tool.name, locate_serde_error::<P>(args, e)))
                 .with_hint("Send the arguments the tool's input schema lists, with those types; names are snake_case.")
         })?;
