@@ -159,6 +159,12 @@ struct Me {
     secret: String,
     iam_admin: String,
     s3_read: String,
+    deny_iam: String,
+}
+
+/// A policy denying `action` on every resource.
+fn deny(action: &str) -> Value {
+    doc(json!({"Effect": "Deny", "Action": action, "Resource": "*"}))
 }
 
 async fn set_up_me(sdk: &aws_sdk_iam::Client) -> Me {
@@ -179,7 +185,10 @@ async fn set_up_me(sdk: &aws_sdk_iam::Client) -> Me {
     // Someone else, in the same admin group.
     sdk.create_user().user_name("bob").send().await.unwrap();
     sdk.add_user_to_group().group_name("admins").user_name("bob").send().await.unwrap();
-    Me { key: key.access_key_id, secret: key.secret_access_key, iam_admin, s3_read }
+    // A policy denying IAM, and a second version of iam-admin without IAM (not in effect).
+    let deny_iam = sdk.create_policy().policy_name("deny-iam").policy_document(deny("iam:*").to_string()).send().await.unwrap().policy.unwrap().arn.unwrap();
+    sdk.create_policy_version().policy_arn(&iam_admin).policy_document(allow("s3:GetObject").to_string()).send().await.unwrap();
+    Me { key: key.access_key_id, secret: key.secret_access_key, iam_admin, s3_read, deny_iam }
 }
 
 fn env_as(endpoint: &str, key: &str, secret: &str, token: Option<&str>) -> Vec<(String, String)> {
@@ -217,6 +226,14 @@ async fn the_server_never_cuts_its_own_access_unless_allowed() {
         ("delete_group", json!({"group_name": "admins", "force": true, "dry_run": true}), "a step of its plan (members: mcp-server"),
         ("delete_user", json!({"user_name": "mcp-server", "force": true}), "a step of its plan (access keys:"),
         ("delete_policy", json!({"policy_arn": me.iam_admin, "force": true}), "a step of its plan (attachments to users: mcp-server, iam:DetachUserPolicy)"),
+        // Replacing or denying what gives it IAM permissions.
+        ("attach_user_policy", json!({"user_name": "mcp-server", "policy_arn": me.deny_iam}), "and that policy denies IAM actions"),
+        ("attach_group_policy", json!({"group_name": "readers", "policy_arn": me.deny_iam}), "to group 'readers', which the server's own user is in, and that policy denies IAM actions"),
+        ("put_user_policy", json!({"user_name": "mcp-server", "policy_name": "iam-list", "policy_document": allow("s3:GetObject")}), "would replace inline policy 'iam-list' of the server's own user 'mcp-server', which gives the server its IAM permissions, with a document that allows no IAM action"),
+        ("put_user_policy", json!({"user_name": "mcp-server", "policy_name": "fence", "policy_document": deny("iam:*")}), "would put inline policy 'fence' on the server's own user 'mcp-server', and it denies IAM actions"),
+        ("put_group_policy", json!({"group_name": "admins", "policy_name": "g", "policy_document": allow("s3:GetObject")}), "would replace inline policy 'g' of group 'admins'"),
+        ("create_policy_version", json!({"policy_arn": me.iam_admin, "policy_document": allow("s3:GetObject"), "set_as_default": true}), "would make a document that allows no IAM action the version in effect of"),
+        ("set_default_policy_version", json!({"policy_arn": me.iam_admin, "version_id": "v2"}), "which is attached to the server's own user 'mcp-server' and gives the server its IAM permissions"),
     ];
     for (tool, arguments, expected) in &refusals {
         let text = server.err(tool, arguments.clone()).await;
@@ -228,6 +245,8 @@ async fn the_server_never_cuts_its_own_access_unless_allowed() {
     server.ok("delete_user_policy", json!({"user_name": "mcp-server", "policy_name": "s3-inline"})).await;
     server.ok("remove_user_from_group", json!({"user_name": "mcp-server", "group_name": "readers"})).await;
     server.ok("update_access_key", json!({"user_name": "mcp-server", "access_key_id": me.key, "status": "Active"})).await;
+    server.ok("put_user_policy", json!({"user_name": "mcp-server", "policy_name": "iam-list", "policy_document": allow("iam:Get*")})).await;
+    server.ok("create_policy_version", json!({"policy_arn": me.s3_read, "policy_document": deny("iam:*"), "set_as_default": true})).await;
     server.ok("remove_user_from_group", json!({"user_name": "bob", "group_name": "admins"})).await;
     server.ok("delete_user", json!({"user_name": "bob", "force": true})).await;
     check_actions_are_declared(server).await;
@@ -236,6 +255,9 @@ async fn the_server_never_cuts_its_own_access_unless_allowed() {
     let user = sdk.get_user().user_name("mcp-server").send().await.expect("the server's user is still there");
     assert!(user.user.unwrap().permissions_boundary.is_none());
     assert_eq!(attached_to_user(&sdk, "mcp-server").await, vec![me.iam_admin.clone()]);
+    let policy = sdk.get_policy().policy_arn(&me.iam_admin).send().await.unwrap().policy.unwrap();
+    assert_eq!(policy.default_version_id(), Some("v1"), "iam-admin's version in effect is unchanged");
+    assert!(sdk.list_attached_group_policies().group_name("readers").send().await.unwrap().attached_policies().is_empty());
     assert_eq!(sdk.list_user_policies().user_name("mcp-server").send().await.unwrap().policy_names(), ["iam-list"]);
     let groups = sdk.list_groups_for_user().user_name("mcp-server").send().await.unwrap();
     assert_eq!(groups.groups().iter().map(|g| g.group_name()).collect::<Vec<_>>(), ["admins"]);

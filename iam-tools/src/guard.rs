@@ -12,7 +12,9 @@
 //! - `public_trust`: no trust policy that lets Principal `*` assume the role.
 //! - `self_lockout`: never delete, detach or deactivate what the server itself runs on: its
 //!   own user or role, its access key, the policies (and groups) that give it IAM
-//!   permissions; never set it a permissions boundary without IAM permissions.
+//!   permissions; never set it a permissions boundary without IAM permissions, attach or
+//!   put on it a policy that denies IAM actions, or replace a policy of its (inline, or a
+//!   managed one's version in effect) with one that drops its IAM permissions.
 //! - `service_linked_roles`: no change to a role under `/aws-service-role/`.
 
 use crate::backend::{Caller, Principal};
@@ -171,7 +173,8 @@ struct Memo {
     /// The server's own user's groups (lower case).
     groups: Option<Vec<String>>,
     role_paths: HashMap<String, Option<String>>,
-    managed_iam: HashMap<String, bool>,
+    /// Managed policies' default documents (None: no such policy).
+    managed: HashMap<String, Option<Value>>,
 }
 
 /// The operation rules over every step of a write.
@@ -252,8 +255,10 @@ impl Own<'_> {
     }
 }
 
+/// What to do instead of a change that would cut the server's own access.
+const INSTEAD: &str = "Make this change with other credentials (e.g. an administrator in the console), so that the server keeps the access it runs with.";
+
 async fn self_lockout(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
-    const INSTEAD: &str = "Make this change with other credentials (e.g. an administrator in the console), so that the server keeps the access it runs with.";
     let caller = ctx.backend().caller().await.map_err(|e| {
         ToolError::refused(format!(
             "{} needs the server's own identity for its `self_lockout` guardrail, and sts:GetCallerIdentity failed: {}. Nothing was changed.",
@@ -272,6 +277,12 @@ async fn self_lockout(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Re
         }
         return Ok(None);
     }
+    // A managed policy's document changes (a new default version): does it still give the
+    // server its IAM permissions, if the server has it?
+    let names_entity = ["UserName", "RoleName", "GroupName"].iter().any(|m| input.get(*m).is_some());
+    if let (Some(arn), false) = (text(input, "PolicyArn"), names_entity) {
+        return new_default_version(ctx, caller, step, arn, memo).await;
+    }
     let Some(own) = own_entity(ctx, caller, input, memo).await? else { return Ok(None) };
     let whose = own.describe();
     // Removing the server's user from a group.
@@ -281,20 +292,36 @@ async fn self_lockout(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Re
         }
         return Ok(None);
     }
+    // An inline policy written on the server's user, role or group.
+    if let (Some(name), Some(new)) = (text(input, "PolicyName"), input.get("PolicyDocument")) {
+        if denies_iam(new) {
+            return Ok(Some((format!("would put inline policy '{name}' on {whose}, and it denies IAM actions: the server would lose its IAM permissions"), INSTEAD)));
+        }
+        let old = inline_document(ctx, &own, name).await?;
+        if old.as_ref().is_some_and(allows_iam) && !allows_iam(new) {
+            return Ok(Some((format!("would replace inline policy '{name}' of {whose}, which gives the server its IAM permissions, with a document that allows no IAM action"), INSTEAD)));
+        }
+        return Ok(None);
+    }
     if let Some(arn) = text(input, "PolicyArn") {
-        if managed_grants_iam(ctx, arn, memo).await? {
+        let document = managed_document(ctx, arn, memo).await?;
+        if step.operation.starts_with("Attach") {
+            if document.as_ref().is_some_and(denies_iam) {
+                return Ok(Some((format!("would attach {arn} to {whose}, and that policy denies IAM actions: the server would lose its IAM permissions"), INSTEAD)));
+            }
+        } else if document.as_ref().is_some_and(allows_iam) {
             return Ok(Some((format!("would detach {arn} from {whose}, and that policy gives the server its IAM permissions"), INSTEAD)));
         }
         return Ok(None);
     }
     if let Some(boundary) = text(input, "PermissionsBoundary") {
-        if !managed_grants_iam(ctx, boundary, memo).await? {
+        if !managed_document(ctx, boundary, memo).await?.as_ref().is_some_and(allows_iam) {
             return Ok(Some((format!("would set permissions boundary {boundary} on {whose}, and that boundary allows no IAM action: the server would lose its IAM permissions"), INSTEAD)));
         }
         return Ok(None);
     }
     if let Some(name) = text(input, "PolicyName") {
-        if inline_grants_iam(ctx, &own, name).await? {
+        if inline_document(ctx, &own, name).await?.as_ref().is_some_and(allows_iam) {
             return Ok(Some((format!("would delete inline policy '{name}' of {whose}, and that policy gives the server its IAM permissions"), INSTEAD)));
         }
         return Ok(None);
@@ -315,17 +342,7 @@ async fn own_entity<'a>(ctx: &ToolContext, caller: &Caller, input: &'a Value, me
                 return Ok(user.eq_ignore_ascii_case(me).then_some(Own::User(user)));
             }
             let Some(group) = text(input, "GroupName") else { return Ok(None) };
-            if memo.groups.is_none() {
-                let groups = match ctx.call_all_pages("ListGroupsForUser", json!({ "UserName": me }), "Groups").await {
-                    Ok(groups) => groups,
-                    // Credentials whose user IAM does not know (a test endpoint's default
-                    // identity) are in no group.
-                    Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Vec::new(),
-                    Err(e) => return Err(e),
-                };
-                memo.groups = Some(groups.iter().filter_map(|g| g["GroupName"].as_str()).map(str::to_lowercase).collect());
-            }
-            let member = memo.groups.as_ref().is_some_and(|g| g.contains(&group.to_lowercase()));
+            let member = my_groups(ctx, me, memo).await?.contains(&group.to_lowercase());
             Ok(member.then_some(Own::Group(group)))
         }
         Principal::Role(me) => Ok(text(input, "RoleName").filter(|r| r.eq_ignore_ascii_case(me)).map(Own::Role)),
@@ -333,48 +350,131 @@ async fn own_entity<'a>(ctx: &ToolContext, caller: &Caller, input: &'a Value, me
     }
 }
 
-/// Whether a managed policy's default version allows any IAM action. A policy that is not
-/// there grants nothing.
-async fn managed_grants_iam(ctx: &ToolContext, arn: &str, memo: &mut Memo) -> Result<bool, ToolError> {
-    if let Some(known) = memo.managed_iam.get(arn) {
-        return Ok(*known);
+/// The groups of the server's own user (lower case), listed once per write.
+async fn my_groups<'m>(ctx: &ToolContext, me: &str, memo: &'m mut Memo) -> Result<&'m Vec<String>, ToolError> {
+    if memo.groups.is_none() {
+        let groups = match ctx.call_all_pages("ListGroupsForUser", json!({ "UserName": me }), "Groups").await {
+            Ok(groups) => groups,
+            // Credentials whose user IAM does not know (a test endpoint's default identity)
+            // are in no group.
+            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        memo.groups = Some(groups.iter().filter_map(|g| g["GroupName"].as_str()).map(str::to_lowercase).collect());
+    }
+    Ok(memo.groups.get_or_insert_with(Vec::new))
+}
+
+/// A managed policy's default document; None when there is no such policy.
+async fn managed_document(ctx: &ToolContext, arn: &str, memo: &mut Memo) -> Result<Option<Value>, ToolError> {
+    if let Some(known) = memo.managed.get(arn) {
+        return Ok(known.clone());
     }
     let policy = match ctx.call("GetPolicy", json!({ "PolicyArn": arn })).await {
         Ok(out) => out,
-        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(false),
+        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(None),
         Err(e) => return Err(e),
     };
     let version = policy.pointer("/Policy/DefaultVersionId").and_then(Value::as_str).unwrap_or("v1");
-    let out = ctx.call("GetPolicyVersion", json!({ "PolicyArn": arn, "VersionId": version })).await?;
-    let grants = out.pointer("/PolicyVersion/Document").is_some_and(allows_iam);
-    memo.managed_iam.insert(arn.to_string(), grants);
-    Ok(grants)
+    let document = version_document(ctx, arn, version).await?;
+    memo.managed.insert(arn.to_string(), document.clone());
+    Ok(document)
 }
 
-async fn inline_grants_iam(ctx: &ToolContext, own: &Own<'_>, name: &str) -> Result<bool, ToolError> {
+async fn version_document(ctx: &ToolContext, arn: &str, version: &str) -> Result<Option<Value>, ToolError> {
+    match ctx.call("GetPolicyVersion", json!({ "PolicyArn": arn, "VersionId": version })).await {
+        Ok(out) => Ok(out.pointer("/PolicyVersion/Document").cloned()),
+        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// An inline policy's document of the server's user, role or group; None when absent.
+async fn inline_document(ctx: &ToolContext, own: &Own<'_>, name: &str) -> Result<Option<Value>, ToolError> {
     let (op, input) = match own {
         Own::User(u) => ("GetUserPolicy", json!({ "UserName": u, "PolicyName": name })),
         Own::Role(r) => ("GetRolePolicy", json!({ "RoleName": r, "PolicyName": name })),
         Own::Group(g) => ("GetGroupPolicy", json!({ "GroupName": g, "PolicyName": name })),
     };
     match ctx.call(op, input).await {
-        Ok(out) => Ok(out.get("PolicyDocument").is_some_and(allows_iam)),
-        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(false),
+        Ok(mut out) => Ok(out.get_mut("PolicyDocument").map(Value::take)),
+        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// A new default version of managed policy `arn` (CreatePolicyVersion with SetAsDefault, or
+/// SetDefaultPolicyVersion): refused when the policy is the server's (attached to its user,
+/// one of its groups or its role) and the new document denies IAM actions, or drops the IAM
+/// permissions the current one gives.
+async fn new_default_version(ctx: &ToolContext, caller: &Caller, step: &Step<'_>, arn: &str, memo: &mut Memo) -> Result<Found, ToolError> {
+    let new = match (step.input.get("PolicyDocument"), text(step.input, "VersionId")) {
+        (Some(doc), _) if step.input.get("SetAsDefault") == Some(&Value::Bool(true)) => Some(doc.clone()),
+        (Some(_), _) => return Ok(None),
+        (None, Some(version)) => version_document(ctx, arn, version).await?,
+        (None, None) => return Ok(None),
+    };
+    let Some(new) = new else { return Ok(None) };
+    let Some(whose) = attached_to_me(ctx, caller, arn, memo).await? else { return Ok(None) };
+    if denies_iam(&new) {
+        return Ok(Some((format!("would make a document that denies IAM actions the version in effect of {arn}, which is attached to {whose}"), INSTEAD)));
+    }
+    let current = managed_document(ctx, arn, memo).await?;
+    if current.as_ref().is_some_and(allows_iam) && !allows_iam(&new) {
+        return Ok(Some((format!("would make a document that allows no IAM action the version in effect of {arn}, which is attached to {whose} and gives the server its IAM permissions"), INSTEAD)));
+    }
+    Ok(None)
+}
+
+/// Whom of the server's a managed policy is attached to, if anyone: its user, one of its
+/// user's groups, or its role.
+async fn attached_to_me(ctx: &ToolContext, caller: &Caller, arn: &str, memo: &mut Memo) -> Result<Option<String>, ToolError> {
+    let mut input = json!({ "PolicyArn": arn });
+    let mut entities = Vec::new();
+    loop {
+        let page = match ctx.call("ListEntitiesForPolicy", input.clone()).await {
+            Ok(page) => page,
+            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        for (list, field, kind) in [("PolicyUsers", "UserName", "user"), ("PolicyGroups", "GroupName", "group"), ("PolicyRoles", "RoleName", "role")] {
+            for e in page[list].as_array().into_iter().flatten() {
+                if let Some(name) = e[field].as_str() {
+                    entities.push((kind, name.to_string()));
+                }
+            }
+        }
+        match page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true) {
+            Some(m) => input["Marker"] = json!(m),
+            None => break,
+        }
+    }
+    let found = match &caller.principal {
+        Principal::User(me) => {
+            let groups = my_groups(ctx, me, memo).await?.clone();
+            entities.into_iter().find_map(|(kind, name)| match kind {
+                "user" if name.eq_ignore_ascii_case(me) => Some(format!("the server's own user '{name}'")),
+                "group" if groups.contains(&name.to_lowercase()) => Some(format!("group '{name}', which the server's own user is in")),
+                _ => None,
+            })
+        }
+        Principal::Role(me) => entities.into_iter().find(|(kind, name)| *kind == "role" && name.eq_ignore_ascii_case(me)).map(|(_, name)| format!("the server's own role '{name}'")),
+        Principal::Other => None,
+    };
+    Ok(found)
 }
 
 /// A policy of `group` (attached or inline) that allows an IAM action, by name.
 async fn group_iam_policy(ctx: &ToolContext, group: &str, memo: &mut Memo) -> Result<Option<String>, ToolError> {
     for attached in ctx.call_all_pages("ListAttachedGroupPolicies", json!({ "GroupName": group }), "AttachedPolicies").await? {
         let Some(arn) = attached["PolicyArn"].as_str() else { continue };
-        if managed_grants_iam(ctx, arn, memo).await? {
+        if managed_document(ctx, arn, memo).await?.as_ref().is_some_and(allows_iam) {
             return Ok(Some(arn.to_string()));
         }
     }
     for name in ctx.call_all_pages("ListGroupPolicies", json!({ "GroupName": group }), "PolicyNames").await? {
         let Some(name) = name.as_str() else { continue };
-        if inline_grants_iam(ctx, &Own::Group(group), name).await? {
+        if inline_document(ctx, &Own::Group(group), name).await?.as_ref().is_some_and(allows_iam) {
             return Ok(Some(format!("'{name}' (inline)")));
         }
     }
@@ -385,6 +485,16 @@ async fn group_iam_policy(ctx: &ToolContext, group: &str, memo: &mut Memo) -> Re
 /// an Allow statement whose Action matches `iam:...`, or whose NotAction leaves some IAM
 /// action out.
 pub fn allows_iam(doc: &Value) -> bool {
+    touches_iam(doc, "Allow")
+}
+
+/// Whether a policy document denies IAM actions (a Deny statement matching some, on any
+/// resource).
+pub fn denies_iam(doc: &Value) -> bool {
+    touches_iam(doc, "Deny")
+}
+
+fn touches_iam(doc: &Value, effect: &str) -> bool {
     let parsed;
     let doc = match doc {
         Value::String(s) => match serde_json::from_str::<Value>(s) {
@@ -413,10 +523,10 @@ pub fn allows_iam(doc: &Value) -> bool {
         Some((service, _)) => glob_matches(service, "iam"),
         None => pattern == "*",
     };
-    // A NotAction list leaves IAM actions allowed unless it names all of them.
+    // A NotAction list leaves IAM actions in unless it names all of them.
     let excludes_all_iam = |pattern: &String| pattern == "*" || pattern == "iam:*" || pattern == "*:*";
     statements.into_iter().any(|s| {
-        s.get("Effect").and_then(Value::as_str) == Some("Allow")
+        s.get("Effect").and_then(Value::as_str) == Some(effect)
             && (list(s.get("Action")).iter().any(matches_iam)
                 || (s.get("NotAction").is_some() && !list(s.get("NotAction")).iter().any(excludes_all_iam)))
     })
@@ -448,6 +558,9 @@ mod tests {
         assert!(allows_iam(&doc(json!({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}))));
         assert!(!allows_iam(&doc(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))));
         assert!(!allows_iam(&doc(json!({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}))));
+        assert!(denies_iam(&doc(json!({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}))));
+        assert!(denies_iam(&doc(json!({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}))));
+        assert!(!denies_iam(&doc(json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}))));
         assert!(!allows_iam(&doc(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))));
         assert!(allows_iam(&Value::String(doc(json!({"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"})).to_string())));
     }
