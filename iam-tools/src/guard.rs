@@ -495,17 +495,7 @@ pub fn denies_iam(doc: &Value) -> bool {
 }
 
 fn touches_iam(doc: &Value, effect: &str) -> bool {
-    let parsed;
-    let doc = match doc {
-        Value::String(s) => match serde_json::from_str::<Value>(s) {
-            Ok(v) => {
-                parsed = v;
-                &parsed
-            }
-            Err(_) => return false,
-        },
-        other => other,
-    };
+    let Ok(doc) = crate::policy::document_value(doc) else { return false };
     let statements: Vec<&Value> = match doc.get("Statement") {
         Some(Value::Array(list)) => list.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],

@@ -231,15 +231,12 @@ fn aws_offline() -> ToolError {
 }
 
 fn parse_one(doc: &DocumentArg, param: &str, id: &str, ty: PolicySourceType, problems: &mut Vec<String>) -> Option<NamedPolicy> {
-    let value = match &doc.0 {
-        Value::String(text) => match serde_json::from_str::<Value>(text) {
-            Ok(v) => v,
-            Err(e) => {
-                problems.push(format!("{param}: not JSON: {e}"));
-                return None;
-            }
-        },
-        other => other.clone(),
+    let value = match crate::policy::document_value(&doc.0) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(format!("{param}: not JSON: {e}"));
+            return None;
+        }
     };
     match Policy::parse(&value) {
         Ok(policy) => Some(NamedPolicy::new(id, ty, policy)),

@@ -51,20 +51,14 @@ const TRUST_ACTIONS: [&str; 6] = [
 /// Lints `doc`, a JSON policy document (an object, or a string holding one).
 pub fn lint(doc: &Value, kind: PolicyKind) -> Lint {
     let mut out = Lint::default();
-    let parsed;
-    let doc = match doc {
-        Value::String(text) => match serde_json::from_str::<Value>(text) {
-            Ok(v) => {
-                parsed = v;
-                &parsed
-            }
-            Err(e) => {
-                out.errors.push(problem("$", format!("not JSON: {e}")));
-                return out;
-            }
-        },
-        other => other,
+    let doc = match super::document_value(doc) {
+        Ok(doc) => doc,
+        Err(e) => {
+            out.errors.push(problem("$", format!("not JSON: {e}")));
+            return out;
+        }
     };
+    let doc = doc.as_ref();
     let Value::Object(map) = doc else {
         out.errors.push(problem("$", "a policy document must be a JSON object"));
         return out;
