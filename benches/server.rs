@@ -238,7 +238,14 @@ async fn run() -> bool {
             .expect("CreateUser: no answer within the timeout")
             .unwrap_or_else(|e| panic!("seeding {name}: {e:?}"));
     }
-    let server = start_server(&env, &[]).await;
+    // The per-call summary (info, target iam_tools::audit) gives the handler's own time.
+    let mut timed_env = env.clone();
+    for (k, v) in timed_env.iter_mut() {
+        if k == "RUST_LOG" {
+            *v = "warn,iam_tools::audit=info".into();
+        }
+    }
+    let server = start_server(&timed_env, &[]).await;
     println!("server pid {}; seeded {} users", server.pid, seed_users());
 
     for _ in 0..WARMUP_CALLS {
@@ -310,9 +317,18 @@ async fn run() -> bool {
     let _ = tokio::time::timeout(STEP_TIMEOUT, server.client.cancel()).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let stderr = std::fs::read_to_string(&server.stderr_path).unwrap_or_default();
-    if !stderr.trim().is_empty() {
-        println!("server stderr (RUST_LOG=warn):\n{}", stderr.trim_end());
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains(" WARN ") || l.contains(" ERROR ")).collect();
+    if !warnings.is_empty() {
+        println!("server warnings:\n{}", warnings.join("\n"));
     }
+    // The handler's time of each measured list_users (the last BLOCK * BLOCKS successful calls).
+    let handler_ms: Vec<Duration> = stderr
+        .lines()
+        .filter(|l| l.contains("tool call ok") && l.contains("tool=\"list_users\""))
+        .filter_map(|l| l.split("elapsed_ms=").nth(1)?.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        .collect();
+    let handler = (!handler_ms.is_empty()).then(|| stats(&handler_ms[handler_ms.len().saturating_sub(BLOCK * BLOCKS)..]));
     drop(moto);
 
     let ratio = srv.median / direct.median;
@@ -335,6 +351,10 @@ async fn run() -> bool {
     row("list_users p95", ms(srv.p95), ms(direct.p95), format!("{ratio_p95:.2}"), "", "");
     row("list_users min", ms(srv.min), ms(direct.min), format!("{:.2}", srv.min / direct.min), "", "");
     row("list_users overhead (med, server-SDK)", ms(srv.median - direct.median), "-".into(), "-".into(), "", "");
+    if let Some(handler) = handler {
+        row("  in the server's handler (med)", ms(handler.median), ms(direct.median), format!("{:.2}", handler.median / direct.median), "", "");
+        row("  outside the handler (med)", ms(srv.median - handler.median), "-".into(), "-".into(), "", "");
+    }
     row("MCP call, no AWS (invalid arg, med)", ms(no_aws.median), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, p95)", ms(no_aws.p95), "-".into(), "-".into(), "", "");
     row(&format!("force delete, 100 items (med, n={})", force_srv.n), ms(force_srv.median), ms(force_direct.median), format!("{force_ratio:.2}"), "<= 1.2", verdict(force_ok));
