@@ -151,9 +151,23 @@ async fn validate_policy_reports_errors_and_warnings_without_writing() {
     assert!(errors.iter().any(|e| e.starts_with("Statement[0].Action: \"s3GetObject\" is not an action")), "{errors:?}");
     assert!(bad["Warnings"].as_array().unwrap().iter().any(|w| w["Message"].as_str().unwrap().contains("iam:PassRole")), "{bad}");
     let trust_ok = server.ok("validate_policy", json!({"policy_document": trust("lambda.amazonaws.com"), "policy_type": "trust"})).await;
-    assert_eq!(trust_ok, json!({"Valid": true, "Errors": [], "Warnings": []}));
+    assert_eq!(trust_ok, json!({"Valid": true, "Errors": [], "Warnings": [], "Guardrails": []}));
+    // Valid, but what this server's guardrails would refuse is said, with the flag.
+    let admin = server.ok("validate_policy", json!({"policy_document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})).await;
+    assert_eq!(admin["Valid"], true);
+    assert_eq!(
+        admin["Guardrails"],
+        json!([{"Guardrail": "broad_allow", "Path": "Statement[0].Action", "Message": "Allow \"*\" on Resource \"*\" grants every action of every service on every resource", "RelaxWith": "--allow-broad-policies"}])
+    );
+    let open_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]});
+    let open = server.ok("validate_policy", json!({"policy_document": open_trust, "policy_type": "trust"})).await;
+    assert_eq!(open["Guardrails"][0]["Guardrail"], "public_trust", "{open}");
     let as_identity = server.ok("validate_policy", json!({"policy_document": trust("lambda.amazonaws.com")})).await;
     assert_eq!(as_identity["Valid"], false, "a trust policy is not an identity policy: {as_identity}");
     let stderr = server.stop().await;
     assert!(recorded_actions(&stderr).is_empty(), "validate_policy called AWS");
+    let relaxed = Server::start(&moto, &["--allow-broad-policies"]).await;
+    let admin = relaxed.ok("validate_policy", json!({"policy_document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})).await;
+    assert_eq!(admin["Guardrails"], json!([]), "a relaxed rule finds nothing: {admin}");
+    relaxed.stop().await;
 }

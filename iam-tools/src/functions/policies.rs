@@ -90,6 +90,25 @@ pub struct ValidatePolicyResult {
     pub errors: Vec<PolicyFinding>,
     #[serde(rename = "Warnings")]
     pub warnings: Vec<PolicyFinding>,
+    /// What this server's guardrails in force would refuse in it (a write tool sending it
+    /// would be refused, whatever Valid says), each with the flag that relaxes the rule.
+    #[serde(rename = "Guardrails")]
+    pub guardrails: Vec<GuardrailFinding>,
+}
+
+/// A finding of a guardrail in force.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GuardrailFinding {
+    /// `broad_allow`, `public_trust`
+    #[serde(rename = "Guardrail")]
+    pub guardrail: String,
+    #[serde(rename = "Path")]
+    pub path: String,
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The server flag that relaxes the rule (`--allow-broad-policies`).
+    #[serde(rename = "RelaxWith")]
+    pub relax_with: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +137,17 @@ impl RuntimeTool for ValidatePolicy {
             let findings = |list: Vec<crate::policy::PolicyProblem>| {
                 list.into_iter().map(|p| PolicyFinding { path: p.path, message: p.message }).collect::<Vec<_>>()
             };
-            Ok(ValidatePolicyResult { valid: found.errors.is_empty(), errors: findings(found.errors), warnings: findings(found.warnings) })
+            let kind_name = if kind == PolicyKind::Trust { "trust" } else { "identity" };
+            let guardrails = crate::guard::document_findings(ctx.catalog, &ctx.shared.guardrails, kind_name, &found)
+                .into_iter()
+                .map(|(rule, p)| GuardrailFinding {
+                    guardrail: rule.name().to_string(),
+                    path: p.path.clone(),
+                    message: p.message.clone(),
+                    relax_with: rule.flag().to_string(),
+                })
+                .collect();
+            Ok(ValidatePolicyResult { valid: found.errors.is_empty(), guardrails, errors: findings(found.errors), warnings: findings(found.warnings) })
         })
     }
 }
