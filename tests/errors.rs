@@ -273,6 +273,23 @@ async fn a_missing_permission_names_the_action_and_how_to_grant_it() {
 // 3. Not found
 // ---------------------------------------------------------------------------------------
 
+/// When STS is out of reach the not-found answer comes without the account id, and the
+/// server asks STS once, not on every not-found answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_not_found_answer_does_not_wait_on_an_unreachable_sts() {
+    let moto = Moto::start();
+    let mut env = server_env(Some(&moto.endpoint()));
+    env.push(("AWS_ENDPOINT_URL_STS".into(), "http://127.0.0.1:9".into()));
+    let server = Server::start_env(&[], env).await;
+    for _ in 0..3 {
+        let text = server.err("get_user", json!({"user_name": "ghost"})).await;
+        assert!(text.starts_with("User 'ghost' not found. (The user with name ghost cannot be found.)"), "{text}");
+    }
+    let stderr = server.stop().await;
+    let asked = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=sts:GetCallerIdentity")).count();
+    assert_eq!(asked, 1, "STS asked {asked} times:\n{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_user_role_or_policy_is_named() {
     let moto = Moto::start();

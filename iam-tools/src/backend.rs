@@ -46,6 +46,8 @@ struct Live {
     config: OnceCell<aws_config::SdkConfig>,
     iam: OnceCell<aws_sdk_iam::Client>,
     caller: OnceCell<Caller>,
+    /// A caller lookup failed: error messages stop asking (the guardrail still does).
+    caller_failed: std::sync::atomic::AtomicBool,
 }
 
 impl Live {
@@ -178,13 +180,30 @@ impl Backend {
         live.caller.get_or_try_init(|| async { fetch_caller(live.config().await).await }).await
     }
 
-    /// The server's account id, when it is already known (no call is made for it).
-    pub fn known_account(&self) -> Option<&str> {
+    /// The account id for an error message: known, or asked once (a server whose STS is
+    /// out of reach does not wait on it for every not-found answer).
+    pub async fn account_for_errors(&self) -> Option<String> {
         match &self.kind {
-            Kind::Aws(live) => live.caller.get().map(|c| c.account.as_str()),
-            Kind::File(file) => file.account_id(),
+            Kind::File(file) => file.account_id().map(str::to_string),
+            Kind::Aws(live) => {
+                use std::sync::atomic::Ordering;
+                if let Some(caller) = live.caller.get() {
+                    return Some(caller.account.clone()).filter(|a| !a.is_empty());
+                }
+                if live.caller_failed.load(Ordering::Relaxed) {
+                    return None;
+                }
+                match self.caller().await {
+                    Ok(caller) => Some(caller.account.clone()).filter(|a| !a.is_empty()),
+                    Err(_) => {
+                        live.caller_failed.store(true, Ordering::Relaxed);
+                        None
+                    }
+                }
+            }
         }
     }
+
 }
 
 /// `sts:GetCallerIdentity`, for error messages.

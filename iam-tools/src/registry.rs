@@ -150,14 +150,10 @@ impl Registry {
 
 impl Registry {
     /// A not-found error with the account it was looked up in: from the account file, or
-    /// from sts:GetCallerIdentity (asked once per server, needs no permission). Without an
-    /// answer the error stays as it is.
+    /// from sts:GetCallerIdentity (needs no permission; asked until it answers once, and
+    /// not again after it failed). Without an answer the error stays as it is.
     async fn with_account(&self, mut error: ToolError) -> ToolError {
-        let account = match self.shared.backend.account_file() {
-            Some(file) => file.account_id().map(str::to_string),
-            None => self.shared.backend.caller().await.ok().map(|c| c.account.clone()).filter(|a| !a.is_empty()),
-        };
-        if let (Some(account), Some(at)) = (account, error.message.find(" not found.")) {
+        if let (Some(account), Some(at)) = (self.shared.backend.account_for_errors().await, error.message.find(" not found.")) {
             error.message.replace_range(at..at + " not found.".len(), &format!(" not found in account {account}."));
         }
         error
