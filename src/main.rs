@@ -90,7 +90,7 @@ struct GuardrailFlags {
 
     /// The policies never attached without --allow-privileged-policies, comma-separated:
     /// names of AWS-managed policies (matched in every partition) or full policy ARNs.
-    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_value = "AdministratorAccess,IAMFullAccess,PowerUserAccess")]
+    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_values = iam_tools::guard::DEFAULT_PRIVILEGED_POLICIES)]
     privileged_policies: Vec<String>,
 
     /// Allow identity policies that allow "*" or "service:*" on Resource "*".

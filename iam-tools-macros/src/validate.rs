@@ -478,11 +478,7 @@ fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Pr
         }
         let mut operations = Vec::new();
         for (op, read_list) in g.operations.iter() {
-            let found = ops.iter().position(|o| &o.name == op.get_ref());
-            let Some(index) = found else {
-                problems.push(op, format!("{what}: unknown operation `{}`", op.get_ref()));
-                continue;
-            };
+            let Some(index) = find_op(ops, op, &what, problems) else { continue };
             if ops[index].access != Access::Write {
                 problems.push(op, format!("{what}: `{}` is a read operation; guardrails check writes (list the reads a check needs as its value)", ops[index].name));
             }

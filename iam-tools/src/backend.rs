@@ -168,9 +168,7 @@ impl Backend {
             ))),
         }
     }
-}
 
-impl Backend {
     /// Who the server is: `sts:GetCallerIdentity` (which needs no permission) and the access
     /// key id of its credentials, asked once and remembered.
     pub async fn caller(&self) -> Result<&Caller, ToolError> {
@@ -180,30 +178,26 @@ impl Backend {
         live.caller.get_or_try_init(|| async { fetch_caller(live.config().await).await }).await
     }
 
-    /// The account id for an error message: known, or asked once (a server whose STS is
-    /// out of reach does not wait on it for every not-found answer).
+    /// The account id for an error message: from the account file, or from the caller,
+    /// asked until it answers once and not again after it failed (a server whose STS is out
+    /// of reach does not wait on it for every not-found answer).
     pub async fn account_for_errors(&self) -> Option<String> {
-        match &self.kind {
-            Kind::File(file) => file.account_id().map(str::to_string),
-            Kind::Aws(live) => {
-                use std::sync::atomic::Ordering;
-                if let Some(caller) = live.caller.get() {
-                    return Some(caller.account.clone()).filter(|a| !a.is_empty());
-                }
-                if live.caller_failed.load(Ordering::Relaxed) {
-                    return None;
-                }
-                match self.caller().await {
-                    Ok(caller) => Some(caller.account.clone()).filter(|a| !a.is_empty()),
-                    Err(_) => {
-                        live.caller_failed.store(true, Ordering::Relaxed);
-                        None
-                    }
-                }
+        use std::sync::atomic::Ordering;
+        let live = match &self.kind {
+            Kind::File(file) => return file.account_id().map(str::to_string),
+            Kind::Aws(live) => live,
+        };
+        if live.caller.get().is_none() && live.caller_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        match self.caller().await {
+            Ok(caller) => Some(caller.account.clone()).filter(|a| !a.is_empty()),
+            Err(_) => {
+                live.caller_failed.store(true, Ordering::Relaxed);
+                None
             }
         }
     }
-
 }
 
 /// `sts:GetCallerIdentity`, for error messages.
@@ -287,4 +281,3 @@ impl Intercept for CallLog {
         Ok(())
     }
 }
-

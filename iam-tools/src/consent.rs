@@ -201,7 +201,7 @@ pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], war
     };
     let args_text = canonical_args(args);
     // What the human reads: the same arguments, secrets (passwords) hidden.
-    let shown = canonical_args(&hide_secrets(ctx, args));
+    let shown = if ctx.tool.secrets.is_empty() { args_text.clone() } else { canonical_args(&hide_secrets(ctx, args)) };
     if mode == Mode::Elicit {
         let answer = elicit(ctx, &request_text(ctx, &shown, plan, warnings)).await;
         crate::audit::decide("consent", if answer.is_ok() { "elicited: accepted".to_string() } else { "elicited: not accepted".to_string() });

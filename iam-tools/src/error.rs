@@ -160,6 +160,20 @@ impl ToolError {
         e
     }
 
+    /// AWS's NoSuchEntity: the entity named is not there.
+    pub fn is_not_found(&self) -> bool {
+        self.code.as_deref() == Some("NoSuchEntity")
+    }
+
+    /// A not-found error saying the account it was looked up in.
+    pub fn in_account(mut self, account: &str) -> Self {
+        const NOT_FOUND: &str = " not found.";
+        if let Some(at) = self.message.find(NOT_FOUND).filter(|_| self.is_not_found()) {
+            self.message.replace_range(at..at + NOT_FOUND.len(), &format!(" not found in account {account}."));
+        }
+        self
+    }
+
     /// The text the assistant reads.
     pub fn render(&self) -> String {
         let mut text = self.message.clone();

@@ -225,12 +225,9 @@ fn privileged(guardrails: &Guardrails, step: &Step<'_>) -> Found {
 async fn service_linked(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
     let Some(role) = text(step.input, "RoleName") else { return Ok(None) };
     if !memo.role_paths.contains_key(role) {
-        let path = match ctx.call("GetRole", json!({ "RoleName": role })).await {
-            Ok(out) => out.pointer("/Role/Path").and_then(Value::as_str).map(str::to_string),
-            // A role that is not there is not service-linked; AWS answers the write.
-            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => None,
-            Err(e) => return Err(e),
-        };
+        // A role that is not there is not service-linked; AWS answers the write.
+        let role_out = ctx.call_found("GetRole", json!({ "RoleName": role })).await?;
+        let path = role_out.and_then(|out| out.pointer("/Role/Path").and_then(Value::as_str).map(str::to_string));
         memo.role_paths.insert(role.to_string(), path);
     }
     let Some(path) = memo.role_paths[role].as_deref().filter(|p| glob_matches("/aws-service-role/*", p)) else { return Ok(None) };
@@ -360,7 +357,7 @@ async fn my_groups<'m>(ctx: &ToolContext, me: &str, memo: &'m mut Memo) -> Resul
             Ok(groups) => groups,
             // Credentials whose user IAM does not know (a test endpoint's default identity)
             // are in no group.
-            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Vec::new(),
+            Err(e) if e.is_not_found() => Vec::new(),
             Err(e) => return Err(e),
         };
         memo.groups = Some(groups.iter().filter_map(|g| g["GroupName"].as_str()).map(str::to_lowercase).collect());
@@ -373,23 +370,18 @@ async fn managed_document(ctx: &ToolContext, arn: &str, memo: &mut Memo) -> Resu
     if let Some(known) = memo.managed.get(arn) {
         return Ok(known.clone());
     }
-    let policy = match ctx.call("GetPolicy", json!({ "PolicyArn": arn })).await {
-        Ok(out) => out,
-        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(None),
+    let document = match ctx.managed_policy(arn).await {
+        Ok((_, document)) => Some(document),
+        Err(e) if e.is_not_found() => None,
         Err(e) => return Err(e),
     };
-    let version = policy.pointer("/Policy/DefaultVersionId").and_then(Value::as_str).unwrap_or("v1");
-    let document = version_document(ctx, arn, version).await?;
     memo.managed.insert(arn.to_string(), document.clone());
     Ok(document)
 }
 
 async fn version_document(ctx: &ToolContext, arn: &str, version: &str) -> Result<Option<Value>, ToolError> {
-    match ctx.call("GetPolicyVersion", json!({ "PolicyArn": arn, "VersionId": version })).await {
-        Ok(out) => Ok(out.pointer("/PolicyVersion/Document").cloned()),
-        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(None),
-        Err(e) => Err(e),
-    }
+    let out = ctx.call_found("GetPolicyVersion", json!({ "PolicyArn": arn, "VersionId": version })).await?;
+    Ok(out.and_then(|mut out| out.pointer_mut("/PolicyVersion/Document").map(Value::take)))
 }
 
 /// An inline policy's document of the server's user, role or group; None when absent.
@@ -399,11 +391,7 @@ async fn inline_document(ctx: &ToolContext, own: &Own<'_>, name: &str) -> Result
         Own::Role(r) => ("GetRolePolicy", json!({ "RoleName": r, "PolicyName": name })),
         Own::Group(g) => ("GetGroupPolicy", json!({ "GroupName": g, "PolicyName": name })),
     };
-    match ctx.call(op, input).await {
-        Ok(mut out) => Ok(out.get_mut("PolicyDocument").map(Value::take)),
-        Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Ok(None),
-        Err(e) => Err(e),
-    }
+    Ok(ctx.call_found(op, input).await?.and_then(|mut out| out.get_mut("PolicyDocument").map(Value::take)))
 }
 
 /// A new default version of managed policy `arn` (CreatePolicyVersion with SetAsDefault, or
@@ -432,25 +420,15 @@ async fn new_default_version(ctx: &ToolContext, caller: &Caller, step: &Step<'_>
 /// Whom of the server's a managed policy is attached to, if anyone: its user, one of its
 /// user's groups, or its role.
 async fn attached_to_me(ctx: &ToolContext, caller: &Caller, arn: &str, memo: &mut Memo) -> Result<Option<String>, ToolError> {
-    let mut input = json!({ "PolicyArn": arn });
+    const LISTS: [&str; 3] = ["PolicyUsers", "PolicyGroups", "PolicyRoles"];
+    let lists = match ctx.call_all_pages_of("ListEntitiesForPolicy", json!({ "PolicyArn": arn }), LISTS).await {
+        Ok(lists) => lists,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let mut entities = Vec::new();
-    loop {
-        let page = match ctx.call("ListEntitiesForPolicy", input.clone()).await {
-            Ok(page) => page,
-            Err(e) if e.code.as_deref() == Some("NoSuchEntity") => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        for (list, field, kind) in [("PolicyUsers", "UserName", "user"), ("PolicyGroups", "GroupName", "group"), ("PolicyRoles", "RoleName", "role")] {
-            for e in page[list].as_array().into_iter().flatten() {
-                if let Some(name) = e[field].as_str() {
-                    entities.push((kind, name.to_string()));
-                }
-            }
-        }
-        match page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true) {
-            Some(m) => input["Marker"] = json!(m),
-            None => break,
-        }
+    for (list, (field, kind)) in lists.iter().zip([("UserName", "user"), ("GroupName", "group"), ("RoleName", "role")]) {
+        entities.extend(list.iter().filter_map(|e| e[field].as_str()).map(|name| (kind, name.to_string())));
     }
     let found = match &caller.principal {
         Principal::User(me) => {

@@ -123,7 +123,10 @@ impl Registry {
                 }
             };
             match result {
-                Err(e) if e.code.as_deref() == Some("NoSuchEntity") => Err(self.with_account(e).await),
+                Err(e) if e.is_not_found() => match self.shared.backend.account_for_errors().await {
+                    Some(account) => Err(e.in_account(&account)),
+                    None => Err(e),
+                },
                 other => other,
             }
         })
@@ -145,18 +148,6 @@ impl Registry {
             Ok(value) => CallToolResult::structured(value),
             Err(error) => CallToolResult::error(vec![ContentBlock::text(error.render())]),
         })
-    }
-}
-
-impl Registry {
-    /// A not-found error with the account it was looked up in: from the account file, or
-    /// from sts:GetCallerIdentity (needs no permission; asked until it answers once, and
-    /// not again after it failed). Without an answer the error stays as it is.
-    async fn with_account(&self, mut error: ToolError) -> ToolError {
-        if let (Some(account), Some(at)) = (self.shared.backend.account_for_errors().await, error.message.find(" not found.")) {
-            error.message.replace_range(at..at + " not found.".len(), &format!(" not found in account {account}."));
-        }
-        error
     }
 }
 

@@ -70,28 +70,54 @@ impl ToolContext {
         (self.catalog.call)(self.backend(), name, input).await
     }
 
+    /// Like [`Self::call`], but an entity that is not there (NoSuchEntity) is `None`.
+    pub async fn call_found(&self, name: &str, input: Value) -> Result<Option<Value>, ToolError> {
+        match self.call(name, input).await {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Like [`Self::call`], following `Marker` to the last page and appending the list
     /// field `items` of each page.
     pub async fn call_all_pages(&self, name: &str, input: Value, items: &str) -> Result<Vec<Value>, ToolError> {
+        let [all] = self.call_all_pages_of(name, input, [items]).await?;
+        Ok(all)
+    }
+
+    /// [`Self::call_all_pages`] for several list fields of the same pages.
+    pub async fn call_all_pages_of<const N: usize>(&self, name: &str, input: Value, items: [&str; N]) -> Result<[Vec<Value>; N], ToolError> {
         let mut input = input;
-        let mut all = Vec::new();
+        let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
         loop {
             let mut page = self.call(name, input.clone()).await?;
-            if let Some(Value::Array(list)) = page.get_mut(items).map(Value::take) {
-                all.extend(list);
+            for (field, into) in items.iter().zip(all.iter_mut()) {
+                if let Some(Value::Array(list)) = page.get_mut(*field).map(Value::take) {
+                    into.extend(list);
+                }
             }
             let marker = page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true);
             match marker {
-                Some(m) if all.len() < self.shared.all_pages_max_items => input["Marker"] = Value::String(m.to_string()),
+                Some(m) if all.iter().map(Vec::len).sum::<usize>() < self.shared.all_pages_max_items => input["Marker"] = Value::String(m.to_string()),
                 Some(_) => {
                     return Err(ToolError::internal(format!(
-                        "{name} has more than {} {items}; the server stops there",
-                        self.shared.all_pages_max_items
+                        "{name} has more than {} {}; the server stops there",
+                        self.shared.all_pages_max_items,
+                        items.join(" and ")
                     )))
                 }
                 None => return Ok(all),
             }
         }
+    }
+
+    /// A managed policy (GetPolicy's `Policy`) and the document of its version in effect.
+    pub async fn managed_policy(&self, arn: &str) -> Result<(Value, Value), ToolError> {
+        let mut policy = self.call("GetPolicy", serde_json::json!({ "PolicyArn": arn })).await?;
+        let version = policy["Policy"]["DefaultVersionId"].as_str().unwrap_or("v1").to_string();
+        let mut got = self.call("GetPolicyVersion", serde_json::json!({ "PolicyArn": arn, "VersionId": version })).await?;
+        Ok((policy["Policy"].take(), got["PolicyVersion"]["Document"].take()))
     }
 
     pub fn backend(&self) -> &Backend {

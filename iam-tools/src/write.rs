@@ -123,7 +123,7 @@ impl Write {
             match ctx.call(step.operation, step.input.clone()).await {
                 Ok(_) => {}
                 // Already removed (a re-run, or someone else): the step's goal holds.
-                Err(e) if e.code.as_deref() == Some("NoSuchEntity") => self.already_gone += 1,
+                Err(e) if e.is_not_found() => self.already_gone += 1,
                 Err(e) => return Err(self.failed(ctx, e)),
             }
             self.done += 1;
@@ -363,7 +363,7 @@ async fn list_items(ctx: &ToolContext, spec: &CleanupSpec, input: &Value) -> Res
     loop {
         let mut page = match ctx.call(spec.list, request.clone()).await {
             Ok(page) => page,
-            Err(e) if spec.absent_ok && e.code.as_deref() == Some("NoSuchEntity") => return Ok(items),
+            Err(e) if spec.absent_ok && e.is_not_found() => return Ok(items),
             Err(e) => return Err(e),
         };
         match page.get_mut(spec.items).map(Value::take) {

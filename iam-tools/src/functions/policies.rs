@@ -137,8 +137,7 @@ impl RuntimeTool for ValidatePolicy {
             let findings = |list: Vec<crate::policy::PolicyProblem>| {
                 list.into_iter().map(|p| PolicyFinding { path: p.path, message: p.message }).collect::<Vec<_>>()
             };
-            let kind_name = if kind == PolicyKind::Trust { "trust" } else { "identity" };
-            let guardrails = crate::guard::document_findings(ctx.catalog, &ctx.shared.guardrails, kind_name, &found)
+            let guardrails = crate::guard::document_findings(ctx.catalog, &ctx.shared.guardrails, kind.as_str(), &found)
                 .into_iter()
                 .map(|(rule, p)| GuardrailFinding {
                     guardrail: rule.name().to_string(),

@@ -478,12 +478,10 @@ async fn attached(ctx: &ToolContext, input: &mut EvaluationInput, kind: &str, na
 
 /// A managed policy's default version, with AWS's SourcePolicyId (its name) and type.
 async fn managed(ctx: &ToolContext, arn: &str) -> Result<(String, PolicySourceType, Policy), ToolError> {
-    let policy = ctx.call("GetPolicy", json!({"PolicyArn": arn})).await?;
-    let version = policy["Policy"]["DefaultVersionId"].as_str().unwrap_or("v1");
-    let got = ctx.call("GetPolicyVersion", json!({"PolicyArn": arn, "VersionId": version})).await?;
-    let name = policy["Policy"]["PolicyName"].as_str().unwrap_or(arn).to_string();
+    let (policy, document) = ctx.managed_policy(arn).await?;
+    let name = policy["PolicyName"].as_str().unwrap_or(arn).to_string();
     let ty = if arn.contains(":aws:policy/") { PolicySourceType::AwsManaged } else { PolicySourceType::UserManaged };
-    Ok((name, ty, stored(&got["PolicyVersion"]["Document"], &format!("managed policy {arn}"))?))
+    Ok((name, ty, stored(&document, &format!("managed policy {arn}"))?))
 }
 
 /// A document stored in IAM, decoded by the operation layer.

@@ -16,6 +16,14 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// As the manifest names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Trust => "trust",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<PolicyKind> {
         match text {
             "identity" => Some(PolicyKind::Identity),

@@ -40,13 +40,6 @@ mod tests;
 
 pub use condition::ConditionFailure;
 
-/// A policy document as given to a tool, a JSON object or a string holding one, as JSON.
-pub fn document_value(doc: &serde_json::Value) -> Result<std::borrow::Cow<'_, serde_json::Value>, serde_json::Error> {
-    match doc {
-        serde_json::Value::String(text) => serde_json::from_str(text).map(std::borrow::Cow::Owned),
-        other => Ok(std::borrow::Cow::Borrowed(other)),
-    }
-}
 pub use document::{Effect, Policy, PolicyProblem, Statement};
 pub use evaluate::{
     BoundaryDecision, Decision, Evaluation, EvaluationInput, Explanation, MatchedStatement,
@@ -55,3 +48,11 @@ pub use evaluate::{
 pub use matching::PrincipalGrant;
 pub use positions::Position;
 pub use request::{Context, Request};
+
+/// A policy document as given to a tool, a JSON object or a string holding one, as JSON.
+pub fn document_value(doc: &serde_json::Value) -> Result<std::borrow::Cow<'_, serde_json::Value>, serde_json::Error> {
+    match doc {
+        serde_json::Value::String(text) => serde_json::from_str(text).map(std::borrow::Cow::Owned),
+        other => Ok(std::borrow::Cow::Borrowed(other)),
+    }
+}
