@@ -123,7 +123,9 @@ impl Registry {
                 }
             };
             match result {
-                Err(e) if e.is_not_found() => match self.shared.backend.account_for_errors().await {
+                // Boxed: the STS call's future is tens of KB, and every call's future (which MCP
+                // spawns as a task, copying it) would carry that space.
+                Err(e) if e.is_not_found() => match Box::pin(self.shared.backend.account_for_errors()).await {
                     Some(account) => Err(e.in_account(&account)),
                     None => Err(e),
                 },
