@@ -2,8 +2,10 @@
 //! moto's IAM server on 127.0.0.1, next to the same work done directly with the SDK.
 //!
 //! 1. cold start: spawn the binary, write `initialize`, time until its response line;
-//! 2. list_users through the server (rmcp's client over stdio) vs ListUsers straight from
-//!    the SDK, interleaved in blocks so drift in moto hits both alike;
+//! 2. list_users through the server vs ListUsers straight from the SDK, interleaved in
+//!    blocks so drift in moto hits every path alike; the server is driven by rmcp's client
+//!    and, to tell the server's share from the client's, by a minimal JSON-RPC client (one
+//!    line written, one line read and parsed into a `serde_json::Value`);
 //! 3. the server's peak RSS (VmHWM) after the list_users run;
 //! 4. force delete of a user with 100 attached items (50 inline policies, 40 groups, 10
 //!    managed policies) through the server vs the same list and delete calls made directly.
@@ -31,6 +33,8 @@ fn seed_users() -> usize {
     std::env::var("BENCH_USERS").ok().and_then(|v| v.parse().ok()).unwrap_or(20)
 }
 const WARMUP_CALLS: usize = 10;
+/// No-AWS calls made after an idle pause as long as a ListUsers.
+const IDLE_CALLS: usize = 100;
 const BLOCK: usize = 10;
 const BLOCKS: usize = 25; // BLOCK * BLOCKS = 250 calls on each path
 /// Bound of one call, one initialize, one process exit.
@@ -153,6 +157,63 @@ async fn server_call(server: &BenchServer, args: Value) -> (Duration, rmcp::mode
     (started.elapsed(), result)
 }
 
+/// The least an MCP client does: write a request line, read the answer line, parse it.
+struct LineClient {
+    child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    stdout: BufReader<tokio::process::ChildStdout>,
+    next_id: u64,
+    line: String,
+}
+
+impl LineClient {
+    async fn start(env: &[(String, String)]) -> LineClient {
+        let mut cmd = command(env);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = cmd.spawn().expect("spawning the server");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut client = LineClient { child, stdin, stdout, next_id: 1, line: String::new() };
+        let init = client.send(INITIALIZE).await;
+        assert!(init["result"]["serverInfo"].is_object(), "initialize failed: {init}");
+        client.stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
+        client
+    }
+
+    async fn send(&mut self, request: &str) -> Value {
+        self.line.clear();
+        tokio::time::timeout(STEP_TIMEOUT, async {
+            self.stdin.write_all(request.as_bytes()).await?;
+            self.stdin.write_all(b"\n").await?;
+            self.stdin.flush().await?;
+            self.stdout.read_line(&mut self.line).await
+        })
+        .await
+        .expect("no answer within the timeout")
+        .expect("talking to the server");
+        serde_json::from_str(self.line.trim()).unwrap_or_else(|e| panic!("bad answer {:?}: {e}", self.line))
+    }
+
+    /// One list_users call: its time and the number of users in the answer.
+    async fn list_users(&mut self) -> (Duration, usize) {
+        self.next_id += 1;
+        let request = format!(r#"{{"jsonrpc":"2.0","id":{},"method":"tools/call","params":{{"name":"list_users","arguments":{{}}}}}}"#, self.next_id);
+        let started = Instant::now();
+        let answer = self.send(&request).await;
+        let elapsed = started.elapsed();
+        assert_eq!(answer["id"], self.next_id, "not the answer to the call: {answer}");
+        let users = answer["result"]["structuredContent"]["Users"].as_array().map_or(0, Vec::len);
+        (elapsed, users)
+    }
+
+    async fn stop(mut self) {
+        drop(self.stdin);
+        if tokio::time::timeout(STEP_TIMEOUT, self.child.wait()).await.is_err() {
+            let _ = self.child.kill().await;
+        }
+    }
+}
+
 async fn sdk_call(sdk: &aws_sdk_iam::Client) -> (Duration, usize) {
     let started = Instant::now();
     let out = tokio::time::timeout(STEP_TIMEOUT, sdk.list_users().send())
@@ -246,6 +307,7 @@ async fn run() -> bool {
         }
     }
     let server = start_server(&timed_env, &[]).await;
+    let mut line_client = LineClient::start(&env).await;
     println!("server pid {}; seeded {} users", server.pid, seed_users());
 
     for _ in 0..WARMUP_CALLS {
@@ -255,18 +317,28 @@ async fn run() -> bool {
         assert_eq!(users, Some(seed_users()), "list_users returned {:?}", result.structured_content);
         let (_, n) = sdk_call(&sdk).await;
         assert_eq!(n, seed_users());
+        let (_, n) = line_client.list_users().await;
+        assert_eq!(n, seed_users(), "list_users through the line client");
     }
     let mut via_server = Vec::with_capacity(BLOCK * BLOCKS);
+    let mut via_line = Vec::with_capacity(BLOCK * BLOCKS);
     let mut via_sdk = Vec::with_capacity(BLOCK * BLOCKS);
     for _ in 0..BLOCKS {
         for _ in 0..BLOCK {
             via_server.push(server_call(&server, json!({})).await.0);
         }
         for _ in 0..BLOCK {
+            let (elapsed, n) = line_client.list_users().await;
+            assert_eq!(n, seed_users(), "list_users through the line client");
+            via_line.push(elapsed);
+        }
+        for _ in 0..BLOCK {
             via_sdk.push(sdk_call(&sdk).await.0);
         }
     }
+    line_client.stop().await;
     let srv = stats(&via_server);
+    let line = stats(&via_line);
     let direct = stats(&via_sdk);
 
     // The MCP path alone: a call the server refuses before any AWS call (invalid argument).
@@ -277,6 +349,18 @@ async fn run() -> bool {
         no_aws.push(elapsed);
     }
     let no_aws = stats(&no_aws);
+    // The same call after as long idle as a ListUsers takes: both processes have slept, as
+    // they do while moto works, and each is woken with cold caches. The difference from the
+    // back-to-back figure is what a second process's wake-up costs on this machine.
+    let idle = Duration::from_secs_f64(direct.median / 1000.0);
+    let mut no_aws_idle = Vec::with_capacity(IDLE_CALLS);
+    for _ in 0..IDLE_CALLS {
+        tokio::time::sleep(idle).await;
+        let (elapsed, result) = server_call(&server, json!({"path_prefix": ""})).await;
+        assert_eq!(result.is_error, Some(true), "an empty path_prefix should be refused");
+        no_aws_idle.push(elapsed);
+    }
+    let no_aws_idle = stats(&no_aws_idle);
 
     // 3. Peak RSS of the server after the run.
     let mem = memory(server.pid);
@@ -332,6 +416,7 @@ async fn run() -> bool {
     drop(moto);
 
     let ratio = srv.median / direct.median;
+    let line_ratio = line.median / direct.median;
     let force_ratio = force_srv.median / force_direct.median;
     let force_ok = force_ratio <= TARGET_FORCE_RATIO;
     let ratio_p95 = srv.p95 / direct.p95;
@@ -350,6 +435,8 @@ async fn run() -> bool {
     row(&format!("list_users median (n={})", srv.n), ms(srv.median), ms(direct.median), format!("{ratio:.2}"), "<= 1.05", verdict(ratio_ok));
     row("list_users p95", ms(srv.p95), ms(direct.p95), format!("{ratio_p95:.2}"), "", "");
     row("list_users min", ms(srv.min), ms(direct.min), format!("{:.2}", srv.min / direct.min), "", "");
+    row(&format!("list_users, minimal client (med, n={})", line.n), ms(line.median), ms(direct.median), format!("{line_ratio:.2}"), "", "");
+    row("list_users, minimal client (p95)", ms(line.p95), ms(direct.p95), format!("{:.2}", line.p95 / direct.p95), "", "");
     row("list_users overhead (med, server-SDK)", ms(srv.median - direct.median), "-".into(), "-".into(), "", "");
     if let Some(handler) = handler {
         row("  in the server's handler (med)", ms(handler.median), ms(direct.median), format!("{:.2}", handler.median / direct.median), "", "");
@@ -357,6 +444,8 @@ async fn run() -> bool {
     }
     row("MCP call, no AWS (invalid arg, med)", ms(no_aws.median), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, p95)", ms(no_aws.p95), "-".into(), "-".into(), "", "");
+    row(&format!("  the same after {:.1} ms idle (med)", direct.median), ms(no_aws_idle.median), "-".into(), "-".into(), "", "");
+    row("  the same after idle (p95)", ms(no_aws_idle.p95), "-".into(), "-".into(), "", "");
     row(&format!("force delete, 100 items (med, n={})", force_srv.n), ms(force_srv.median), ms(force_direct.median), format!("{force_ratio:.2}"), "<= 1.2", verdict(force_ok));
     row("force delete, 100 items (min)", ms(force_srv.min), ms(force_direct.min), format!("{:.2}", force_srv.min / force_direct.min), "", "");
     row("peak RSS (VmHWM)", format!("{:.1} MB", mem.hwm), "".into(), "".into(), "<= 15 MB", verdict(rss_ok));
