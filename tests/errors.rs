@@ -78,8 +78,10 @@ async fn missing_credentials_give_the_brief_s_message() {
 }
 
 /// A fake AWS SSO portal on 127.0.0.1: answers `GetRoleCredentials` (GET
-/// /federation/credentials) with moto's test key, and keeps each request's first line and
-/// bearer token. Any other request (an SSO OIDC token refresh) is kept and answered 400.
+/// /federation/credentials) with moto's test key when the bearer token starts with `fresh`,
+/// and as AWS does for an expired or unknown token (401 UnauthorizedException) otherwise;
+/// keeps each request's first line and bearer token. Any other request (an SSO OIDC token
+/// refresh) is kept and answered 400.
 async fn sso_portal() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -104,7 +106,9 @@ async fn sso_portal() -> (String, Arc<Mutex<Vec<String>>>) {
                     .find_map(|l| l.to_ascii_lowercase().starts_with("x-amz-sso_bearer_token:").then(|| l[23..].trim().to_string()))
                     .unwrap_or_default();
                 log.lock().unwrap().push(format!("{line} token={token}"));
-                let (status, body) = if line.starts_with("GET /federation/credentials") {
+                let (status, body) = if line.starts_with("GET /federation/credentials") && !token.starts_with("fresh") {
+                    ("401 Unauthorized\r\nx-amzn-ErrorType: UnauthorizedException", json!({"message": "Session token not found or invalid"}).to_string())
+                } else if line.starts_with("GET /federation/credentials") {
                     let expiration = (std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
                         .duration_since(std::time::UNIX_EPOCH)
                         .unwrap()
@@ -207,6 +211,75 @@ async fn an_expired_sso_session_says_to_log_in_again() {
         *portal_requests.lock().unwrap(),
         vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=fresh-token".to_string()]
     );
+    assert_eq!(front.actions(), vec!["ListUsers".to_string()]);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_legacy_sso_profile_says_to_log_in_again() {
+    // The older profile form: the start URL in the profile itself, no sso-session. aws-config
+    // reads its token from ~/.aws/sso/cache/<sha1(start url)>.json and does not check the
+    // expiry itself: an expired token is sent to the portal, which refuses it (401).
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let (portal, portal_requests) = sso_portal().await;
+    let home = TempDir::new("home");
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile legacy]\n\
+         sso_start_url = https://corp.awsapps.com/start\n\
+         sso_region = us-east-1\n\
+         sso_account_id = 123456789012\n\
+         sso_role_name = ReadOnly\n\
+         region = us-east-1\n",
+    )
+    .unwrap();
+    // sha1("https://corp.awsapps.com/start"), as `printf <url> | sha1sum` prints it.
+    let cached = aws.join("sso/cache/a51746d4aa793ae07b25e90c3a5db96fc7832bd7.json");
+    let token = |access_token: &str, expires_at: &str| {
+        json!({"accessToken": access_token, "expiresAt": expires_at, "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"}).to_string()
+    };
+    let mut env = env_without_credentials(&front.endpoint(), &home);
+    env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
+    env.extend([
+        ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
+        ("AWS_PROFILE".into(), "legacy".into()),
+        ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
+    ]);
+    let server = Server::start_env(&[], env).await;
+
+    // Never logged in: no cached token.
+    let p = parts(&server.err("list_users", json!({})).await);
+    assert_eq!(
+        p.message,
+        "There is no AWS SSO (IAM Identity Center) session of profile 'legacy' on this machine, so the server has no AWS credentials. \
+         Nothing was sent to IAM."
+    );
+    assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal, then retry this call (no restart needed)."), "{}", p.hint);
+    assert_eq!(p.details, "(action: iam:ListUsers)");
+    assert!(portal_requests.lock().unwrap().is_empty(), "no token, no SSO call: {:?}", portal_requests.lock().unwrap());
+
+    // Logged in once, long ago: the portal refuses the token.
+    std::fs::write(&cached, token("old-token", "2020-01-01T00:00:00Z")).unwrap();
+    let p = parts(&server.err("list_users", json!({})).await);
+    assert_eq!(
+        p.message,
+        "The AWS SSO (IAM Identity Center) session of profile 'legacy' has expired, so the server has no AWS credentials. Nothing was sent to IAM."
+    );
+    assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal"), "{}", p.hint);
+    assert!(p.hint.contains("Session token not found or invalid"), "the portal's own words: {}", p.hint);
+    assert_eq!(
+        *portal_requests.lock().unwrap(),
+        vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=old-token".to_string()]
+    );
+    assert!(front.actions().is_empty(), "nothing reached IAM: {:?}", front.actions());
+
+    // After `aws sso login --profile legacy`, the same server answers.
+    std::fs::write(&cached, token("fresh-token", "2099-01-01T00:00:00Z")).unwrap();
+    let users = server.ok("list_users", json!({})).await;
+    assert_eq!(users["Users"], json!([]));
     assert_eq!(front.actions(), vec!["ListUsers".to_string()]);
     server.stop().await;
 }

@@ -226,22 +226,31 @@ enum SsoProblem {
 
 /// The SSO problem in an error's chain, with aws-config's own words for it (its innermost
 /// error that says so). aws-config's SSO token provider errors are private types; their
-/// text is what can be matched: "the SSO token has expired and cannot be refreshed",
-/// "failed to load the cached SSO token".
+/// text is what can be matched. A profile with an `sso_session`: "the SSO token has expired
+/// and cannot be refreshed", "failed to load the cached SSO token". The older form (the
+/// start URL in the profile): "failed to read `~/.aws/sso/cache/<sha1>.json`" when there is
+/// no token, and an expired token is sent as it is, so the portal's UnauthorizedException.
 fn sso_problem(err: &(dyn std::error::Error + 'static)) -> Option<(SsoProblem, String)> {
     let mut found = None;
     let mut source = Some(err);
     while let Some(e) = source {
         let text = e.to_string();
+        let with_cause = || e.source().map(|cause| format!("{text}: {cause}")).unwrap_or_else(|| text.clone());
         if text.contains("SSO token has expired") {
-            found = Some((SsoProblem::Expired, text));
-        } else if text.contains("failed to load the cached SSO token") {
-            let reason = e.source().map(|cause| format!("{text}: {cause}")).unwrap_or(text);
-            found = Some((SsoProblem::NotLoggedIn, reason));
+            found = Some((SsoProblem::Expired, text.clone()));
+        } else if text.contains("failed to load the cached SSO token") || is_sso_cache_read(&text) {
+            found = Some((SsoProblem::NotLoggedIn, with_cause()));
+        } else if e.downcast_ref::<aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError>().is_some_and(|e| e.is_unauthorized_exception()) {
+            found = Some((SsoProblem::Expired, format!("the SSO portal refused the cached token: {text}")));
         }
         source = e.source();
     }
     found
+}
+
+/// aws-config's "failed to read `<home>/.aws/sso/cache/<sha1>.json`" (any path separator).
+fn is_sso_cache_read(text: &str) -> bool {
+    text.starts_with("failed to read `") && text.replace('\\', "/").contains("/sso/cache/")
 }
 
 /// `aws sso login --profile dev`, or plain `aws sso login` for the default profile.
@@ -620,6 +629,14 @@ mod tests {
         let text = e.render();
         assert!(text.starts_with("User lacks permission: iam:PutUserPermissionsBoundary\nRequired permissions: iam:PutUserPermissionsBoundary on resource: *\n"), "{text}");
         assert!(text.contains("Grant the server's AWS identity (arn:aws:iam::123456789012:user/reader) iam:PutUserPermissionsBoundary"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_legacy_sso_token_file_is_recognised_on_any_platform() {
+        assert!(is_sso_cache_read("failed to read `/home/a/.aws/sso/cache/a517.json`"));
+        assert!(is_sso_cache_read("failed to read `C:\\Users\\a\\.aws\\sso\\cache\\a517.json`"));
+        assert!(!is_sso_cache_read("failed to read `/home/a/.aws/config`"));
+        assert!(!is_sso_cache_read("failed to write `/home/a/.aws/sso/cache/a517.json`"));
     }
 
     #[test]
