@@ -129,21 +129,56 @@ async fn sso_portal() -> (String, Arc<Mutex<Vec<String>>>) {
     (address, seen)
 }
 
+/// A server whose only credentials are AWS profile `profile` of `config` (an SSO profile),
+/// with a home of its own, IAM (moto behind the front door, which records what reaches it)
+/// and the SSO portal on 127.0.0.1. `cache_file` is the token file aws-config reads.
+struct SsoWorld {
+    _moto: Moto,
+    front: Front,
+    portal_requests: Arc<Mutex<Vec<String>>>,
+    _home: TempDir,
+    cached: std::path::PathBuf,
+    server: Server,
+}
+
+impl SsoWorld {
+    async fn start(config: &str, profile: &str, cache_file: &str) -> SsoWorld {
+        let moto = Moto::start();
+        let front = Front::start(&moto.endpoint()).await;
+        let (portal, portal_requests) = sso_portal().await;
+        let home = TempDir::new("home");
+        let aws = home.path().join(".aws");
+        std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
+        std::fs::write(aws.join("config"), config).unwrap();
+        let mut env = env_without_credentials(&front.endpoint(), &home);
+        env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
+        env.extend([
+            ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
+            ("AWS_PROFILE".into(), profile.into()),
+            ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), portal),
+        ]);
+        let server = Server::start_env(&[], env).await;
+        SsoWorld { _moto: moto, front, portal_requests, _home: home, cached: aws.join("sso/cache").join(cache_file), server }
+    }
+
+    /// What `aws sso login` leaves in the cache: a token valid until `expires_at`.
+    fn log_in(&self, access_token: &str, expires_at: &str) {
+        let token = json!({"accessToken": access_token, "expiresAt": expires_at, "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"});
+        std::fs::write(&self.cached, token.to_string()).unwrap();
+    }
+
+    fn portal_requests(&self) -> Vec<String> {
+        self.portal_requests.lock().unwrap().clone()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_sso_session_says_to_log_in_again() {
     // Profile `dev` takes its credentials from the SSO session `corp-sso`, whose cached token
     // (~/.aws/sso/cache/<sha1("corp-sso")>.json) expired in 2020 and has no refresh token:
-    // aws-config fails fast, with no network call. Every endpoint is on 127.0.0.1 anyway:
-    // IAM is moto behind the front door (which records what reaches it), SSO and SSO OIDC
-    // are a fake portal that records every request.
-    let moto = Moto::start();
-    let front = Front::start(&moto.endpoint()).await;
-    let (portal, portal_requests) = sso_portal().await;
-    let home = TempDir::new("home");
-    let aws = home.path().join(".aws");
-    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
-    std::fs::write(
-        aws.join("config"),
+    // aws-config fails fast, with no network call.
+    let world = SsoWorld::start(
         "[profile dev]\n\
          sso_session = corp-sso\n\
          sso_account_id = 123456789012\n\
@@ -154,22 +189,12 @@ async fn an_expired_sso_session_says_to_log_in_again() {
          sso_start_url = https://corp.awsapps.com/start\n\
          sso_region = us-east-1\n\
          sso_registration_scopes = sso:account:access\n",
+        "dev",
+        // sha1("corp-sso"), as `printf corp-sso | sha1sum` prints it.
+        "6f41fd3fbc69a076873a4656707fd9925e5c1f07.json",
     )
-    .unwrap();
-    // sha1("corp-sso"), as `printf corp-sso | sha1sum` prints it.
-    let cached = aws.join("sso/cache/6f41fd3fbc69a076873a4656707fd9925e5c1f07.json");
-    let token = |access_token: &str, expires_at: &str| {
-        json!({"accessToken": access_token, "expiresAt": expires_at, "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"}).to_string()
-    };
-    let mut env = env_without_credentials(&front.endpoint(), &home);
-    env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
-    env.extend([
-        ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
-        ("AWS_PROFILE".into(), "dev".into()),
-        ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
-        ("AWS_ENDPOINT_URL_SSO_OIDC".into(), portal.clone()),
-    ]);
-    let server = Server::start_env(&[], env).await;
+    .await;
+    let server = &world.server;
 
     // Never logged in: no cached token at all.
     let p = parts(&server.err("list_users", json!({})).await);
@@ -185,9 +210,8 @@ async fn an_expired_sso_session_says_to_log_in_again() {
     );
     assert_eq!(p.details, "(action: iam:ListUsers)");
 
-    std::fs::write(&cached, token("expired-token", "2020-01-01T00:00:00Z")).unwrap();
-    let text = server.err("list_users", json!({})).await;
-    let p = parts(&text);
+    world.log_in("expired-token", "2020-01-01T00:00:00Z");
+    let p = parts(&server.err("list_users", json!({})).await);
     assert_eq!(
         p.message,
         "The AWS SSO (IAM Identity Center) session of profile 'dev' has expired, so the server has no AWS credentials. Nothing was sent to IAM."
@@ -198,21 +222,20 @@ async fn an_expired_sso_session_says_to_log_in_again() {
          (AWS SDK: the SSO token has expired and cannot be refreshed)"
     );
     assert_eq!(p.details, "(action: iam:ListUsers)");
-    assert!(portal_requests.lock().unwrap().is_empty(), "no SSO call for an expired token: {:?}", portal_requests.lock().unwrap());
-    assert!(front.actions().is_empty(), "nothing reached IAM: {:?}", front.actions());
+    assert!(world.portal_requests().is_empty(), "no SSO call for an expired token: {:?}", world.portal_requests());
+    assert!(world.front.actions().is_empty(), "nothing reached IAM: {:?}", world.front.actions());
 
     // What `aws sso login --profile dev` does: a fresh token in the cache. The same server,
     // not restarted, now gets role credentials from the portal and answers.
-    let tomorrow = "2099-01-01T00:00:00Z";
-    std::fs::write(&cached, token("fresh-token", tomorrow)).unwrap();
+    world.log_in("fresh-token", "2099-01-01T00:00:00Z");
     let users = server.ok("list_users", json!({})).await;
     assert_eq!(users["Users"], json!([]));
     assert_eq!(
-        *portal_requests.lock().unwrap(),
+        world.portal_requests(),
         vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=fresh-token".to_string()]
     );
-    assert_eq!(front.actions(), vec!["ListUsers".to_string()]);
-    server.stop().await;
+    assert_eq!(world.front.actions(), vec!["ListUsers".to_string()]);
+    world.server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -220,35 +243,19 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
     // The older profile form: the start URL in the profile itself, no sso-session. aws-config
     // reads its token from ~/.aws/sso/cache/<sha1(start url)>.json and does not check the
     // expiry itself: an expired token is sent to the portal, which refuses it (401).
-    let moto = Moto::start();
-    let front = Front::start(&moto.endpoint()).await;
-    let (portal, portal_requests) = sso_portal().await;
-    let home = TempDir::new("home");
-    let aws = home.path().join(".aws");
-    std::fs::create_dir_all(aws.join("sso/cache")).unwrap();
-    std::fs::write(
-        aws.join("config"),
+    let world = SsoWorld::start(
         "[profile legacy]\n\
          sso_start_url = https://corp.awsapps.com/start\n\
          sso_region = us-east-1\n\
          sso_account_id = 123456789012\n\
          sso_role_name = ReadOnly\n\
          region = us-east-1\n",
+        "legacy",
+        // sha1("https://corp.awsapps.com/start"), as `printf <url> | sha1sum` prints it.
+        "a51746d4aa793ae07b25e90c3a5db96fc7832bd7.json",
     )
-    .unwrap();
-    // sha1("https://corp.awsapps.com/start"), as `printf <url> | sha1sum` prints it.
-    let cached = aws.join("sso/cache/a51746d4aa793ae07b25e90c3a5db96fc7832bd7.json");
-    let token = |access_token: &str, expires_at: &str| {
-        json!({"accessToken": access_token, "expiresAt": expires_at, "region": "us-east-1", "startUrl": "https://corp.awsapps.com/start"}).to_string()
-    };
-    let mut env = env_without_credentials(&front.endpoint(), &home);
-    env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
-    env.extend([
-        ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
-        ("AWS_PROFILE".into(), "legacy".into()),
-        ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
-    ]);
-    let server = Server::start_env(&[], env).await;
+    .await;
+    let server = &world.server;
 
     // Never logged in: no cached token.
     let p = parts(&server.err("list_users", json!({})).await);
@@ -259,10 +266,10 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
     );
     assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal, then retry this call (no restart needed)."), "{}", p.hint);
     assert_eq!(p.details, "(action: iam:ListUsers)");
-    assert!(portal_requests.lock().unwrap().is_empty(), "no token, no SSO call: {:?}", portal_requests.lock().unwrap());
+    assert!(world.portal_requests().is_empty(), "no token, no SSO call: {:?}", world.portal_requests());
 
     // Logged in once, long ago: the portal refuses the token.
-    std::fs::write(&cached, token("old-token", "2020-01-01T00:00:00Z")).unwrap();
+    world.log_in("old-token", "2020-01-01T00:00:00Z");
     let p = parts(&server.err("list_users", json!({})).await);
     assert_eq!(
         p.message,
@@ -271,17 +278,17 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
     assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal"), "{}", p.hint);
     assert!(p.hint.contains("Session token not found or invalid"), "the portal's own words: {}", p.hint);
     assert_eq!(
-        *portal_requests.lock().unwrap(),
+        world.portal_requests(),
         vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=old-token".to_string()]
     );
-    assert!(front.actions().is_empty(), "nothing reached IAM: {:?}", front.actions());
+    assert!(world.front.actions().is_empty(), "nothing reached IAM: {:?}", world.front.actions());
 
     // After `aws sso login --profile legacy`, the same server answers.
-    std::fs::write(&cached, token("fresh-token", "2099-01-01T00:00:00Z")).unwrap();
+    world.log_in("fresh-token", "2099-01-01T00:00:00Z");
     let users = server.ok("list_users", json!({})).await;
     assert_eq!(users["Users"], json!([]));
-    assert_eq!(front.actions(), vec!["ListUsers".to_string()]);
-    server.stop().await;
+    assert_eq!(world.front.actions(), vec!["ListUsers".to_string()]);
+    world.server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
