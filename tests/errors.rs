@@ -366,8 +366,10 @@ async fn a_not_found_answer_does_not_wait_on_an_unreachable_sts() {
         assert!(text.starts_with("User 'ghost' not found. (The user with name ghost cannot be found.)"), "{text}");
     }
     let stderr = server.stop().await;
-    let asked = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=sts:GetCallerIdentity")).count();
-    assert_eq!(asked, 1, "STS asked {asked} times:\n{stderr}");
+    // One GetCallerIdentity: the SDK's 3 attempts at it, each logged, none answered.
+    let attempts: Vec<&str> = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=sts:GetCallerIdentity")).collect();
+    assert_eq!(attempts.len(), 3, "STS asked more than once:\n{stderr}");
+    assert!(attempts.iter().all(|l| l.contains("outcome=no response")), "{attempts:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -531,7 +533,11 @@ async fn throttling_is_reported_after_the_sdk_s_retries() {
     assert_details(&p, "Throttling", "iam:ListUsers");
     assert_eq!(front.actions(), vec!["ListUsers"; 3], "3 attempts");
     assert_eq!(front.pending_faults(), vec![("ListUsers".to_string(), String::new(), 2)]);
-    server.stop().await;
+    // Each attempt is in the server's log of AWS calls (and so in an audit record).
+    let stderr = server.stop().await;
+    let attempts: Vec<&str> = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=iam:ListUsers")).collect();
+    assert_eq!(attempts.len(), 3, "{stderr}");
+    assert!(attempts.iter().all(|l| l.contains("status=400") && l.contains("outcome=Throttling")), "{attempts:#?}");
 }
 
 // ---------------------------------------------------------------------------------------

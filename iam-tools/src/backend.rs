@@ -248,23 +248,24 @@ fn build_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::from_conf(iam)
 }
 
-/// Logs every AWS call (target `iam_tools::aws`, debug level) and adds it to the running
+/// Logs every AWS request (target `iam_tools::aws`, debug level) and adds it to the running
 /// tool call's audit record: its action, HTTP status, request id and outcome (AWS's error
-/// code when it failed). Never a request or response body, so never a secret.
+/// code when it failed). Each attempt is one entry, so the SDK's retries (throttling, a
+/// 500) are all there. Never a request or response body, so never a secret.
 #[derive(Debug)]
 struct CallLog;
 
-impl Intercept for CallLog {
-    fn name(&self) -> &'static str {
-        "IamMcpCallLog"
-    }
+/// Put in an operation's config bag once an attempt was logged: the operation's end then
+/// adds nothing (it adds one entry only when no attempt was made, e.g. no credentials).
+#[derive(Debug)]
+struct AttemptLogged;
 
-    fn read_after_execution(
-        &self,
-        context: &FinalizerInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+impl aws_smithy_types::config_bag::Storable for AttemptLogged {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+impl CallLog {
+    fn log(context: &FinalizerInterceptorContextRef<'_>, cfg: &ConfigBag) {
         let action = cfg.load::<Metadata>().map(|m| format!("{}:{}", m.service().to_lowercase(), m.name())).unwrap_or_default();
         let response = context.response();
         let status = response.map(|r| r.status().as_u16()).unwrap_or(0);
@@ -278,6 +279,34 @@ impl Intercept for CallLog {
         };
         tracing::debug!(target: "iam_tools::aws", %action, status, request_id, %outcome, "aws call");
         crate::audit::aws_call(crate::audit::AwsCall { action, status, request_id: request_id.to_string(), outcome });
+    }
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "IamMcpCallLog"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        Self::log(context, cfg);
+        cfg.interceptor_state().store_put(AttemptLogged);
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg.load::<AttemptLogged>().is_none() {
+            Self::log(context, cfg);
+        }
         Ok(())
     }
 }
