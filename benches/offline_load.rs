@@ -40,7 +40,7 @@ fn policy_arn(i: usize) -> String {
 }
 
 fn trust(i: usize) -> Value {
-    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": if i % 2 == 0 { "ec2.amazonaws.com" } else { "lambda.amazonaws.com" }}, "Action": "sts:AssumeRole"}]})
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": if i.is_multiple_of(2) { "ec2.amazonaws.com" } else { "lambda.amazonaws.com" }}, "Action": "sts:AssumeRole"}]})
 }
 
 fn attached(i: usize) -> Value {

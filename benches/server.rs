@@ -425,7 +425,7 @@ async fn run() -> bool {
     let rss_ok = mem.hwm <= TARGET_RSS_MB;
 
     println!();
-    println!("{:<38} {:<12} {:<12} {:<7} {:<10} {}", "metric", "server", "direct SDK", "ratio", "target", "");
+    println!("{:<38} {:<12} {:<12} {:<7} {:<10} ", "metric", "server", "direct SDK", "ratio", "target");
     let row = |metric: &str, server: String, sdk: String, ratio: String, target: &str, ok: &str| {
         println!("{metric:<38} {server:<12} {sdk:<12} {ratio:<7} {target:<10} {ok}");
     };

@@ -412,7 +412,7 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
                 let tags = if arn.contains(":aws:policy/") {
                     json!([])
                 } else {
-                    Value::Array(pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"]).await?.remove("Tags").and_then(|t| t.as_array().cloned()).unwrap_or_default().into())
+                    Value::Array(pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"]).await?.remove("Tags").and_then(|t| t.as_array().cloned()).unwrap_or_default())
                 };
                 p["Tags"] = tags;
             }

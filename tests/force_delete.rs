@@ -154,7 +154,6 @@ async fn server_ok<H: ClientHandler>(server: &Server<H>, tool: &str, args: Value
     let handle = server.client.send_request_with_option(request, PeerRequestOptions::no_options()).await.expect("sending the call");
     let response = tokio::time::timeout(CALL_TIMEOUT, handle.await_response()).await.expect("no answer").expect("protocol error");
     let ServerResult::CallToolResult(result) = response else { panic!("not a tool result: {response:?}") };
-    let result = rmcp::model::CallToolResult::from(result);
     assert_ne!(result.is_error, Some(true), "{tool}({args}) failed: {}", common::text(&result));
     result.structured_content.unwrap()
 }
@@ -290,7 +289,7 @@ async fn loaded_user(moto: &Moto, front: &common::front::Front, name: &str) -> (
     sdk.create_service_specific_credential().user_name(name).service_name("codecommit.amazonaws.com").send().await.unwrap();
     let serial = sdk
         .create_virtual_mfa_device()
-        .virtual_mfa_device_name(&format!("{name}-phone"))
+        .virtual_mfa_device_name(format!("{name}-phone"))
         .send()
         .await
         .unwrap()
@@ -328,8 +327,8 @@ async fn user_with_every_kind_of_credential_is_force_deleted() {
     assert_eq!(targets("signing certificates").len(), 1);
     assert_eq!(targets("SSH public keys").len(), 1);
     assert_eq!(targets("service-specific credentials").len(), 1);
-    assert_eq!(targets("MFA devices (deactivated)"), [serial.clone()]);
-    assert_eq!(targets("virtual MFA devices"), [serial.clone()]);
+    assert_eq!(targets("MFA devices (deactivated)"), std::slice::from_ref(&serial));
+    assert_eq!(targets("virtual MFA devices"), std::slice::from_ref(&serial));
     assert_eq!(targets("inline policies"), ["inline-1", "inline-2", "inline-3"]);
     assert_eq!(targets("attached managed policies").len(), 3);
     assert_eq!(targets("group memberships"), ["leaver-group-1", "leaver-group-2", "leaver-group-3"]);

@@ -96,7 +96,7 @@ async fn credential_tools_against_moto() {
     let mfa = server.ok("list_mfa_devices", json!({"user_name": "eve"})).await;
     let from_sdk = sdk.list_mfa_devices().user_name("eve").send().await.unwrap();
     assert_eq!(names(&mfa["MFADevices"], "SerialNumber"), sorted(from_sdk.mfa_devices().iter().map(|d| d.serial_number().to_string()).collect()));
-    assert_eq!(names(&mfa["MFADevices"], "SerialNumber"), [assigned.clone()]);
+    assert_eq!(names(&mfa["MFADevices"], "SerialNumber"), std::slice::from_ref(&assigned));
     assert_eq!(mfa["MFADevices"][0]["UserName"], "eve");
     assert_eq!(mfa["IsTruncated"], false);
 

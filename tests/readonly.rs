@@ -131,10 +131,8 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
         assert_eq!(from_tools, from_policy, "{args:?}");
         let write_mode = args.contains(&"--allow-write");
         assert_eq!(tools.iter().any(|t| t["access"] == "write"), write_mode, "{args:?}");
-        if let Some(set) = args.iter().position(|a| *a == "--toolsets").map(|i| args[i + 1]) {
-            if set != "all" {
-                assert!(tools.iter().all(|t| t["toolset"] == set), "{args:?}: {tools:?}");
-            }
+        if let Some(set) = args.iter().position(|a| *a == "--toolsets").map(|i| args[i + 1]) && set != "all" {
+            assert!(tools.iter().all(|t| t["toolset"] == set), "{args:?}: {tools:?}");
         }
     }
 }

@@ -358,15 +358,15 @@ fn parse_param_ty(
 }
 
 fn param_fits_member(param: ParamTy, member: &Ty) -> bool {
-    match (param, member.list, &member.base) {
-        (ParamTy::String, false, Base::String | Base::Enum) => true,
-        (ParamTy::Integer, false, Base::Int | Base::Long) => true,
-        (ParamTy::Boolean, false, Base::Bool) => true,
-        (ParamTy::StringList, true, Base::String | Base::Enum) => true,
-        (ParamTy::Document, false, Base::Document) => true,
-        (ParamTy::ShapeList, true, Base::Shape(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (param, member.list, &member.base),
+        (ParamTy::String, false, Base::String | Base::Enum)
+            | (ParamTy::Integer, false, Base::Int | Base::Long)
+            | (ParamTy::Boolean, false, Base::Bool)
+            | (ParamTy::StringList, true, Base::String | Base::Enum)
+            | (ParamTy::Document, false, Base::Document)
+            | (ParamTy::ShapeList, true, Base::Shape(_))
+    )
 }
 
 fn find_op(
@@ -492,10 +492,8 @@ fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Pr
             }
             operations.push((index, reads));
         }
-        if let Some(kind) = &g.documents {
-            if !matches!(kind.get_ref().as_str(), "identity" | "trust") {
-                problems.push(kind, format!("{what}: documents must be `identity` or `trust`, not `{}`", kind.get_ref()));
-            }
+        if let Some(kind) = &g.documents && !matches!(kind.get_ref().as_str(), "identity" | "trust") {
+            problems.push(kind, format!("{what}: documents must be `identity` or `trust`, not `{}`", kind.get_ref()));
         }
         if g.operations.0.is_empty() == g.documents.is_none() {
             problems.push(name, format!("{what}: give either `operations` (the writes it checks) or `documents` (identity or trust)"));
@@ -686,15 +684,11 @@ fn validate_tool(
                 problems.push(kind, format!("{pwhat}: `policy` applies to `document` params only"));
             }
         }
-        if let Some(secret) = &p.secret {
-            if !matches!(ty, ParamTy::String) {
-                problems.push(secret, format!("{pwhat}: `secret` applies to `string` params only"));
-            }
+        if let Some(secret) = &p.secret && !matches!(ty, ParamTy::String) {
+            problems.push(secret, format!("{pwhat}: `secret` applies to `string` params only"));
         }
-        if let (Some(min), Some(max)) = (&p.min, &p.max) {
-            if min.get_ref() > max.get_ref() {
-                problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
-            }
+        if let (Some(min), Some(max)) = (&p.min, &p.max) && min.get_ref() > max.get_ref() {
+            problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
         }
         params.push(Param {
             name: pname.clone(),

@@ -615,10 +615,8 @@ impl AccountFile {
             if !profiles[pi].roles.contains(&role) {
                 profiles[pi].roles.push(role.clone());
             }
-            if let Some(&ri) = by_role.get(&role) {
-                if !roles[ri].profiles.contains(&pi) {
-                    roles[ri].profiles.push(pi);
-                }
+            if let Some(&ri) = by_role.get(&role) && !roles[ri].profiles.contains(&pi) {
+                roles[ri].profiles.push(pi);
             }
         }
         let by_role_lower = roles.iter().enumerate().map(|(i, r)| (r.name.to_lowercase(), i)).collect();
@@ -1094,10 +1092,8 @@ fn version_json(v: &Version, document: bool) -> Value {
     if let Some(d) = &v.create_date {
         out["CreateDate"] = json!(d);
     }
-    if document {
-        if let Some(doc) = &v.document {
-            out["Document"] = doc.clone();
-        }
+    if document && let Some(doc) = &v.document {
+        out["Document"] = doc.clone();
     }
     out
 }

@@ -125,7 +125,7 @@ impl AuditLog {
             if file.metadata()?.permissions().mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
             }
-            return Ok(AuditLog { path: path.to_path_buf(), file: Mutex::new(file) });
+            Ok(AuditLog { path: path.to_path_buf(), file: Mutex::new(file) })
         }
         #[cfg(not(unix))]
         Ok(AuditLog { path: path.to_path_buf(), file: Mutex::new(options.open(path)?) })

@@ -188,10 +188,8 @@ pub fn mcp_tool(spec: &ToolSpec, tokens: bool) -> Tool {
         Some(spec.open_world),
     );
     let mut input = (spec.input_schema)();
-    if !tokens {
-        if let Some(serde_json::Value::Object(props)) = input.get_mut("properties") {
-            props.remove("confirmation_token");
-        }
+    if !tokens && let Some(serde_json::Value::Object(props)) = input.get_mut("properties") {
+        props.remove("confirmation_token");
     }
     Tool::new(spec.name, spec.description, Arc::new(input))
         .with_title(spec.title)

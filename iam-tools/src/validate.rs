@@ -53,26 +53,20 @@ impl Violations {
     }
 
     pub fn pattern(&mut self, param: &str, value: Option<&str>, pattern: &Pattern) {
-        if let Some(value) = value {
-            if !pattern.is_match(value) {
-                self.0.push(format!("`{param}` is {}, which does not match the pattern {}", shown(value), pattern.source));
-            }
+        if let Some(value) = value && !pattern.is_match(value) {
+            self.0.push(format!("`{param}` is {}, which does not match the pattern {}", shown(value), pattern.source));
         }
     }
 
     pub fn one_of(&mut self, param: &str, value: Option<&str>, allowed: &[&str]) {
-        if let Some(value) = value {
-            if !allowed.contains(&value) {
-                self.0.push(format!("`{param}` is {}, expected one of: {}", shown(value), allowed.join(", ")));
-            }
+        if let Some(value) = value && !allowed.contains(&value) {
+            self.0.push(format!("`{param}` is {}, expected one of: {}", shown(value), allowed.join(", ")));
         }
     }
 
     pub fn range(&mut self, param: &str, value: Option<i64>, min: i64, max: i64) {
-        if let Some(value) = value {
-            if value < min || value > max {
-                self.0.push(format!("`{param}` is {value}, expected {min} to {max}"));
-            }
+        if let Some(value) = value && (value < min || value > max) {
+            self.0.push(format!("`{param}` is {value}, expected {min} to {max}"));
         }
     }
 }

@@ -330,9 +330,9 @@ async fn cleanup_steps(ctx: &ToolContext, input: &Value) -> Result<Vec<Step>, To
     let mut steps = Vec::new();
     for spec in ctx.tool.cleanup {
         let key = (spec.list, spec.items);
-        if !listed.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(e) = listed.entry(key) {
             let items = list_items(ctx, spec, input).await?;
-            listed.insert(key, items);
+            e.insert(items);
         }
         for item in &listed[&key] {
             if !spec.only.iter().all(|(field, glob)| glob_matches(glob, &scalar_text(field_of(item, field)))) {

@@ -91,6 +91,7 @@ impl Moto {
                 std::thread::sleep(Duration::from_millis(50));
             }
             let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("moto_server did not start on 127.0.0.1");
     }

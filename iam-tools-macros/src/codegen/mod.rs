@@ -25,6 +25,8 @@ pub fn generate(model: &Model) -> TokenStream {
             #shapes
         }
         /// One typed function per IAM operation, called through the backend.
+        // Inputs and results end in `..Default::default()` whether or not every field is named.
+        #[allow(clippy::needless_update)]
         pub mod ops {
             #operations
         }
@@ -37,6 +39,7 @@ pub fn generate(model: &Model) -> TokenStream {
             #results
         }
         /// One handler per tool: parse, call the operations, build the result.
+        #[allow(clippy::needless_update)]
         pub mod handlers {
             #handlers
         }

@@ -316,10 +316,8 @@ fn aws_explanation(r: &EvaluationResultOut) -> Vec<String> {
         _ if by.is_empty() => lines.push("No policy grants this permission".into()),
         _ => lines.push(format!("not allowed; statements considered: {}", by.join(", "))),
     }
-    if let Some(b) = &r.permissions_boundary_decision_detail {
-        if !b.allowed_by_permissions_boundary {
-            lines.push("the permissions boundary does not allow it".into());
-        }
+    if let Some(b) = &r.permissions_boundary_decision_detail && !b.allowed_by_permissions_boundary {
+        lines.push("the permissions boundary does not allow it".into());
     }
     if !r.missing_context_values.is_empty() {
         lines.push(format!("missing context values: {}", r.missing_context_values.join(", ")));
