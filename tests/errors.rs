@@ -445,7 +445,7 @@ async fn a_delete_conflict_says_what_blocks_and_offers_force() {
 
 // ---------------------------------------------------------------------------------------
 // 5. EntityAlreadyExists, LimitExceeded, MalformedPolicyDocument, ConcurrentModification,
-//    throttling
+//    invalid arguments, throttling
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread")]
@@ -516,6 +516,34 @@ async fn a_concurrent_modification_says_to_retry() {
     // Not retried by the SDK; retrying as the hint says works.
     assert_eq!(front.actions().iter().filter(|a| *a == "AttachUserPolicy").count(), 1);
     server.ok("attach_user_policy", args).await;
+    server.stop().await;
+}
+
+/// Validation: every problem at once, each with where it is, and nothing sent to AWS.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_invalid_argument_is_listed_with_where_it_is() {
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let server = Server::start_env(&["--allow-write", "--consent", "none"], server_env(Some(&front.endpoint()))).await;
+    let text = server.err("create_user", json!({"user_name": "bad name!", "path": "no-slashes", "permissions_boundary": "not-an-arn"})).await;
+    assert_eq!(
+        text,
+        "Invalid arguments for create_user:\n\
+         - `user_name` is \"bad name!\", which does not match the pattern [\\w+=,.@-]+\n\
+         - `path` is \"no-slashes\", which does not match the pattern (/)|(/[!-~]+/)\n\
+         - `permissions_boundary` must be 20 to 2048 characters long, got 10\n\
+         What to do: Correct each argument listed and call again."
+    );
+    let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Alow", "Action": "s3GetObject", "Resource": "*"}]});
+    let text = server.err("put_user_policy", json!({"user_name": "u", "policy_name": "p", "policy_document": document})).await;
+    assert_eq!(
+        text,
+        "put_user_policy refused the policy document before sending it to AWS:\n\
+         - policy_document: Statement[0].Effect: must be \"Allow\" or \"Deny\", got \"Alow\"\n\
+         - policy_document: Statement[0].Action: \"s3GetObject\" is not an action: write service:ActionName (e.g. \"s3:GetObject\") or \"*\"\n\
+         What to do: Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."
+    );
+    assert!(front.actions().is_empty(), "an invalid call reached IAM: {:?}", front.actions());
     server.stop().await;
 }
 
