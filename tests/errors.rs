@@ -138,6 +138,7 @@ struct SsoWorld {
     portal_requests: Arc<Mutex<Vec<String>>>,
     _home: TempDir,
     cached: std::path::PathBuf,
+    profile: String,
     server: Server,
 }
 
@@ -159,7 +160,7 @@ impl SsoWorld {
             ("AWS_ENDPOINT_URL_SSO_OIDC".into(), portal),
         ]);
         let server = Server::start_env(&[], env).await;
-        SsoWorld { _moto: moto, front, portal_requests, _home: home, cached: aws.join("sso/cache").join(cache_file), server }
+        SsoWorld { _moto: moto, front, portal_requests, _home: home, cached: aws.join("sso/cache").join(cache_file), profile: profile.into(), server }
     }
 
     /// What `aws sso login` leaves in the cache: a token valid until `expires_at`.
@@ -170,6 +171,32 @@ impl SsoWorld {
 
     fn portal_requests(&self) -> Vec<String> {
         self.portal_requests.lock().unwrap().clone()
+    }
+
+    /// list_users, which fails for want of credentials: its message parts.
+    async fn list_users_error(&self) -> Parts {
+        let p = parts(&self.server.err("list_users", json!({})).await);
+        assert_eq!(p.details, "(action: iam:ListUsers)");
+        p
+    }
+
+    fn no_session_message(&self) -> String {
+        format!(
+            "There is no AWS SSO (IAM Identity Center) session of profile '{}' on this machine, so the server has no AWS credentials. \
+             Nothing was sent to IAM.",
+            self.profile
+        )
+    }
+
+    fn expired_message(&self) -> String {
+        format!(
+            "The AWS SSO (IAM Identity Center) session of profile '{}' has expired, so the server has no AWS credentials. Nothing was sent to IAM.",
+            self.profile
+        )
+    }
+
+    fn log_in_hint(&self) -> String {
+        format!("Ask the user to run `aws sso login --profile {}` in a terminal, then retry this call (no restart needed).", self.profile)
     }
 }
 
@@ -194,41 +221,23 @@ async fn an_expired_sso_session_says_to_log_in_again() {
         "6f41fd3fbc69a076873a4656707fd9925e5c1f07.json",
     )
     .await;
-    let server = &world.server;
 
     // Never logged in: no cached token at all.
-    let p = parts(&server.err("list_users", json!({})).await);
-    assert_eq!(
-        p.message,
-        "There is no AWS SSO (IAM Identity Center) session of profile 'dev' on this machine, so the server has no AWS credentials. \
-         Nothing was sent to IAM."
-    );
-    assert_eq!(
-        p.hint,
-        "Ask the user to run `aws sso login --profile dev` in a terminal, then retry this call (no restart needed). \
-         (AWS SDK: failed to load the cached SSO token)"
-    );
-    assert_eq!(p.details, "(action: iam:ListUsers)");
+    let p = world.list_users_error().await;
+    assert_eq!(p.message, world.no_session_message());
+    assert_eq!(p.hint, format!("{} (AWS SDK: failed to load the cached SSO token)", world.log_in_hint()));
 
     world.log_in("expired-token", "2020-01-01T00:00:00Z");
-    let p = parts(&server.err("list_users", json!({})).await);
-    assert_eq!(
-        p.message,
-        "The AWS SSO (IAM Identity Center) session of profile 'dev' has expired, so the server has no AWS credentials. Nothing was sent to IAM."
-    );
-    assert_eq!(
-        p.hint,
-        "Ask the user to run `aws sso login --profile dev` in a terminal, then retry this call (no restart needed). \
-         (AWS SDK: the SSO token has expired and cannot be refreshed)"
-    );
-    assert_eq!(p.details, "(action: iam:ListUsers)");
+    let p = world.list_users_error().await;
+    assert_eq!(p.message, world.expired_message());
+    assert_eq!(p.hint, format!("{} (AWS SDK: the SSO token has expired and cannot be refreshed)", world.log_in_hint()));
     assert!(world.portal_requests().is_empty(), "no SSO call for an expired token: {:?}", world.portal_requests());
     assert!(world.front.actions().is_empty(), "nothing reached IAM: {:?}", world.front.actions());
 
     // What `aws sso login --profile dev` does: a fresh token in the cache. The same server,
     // not restarted, now gets role credentials from the portal and answers.
     world.log_in("fresh-token", "2099-01-01T00:00:00Z");
-    let users = server.ok("list_users", json!({})).await;
+    let users = world.server.ok("list_users", json!({})).await;
     assert_eq!(users["Users"], json!([]));
     assert_eq!(
         world.portal_requests(),
@@ -255,27 +264,18 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
         "a51746d4aa793ae07b25e90c3a5db96fc7832bd7.json",
     )
     .await;
-    let server = &world.server;
 
     // Never logged in: no cached token.
-    let p = parts(&server.err("list_users", json!({})).await);
-    assert_eq!(
-        p.message,
-        "There is no AWS SSO (IAM Identity Center) session of profile 'legacy' on this machine, so the server has no AWS credentials. \
-         Nothing was sent to IAM."
-    );
-    assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal, then retry this call (no restart needed)."), "{}", p.hint);
-    assert_eq!(p.details, "(action: iam:ListUsers)");
+    let p = world.list_users_error().await;
+    assert_eq!(p.message, world.no_session_message());
+    assert!(p.hint.starts_with(&world.log_in_hint()), "{}", p.hint);
     assert!(world.portal_requests().is_empty(), "no token, no SSO call: {:?}", world.portal_requests());
 
     // Logged in once, long ago: the portal refuses the token.
     world.log_in("old-token", "2020-01-01T00:00:00Z");
-    let p = parts(&server.err("list_users", json!({})).await);
-    assert_eq!(
-        p.message,
-        "The AWS SSO (IAM Identity Center) session of profile 'legacy' has expired, so the server has no AWS credentials. Nothing was sent to IAM."
-    );
-    assert!(p.hint.starts_with("Ask the user to run `aws sso login --profile legacy` in a terminal"), "{}", p.hint);
+    let p = world.list_users_error().await;
+    assert_eq!(p.message, world.expired_message());
+    assert!(p.hint.starts_with(&world.log_in_hint()), "{}", p.hint);
     assert!(p.hint.contains("Session token not found or invalid"), "the portal's own words: {}", p.hint);
     assert_eq!(
         world.portal_requests(),
@@ -285,7 +285,7 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
 
     // After `aws sso login --profile legacy`, the same server answers.
     world.log_in("fresh-token", "2099-01-01T00:00:00Z");
-    let users = server.ok("list_users", json!({})).await;
+    let users = world.server.ok("list_users", json!({})).await;
     assert_eq!(users["Users"], json!([]));
     assert_eq!(world.front.actions(), vec!["ListUsers".to_string()]);
     world.server.stop().await;
