@@ -94,33 +94,13 @@ fn stats(samples: &[Duration]) -> Stats {
     Stats { median, p95: ms[rank - 1], min: ms[0], n }
 }
 
-/// One cold start: spawn, write initialize, read the response line.
+/// One cold start: spawn, write initialize, read and check the response line.
 async fn cold_start(env: &[(String, String)]) -> Duration {
-    let mut cmd = command(env);
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
     let started = Instant::now();
-    let mut child = cmd.spawn().expect("spawning the server");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let elapsed = tokio::time::timeout(STEP_TIMEOUT, async {
-        stdin.write_all(INITIALIZE.as_bytes()).await?;
-        stdin.write_all(b"\n").await?;
-        stdin.flush().await?;
-        stdout.read_line(&mut line).await?;
-        Ok::<_, std::io::Error>(started.elapsed())
-    })
-    .await
-    .expect("no initialize response within the timeout")
-    .expect("talking to the server");
-    let response: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("bad response {line:?}: {e}"));
-    assert_eq!(response["id"], 1, "not the initialize response: {line}");
-    assert!(response["result"]["serverInfo"].is_object(), "initialize failed: {line}");
-    // End of stdin ends the server; kill it if it lingers.
-    drop(stdin);
-    if tokio::time::timeout(STEP_TIMEOUT, child.wait()).await.is_err() {
-        let _ = child.kill().await;
-    }
+    let mut client = LineClient::spawn(env);
+    client.initialize().await;
+    let elapsed = started.elapsed();
+    client.stop().await;
     elapsed
 }
 
@@ -167,15 +147,27 @@ struct LineClient {
 }
 
 impl LineClient {
-    async fn start(env: &[(String, String)]) -> LineClient {
+    /// The server, spawned with piped stdio and not yet initialized.
+    fn spawn(env: &[(String, String)]) -> LineClient {
         let mut cmd = command(env);
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         let mut child = cmd.spawn().expect("spawning the server");
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut client = LineClient { child, stdin, stdout, next_id: 1, line: String::new() };
-        let init = client.send(INITIALIZE).await;
+        LineClient { child, stdin, stdout, next_id: 1, line: String::new() }
+    }
+
+    /// Sends `initialize` (id 1) and checks the answer.
+    async fn initialize(&mut self) {
+        let init = self.send(INITIALIZE).await;
+        assert_eq!(init["id"], 1, "not the initialize response: {init}");
         assert!(init["result"]["serverInfo"].is_object(), "initialize failed: {init}");
+    }
+
+    /// A server ready for calls: initialized, with the client's `initialized` notification sent.
+    async fn start(env: &[(String, String)]) -> LineClient {
+        let mut client = LineClient::spawn(env);
+        client.initialize().await;
         client.stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
         client
     }
@@ -206,12 +198,28 @@ impl LineClient {
         (elapsed, users)
     }
 
+    /// End of stdin ends the server; it is killed if it lingers.
     async fn stop(mut self) {
         drop(self.stdin);
         if tokio::time::timeout(STEP_TIMEOUT, self.child.wait()).await.is_err() {
             let _ = self.child.kill().await;
         }
     }
+}
+
+/// `n` list_users calls the server refuses before any AWS call (an invalid argument), each
+/// after `pause` when given: the MCP path alone.
+async fn refused_calls(server: &BenchServer, n: usize, pause: Option<Duration>) -> Stats {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        if let Some(pause) = pause {
+            tokio::time::sleep(pause).await;
+        }
+        let (elapsed, result) = server_call(server, json!({"path_prefix": ""})).await;
+        assert_eq!(result.is_error, Some(true), "an empty path_prefix should be refused");
+        times.push(elapsed);
+    }
+    stats(&times)
 }
 
 async fn sdk_call(sdk: &aws_sdk_iam::Client) -> (Duration, usize) {
@@ -342,25 +350,12 @@ async fn run() -> bool {
     let direct = stats(&via_sdk);
 
     // The MCP path alone: a call the server refuses before any AWS call (invalid argument).
-    let mut no_aws = Vec::with_capacity(BLOCK * BLOCKS);
-    for _ in 0..BLOCK * BLOCKS {
-        let (elapsed, result) = server_call(&server, json!({"path_prefix": ""})).await;
-        assert_eq!(result.is_error, Some(true), "an empty path_prefix should be refused");
-        no_aws.push(elapsed);
-    }
-    let no_aws = stats(&no_aws);
+    let no_aws = refused_calls(&server, BLOCK * BLOCKS, None).await;
     // The same call after as long idle as a ListUsers takes: both processes have slept, as
     // they do while moto works, and each is woken with cold caches. The difference from the
     // back-to-back figure is what a second process's wake-up costs on this machine.
     let idle = Duration::from_secs_f64(direct.median / 1000.0);
-    let mut no_aws_idle = Vec::with_capacity(IDLE_CALLS);
-    for _ in 0..IDLE_CALLS {
-        tokio::time::sleep(idle).await;
-        let (elapsed, result) = server_call(&server, json!({"path_prefix": ""})).await;
-        assert_eq!(result.is_error, Some(true), "an empty path_prefix should be refused");
-        no_aws_idle.push(elapsed);
-    }
-    let no_aws_idle = stats(&no_aws_idle);
+    let no_aws_idle = refused_calls(&server, IDLE_CALLS, Some(idle)).await;
 
     // 3. Peak RSS of the server after the run.
     let mem = memory(server.pid);
