@@ -147,10 +147,22 @@ impl Registry {
             audit.append(&entry.line());
         }
         Outcome::Result(match result {
-            Ok(value) => CallToolResult::structured(value),
+            Ok(value) => structured(value),
             Err(error) => CallToolResult::error(vec![ContentBlock::text(error.render())]),
         })
     }
+}
+
+/// A successful result: `value` as structured content and, for clients that read only
+/// text, the same JSON as text. As rmcp's `CallToolResult::structured`, but the text is
+/// written by serde_json's writer rather than through `Display`'s formatter, which costs
+/// twice the instructions on a list's answer.
+fn structured(value: serde_json::Value) -> CallToolResult {
+    let text = serde_json::to_string(&value).unwrap_or_else(|_| value.to_string());
+    let mut result = CallToolResult::structured(serde_json::Value::Null);
+    result.content = vec![ContentBlock::text(text)];
+    result.structured_content = Some(value);
+    result
 }
 
 /// The write-mode sentence on the guardrails in force.
