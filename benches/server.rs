@@ -6,6 +6,9 @@
 //!    blocks so drift in moto hits every path alike; the server is driven by rmcp's client
 //!    and, to tell the server's share from the client's, by a minimal JSON-RPC client (one
 //!    line written, one line read and parsed into a `serde_json::Value`);
+//!    with the CPU time each process spent per call (from /proc/<pid>/task/*/schedstat,
+//!    exact nanoseconds): the server's, the bench's while it ran the SDK call, and the
+//!    bench's while it ran rmcp's client;
 //! 3. the server's peak RSS (VmHWM) after the list_users run;
 //! 4. force delete of a user with 100 attached items (50 inline policies, 40 groups, 10
 //!    managed policies) through the server vs the same list and delete calls made directly.
@@ -255,6 +258,35 @@ fn memory(pid: u32) -> Memory {
     Memory { hwm: field("VmHWM:"), rss: field("VmRSS:"), anon: field("RssAnon:"), file: field("RssFile:") }
 }
 
+/// CPU time process `pid` has run, all threads, in ms (the first field of each thread's
+/// schedstat: nanoseconds on a CPU, counted by the scheduler, not sampled by ticks).
+fn cpu_ms(pid: u32) -> f64 {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("reading /proc/<pid>/task");
+    let ns: u64 = tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    ns as f64 / 1e6
+}
+
+/// CPU time per call of one process over the blocks it was measured in.
+#[derive(Default)]
+struct CpuPerCall {
+    ms: f64,
+    calls: usize,
+}
+
+impl CpuPerCall {
+    fn add(&mut self, ms: f64, calls: usize) {
+        self.ms += ms;
+        self.calls += calls;
+    }
+
+    fn per_call(&self) -> f64 {
+        self.ms / self.calls.max(1) as f64
+    }
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
@@ -331,18 +363,32 @@ async fn run() -> bool {
     let mut via_server = Vec::with_capacity(BLOCK * BLOCKS);
     let mut via_line = Vec::with_capacity(BLOCK * BLOCKS);
     let mut via_sdk = Vec::with_capacity(BLOCK * BLOCKS);
+    let me = std::process::id();
+    let line_pid = line_client.child.id().expect("the line client's server is running");
+    let [mut cpu_server, mut cpu_rmcp_client, mut cpu_line_server, mut cpu_line_client, mut cpu_sdk]: [CpuPerCall; 5] =
+        Default::default();
     for _ in 0..BLOCKS {
+        let before = (cpu_ms(server.pid), cpu_ms(me));
         for _ in 0..BLOCK {
             via_server.push(server_call(&server, json!({})).await.0);
         }
+        let after = (cpu_ms(server.pid), cpu_ms(me));
+        cpu_server.add(after.0 - before.0, BLOCK);
+        cpu_rmcp_client.add(after.1 - before.1, BLOCK);
+        let before = (cpu_ms(line_pid), cpu_ms(me));
         for _ in 0..BLOCK {
             let (elapsed, n) = line_client.list_users().await;
             assert_eq!(n, seed_users(), "list_users through the line client");
             via_line.push(elapsed);
         }
+        let after = (cpu_ms(line_pid), cpu_ms(me));
+        cpu_line_server.add(after.0 - before.0, BLOCK);
+        cpu_line_client.add(after.1 - before.1, BLOCK);
+        let before = cpu_ms(me);
         for _ in 0..BLOCK {
             via_sdk.push(sdk_call(&sdk).await.0);
         }
+        cpu_sdk.add(cpu_ms(me) - before, BLOCK);
     }
     line_client.stop().await;
     let srv = stats(&via_server);
@@ -437,6 +483,10 @@ async fn run() -> bool {
         row("  in the server's handler (med)", ms(handler.median), ms(direct.median), format!("{:.2}", handler.median / direct.median), "", "");
         row("  outside the handler (med)", ms(srv.median - handler.median), "-".into(), "-".into(), "", "");
     }
+    row("CPU per call: server (rmcp client)", ms(cpu_server.per_call()), ms(cpu_sdk.per_call()), format!("{:.2}", cpu_server.per_call() / cpu_sdk.per_call()), "", "");
+    row("CPU per call: server (minimal client)", ms(cpu_line_server.per_call()), ms(cpu_sdk.per_call()), format!("{:.2}", cpu_line_server.per_call() / cpu_sdk.per_call()), "", "");
+    row("CPU per call: rmcp client", ms(cpu_rmcp_client.per_call()), "-".into(), "-".into(), "", "");
+    row("CPU per call: minimal client", ms(cpu_line_client.per_call()), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, med)", ms(no_aws.median), "-".into(), "-".into(), "", "");
     row("MCP call, no AWS (invalid arg, p95)", ms(no_aws.p95), "-".into(), "-".into(), "", "");
     row(&format!("  the same after {:.1} ms idle (med)", direct.median), ms(no_aws_idle.median), "-".into(), "-".into(), "", "");
