@@ -156,11 +156,9 @@ impl Registry {
 /// A successful result: `value` as structured content and, for clients that read only
 /// text, the same JSON as text. As rmcp's `CallToolResult::structured`, but the text is
 /// written by serde_json's writer rather than through `Display`'s formatter, which costs
-/// twice the instructions on a list's answer.
+/// twice the instructions on a list's answer. (Encoding a `Value` cannot fail.)
 fn structured(value: serde_json::Value) -> CallToolResult {
-    let text = serde_json::to_string(&value).unwrap_or_else(|_| value.to_string());
-    let mut result = CallToolResult::structured(serde_json::Value::Null);
-    result.content = vec![ContentBlock::text(text)];
+    let mut result = CallToolResult::success(vec![ContentBlock::text(serde_json::to_string(&value).unwrap_or_default())]);
     result.structured_content = Some(value);
     result
 }
