@@ -277,13 +277,19 @@ struct CpuPerCall {
 }
 
 impl CpuPerCall {
-    fn add(&mut self, ms: f64, calls: usize) {
-        self.ms += ms;
-        self.calls += calls;
-    }
-
     fn per_call(&self) -> f64 {
         self.ms / self.calls.max(1) as f64
+    }
+}
+
+/// Runs `block` (`calls` calls) and charges to each counter the CPU time its process spent
+/// meanwhile.
+async fn charged<F: std::future::Future<Output = ()>>(counters: &mut [(&mut CpuPerCall, u32)], calls: usize, block: F) {
+    let before: Vec<f64> = counters.iter().map(|(_, pid)| cpu_ms(*pid)).collect();
+    block.await;
+    for ((counter, pid), before) in counters.iter_mut().zip(before) {
+        counter.ms += cpu_ms(*pid) - before;
+        counter.calls += calls;
     }
 }
 
@@ -368,27 +374,26 @@ async fn run() -> bool {
     let [mut cpu_server, mut cpu_rmcp_client, mut cpu_line_server, mut cpu_line_client, mut cpu_sdk]: [CpuPerCall; 5] =
         Default::default();
     for _ in 0..BLOCKS {
-        let before = (cpu_ms(server.pid), cpu_ms(me));
-        for _ in 0..BLOCK {
-            via_server.push(server_call(&server, json!({})).await.0);
-        }
-        let after = (cpu_ms(server.pid), cpu_ms(me));
-        cpu_server.add(after.0 - before.0, BLOCK);
-        cpu_rmcp_client.add(after.1 - before.1, BLOCK);
-        let before = (cpu_ms(line_pid), cpu_ms(me));
-        for _ in 0..BLOCK {
-            let (elapsed, n) = line_client.list_users().await;
-            assert_eq!(n, seed_users(), "list_users through the line client");
-            via_line.push(elapsed);
-        }
-        let after = (cpu_ms(line_pid), cpu_ms(me));
-        cpu_line_server.add(after.0 - before.0, BLOCK);
-        cpu_line_client.add(after.1 - before.1, BLOCK);
-        let before = cpu_ms(me);
-        for _ in 0..BLOCK {
-            via_sdk.push(sdk_call(&sdk).await.0);
-        }
-        cpu_sdk.add(cpu_ms(me) - before, BLOCK);
+        charged(&mut [(&mut cpu_server, server.pid), (&mut cpu_rmcp_client, me)], BLOCK, async {
+            for _ in 0..BLOCK {
+                via_server.push(server_call(&server, json!({})).await.0);
+            }
+        })
+        .await;
+        charged(&mut [(&mut cpu_line_server, line_pid), (&mut cpu_line_client, me)], BLOCK, async {
+            for _ in 0..BLOCK {
+                let (elapsed, n) = line_client.list_users().await;
+                assert_eq!(n, seed_users(), "list_users through the line client");
+                via_line.push(elapsed);
+            }
+        })
+        .await;
+        charged(&mut [(&mut cpu_sdk, me)], BLOCK, async {
+            for _ in 0..BLOCK {
+                via_sdk.push(sdk_call(&sdk).await.0);
+            }
+        })
+        .await;
     }
     line_client.stop().await;
     let srv = stats(&via_server);
