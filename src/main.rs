@@ -1,15 +1,50 @@
 //! iam-mcp-server: an MCP server that lets AI assistants manage AWS IAM safely.
 
 mod server;
+mod stdio;
 mod tools;
 
 use anyhow::Context;
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use iam_tools::backend::Backend;
 use iam_tools::registry::Registry;
 use iam_tools::runtime::{Shared, ALL_PAGES_MAX_ITEMS};
 use iam_tools::spec::{Catalog, Selection};
 use rmcp::ServiceExt;
+
+/// The values an on/off switch (flag or `IAM_MCP_*` variable) accepts: true/false, 1/0,
+/// yes/no, on/off, any case, surrounding spaces ignored. Anything else stops the server: a
+/// switch that reads a typo as "on" (or as "off") fails open on a safety setting. An empty
+/// variable counts as unset (off), which never relaxes anything.
+#[derive(Clone, Copy, Debug)]
+struct Switch;
+
+impl Switch {
+    fn parse(text: &str) -> Option<bool> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Some(true),
+            "false" | "0" | "no" | "off" | "" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl clap::builder::TypedValueParser for Switch {
+    type Value = bool;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<bool, clap::Error> {
+        if let Some(on) = value.to_str().and_then(Switch::parse) {
+            return Ok(on);
+        }
+        let name = arg.map(|a| format!("--{}", a.get_long().unwrap_or_default())).unwrap_or_default();
+        let env = arg.and_then(clap::Arg::get_env).map(|e| format!(" (environment variable {})", e.to_string_lossy())).unwrap_or_default();
+        let message = format!(
+            "invalid value {:?} for {name}{env}: an on/off switch takes true/false, 1/0, yes/no or on/off; the server did not start\n",
+            value.to_string_lossy()
+        );
+        Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(cmd))
+    }
+}
 
 /// An MCP server that lets AI assistants manage AWS IAM safely.
 ///
@@ -34,11 +69,11 @@ struct Cli {
 struct Mode {
     /// Read-only mode (the default): only read tools are offered, and no call can change
     /// IAM. Stated explicitly, it wins over --allow-write set in the environment.
-    #[arg(long, global = true, env = "IAM_MCP_READONLY", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_READONLY", action = ArgAction::SetTrue, value_parser = Switch)]
     readonly: bool,
 
     /// Offer write tools (create, attach, delete, ...), which change the live account.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_WRITE", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_WRITE", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_write: bool,
 
     /// Comma-separated toolsets to offer: names from `iam-mcp-server tools`, `all`, or
@@ -85,7 +120,7 @@ struct Mode {
 struct GuardrailFlags {
     /// Allow attaching the policies of --privileged-policies (AdministratorAccess,
     /// IAMFullAccess, PowerUserAccess by default) to users, groups and roles.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PRIVILEGED_POLICIES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PRIVILEGED_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_privileged_policies: bool,
 
     /// The policies never attached without --allow-privileged-policies, comma-separated:
@@ -94,22 +129,22 @@ struct GuardrailFlags {
     privileged_policies: Vec<String>,
 
     /// Allow identity policies that allow "*" or "service:*" on Resource "*".
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_BROAD_POLICIES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_BROAD_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_broad_policies: bool,
 
     /// Allow trust policies that let Principal "*" (anyone, any account) assume a role.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PUBLIC_TRUST", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PUBLIC_TRUST", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_public_trust: bool,
 
     /// Allow changes that cut the server's own access: deleting its own user or role,
     /// deleting or deactivating its access key, detaching or deleting the policies (or
     /// leaving the groups) that give it IAM permissions, a boundary without IAM actions.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SELF_LOCKOUT", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SELF_LOCKOUT", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_self_lockout: bool,
 
     /// Allow writes to service-linked roles (path /aws-service-role/); AWS itself still
     /// refuses most of them.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", action = ArgAction::SetTrue, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_service_linked_roles: bool,
 }
 
@@ -157,7 +192,7 @@ enum Command {
     },
     /// Run one tool and print its structured result as JSON on stdout, live or with
     /// --account-file. A failed call prints its message on stderr and exits with 1.
-    /// Write tools run here only with --allow-write and --consent none given explicitly
+    /// Write tools run here only with --allow-write and --consent none typed on the command line
     /// (nobody is asked to confirm a one-shot call); otherwise they are refused.
     Call {
         /// The tool's name, as `iam-mcp-server tools` lists it.
@@ -226,7 +261,14 @@ fn consent_mode(mode: &Mode) -> iam_tools::consent::Mode {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Cli::parse()) {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let on_command_line = |id: &str| {
+        let sub = matches.subcommand().map(|(_, m)| m);
+        [Some(&matches), sub].into_iter().flatten().any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    };
+    let written = WrittenFlags { allow_write: on_command_line("allow_write"), consent: on_command_line("consent") };
+    match run(cli, written) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("iam-mcp-server: {error:#}");
@@ -235,15 +277,17 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+/// Which switches the command line itself gave (not the environment): the one-shot `call`
+/// writes only when the person typing it asked for that, never because a variable was
+/// left exported.
+#[derive(Clone, Copy, Debug)]
+struct WrittenFlags {
+    allow_write: bool,
+    consent: bool,
+}
+
+fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
+    init_logging();
     let catalog = &tools::CATALOG;
     let selection = selection(catalog, &cli.mode)?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -258,7 +302,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             snapshot(catalog, &output)
         }
         Command::Call { tool, arguments } => {
-            let code = call(catalog, &cli.mode, selection, &tool, &arguments)?;
+            let code = call(catalog, &cli.mode, written, selection, &tool, &arguments)?;
             if code != 0 {
                 std::process::exit(code);
             }
@@ -288,6 +332,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Logs on stderr, filtered by RUST_LOG (default `warn`), with one limit RUST_LOG cannot
+/// lift: rmcp's own events stay at info and above, because at debug and trace it prints
+/// every MCP message whole, a password being set or a new secret access key included.
+/// What the server itself logs about a call (tool, decisions, AWS calls) never holds a
+/// secret.
+fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let wanted = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let no_messages = tracing_subscriber::filter::filter_fn(|meta| !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO));
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false).with_filter(wanted).with_filter(no_messages);
+    tracing_subscriber::registry().with(layer).init();
 }
 
 fn print_tools(catalog: &Catalog, selection: &Selection, backend: Option<&Backend>, json: bool, markdown: bool) {
@@ -450,6 +509,7 @@ fn aws_smithy_types_now() -> iam_tools::__private::aws_sdk_iam::primitives::Date
 fn call(
     catalog: &'static Catalog,
     mode: &Mode,
+    written: WrittenFlags,
     selection: Selection,
     tool: &str,
     arguments: &str,
@@ -461,17 +521,19 @@ fn call(
     let Some(spec) = catalog.tool(tool) else {
         anyhow::bail!("unknown tool `{tool}`; `iam-mcp-server tools` lists them");
     };
-    if spec.access == iam_tools::spec::Access::Write && consent_mode(mode) != iam_tools::consent::Mode::None && mode.account_file.is_none() {
+    let explicit = written.allow_write && written.consent && mode.allow_write && !mode.readonly && consent_mode(mode) == iam_tools::consent::Mode::None;
+    if spec.access == iam_tools::spec::Access::Write && !explicit && mode.account_file.is_none() {
         eprintln!(
-            "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none given explicitly. Nothing was changed."
+            "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none typed on its command line (the IAM_MCP_ALLOW_WRITE and IAM_MCP_CONSENT variables are not enough for `call`). Nothing was changed."
         );
         return Ok(1);
     }
     let backend = backend(mode, selection.read_only)?;
     let runtime = current_thread()?;
     let registry = Registry::new(catalog, selection, shared(mode, backend)?);
-    match runtime.block_on(registry.call(tool, Some(args), None)) {
+    match runtime.block_on(registry.call(tool, Some(args), None, None)) {
         iam_tools::registry::Outcome::UnknownTool(message) => anyhow::bail!(message),
+        iam_tools::registry::Outcome::InputRequired(_) => anyhow::bail!("`{tool}` asked for the user's answer, which `call` cannot give; nothing was changed"),
         iam_tools::registry::Outcome::Result(result) => {
             if result.is_error == Some(true) {
                 let text: Vec<String> = result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect();
@@ -496,7 +558,10 @@ fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> any
         tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = shared.consent.mode.as_str(), guardrails = ?shared.guardrails.on(), "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server
-            .serve(rmcp::transport::stdio_pipes())
+            .serve({
+                let (read, write) = rmcp::transport::stdio_pipes();
+                stdio::LineTransport::new(read, write)
+            })
             .await
             .context("MCP initialization over stdio failed")?;
         running.waiting().await.context("the MCP service stopped abnormally")?;

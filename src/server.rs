@@ -1,6 +1,7 @@
 //! The MCP server: rmcp's `ServerHandler` over the runtime's registry.
 
 use iam_tools::registry::{Outcome, Registry};
+use iam_tools::runtime::Retry;
 #[allow(deprecated)]
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
@@ -55,8 +56,11 @@ impl ServerHandler for IamServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        match self.registry.call(&request.name, request.arguments, Some(context)).await {
+        let retry = (request.input_responses.is_some() || request.request_state.is_some())
+            .then(|| Retry { input_responses: request.input_responses.unwrap_or_default(), request_state: request.request_state });
+        match self.registry.call(&request.name, request.arguments, Some(context), retry).await {
             Outcome::Result(result) => Ok(result.into()),
+            Outcome::InputRequired(asked) => Ok(CallToolResponse::InputRequired(*asked)),
             Outcome::UnknownTool(message) => Err(ErrorData::invalid_params(message, None)),
         }
     }

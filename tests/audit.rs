@@ -146,3 +146,37 @@ async fn an_audit_log_that_cannot_be_opened_stops_the_start() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot open the audit log /nonexistent-dir/audit.jsonl"), "{stderr}");
 }
+
+/// Whatever RUST_LOG asks for (here `trace` for everything, rmcp included), no password,
+/// secret access key or confirmation token reaches stderr or the audit log: rmcp's message
+/// dumps are held at info, and the server's own lines never carry them.
+#[tokio::test]
+async fn no_secret_reaches_stderr_at_trace() {
+    let moto = Moto::start();
+    let dir = TempDir::new("audit-trace");
+    let log = dir.path().join("audit.jsonl");
+    let mut env = common::server_env(Some(&moto.endpoint()));
+    env.retain(|(k, _)| k != "RUST_LOG");
+    env.push(("RUST_LOG".into(), "trace,rmcp=trace".into()));
+    let server = Server::start_env(&["--allow-write", "--toolsets", "all", "--consent", "token", "--audit-log", log.to_str().unwrap()], env).await;
+
+    let (asked, _) = confirmed(&server, "create_user", json!({"user_name": "tracy"})).await;
+    let token = token_of(&asked);
+    let (_, key) = confirmed(&server, "create_access_key", json!({"user_name": "tracy"})).await;
+    let secret = key["AccessKey"]["SecretAccessKey"].as_str().unwrap().to_string();
+    let password = "Trace-Passw0rd-one-77!";
+    let new_password = "Trace-Passw0rd-two-88!";
+    confirmed(&server, "create_login_profile", json!({"user_name": "tracy", "password": password})).await;
+    confirmed(&server, "update_login_profile", json!({"user_name": "tracy", "password": new_password})).await;
+    let stderr = server.stop().await;
+    // The session was really logged at trace (the SDK's and the server's own events).
+    assert!(stderr.lines().filter(|l| l.contains("TRACE")).count() > 50, "not a trace session:\n{}", &stderr[..stderr.floor_char_boundary(2000)]);
+    assert!(stderr.contains("action=iam:CreateAccessKey") && stderr.contains("action=iam:UpdateLoginProfile"), "{stderr}");
+    let audit = std::fs::read_to_string(&log).unwrap();
+    for (what, secret) in [("the secret access key", secret.as_str()), ("the first password", password), ("the second password", new_password), ("a confirmation token", token.as_str())] {
+        for (place, text) in [("stderr", &stderr), ("the audit log", &audit)] {
+            let line = text.lines().find(|l| l.contains(secret));
+            assert!(line.is_none(), "{what} is in {place}: {}", line.unwrap_or_default());
+        }
+    }
+}

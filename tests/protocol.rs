@@ -149,3 +149,41 @@ fn stateless_2026_07_28_requests_work_without_initialize() {
     assert!(bare["error"]["message"].as_str().unwrap_or("").contains("clientCapabilities"), "{bare}");
     raw.stop();
 }
+
+/// A line that is not JSON gets JSON-RPC's parse error (-32700, id null) and a warning on
+/// stderr, and the server reads on: the next request is answered. JSON that is not a
+/// JSON-RPC message gets -32600 with its id.
+#[test]
+fn unparsable_lines_are_answered_with_a_parse_error_and_the_server_reads_on() {
+    let mut raw = Raw::start(server_env(None));
+    raw.request(1, "initialize", initialize("2025-11-25"));
+    raw.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let lines: [(&str, Vec<u8>); 5] = [
+        ("a garbage line", b"this is not json".to_vec()),
+        ("invalid UTF-8", [&br#"{"jsonrpc":"2.0","id":5,"method":"ping","params":{"x":""#[..], &[0xff, 0xfe], &br#""}}"#[..]].concat()),
+        ("a lone surrogate", br#"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"get_user","arguments":{"user_name":"\ud800"}}}"#.to_vec()),
+        ("JSON nested 10,000 deep", deep.into_bytes()),
+        ("a truncated object", br#"{"jsonrpc":"2.0","id":7,"method":"#.to_vec()),
+    ];
+    for (i, (label, line)) in lines.iter().enumerate() {
+        raw.stdin.write_all(line).unwrap();
+        raw.stdin.write_all(b"\n").unwrap();
+        raw.stdin.flush().unwrap();
+        let answer = raw.next();
+        assert_eq!(answer["error"]["code"], -32700, "{label}: {answer}");
+        assert_eq!(answer["id"], Value::Null, "{label}: {answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().starts_with("Parse error"), "{label}: {answer}");
+        let ping = raw.request(100 + i as u64, "ping", json!({}));
+        assert_eq!(ping["result"], json!({}), "after {label}: {ping}");
+    }
+    raw.stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"id\":42,\"params\":{}}\n").unwrap();
+    raw.stdin.flush().unwrap();
+    let invalid = raw.next();
+    assert_eq!((invalid["error"]["code"].clone(), invalid["id"].clone()), (json!(-32600), json!(42)), "{invalid}");
+    let tools = raw.request(200, "tools/list", json!({}));
+    assert!(tools["result"]["tools"].as_array().is_some_and(|t| !t.is_empty()), "{tools}");
+    let stderr = raw.stop();
+    assert_eq!(stderr.lines().filter(|l| l.contains("WARN") && l.contains("Parse error")).count(), 5, "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("WARN") && l.contains("Invalid Request")), "{stderr}");
+}

@@ -136,3 +136,124 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
         }
     }
 }
+
+/// The server's `instructions` when started with `env` (and `--allow-write` when `write`),
+/// or its exit code and stderr when it refuses to start.
+fn instructions_with(env: &[(&str, &str)], write: bool) -> Result<String, (Option<i32>, String)> {
+    use std::io::{BufRead, Write};
+    let mut command = std::process::Command::new(common::server_bin());
+    for k in common::CLEARED_ENV {
+        command.env_remove(k);
+    }
+    if write {
+        command.arg("--allow-write");
+    }
+    let mut child = command
+        .envs(env.iter().copied())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "switch-test", "version": "0"}}});
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = writeln!(stdin, "{initialize}");
+    let mut line = String::new();
+    let _ = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    drop(stdin);
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    if line.is_empty() {
+        return Err((out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    let answer: Value = serde_json::from_str(&line).unwrap();
+    Ok(answer["result"]["instructions"].as_str().unwrap().to_string())
+}
+
+/// Every on/off variable takes true/false, 1/0, yes/no, on/off (any case, spaces around
+/// ignored, empty = off) and nothing else: a value it cannot read stops the server with a
+/// message naming the variable and the value, before any tool is offered.
+#[test]
+fn switches_take_documented_values_only() {
+    const SWITCHES: [(&str, &str); 7] = [
+        ("IAM_MCP_READONLY", "--readonly"),
+        ("IAM_MCP_ALLOW_WRITE", "--allow-write"),
+        ("IAM_MCP_ALLOW_PRIVILEGED_POLICIES", "--allow-privileged-policies"),
+        ("IAM_MCP_ALLOW_BROAD_POLICIES", "--allow-broad-policies"),
+        ("IAM_MCP_ALLOW_PUBLIC_TRUST", "--allow-public-trust"),
+        ("IAM_MCP_ALLOW_SELF_LOCKOUT", "--allow-self-lockout"),
+        ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "--allow-service-linked-roles"),
+    ];
+    for (var, flag) in SWITCHES {
+        for bad in ["disabled", "enabled", "none", "2", "ture", "false!", "y e s", "-1"] {
+            let (code, stderr) = instructions_with(&[(var, bad)], var != "IAM_MCP_ALLOW_WRITE").expect_err(&format!("{var}={bad:?} started the server"));
+            assert_eq!(code, Some(2), "{var}={bad:?}: {stderr}");
+            assert!(stderr.contains(&format!("invalid value \"{bad}\" for {flag} (environment variable {var})")), "{var}={bad:?}: {stderr}");
+            assert!(stderr.contains("true/false, 1/0, yes/no or on/off"), "{stderr}");
+        }
+    }
+    // What each documented value does, seen where a user sees it.
+    let on = ["true", "TRUE", "1", "yes", "On", " on ", "true "];
+    let off = ["false", "FALSE", "0", "no", "Off", " false", "false ", ""];
+    let relaxed = [
+        ("IAM_MCP_ALLOW_PRIVILEGED_POLICIES", "attaching privileged policies"),
+        ("IAM_MCP_ALLOW_BROAD_POLICIES", "identity policies allowing"),
+        ("IAM_MCP_ALLOW_PUBLIC_TRUST", "trust policies with Principal"),
+        ("IAM_MCP_ALLOW_SELF_LOCKOUT", "cut the server's own access"),
+        ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "changes to service-linked roles"),
+    ];
+    for value in on {
+        let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
+        assert!(write.contains("WRITE mode"), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
+        let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
+        assert!(read.contains("READ-ONLY"), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
+        for (var, rule) in relaxed {
+            let text = instructions_with(&[(var, value)], true).unwrap();
+            assert!(!text.contains(rule), "{var}={value:?} left `{rule}` in force: {text}");
+        }
+    }
+    for value in off {
+        let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
+        assert!(write.contains("READ-ONLY"), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
+        let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
+        assert!(read.contains("WRITE mode"), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
+        for (var, rule) in relaxed {
+            let text = instructions_with(&[(var, value)], true).unwrap();
+            assert!(text.contains(rule), "{var}={value:?} relaxed `{rule}`: {text}");
+        }
+    }
+}
+
+/// The one-shot `call` writes only when --allow-write and --consent none are typed on its
+/// command line; the same settings from the environment are refused before anything runs.
+#[test]
+fn call_writes_only_with_flags_on_its_command_line() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(common::server_bin());
+        for k in common::CLEARED_ENV {
+            command.env_remove(k);
+        }
+        // An endpoint nothing listens on: a write that got through would fail there, not here.
+        command.args(args).envs(env.iter().copied()).env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").env("AWS_EC2_METADATA_DISABLED", "true");
+        command.output().unwrap()
+    };
+    let create = ["call", "create_user", r#"{"user_name": "nobody"}"#];
+    for (args, env) in [
+        (vec![], vec![("IAM_MCP_ALLOW_WRITE", "1"), ("IAM_MCP_CONSENT", "none")]),
+        (vec!["--allow-write"], vec![("IAM_MCP_CONSENT", "none")]),
+        (vec!["--consent", "none"], vec![("IAM_MCP_ALLOW_WRITE", "true")]),
+        (vec!["--allow-write"], vec![]),
+    ] {
+        let out = run(&[args.as_slice(), &create].concat(), &env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?} {env:?}: {stderr}");
+        assert!(stderr.contains("runs writes only with --allow-write --consent none typed on its command line") && stderr.contains("Nothing was changed"), "{stderr}");
+        assert!(!stderr.contains("127.0.0.1:9"), "{args:?} {env:?} reached AWS: {stderr}");
+    }
+    // Typed on the command line, the write is attempted (and fails at the dead endpoint).
+    let out = run(&[&["--allow-write", "--consent", "none"][..], &create].concat(), &[("AWS_ACCESS_KEY_ID", "a"), ("AWS_SECRET_ACCESS_KEY", "b"), ("AWS_REGION", "us-east-1")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("typed on its command line"), "{stderr}");
+}

@@ -8,7 +8,7 @@ use crate::write::{describe, PlanStep};
 use crate::JsonObject;
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
-use rmcp::model::{ElicitRequestParams, ElicitationAction, ElicitationSchema, ProtocolVersion};
+use rmcp::model::{ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema, InputRequest, InputRequiredResult, ProtocolVersion};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -17,11 +17,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// How a write gets the human's consent (`--consent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Elicitation when the client declares it, else a confirmation token.
+    /// The human is asked through the client when it can ask (server-sent elicitation in
+    /// sessions before 2026-07-28, an input-required result from 2026-07-28 on), else a
+    /// confirmation token.
     Auto,
-    /// Elicitation; a client that cannot elicit gets the token path.
+    /// The human is asked through the client; a client that cannot ask gets a refusal,
+    /// never a token.
     Elicit,
-    /// A confirmation token, handed back with the repeated call.
+    /// A confirmation token, handed back with the repeated call; never elicitation.
     Token,
     /// No consent step (automation).
     None,
@@ -77,46 +80,134 @@ impl Consent {
     }
 
     fn issue(&self, tool: &str, args: &str, plan: &str) -> String {
-        self.issue_until(tool, args, plan, now() + TOKEN_LIFETIME.as_secs())
+        self.issue_until(Seal::Token, tool, args, &plan_digest(plan), now() + TOKEN_LIFETIME.as_secs())
     }
 
-    fn issue_until(&self, tool: &str, args: &str, plan: &str, expiry: u64) -> String {
+    /// A sealed `requestState` for an input-required answer: the plan's digest in clear
+    /// (so a retry can tell a changed plan from a forged state), bound by the tag to the
+    /// tool, the arguments, the expiry and a single-use nonce.
+    fn seal_state(&self, tool: &str, args: &str, plan: &str) -> String {
+        let digest = plan_digest(plan);
+        let sealed = self.issue_until(Seal::State, tool, args, &digest, now() + TOKEN_LIFETIME.as_secs());
+        format!("{STATE_PREFIX}{digest}.{sealed}")
+    }
+
+    fn issue_until(&self, seal: Seal, tool: &str, args: &str, digest: &str, expiry: u64) -> String {
         let mut nonce = [0u8; 16];
         // SystemRandom fails only when the OS has no random source, which `new` already used.
         let _ = self.rng.fill(&mut nonce);
         let nonce = hex(&nonce);
-        let tag = hmac::sign(&self.key, payload(tool, args, plan, expiry, &nonce).as_bytes());
+        let tag = hmac::sign(&self.key, payload(seal, tool, args, digest, expiry, &nonce).as_bytes());
         format!("{expiry}.{nonce}.{}", hex(tag.as_ref()))
     }
 
     /// Why `token` does not allow this call, or None when it does (and is now spent).
     fn redeem(&self, token: &str, tool: &str, args: &str, plan: &str) -> Option<&'static str> {
-        let mut parts = token.trim().split('.');
+        self.verify(Seal::Token, token.trim(), tool, args, &plan_digest(plan)).err()
+    }
+
+    /// Checks a `requestState` sent back with a retry against this call.
+    fn open_state(&self, state: &str, tool: &str, args: &str, plan: &str) -> StateCheck {
+        let Some((digest, sealed)) = state.strip_prefix(STATE_PREFIX).and_then(|rest| rest.split_once('.')) else {
+            return StateCheck::Refused("it is not a requestState this server issued");
+        };
+        match self.verify(Seal::State, sealed, tool, args, digest) {
+            Err(why) => StateCheck::Refused(why),
+            Ok(()) if digest != plan_digest(plan) => StateCheck::PlanChanged,
+            Ok(()) => StateCheck::Valid,
+        }
+    }
+
+    /// Checks a sealed value's tag, expiry and nonce; spends the nonce.
+    fn verify(&self, seal: Seal, sealed: &str, tool: &str, args: &str, digest: &str) -> Result<(), &'static str> {
+        let what = seal.refusals();
+        let mut parts = sealed.split('.');
         let (Some(expiry), Some(nonce), Some(tag), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Some("it is not a token this server issued");
+            return Err(what.not_ours);
         };
         let (Ok(expiry), Some(tag)) = (expiry.parse::<u64>(), unhex(tag)) else {
-            return Some("it is not a token this server issued");
+            return Err(what.not_ours);
         };
-        if hmac::verify(&self.key, payload(tool, args, plan, expiry, nonce).as_bytes(), &tag).is_err() {
-            return Some("it does not match this call: it was issued for other arguments, another tool, or a plan that has changed since (or by another server process)");
+        if hmac::verify(&self.key, payload(seal, tool, args, digest, expiry, nonce).as_bytes(), &tag).is_err() {
+            return Err(what.mismatch);
         }
         let now = now();
         if expiry < now {
-            return Some("it has expired (tokens are valid for 5 minutes)");
+            return Err(what.expired);
         }
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         used.retain(|_, exp| *exp >= now);
         if used.insert(nonce.to_string(), expiry).is_some() {
-            return Some("it was already used (each token runs one call)");
+            return Err(what.used);
         }
-        None
+        Ok(())
     }
 }
 
-fn payload(tool: &str, args: &str, plan: &str, expiry: u64, nonce: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, plan.as_bytes());
-    format!("{tool}\n{args}\n{}\n{expiry}\n{nonce}", hex(digest.as_ref()))
+/// What a sealed value stands for: a token the model hands back, or a `requestState` the
+/// client echoes with the human's answer. Each is worthless as the other.
+#[derive(Clone, Copy)]
+enum Seal {
+    Token,
+    State,
+}
+
+/// Why a sealed value was refused, in the words of its kind.
+struct Refusals {
+    not_ours: &'static str,
+    mismatch: &'static str,
+    expired: &'static str,
+    used: &'static str,
+}
+
+impl Seal {
+    fn refusals(self) -> Refusals {
+        match self {
+            Seal::Token => Refusals {
+                not_ours: "it is not a token this server issued",
+                mismatch: "it does not match this call: it was issued for other arguments, another tool, or a plan that has changed since (or by another server process)",
+                expired: "it has expired (tokens are valid for 5 minutes)",
+                used: "it was already used (each token runs one call)",
+            },
+            Seal::State => Refusals {
+                not_ours: "it is not a requestState this server issued",
+                mismatch: "it was altered, or issued for other arguments, another tool or another server process",
+                expired: "it has expired (the user's answer is valid for 5 minutes)",
+                used: "it was already used (each answer runs one call)",
+            },
+        }
+    }
+
+    fn purpose(self) -> &'static str {
+        match self {
+            Seal::Token => "token",
+            Seal::State => "requestState",
+        }
+    }
+}
+
+/// What a `requestState` sent back says about this call.
+#[derive(Debug, PartialEq, Eq)]
+enum StateCheck {
+    /// Issued for exactly this call and plan, and not used before.
+    Valid,
+    /// Genuine, but the plan read now differs from the one the user was shown.
+    PlanChanged,
+    Refused(&'static str),
+}
+
+/// Sealed `requestState` values start with this, then the plan digest.
+const STATE_PREFIX: &str = "iam-consent.";
+
+/// The key of the consent question in an input-required answer.
+const CONSENT_INPUT: &str = "consent";
+
+fn plan_digest(plan: &str) -> String {
+    hex(ring::digest::digest(&ring::digest::SHA256, plan.as_bytes()).as_ref())
+}
+
+fn payload(seal: Seal, tool: &str, args: &str, digest: &str, expiry: u64, nonce: &str) -> String {
+    format!("{}\n{tool}\n{args}\n{digest}\n{expiry}\n{nonce}", seal.purpose())
 }
 
 fn now() -> u64 {
@@ -179,37 +270,90 @@ fn request_text(ctx: &ToolContext, args: &str, plan: &[PlanStep], warnings: &[St
     )
 }
 
-/// Whether the client of this call can be asked through elicitation.
-fn client_can_elicit(ctx: &ToolContext) -> bool {
-    let Some(request) = &ctx.request else { return false };
-    request.peer.peer_info().is_some_and(|info| {
-        info.capabilities.elicitation.is_some() && info.protocol_version < ProtocolVersion::V_2026_07_28
-    })
+/// How the client of this call can put a question to the human.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Channel {
+    /// A session before 2026-07-28 whose client declared elicitation: the server sends
+    /// it an elicitation request and waits for the answer.
+    ServerRequest,
+    /// A 2026-07-28 request whose client declares elicitation: the call answers with an
+    /// input-required result, and the client asks and retries with the answer.
+    InputRequired,
+    /// The client cannot ask (no elicitation declared, or no MCP client at all).
+    None,
+}
+
+fn channel(ctx: &ToolContext) -> Channel {
+    let Some(request) = &ctx.request else { return Channel::None };
+    if request.client_capabilities().is_none_or(|c| c.elicitation.is_none()) {
+        return Channel::None;
+    }
+    match request.protocol_version() {
+        Some(version) if version >= ProtocolVersion::V_2026_07_28 => Channel::InputRequired,
+        Some(_) => Channel::ServerRequest,
+        None => Channel::None,
+    }
 }
 
 /// Gets the human's consent for `plan`, or fails with what to do; nothing has been changed
-/// either way when this returns an error.
+/// either way when this returns an error (an input-required answer is such an error).
 pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], warnings: &[String], token: Option<&str>) -> Result<(), ToolError> {
     let consent = &ctx.shared.consent;
-    let mode = match consent.mode {
-        Mode::None => {
-            crate::audit::decide("consent", "off (--consent none)");
-            return Ok(());
-        }
-        Mode::Auto | Mode::Elicit if client_can_elicit(ctx) => Mode::Elicit,
-        _ => Mode::Token,
-    };
     let args_text = canonical_args(args);
     // What the human reads: the same arguments, secrets (passwords) hidden.
     let shown = if ctx.tool.secrets.is_empty() { args_text.clone() } else { canonical_args(&hide_secrets(ctx, args)) };
-    if mode == Mode::Elicit {
-        let answer = elicit(ctx, &request_text(ctx, &shown, plan, warnings)).await;
-        crate::audit::decide("consent", if answer.is_ok() { "elicited: accepted".to_string() } else { "elicited: not accepted".to_string() });
-        return answer;
+    let question = Question { args: &args_text, shown: &shown, plan, warnings };
+    match (consent.mode, channel(ctx)) {
+        (Mode::None, _) => {
+            crate::audit::decide("consent", "off (--consent none)");
+            Ok(())
+        }
+        (Mode::Auto | Mode::Elicit, Channel::ServerRequest) => {
+            let answer = elicit(ctx, &question.text(ctx)).await;
+            crate::audit::decide("consent", if answer.is_ok() { "elicited: accepted" } else { "elicited: not accepted" });
+            answer
+        }
+        (Mode::Auto | Mode::Elicit, Channel::InputRequired) => by_input_required(ctx, &question),
+        (Mode::Elicit, Channel::None) => {
+            crate::audit::decide("consent", "refused: the client cannot elicit (--consent elicit)");
+            Err(ToolError::refused(format!(
+                "{} was refused: this server runs with --consent elicit (every write is confirmed by the user through the MCP client), and this client cannot ask the user: it did not declare the elicitation capability. Nothing was changed.",
+                ctx.tool.name
+            ))
+            .with_hint("Use an MCP client that supports elicitation, or have the user restart the server with --consent token (a confirmation token shown to the user) or --consent auto."))
+        }
+        (Mode::Token, _) | (Mode::Auto, Channel::None) => by_token(ctx, &question, token, consent.mode == Mode::Auto),
     }
-    let plan_text = plan_text(plan);
+}
+
+/// What the human is asked about, in the forms each path needs.
+struct Question<'a> {
+    /// The canonical arguments, secrets included (what tokens and states bind).
+    args: &'a str,
+    /// The same with secrets hidden (what the human reads).
+    shown: &'a str,
+    plan: &'a [PlanStep],
+    warnings: &'a [String],
+}
+
+impl Question<'_> {
+    fn text(&self, ctx: &ToolContext) -> String {
+        request_text(ctx, self.shown, self.plan, self.warnings)
+    }
+
+    fn plan_text(&self) -> String {
+        plan_text(self.plan)
+    }
+}
+
+/// The token path: a token handed back with the same call runs it once; anything else
+/// gets the question and a fresh token. `fallback`: the mode is auto and the client
+/// cannot ask, which the text says.
+fn by_token(ctx: &ToolContext, question: &Question<'_>, token: Option<&str>, fallback: bool) -> Result<(), ToolError> {
+    let consent = &ctx.shared.consent;
+    let plan_text = question.plan_text();
     let refusal = match token {
-        Some(token) => match consent.redeem(token, ctx.tool.name, &args_text, &plan_text) {
+        Some(token) => match consent.redeem(token, ctx.tool.name, question.args, &plan_text) {
             None => {
                 crate::audit::decide("consent", "token accepted");
                 return Ok(());
@@ -219,13 +363,66 @@ pub async fn obtain(ctx: &ToolContext, args: &JsonObject, plan: &[PlanStep], war
         None => String::new(),
     };
     crate::audit::decide("consent", if refusal.is_empty() { "token issued, waiting for the user" } else { "token refused, new token issued" });
-    let fresh = consent.issue(ctx.tool.name, &args_text, &plan_text);
+    let fresh = consent.issue(ctx.tool.name, question.args, &plan_text);
+    let why = if fallback { "This MCP client cannot ask the user itself (it did not declare elicitation), so the question goes through you. " } else { "" };
     Err(ToolError::consent_required(format!(
-        "{refusal}Confirmation required: nothing was changed yet. Show the user exactly this and ask whether to go ahead:\n{}\n\nIf the user agrees, call {} again with the same arguments plus \"confirmation_token\": \"{fresh}\" (valid for 5 minutes, for this call only).",
-        request_text(ctx, &shown, plan, warnings),
+        "{refusal}Confirmation required: nothing was changed yet. {why}Show the user exactly this and ask whether to go ahead:\n{}\n\nIf the user agrees, call {} again with the same arguments plus \"confirmation_token\": \"{fresh}\" (valid for 5 minutes, for this call only).",
+        question.text(ctx),
         ctx.tool.name,
     ))
     .with_hint("Do not confirm on the user's behalf: the token stands for their consent to this plan."))
+}
+
+/// The 2026-07-28 path: the first call answers with an input-required result holding the
+/// question and a sealed `requestState`; the client asks the human and retries with the
+/// answer and the state, which must match this very call and plan, once.
+fn by_input_required(ctx: &ToolContext, question: &Question<'_>) -> Result<(), ToolError> {
+    let consent = &ctx.shared.consent;
+    let plan_text = question.plan_text();
+    let not_done = |why: String| Err(ToolError::consent_required(why).with_hint("Nothing was changed. Ask the user before trying again."));
+    let mut preface = "";
+    if let Some(retry) = &ctx.retry
+        && let Some(state) = retry.request_state.as_deref()
+    {
+        match consent.open_state(state, ctx.tool.name, question.args, &plan_text) {
+            StateCheck::Refused(why) => {
+                crate::audit::decide("consent", format!("requestState refused: {why}"));
+                return Err(ToolError::refused(format!("{} was refused: the requestState sent back with this call was refused: {why}. Nothing was changed.", ctx.tool.name))
+                    .with_hint("Call the tool again without requestState or inputResponses: the user is asked afresh."));
+            }
+            StateCheck::PlanChanged => {
+                crate::audit::decide("consent", "the plan changed since the user was asked: asking again");
+                preface = "The plan changed since you were last asked (IAM changed in between); this is the plan now.\n";
+            }
+            StateCheck::Valid => {
+                let answer = retry.input_responses.get(CONSENT_INPUT).and_then(|v| serde_json::from_value::<ElicitResult>(v.clone()).ok());
+                match answer.map(|a| a.action) {
+                    Some(ElicitationAction::Accept) => {
+                        crate::audit::decide("consent", "elicited (input required): accepted");
+                        return Ok(());
+                    }
+                    Some(ElicitationAction::Decline) => {
+                        crate::audit::decide("consent", "elicited (input required): declined");
+                        return not_done(format!("The user declined; {} changed nothing.", ctx.tool.name));
+                    }
+                    Some(_) => {
+                        crate::audit::decide("consent", "elicited (input required): cancelled");
+                        return not_done(format!("The user cancelled; {} changed nothing.", ctx.tool.name));
+                    }
+                    None => crate::audit::decide("consent", "retry without the user's answer: asking again"),
+                }
+            }
+        }
+    }
+    crate::audit::decide("consent", "asking the user (input required)");
+    let state = consent.seal_state(ctx.tool.name, question.args, &plan_text);
+    let request = ElicitRequest::new(ElicitRequestParams::FormElicitationParams {
+        meta: None,
+        message: format!("{preface}{}\n\nAccept to run it; decline to change nothing.", question.text(ctx)),
+        requested_schema: ElicitationSchema::new(BTreeMap::new()),
+    });
+    let requests = BTreeMap::from([(CONSENT_INPUT.to_string(), InputRequest::Elicitation(request))]);
+    Err(ToolError::input_required(InputRequiredResult::new(Some(requests), Some(state))))
 }
 
 async fn elicit(ctx: &ToolContext, message: &str) -> Result<(), ToolError> {
@@ -264,13 +461,41 @@ mod tests {
         assert!(c.redeem("1.2.zz", "delete_user", "{\"user_name\":\"a\"}", "[plan]").is_some());
         assert_eq!(c.redeem(&t, "delete_user", "{\"user_name\":\"a\"}", "[plan]"), None);
         assert_eq!(c.redeem(&t, "delete_user", "{\"user_name\":\"a\"}", "[plan]"), Some("it was already used (each token runs one call)"));
-        let expired = c.issue_until("delete_user", "{}", "[plan]", now() - 1);
+        let expired = c.issue_until(Seal::Token, "delete_user", "{}", &plan_digest("[plan]"), now() - 1);
         assert_eq!(c.redeem(&expired, "delete_user", "{}", "[plan]"), Some("it has expired (tokens are valid for 5 minutes)"));
         let fresh = c.issue("delete_user", "{}", "[plan]");
         let expiry: u64 = fresh.split('.').next().unwrap().parse().unwrap();
         assert!(expiry > now() + 290 && expiry <= now() + 300, "a token lives 5 minutes");
         let other = Consent::new(Mode::Token);
         assert!(other.redeem(&c.issue("x", "{}", ""), "x", "{}", "").is_some());
+    }
+
+    #[test]
+    fn request_states_bind_the_call_tell_a_changed_plan_and_run_once() {
+        let c = Consent::new(Mode::Auto);
+        let args = "{\"user_name\":\"a\"}";
+        let s = c.seal_state("delete_user", args, "[plan]");
+        assert_eq!(c.open_state(&s, "delete_user", "{\"user_name\":\"b\"}", "[plan]"), StateCheck::Refused(Seal::State.refusals().mismatch));
+        assert_eq!(c.open_state(&s, "delete_group", args, "[plan]"), StateCheck::Refused(Seal::State.refusals().mismatch));
+        // One character changed anywhere: refused.
+        let mut forged = s.clone().into_bytes();
+        let last = forged.len() - 1;
+        forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+        assert!(matches!(c.open_state(&String::from_utf8(forged).unwrap(), "delete_user", args, "[plan]"), StateCheck::Refused(_)));
+        // A digest swapped for the current plan's: the tag no longer matches.
+        let swapped = s.replacen(&plan_digest("[plan]"), &plan_digest("[other plan]"), 1);
+        assert!(matches!(c.open_state(&swapped, "delete_user", args, "[other plan]"), StateCheck::Refused(_)));
+        assert_eq!(c.open_state(&s, "delete_user", args, "[plan]"), StateCheck::Valid);
+        assert_eq!(c.open_state(&s, "delete_user", args, "[plan]"), StateCheck::Refused(Seal::State.refusals().used));
+        let t = c.seal_state("delete_user", args, "[plan]");
+        assert_eq!(c.open_state(&t, "delete_user", args, "[new plan]"), StateCheck::PlanChanged);
+        // A token is no requestState, and a state's seal is no token.
+        let token = c.issue("delete_user", args, "[plan]");
+        assert!(matches!(c.open_state(&format!("{STATE_PREFIX}{}.{token}", plan_digest("[plan]")), "delete_user", args, "[plan]"), StateCheck::Refused(_)));
+        let state = c.seal_state("delete_user", args, "[plan]");
+        let sealed = state.splitn(3, '.').nth(2).unwrap();
+        assert!(c.redeem(sealed, "delete_user", args, "[plan]").is_some());
+        assert!(matches!(Consent::new(Mode::Auto).open_state(&state, "delete_user", args, "[plan]"), StateCheck::Refused(_)));
     }
 
     #[test]

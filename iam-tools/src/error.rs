@@ -36,14 +36,18 @@ pub struct ToolError {
     pub hint: Option<String>,
     /// AWS's error code (`NoSuchEntity`).
     pub code: Option<String>,
-    pub request_id: Option<String>,
+    /// Boxed: every `Result` of the runtime carries a `ToolError`, so it is kept small.
+    pub request_id: Option<Box<str>>,
     /// `iam:GetUser`
     pub action: Option<&'static str>,
+    /// Not a failure: the call needs the human's answer first (MCP 2026-07-28), and this
+    /// is what the client is to ask and send back. Nothing was changed.
+    pub input_required: Option<Box<rmcp::model::InputRequiredResult>>,
 }
 
 impl ToolError {
     fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ToolError { kind, message: message.into(), hint: None, code: None, request_id: None, action: None }
+        ToolError { kind, message: message.into(), hint: None, code: None, request_id: None, action: None, input_required: None }
     }
 
     pub fn invalid_arguments(message: impl Into<String>) -> Self {
@@ -56,6 +60,13 @@ impl ToolError {
 
     pub fn consent_required(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::ConsentRequired, message)
+    }
+
+    /// The call waits for the client to ask the human (an input-required result).
+    pub fn input_required(result: rmcp::model::InputRequiredResult) -> Self {
+        let mut e = Self::new(ErrorKind::ConsentRequired, "waiting for the user's answer (input required)");
+        e.input_required = Some(Box::new(result));
+        e
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
@@ -91,7 +102,7 @@ impl ToolError {
             SdkError::ServiceError(context) => {
                 let raw = http_response(context.raw());
                 let code = err.code().filter(|c| !c.is_empty() && *c != "Unknown");
-                let request_id = err.meta().request_id().or_else(|| raw.and_then(header_request_id)).map(str::to_string);
+                let request_id = err.meta().request_id().or_else(|| raw.and_then(header_request_id)).map(Box::from);
                 let body = raw.and_then(|r| r.body().bytes()).unwrap_or_default();
                 // An answer the SDK could not read a code from (moto's `<Errors><Error>`
                 // wrapper, a proxy's page): the code and message in the body, if any.

@@ -3,10 +3,10 @@
 //! an MCP result.
 
 use crate::error::ToolError;
-use crate::runtime::{Shared, ToolContext};
+use crate::runtime::{Retry, Shared, ToolContext};
 use crate::spec::{Access, Catalog, Selection, ToolSpec};
 use crate::JsonObject;
-use rmcp::model::{CallToolResult, ContentBlock, Tool, ToolAnnotations};
+use rmcp::model::{CallToolResult, ContentBlock, InputRequiredResult, Tool, ToolAnnotations};
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -25,6 +25,9 @@ pub struct Registry {
 pub enum Outcome {
     /// The tool ran (or was refused) and here is what the assistant reads.
     Result(CallToolResult),
+    /// The call waits for the human's answer, which the client asks for and sends back
+    /// with a retry (MCP 2026-07-28); nothing was changed.
+    InputRequired(Box<InputRequiredResult>),
     /// No tool has this name: a protocol error.
     UnknownTool(String),
 }
@@ -44,7 +47,7 @@ impl Registry {
 
     /// What tools/list returns.
     pub fn tools(&self) -> &[Tool] {
-        let tokens = self.shared.consent.mode != crate::consent::Mode::None;
+        let tokens = matches!(self.shared.consent.mode, crate::consent::Mode::Auto | crate::consent::Mode::Token);
         self.tools.get_or_init(|| {
             self.catalog
                 .selected(&self.selection)
@@ -87,12 +90,14 @@ impl Registry {
     }
 
     /// Runs tool `name` with `arguments`.
-    /// `request` is the MCP request (client, progress token, cancellation), if any.
+    /// `request` is the MCP request (client, progress token, cancellation), if any;
+    /// `retry` what a 2026-07-28 client sent back after an input-required answer.
     pub async fn call(
         &self,
         name: &str,
         arguments: Option<JsonObject>,
         request: Option<rmcp::service::RequestContext<rmcp::RoleServer>>,
+        retry: Option<Retry>,
     ) -> Outcome {
         let Some(spec) = self.catalog.tool(name) else {
             return Outcome::UnknownTool(format!(
@@ -108,7 +113,7 @@ impl Registry {
             let result = match refusal {
                 Some(why) => Err(ToolError::refused(why)),
                 None => {
-                    let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone(), request };
+                    let ctx = ToolContext { tool: spec, catalog: self.catalog, shared: self.shared.clone(), request, retry };
                     // A bug must not leave the call unanswered: a panic becomes an error result.
                     AssertUnwindSafe((spec.handler)(&ctx, arguments)).catch_unwind().await.unwrap_or_else(|panic| {
                         let what = panic
@@ -148,6 +153,7 @@ impl Registry {
         }
         Outcome::Result(match result {
             Ok(value) => structured(value),
+            Err(ToolError { input_required: Some(asked), .. }) => return Outcome::InputRequired(asked),
             Err(error) => CallToolResult::error(vec![ContentBlock::text(error.render())]),
         })
     }
@@ -187,7 +193,8 @@ fn guardrails_text(guardrails: &crate::guard::Guardrails) -> String {
 }
 
 /// The MCP view of a tool: name, title, description, schemas, every annotation set.
-/// `confirmation_token` is left out of input schemas when consent is off (`tokens` false).
+/// `confirmation_token` is left out of input schemas when no token can be issued (consent
+/// off, or elicitation only: `tokens` false).
 pub fn mcp_tool(spec: &ToolSpec, tokens: bool) -> Tool {
     let read = spec.access == Access::Read;
     let annotations = ToolAnnotations::from_raw(

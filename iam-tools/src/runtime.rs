@@ -49,6 +49,15 @@ pub struct ToolContext {
     pub shared: Arc<Shared>,
     /// The MCP request (client, progress token, cancellation), when called over MCP.
     pub request: Option<rmcp::service::RequestContext<rmcp::RoleServer>>,
+    /// What a 2026-07-28 client sent back when retrying after an input-required answer.
+    pub retry: Option<Retry>,
+}
+
+/// A retried call's answers to the server's questions and the state it echoes.
+#[derive(Debug, Clone, Default)]
+pub struct Retry {
+    pub input_responses: rmcp::model::InputResponses,
+    pub request_state: Option<String>,
 }
 
 impl std::fmt::Debug for ToolContext {

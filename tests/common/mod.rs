@@ -7,7 +7,7 @@ use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient};
 use serde_json::{json, Value};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -208,8 +208,20 @@ impl Server {
 }
 
 impl<H: ClientHandler> Server<H> {
-    /// The server with `handler` as its MCP client.
+    /// The server with `handler` as its MCP client (the initialize handshake).
     pub async fn start_with(args: &[&str], env: Vec<(String, String)>, handler: H) -> Server<H> {
+        Self::start_in(args, env, handler, rmcp::service::ClientLifecycleMode::Initialize).await
+    }
+
+    /// The server with `handler` as a 2026-07-28 client: `server/discover`, then stateless
+    /// requests each carrying the client's capabilities.
+    pub async fn start_2026(args: &[&str], env: Vec<(String, String)>, handler: H) -> Server<H> {
+        let lifecycle = rmcp::service::ClientLifecycleMode::Discover { preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28] };
+        Self::start_in(args, env, handler, lifecycle).await
+    }
+
+    async fn start_in(args: &[&str], env: Vec<(String, String)>, handler: H, lifecycle: rmcp::service::ClientLifecycleMode) -> Server<H> {
+        use rmcp::service::ClientServiceExt;
         let dir = TempDir::new("server");
         let stderr_path = dir.path().join("stderr.log");
         let stderr = std::fs::File::create(&stderr_path).unwrap();
@@ -224,7 +236,7 @@ impl<H: ClientHandler> Server<H> {
         }
         command.envs(env);
         let (transport, _) = TokioChildProcess::builder(command).stderr(stderr).spawn().expect("spawning the server");
-        let client = tokio::time::timeout(CALL_TIMEOUT, handler.serve(transport))
+        let client = tokio::time::timeout(CALL_TIMEOUT, handler.serve_with_lifecycle(transport, lifecycle))
             .await
             .expect("the server did not answer initialize")
             .expect("MCP initialize with the server");
