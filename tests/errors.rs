@@ -6,7 +6,7 @@ mod common;
 
 use common::front::Front;
 use common::{server_env, Moto, Server, TempDir};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -544,6 +544,24 @@ async fn every_invalid_argument_is_listed_with_where_it_is() {
          What to do: Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."
     );
     assert!(front.actions().is_empty(), "an invalid call reached IAM: {:?}", front.actions());
+    server.stop().await;
+
+    // Lists are bounded where AWS bounds them (50 tags per call), before any work is done.
+    let server = Server::start_env(&["--allow-write", "--consent", "none", "--toolsets", "all"], server_env(Some(&front.endpoint()))).await;
+    let tags: Vec<Value> = (0..10_000).map(|i| json!({"Key": format!("k{i}"), "Value": "v"})).collect();
+    let started = std::time::Instant::now();
+    let text = server.err("tag_user", json!({"user_name": "u", "tags": tags})).await;
+    assert_eq!(text, "Invalid arguments for tag_user:\n- `tags` must have at most 50 items, got 10000\nWhat to do: Correct each argument listed and call again.");
+    let text = server.err("untag_user", json!({"user_name": "u", "tag_keys": []})).await;
+    assert!(text.contains("`tag_keys` must have 1 to 50 items, got 0"), "{text}");
+    let text = server.err("simulate_custom_policy", json!({"policy_input_list": [], "action_names": vec!["s3:GetObject"; 1001]})).await;
+    assert!(text.contains("`action_names` must have 1 to 1000 items, got 1001"), "{text}");
+    assert!(front.actions().is_empty(), "an over-long list reached IAM: {:?}", front.actions());
+    eprintln!("10,000 tags refused in {:?}", started.elapsed());
+    front.sdk().create_user().user_name("fifty").send().await.unwrap();
+    let fifty: Vec<Value> = (0..50).map(|i| json!({"Key": format!("k{i}"), "Value": "v"})).collect();
+    server.ok("tag_user", json!({"user_name": "fifty", "tags": fifty})).await;
+    assert_eq!(front.sdk().list_user_tags().user_name("fifty").send().await.unwrap().tags().len(), 50);
     server.stop().await;
 }
 

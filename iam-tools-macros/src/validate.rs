@@ -92,6 +92,12 @@ pub enum ParamTy {
     ShapeList,
 }
 
+impl ParamTy {
+    pub fn is_list(self) -> bool {
+        matches!(self, ParamTy::StringList | ParamTy::DocumentList | ParamTy::DocumentLevels | ParamTy::ShapeList)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Param {
     pub name: String,
@@ -664,11 +670,13 @@ fn validate_tool(
         }
         let numeric = ty == ParamTy::Integer;
         let stringy = ty == ParamTy::String;
+        // A list's length is its number of items.
+        let sized = stringy || ty.is_list();
         for (present, at, ok, what_c) in [
             (p.min.is_some(), p.min.as_ref().map(|s| s.span()), numeric, "min"),
             (p.max.is_some(), p.max.as_ref().map(|s| s.span()), numeric, "max"),
-            (p.min_length.is_some(), p.min_length.as_ref().map(|s| s.span()), stringy, "min_length"),
-            (p.max_length.is_some(), p.max_length.as_ref().map(|s| s.span()), stringy, "max_length"),
+            (p.min_length.is_some(), p.min_length.as_ref().map(|s| s.span()), sized, "min_length"),
+            (p.max_length.is_some(), p.max_length.as_ref().map(|s| s.span()), sized, "max_length"),
             (p.pattern.is_some(), p.pattern.as_ref().map(|s| s.span()), stringy, "pattern"),
             (p.enum_values.is_some(), p.enum_values.as_ref().map(|s| s.span()), stringy, "enum"),
         ] {

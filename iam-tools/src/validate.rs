@@ -52,6 +52,17 @@ impl Violations {
         }
     }
 
+    /// A list's number of items (`min_length`/`max_length` on a list param).
+    pub fn items(&mut self, param: &str, count: Option<usize>, min: u64, max: u64) {
+        if let Some(count) = count {
+            let count = count as u64;
+            if count < min || count > max {
+                let range = if max == u64::MAX { format!("at least {min}") } else if min == 0 { format!("at most {max}") } else { format!("{min} to {max}") };
+                self.0.push(format!("`{param}` must have {range} items, got {count}"));
+            }
+        }
+    }
+
     pub fn pattern(&mut self, param: &str, value: Option<&str>, pattern: &Pattern) {
         if let Some(value) = value && !pattern.is_match(value) {
             self.0.push(format!("`{param}` is {}, which does not match the pattern {}", shown(value), pattern.source));
@@ -85,7 +96,10 @@ mod tests {
         v.one_of("scope", Some("Everything"), &["All", "AWS", "Local"]);
         v.range("max_items", Some(0), 1, 1000);
         v.range("max_items", None, 1, 1000);
-        assert_eq!(v.0.len(), 4, "{:?}", v.0);
+        v.items("tags", Some(51), 0, 50);
+        v.items("tags", Some(50), 0, 50);
+        assert_eq!(v.0.len(), 5, "{:?}", v.0);
+        assert_eq!(v.0[4], "`tags` must have at most 50 items, got 51");
         assert!(v.0[1].contains("`user_name` is \"bad name\""));
         assert!(v.0[3].contains("`max_items` is 0, expected 1 to 1000"));
     }

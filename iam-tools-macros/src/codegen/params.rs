@@ -161,6 +161,12 @@ fn checks(p: &Param) -> TokenStream {
                 out.extend(quote!(v.one_of(#name, #value, &[#(#values),*]);));
             }
         }
+        ty if ty.is_list() && (p.min_length.is_some() || p.max_length.is_some()) => {
+            let value = if p.required { quote!(::std::option::Option::Some(self.#field.len())) } else { quote!(self.#field.as_ref().map(::std::vec::Vec::len)) };
+            let min = p.min_length.unwrap_or(0);
+            let max = p.max_length.unwrap_or(u64::MAX);
+            out.extend(quote!(v.items(#name, #value, #min, #max);));
+        }
         ParamTy::Integer if p.min.is_some() || p.max.is_some() => {
             let value = if p.required { quote!(::std::option::Option::Some(self.#field)) } else { quote!(self.#field) };
             let min = p.min.unwrap_or(i64::MIN);
