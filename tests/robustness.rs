@@ -125,8 +125,8 @@ fn valid(name: &str, schema: &Value, rng: &mut Rng, n: usize) -> Value {
     }
     let types: Vec<&str> = match &schema["type"] {
         Value::String(t) => vec![t.as_str()],
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
+        // Several types are an `anyOf` of single-type schemas.
+        _ => schema["anyOf"].as_array().map(|branches| branches.iter().filter_map(|b| b["type"].as_str()).collect()).unwrap_or_default(),
     };
     if types.contains(&"object") && types.contains(&"string") {
         // A policy document.
@@ -398,7 +398,7 @@ async fn generated_arguments_are_answered_and_never_crash_the_server() {
     let deep_objects = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
     for tool in ["put_user_policy", "create_policy", "put_role_policy", "create_role", "simulate_custom_policy"] {
         let schema = write_tools.iter().find(|t| t.name == tool).unwrap();
-        let param = schema.properties.iter().find(|(_, s)| s["type"].is_array() || s["items"]["type"].is_array()).unwrap().0.clone();
+        let param = schema.properties.iter().find(|(_, s)| s["anyOf"].is_array() || s["items"]["anyOf"].is_array()).unwrap().0.clone();
         let list = param.ends_with("_list");
         let wrap = |v: Value| if list { json!([v]) } else { v };
         let mut big_doc = policy();

@@ -139,6 +139,27 @@ pub fn decode_document(raw: &str) -> Value {
     serde_json::from_str(&decoded).unwrap_or_else(|_| Value::String(decoded.into_owned()))
 }
 
+/// The schema of a policy document IAM returned, as [`decode_document`] gives it: a JSON
+/// object, or the text itself when it is not JSON. Only a schema (output fields holding a
+/// document are `Value`s); it says what the value is where `Value`'s own schema, `true`,
+/// says nothing and is not portable.
+pub struct DecodedDocument;
+
+impl JsonSchema for DecodedDocument {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DecodedPolicyDocument".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["object", "string"],
+            "description": "A policy document, decoded: a JSON object (a string only if IAM's text was not JSON)."
+        })
+    }
+}
+
 impl<E: for<'a> From<&'a str>> IntoSdk<Option<E>> for String {
     fn into_sdk(self) -> Option<E> {
         Some(E::from(self.as_str()))

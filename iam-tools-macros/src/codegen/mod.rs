@@ -80,6 +80,11 @@ pub(crate) fn rust_ty(ty: &Ty) -> TokenStream {
             quote!(super::shapes::#name)
         }
     };
+    container(ty, base)
+}
+
+/// `base` in the list or option an output field of type `ty` wraps it in.
+pub(crate) fn container(ty: &Ty, base: TokenStream) -> TokenStream {
     if ty.list {
         quote!(::std::vec::Vec<#base>)
     } else if ty.optional {

@@ -1,7 +1,7 @@
 //! Output data: the shapes (with their conversion from the SDK's types) and each tool's
 //! result struct.
 
-use super::{data_derives, ident, private, rust_ty, serde_field_attrs, type_ident};
+use super::{container, data_derives, ident, private, rust_ty, serde_field_attrs, type_ident};
 use crate::validate::{Base, Field, Model, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -15,7 +15,12 @@ fn field_decls(fields: &[Field]) -> Vec<TokenStream> {
             let attrs = serde_field_attrs(&f.name, &f.ty);
             let format = matches!(f.ty.base, Base::Date)
                 .then(|| quote!(#[schemars(extend("format" = "date-time"))]));
-            quote!(#attrs #format pub #name: #ty)
+            // A document is a `Value`, whose schema (`true`) says nothing: say what it is.
+            let document = matches!(f.ty.base, Base::Document).then(|| {
+                let with = container(&f.ty, quote!(::iam_tools::convert::DecodedDocument)).to_string().replace(' ', "");
+                quote!(#[schemars(with = #with)])
+            });
+            quote!(#attrs #format #document pub #name: #ty)
         })
         .collect()
 }
@@ -163,4 +168,18 @@ pub fn results(model: &Model) -> TokenStream {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_fields_say_what_their_value_is() {
+        let ty = Ty { base: Base::Document, list: false, optional: true };
+        let field = Field { name: "AssumeRolePolicyDocument".into(), snake: "assume_role_policy_document".into(), ty };
+        let decl = field_decls(&[field])[0].to_string();
+        let with = r#"schemars (with = "::std::option::Option<::iam_tools::convert::DecodedDocument>")"#;
+        assert!(decl.contains(with), "{decl}");
+    }
 }

@@ -27,6 +27,7 @@ pub struct PolicyDocumentResult {
     pub create_date: Option<String>,
     /// The policy document, decoded into a JSON object.
     #[serde(rename = "Document")]
+    #[schemars(with = "crate::convert::DecodedDocument")]
     pub document: Value,
 }
 
