@@ -88,10 +88,12 @@ struct Mode {
 
     /// How a write gets the human's consent before it runs. `elicit`: the client shows the
     /// server's own description of the change (for force deletes, the fresh plan) and the
-    /// user accepts or declines. `token`: the first call returns that description and a
-    /// single-use confirmation token (5 minutes); the call repeated with it runs. `none`: no
-    /// consent step, for automation only. Default `auto`: elicit when the client supports
-    /// it, else token.
+    /// user accepts or declines (an elicitation request before protocol 2026-07-28, an
+    /// input-required result from 2026-07-28 on); a client that cannot ask the user is
+    /// refused. `token`: the first call returns that description and a single-use
+    /// confirmation token (5 minutes); the call repeated with it runs. `none`: no consent
+    /// step, for automation only. Default `auto`: through the client when it can ask the
+    /// user, else a token.
     #[arg(long, global = true, env = "IAM_MCP_CONSENT", default_value = "auto", value_parser = ["auto", "elicit", "token", "none"], value_name = "MODE")]
     consent: String,
 
@@ -119,7 +121,8 @@ struct Mode {
 #[derive(Args, Debug, Clone)]
 struct GuardrailFlags {
     /// Allow attaching the policies of --privileged-policies (AdministratorAccess,
-    /// IAMFullAccess, PowerUserAccess by default) to users, groups and roles.
+    /// IAMFullAccess, PowerUserAccess by default) or any policy whose document grants
+    /// admin-equivalent access, and adding users to groups that hold one.
     #[arg(long, global = true, env = "IAM_MCP_ALLOW_PRIVILEGED_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_privileged_policies: bool,
 
@@ -128,11 +131,14 @@ struct GuardrailFlags {
     #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_values = iam_tools::guard::DEFAULT_PRIVILEGED_POLICIES)]
     privileged_policies: Vec<String>,
 
-    /// Allow identity policies that allow "*" or "service:*" on Resource "*".
+    /// Allow identity policies (written, or a version made the one in effect) that grant
+    /// every action of a service on every resource, or a privilege escalation such as
+    /// iam:PutUserPolicy or iam:PassRole on any resource, however spelt.
     #[arg(long, global = true, env = "IAM_MCP_ALLOW_BROAD_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_broad_policies: bool,
 
-    /// Allow trust policies that let Principal "*" (anyone, any account) assume a role.
+    /// Allow trust policies that let anyone, any account, any service or any federated
+    /// identity assume a role (Principal "*", wildcard ARNs, NotPrincipal, ...).
     #[arg(long, global = true, env = "IAM_MCP_ALLOW_PUBLIC_TRUST", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_public_trust: bool,
 

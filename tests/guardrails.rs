@@ -39,7 +39,8 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
 
     let server = Server::start(&moto, WRITE).await;
     let instructions = |server: &Server| server.client.peer_info().unwrap().instructions.clone().unwrap_or_default();
-    assert!(instructions(&server).contains("Guardrails refuse attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default), identity policies allowing * or service:* on Resource *, trust policies with Principal *, changes that would cut the server's own access, changes to service-linked roles"), "{}", instructions(&server));
+    assert!(instructions(&server).contains("Guardrails refuse attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them, identity policies allowing every action of a service on every resource, or a privilege escalation"), "{}", instructions(&server));
+    assert!(instructions(&server).contains("trust policies with Principal * or any other way of letting any account, service or federated identity assume a role, changes that would cut the server's own access, changes to service-linked roles"), "{}", instructions(&server));
     let cases = [
         ("attach_user_policy", json!({"user_name": "alice", "policy_arn": admin}), "AdministratorAccess"),
         ("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"}), "IAMFullAccess"),
@@ -66,7 +67,11 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
     assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
     let text = server.err("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"})).await;
     assert!(text.contains("(arn:aws:iam::aws:policy/job-function/ViewOnlyAccess)"), "{text}");
-    server.ok("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"})).await;
+    // Off the list by name, a policy is still judged by what it grants.
+    let text = server.err("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"})).await;
+    assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
+    assert!(text.contains("whose version in effect allows every action of iam on every resource"), "{text}");
+    server.ok("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})).await;
     server.stop().await;
 
     // The flag relaxes the rule.
@@ -94,9 +99,9 @@ async fn broad_allow_and_public_trust_documents_are_refused_unless_allowed() {
         ("create_policy_version", json!({"policy_arn": arn})),
     ];
     let broad = [
-        (allow("*"), "Statement[0].Action: Allow \"*\" on Resource \"*\" grants every action of every service on every resource"),
-        (allow("s3:*"), "Statement[0].Action: Allow \"s3:*\" on Resource \"*\" grants every action of s3 on every resource"),
-        (doc(json!({"Effect": "Allow", "Action": ["s3:GetObject", "iam:*"], "Resource": ["arn:aws:s3:::b", "*"]})), "Statement[0].Action: Allow \"iam:*\""),
+        (allow("*"), "Statement[0]: allows every action of every service on every resource"),
+        (allow("s3:*"), "Statement[0]: allows every action of s3 on every resource"),
+        (doc(json!({"Effect": "Allow", "Action": ["s3:GetObject", "iam:*"], "Resource": ["arn:aws:s3:::b", "*"]})), "Statement[0]: allows every action of iam on every resource"),
     ];
     let public = doc(json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}));
     let trust_tools = [
@@ -126,7 +131,7 @@ async fn broad_allow_and_public_trust_documents_are_refused_unless_allowed() {
     for (tool, arguments) in &trust_tools {
         let text = server.err(tool, arguments.clone()).await;
         assert_refused(&text, "public_trust", "--allow-public-trust");
-        assert!(text.contains("Principal \"*\" lets any AWS principal, in any account, assume the role"), "{text}");
+        assert!(text.contains("Statement[0].Principal: lets any AWS account assume the role (sts:AssumeRole)"), "{text}");
     }
     let stderr = server.stop().await;
     assert!(!stderr.contains("action=iam:UpdateAssumeRolePolicy"), "a refused trust policy reached AWS");
@@ -343,9 +348,11 @@ async fn service_linked_roles_are_left_alone_unless_allowed() {
         assert!(text.contains(&format!("{slr} is a service-linked role (path /aws-service-role/elasticbeanstalk.amazonaws.com/)")), "{tool}: {text}");
         assert!(text.contains("iam:DeleteServiceLinkedRole"), "{text}");
     }
-    // Its description may be edited, as AWS allows.
-    server.ok("update_role", json!({"role_name": slr, "description": "Beanstalk"})).await;
+    // Every write is refused, however small (the owning service manages the role).
+    let text = server.err("update_role", json!({"role_name": slr, "max_session_duration": 43200})).await;
+    assert_refused(&text, "service_linked_roles", "--allow-service-linked-roles");
     check_actions_are_declared(server).await;
+    assert_eq!(sdk.get_role().role_name(slr).send().await.unwrap().role.unwrap().max_session_duration(), Some(3600));
     let role = sdk.get_role().role_name(slr).send().await.unwrap().role.unwrap();
     assert_eq!(role.assume_role_policy_document().map(|d| d.contains("elasticbeanstalk")), Some(true));
     assert!(sdk.list_attached_role_policies().role_name(slr).send().await.unwrap().attached_policies().is_empty());
@@ -355,4 +362,220 @@ async fn service_linked_roles_are_left_alone_unless_allowed() {
     server.ok("attach_role_policy", json!({"role_name": slr, "policy_arn": arn})).await;
     server.stop().await;
     assert_eq!(sdk.list_attached_role_policies().role_name(slr).send().await.unwrap().attached_policies().len(), 1);
+}
+
+/// The ways around the guardrails an attacker or a careless assistant tried (each stored
+/// in moto before): every one is refused by default, by effect rather than by spelling, and
+/// goes through with the flag that relaxes its rule.
+#[tokio::test]
+async fn every_known_bypass_is_refused_by_effect_and_allowed_by_its_flag() {
+    let moto = Moto::start_with(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
+    let sdk = moto.sdk();
+    sdk.create_user().user_name("u").send().await.unwrap();
+    sdk.create_group().group_name("g").send().await.unwrap();
+    sdk.create_role().role_name("r").assume_role_policy_document(trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
+    let managed = create_policy(&sdk, "managed").await;
+    // Made outside the server: a customer policy granting everything, a broad version not in
+    // effect, a group holding AdministratorAccess.
+    let everything = sdk.create_policy().policy_name("everything").policy_document(allow("*").to_string()).send().await.unwrap().policy.unwrap().arn.unwrap();
+    sdk.create_policy_version().policy_arn(&managed).policy_document(allow("*").to_string()).send().await.unwrap();
+    sdk.create_group().group_name("admins").send().await.unwrap();
+    sdk.attach_group_policy().group_name("admins").policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await.unwrap();
+
+    let broad_docs = [
+        doc(json!({"Effect": "Allow", "Action": "iam:**", "Resource": "*"})),
+        doc(json!({"Effect": "Allow", "Action": "iam:?*", "Resource": "*"})),
+        doc(json!({"Effect": "Allow", "Action": "*", "Resource": "arn:*:*:*:*:*"})),
+        doc(json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::audit-logs/*"})),
+    ];
+    let mut cases: Vec<(&str, &str, Value)> = Vec::new();
+    for (i, d) in broad_docs.iter().enumerate() {
+        let name = format!("wide{i}");
+        cases.push(("broad_allow", "create_policy", json!({"policy_name": name, "policy_document": d})));
+        cases.push(("broad_allow", "create_policy_version", json!({"policy_arn": managed, "policy_document": d})));
+        cases.push(("broad_allow", "put_user_policy", json!({"user_name": "u", "policy_name": name, "policy_document": d})));
+        cases.push(("broad_allow", "put_group_policy", json!({"group_name": "g", "policy_name": name, "policy_document": d})));
+        cases.push(("broad_allow", "put_role_policy", json!({"role_name": "r", "policy_name": name, "policy_document": d})));
+    }
+    cases.push(("privileged_policies", "attach_user_policy", json!({"user_name": "u", "policy_arn": everything})));
+    cases.push(("broad_allow", "set_default_policy_version", json!({"policy_arn": managed, "version_id": "v2"})));
+    cases.push(("privileged_policies", "add_user_to_group", json!({"group_name": "admins", "user_name": "u"})));
+    let open = [
+        json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "sts:AssumeRole"}),
+        json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:*"}, "Action": "sts:AssumeRole"}),
+        json!({"Effect": "Allow", "Principal": {"AWS": "arn:*:iam::*:root"}, "Action": "sts:AssumeRole"}),
+        json!({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}),
+        json!({"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}),
+        json!({"Effect": "Allow", "Principal": {"Service": "*"}, "Action": "sts:AssumeRole"}),
+        json!({"Effect": "Allow", "Principal": {"CanonicalUser": "*"}, "Action": "sts:AssumeRole"}),
+    ];
+    for (i, statement) in open.iter().enumerate() {
+        cases.push(("public_trust", "create_role", json!({"role_name": format!("open{i}"), "assume_role_policy_document": doc(statement.clone())})));
+    }
+
+    let server = Server::start(&moto, WRITE).await;
+    for (rule, tool, arguments) in &cases {
+        let text = server.err(tool, arguments.clone()).await;
+        assert!(text.contains(&format!("was refused by the `{rule}` guardrail")) && text.contains("Nothing was changed."), "{tool} {arguments}: {text}");
+    }
+    check_actions_are_declared(server).await;
+    // Independent reads: nothing of it reached IAM.
+    assert!(sdk.list_user_policies().user_name("u").send().await.unwrap().policy_names().is_empty());
+    assert!(sdk.list_group_policies().group_name("g").send().await.unwrap().policy_names().is_empty());
+    assert!(sdk.list_role_policies().role_name("r").send().await.unwrap().policy_names().is_empty());
+    assert!(attached_to_user(&sdk, "u").await.is_empty());
+    assert!(sdk.list_groups_for_user().user_name("u").send().await.unwrap().groups().is_empty());
+    assert_eq!(sdk.list_policy_versions().policy_arn(&managed).send().await.unwrap().versions().len(), 2);
+    assert_eq!(sdk.get_policy().policy_arn(&managed).send().await.unwrap().policy.unwrap().default_version_id(), Some("v1"));
+    assert!(sdk.get_role().role_name("open0").send().await.is_err());
+
+    // Each rule's flag lets its own cases through (and only those).
+    for (rule, flag) in [("broad_allow", "--allow-broad-policies"), ("privileged_policies", "--allow-privileged-policies"), ("public_trust", "--allow-public-trust")] {
+        let server = Server::start(&moto, &args(&[flag])).await;
+        for (case_rule, tool, arguments) in &cases {
+            if *case_rule != rule || (*tool == "create_policy_version" && sdk.list_policy_versions().policy_arn(&managed).send().await.unwrap().versions().len() >= 5) {
+                continue;
+            }
+            server.ok(tool, arguments.clone()).await;
+        }
+        server.stop().await;
+    }
+    assert_eq!(sdk.list_user_policies().user_name("u").send().await.unwrap().policy_names().len(), broad_docs.len());
+    assert_eq!(sdk.list_groups_for_user().user_name("u").send().await.unwrap().groups()[0].group_name(), "admins");
+    assert!(attached_to_user(&sdk, "u").await.contains(&everything));
+    for i in 0..open.len() {
+        sdk.get_role().role_name(format!("open{i}")).send().await.expect("created with --allow-public-trust");
+    }
+}
+
+/// Self-lockout covers group membership: the server's own user is not added to a group
+/// whose policy denies IAM actions.
+#[tokio::test]
+async fn the_server_does_not_join_a_group_that_denies_it_iam() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    let me = set_up_me(&sdk).await;
+    sdk.create_group().group_name("lockers").send().await.unwrap();
+    sdk.attach_group_policy().group_name("lockers").policy_arn(&me.deny_iam).send().await.unwrap();
+    let server = Server::start_env(WRITE, env_as(&moto.endpoint(), &me.key, &me.secret, None)).await;
+    let text = server.err("add_user_to_group", json!({"group_name": "lockers", "user_name": "mcp-server"})).await;
+    assert_refused(&text, "self_lockout", "--allow-self-lockout");
+    assert!(text.contains("group 'lockers'") && text.contains("denies IAM actions"), "{text}");
+    // Someone else may join it.
+    server.ok("add_user_to_group", json!({"group_name": "lockers", "user_name": "bob"})).await;
+    server.stop().await;
+    let groups = sdk.list_groups_for_user().user_name("mcp-server").send().await.unwrap();
+    assert!(!groups.groups().iter().any(|g| g.group_name() == "lockers"));
+    let server = Server::start_env(&args(&["--allow-self-lockout"]), env_as(&moto.endpoint(), &me.key, &me.secret, None)).await;
+    server.ok("add_user_to_group", json!({"group_name": "lockers", "user_name": "mcp-server"})).await;
+    server.stop().await;
+}
+
+/// Generated documents, checked through validate_policy (the same findings the write tools
+/// refuse on): at least 200 broad or privileged ones, built from combinations of wildcards,
+/// NotAction/NotResource, arrays, conditions and letter case, are all refused; at least 200
+/// harmless ones are all accepted.
+#[tokio::test]
+async fn generated_broad_documents_are_refused_and_harmless_ones_accepted() {
+    let server = Server::start_env(&["--toolsets", "all"], server_env(None)).await;
+    let conditions = [None, Some(json!({"Bool": {"aws:SecureTransport": "true"}})), Some(json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))];
+    let case = |s: &str, upper: bool| if upper { s.to_uppercase() } else { s.to_string() };
+    let mut broad: Vec<Value> = Vec::new();
+    let broad_actions = ["*", "*:*", "iam:*", "iam:**", "iam:?*", "iam:*Policy*", "s3:*", "ec2:*", "kms:*", "sts:*", "lambda:*", "iam:Put*", "iam:Attach*", "iam:PassRole", "sts:AssumeRole", "iam:CreatePolicyVersion", "iam:Create*"];
+    let broad_resources = [json!("*"), json!("arn:*:*:*:*:*"), json!(["arn:aws:s3:::b", "*"]), json!("arn:aws:iam::*:*")];
+    for (i, action) in broad_actions.iter().enumerate() {
+        for (j, resource) in broad_resources.iter().enumerate() {
+            for (k, condition) in conditions.iter().enumerate() {
+                let upper = (i + j + k) % 2 == 1;
+                // iam-only resource patterns cannot make a non-IAM action service-wide.
+                if j == 3 && !(action.starts_with("iam") || action.starts_with('*')) {
+                    continue;
+                }
+                let mut s = json!({"Effect": "Allow", "Action": [case(action, upper)], "Resource": resource});
+                if let Some(c) = condition {
+                    s["Condition"] = c.clone();
+                }
+                broad.push(doc(s));
+            }
+        }
+    }
+    for not_action in ["s3:DeleteBucket", "ec2:TerminateInstances", "iam:DeleteUser", "kms:ScheduleKeyDeletion"] {
+        for resource in [json!("*"), json!("arn:*:*:*:*:*")] {
+            broad.push(doc(json!({"Effect": "Allow", "NotAction": not_action, "Resource": resource})));
+            broad.push(doc(json!({"Effect": "Allow", "NotAction": [not_action, "s3:PutObject"], "NotResource": "arn:aws:s3:::private/*"})));
+        }
+    }
+    let mut harmless: Vec<Value> = Vec::new();
+    let narrow_actions = ["s3:GetObject", "s3:PutObject", "s3:List*", "s3:Get*", "dynamodb:GetItem", "dynamodb:Query", "sqs:SendMessage", "logs:PutLogEvents", "ec2:Describe*", "cloudwatch:PutMetricData", "iam:Get*", "iam:List*", "sns:Publish", "kms:Decrypt", "lambda:InvokeFunction"];
+    let narrow_resources = [json!("arn:aws:s3:::app-bucket/*"), json!(["arn:aws:dynamodb:us-east-1:123456789012:table/users"]), json!("arn:aws:sqs:us-east-1:123456789012:jobs"), json!("arn:aws:logs:us-east-1:123456789012:log-group:/app/*"), json!("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")];
+    for (i, action) in narrow_actions.iter().enumerate() {
+        for (j, resource) in narrow_resources.iter().enumerate() {
+            for (k, condition) in conditions.iter().enumerate() {
+                let mut s = json!({"Effect": "Allow", "Action": case(action, (i + j + k) % 2 == 1), "Resource": resource});
+                if let Some(c) = condition {
+                    s["Condition"] = c.clone();
+                }
+                harmless.push(doc(s));
+            }
+        }
+    }
+    for action in ["ec2:Describe*", "s3:List*", "iam:Get*", "cloudwatch:Get*", "logs:Describe*"] {
+        harmless.push(doc(json!({"Effect": "Allow", "Action": action, "Resource": "*"})));
+        harmless.push(doc(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})));
+        harmless.push(doc(json!({"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "arn:aws:iam::123456789012:role/app-runtime"})));
+    }
+    assert!(broad.len() >= 200 && harmless.len() >= 200, "{} broad, {} harmless", broad.len(), harmless.len());
+    let refused = |out: &Value| out["Guardrails"].as_array().is_some_and(|g| !g.is_empty());
+    for d in &broad {
+        let out = server.ok("validate_policy", json!({"policy_document": d})).await;
+        assert!(refused(&out), "not refused: {d}");
+    }
+    for d in &harmless {
+        let out = server.ok("validate_policy", json!({"policy_document": d})).await;
+        assert!(!refused(&out), "refused: {d}: {}", out["Guardrails"]);
+    }
+    // Trust policies: open ones refused, pinned ones accepted.
+    let principals_open = [json!("*"), json!({"AWS": "*"}), json!({"AWS": "arn:aws:iam::*:root"}), json!({"AWS": ["arn:aws:iam::111122223333:root", "arn:*:iam::*:*"]}), json!({"Service": "*"}), json!({"Federated": "*"}), json!({"Service": ["ec2.amazonaws.com", "*.amazonaws.com"]})];
+    let principals_pinned = [json!({"Service": "ec2.amazonaws.com"}), json!({"AWS": "arn:aws:iam::111122223333:root"}), json!({"AWS": "arn:aws:iam::111122223333:role/deployer"}), json!({"Federated": "arn:aws:iam::111122223333:saml-provider/corp"}), json!({"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]})];
+    for action in ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "STS:ASSUMEROLE"] {
+        for p in &principals_open {
+            let out = server.ok("validate_policy", json!({"policy_type": "trust", "policy_document": doc(json!({"Effect": "Allow", "Principal": p, "Action": action}))})).await;
+            // A web identity action with an AWS principal cannot be used, but is refused all the same when open.
+            assert!(refused(&out) || action.contains("WebIdentity"), "not refused: {p} {action}");
+        }
+        for p in &principals_pinned {
+            let out = server.ok("validate_policy", json!({"policy_type": "trust", "policy_document": doc(json!({"Effect": "Allow", "Principal": p, "Action": action}))})).await;
+            assert!(!refused(&out), "refused: {p} {action}: {}", out["Guardrails"]);
+        }
+    }
+    server.stop().await;
+}
+
+/// Lifting or widening a permissions boundary is refused when the principal's own policies
+/// would then give it admin-equivalent access; tightening one is not.
+#[tokio::test]
+async fn a_boundary_is_not_lifted_from_an_admin() {
+    let moto = Moto::start_with(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
+    let sdk = moto.sdk();
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let s3_read = create_policy(&sdk, "s3-read").await;
+    let ec2_read = sdk.create_policy().policy_name("ec2-read").policy_document(allow("ec2:Describe*").to_string()).send().await.unwrap().policy.unwrap().arn.unwrap();
+    sdk.create_role().role_name("boss").assume_role_policy_document(trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
+    sdk.attach_role_policy().role_name("boss").policy_arn(admin).send().await.unwrap();
+    sdk.put_role_permissions_boundary().role_name("boss").permissions_boundary(&s3_read).send().await.unwrap();
+    let server = Server::start(&moto, WRITE).await;
+    let text = server.err("delete_role_permissions_boundary", json!({"role_name": "boss"})).await;
+    assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
+    assert!(text.contains("would remove the permissions boundary of role 'boss'") && text.contains("admin-equivalent"), "{text}");
+    let text = server.err("put_role_permissions_boundary", json!({"role_name": "boss", "permissions_boundary": admin})).await;
+    assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
+    // Another narrow boundary is fine.
+    server.ok("put_role_permissions_boundary", json!({"role_name": "boss", "permissions_boundary": ec2_read})).await;
+    check_actions_are_declared(server).await;
+    let role = sdk.get_role().role_name("boss").send().await.unwrap().role.unwrap();
+    assert_eq!(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn()), Some(ec2_read.as_str()));
+    let server = Server::start(&moto, &args(&["--allow-privileged-policies"])).await;
+    server.ok("delete_role_permissions_boundary", json!({"role_name": "boss"})).await;
+    server.stop().await;
+    assert!(sdk.get_role().role_name("boss").send().await.unwrap().role.unwrap().permissions_boundary().is_none());
 }

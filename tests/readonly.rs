@@ -198,7 +198,7 @@ fn switches_take_documented_values_only() {
     let off = ["false", "FALSE", "0", "no", "Off", " false", "false ", ""];
     let relaxed = [
         ("IAM_MCP_ALLOW_PRIVILEGED_POLICIES", "attaching privileged policies"),
-        ("IAM_MCP_ALLOW_BROAD_POLICIES", "identity policies allowing"),
+        ("IAM_MCP_ALLOW_BROAD_POLICIES", "identity policies allowing every action"),
         ("IAM_MCP_ALLOW_PUBLIC_TRUST", "trust policies with Principal"),
         ("IAM_MCP_ALLOW_SELF_LOCKOUT", "cut the server's own access"),
         ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "changes to service-linked roles"),

@@ -501,8 +501,8 @@ fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Pr
         if let Some(kind) = &g.documents && !matches!(kind.get_ref().as_str(), "identity" | "trust") {
             problems.push(kind, format!("{what}: documents must be `identity` or `trust`, not `{}`", kind.get_ref()));
         }
-        if g.operations.0.is_empty() == g.documents.is_none() {
-            problems.push(name, format!("{what}: give either `operations` (the writes it checks) or `documents` (identity or trust)"));
+        if g.operations.0.is_empty() && g.documents.is_none() {
+            problems.push(name, format!("{what}: give `operations` (the writes it checks), `documents` (identity or trust), or both"));
         }
         out.push(Guardrail {
             name: name.get_ref().clone(),

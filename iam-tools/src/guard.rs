@@ -191,10 +191,11 @@ pub async fn check_steps(ctx: &ToolContext, steps: &[Step<'_>]) -> Result<(), To
                 continue;
             }
             let found = match rule {
-                Rule::PrivilegedPolicies => privileged(guardrails, step),
+                Rule::PrivilegedPolicies => privileged(ctx, step, &mut memo).await?,
                 Rule::ServiceLinkedRoles => service_linked(ctx, step, &mut memo).await?,
                 Rule::SelfLockout => self_lockout(ctx, step, &mut memo).await?,
-                Rule::BroadAllow | Rule::PublicTrust => None,
+                Rule::BroadAllow => promoted_version(ctx, step).await?,
+                Rule::PublicTrust => None,
             };
             let Some((what, instead)) = found else { continue };
             let what = match &step.label {
@@ -213,13 +214,149 @@ fn text<'v>(input: &'v Value, member: &str) -> Option<&'v str> {
 
 type Found = Option<(String, &'static str)>;
 
-fn privileged(guardrails: &Guardrails, step: &Step<'_>) -> Found {
-    let arn = text(step.input, "PolicyArn")?;
-    let entry = guardrails.privileged_entry(arn)?;
-    Some((
-        format!("would attach {arn}, which is on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account, or of IAM and so of everything"),
-        "Attach a policy with only the permissions needed (least privilege). The list is set with --privileged-policies.",
-    ))
+/// Attaching a policy, or joining a group, that gives admin-equivalent access: a policy on
+/// the deny list by name, or any policy whose document grants it (by effect).
+async fn privileged(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
+    const INSTEAD: &str = "Attach a policy with only the permissions needed (least privilege). The deny list is set with --privileged-policies.";
+    let guardrails = &ctx.shared.guardrails;
+    if step.operation.ends_with("PermissionsBoundary") {
+        return boundary_change(ctx, step, memo).await;
+    }
+    if step.operation == "AddUserToGroup" {
+        let Some(group) = text(step.input, "GroupName") else { return Ok(None) };
+        let Some((policy, why)) = group_privileged_policy(ctx, group, memo).await? else { return Ok(None) };
+        return Ok(Some((format!("would add a user to group '{group}', whose policy {policy} {why}"), "Add the user to a group with only the permissions needed, or attach those to the user.")));
+    }
+    let Some(arn) = text(step.input, "PolicyArn") else { return Ok(None) };
+    if let Some(entry) = guardrails.privileged_entry(arn) {
+        return Ok(Some((format!("would attach {arn}, which is on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account, or of IAM and so of everything"), INSTEAD)));
+    }
+    let Some(document) = managed_document(ctx, arn, memo).await? else { return Ok(None) };
+    Ok(broad_finding(&document).map(|why| (format!("would attach {arn}, whose version in effect {why}"), INSTEAD)))
+}
+
+/// Setting or removing a permissions boundary: refused when the principal's own policies,
+/// capped by the boundary after the change, grant admin-equivalent access and did not
+/// under the boundary before it (tightening is never refused).
+async fn boundary_change(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
+    let (principal, name) = match (text(step.input, "UserName"), text(step.input, "RoleName")) {
+        (Some(user), _) => ("user", user),
+        (None, Some(role)) => ("role", role),
+        _ => return Ok(None),
+    };
+    let (current, identity) = match principal_policies(ctx, principal, name, memo).await? {
+        Some(found) => found,
+        None => return Ok(None),
+    };
+    let before = match &current {
+        Some(arn) => Some(managed_document(ctx, arn, memo).await?.unwrap_or(Value::Null)),
+        None => None,
+    };
+    let after = match text(step.input, "PermissionsBoundary") {
+        Some(arn) => Some(managed_document(ctx, arn, memo).await?.unwrap_or(Value::Null)),
+        None => None,
+    };
+    let broad_before = crate::policy::effect::broad_grant_of(&identity, before.as_ref());
+    let Some(why) = crate::policy::effect::broad_grant_of(&identity, after.as_ref()) else { return Ok(None) };
+    if broad_before.is_some() {
+        return Ok(None);
+    }
+    let change = match text(step.input, "PermissionsBoundary") {
+        Some(arn) => format!("would set {arn} as the permissions boundary of {principal} '{name}'"),
+        None => format!("would remove the permissions boundary of {principal} '{name}'"),
+    };
+    Ok(Some((
+        format!("{change}, and its own policies would then give it admin-equivalent access: together they {why}"),
+        "Keep a boundary that caps the principal below administrator, or narrow its policies first.",
+    )))
+}
+
+/// A user's or role's current boundary ARN and every identity policy document it has
+/// (attached, inline and, for a user, its groups'); None when there is no such principal.
+async fn principal_policies(ctx: &ToolContext, principal: &str, name: &str, memo: &mut Memo) -> Result<Option<(Option<String>, Vec<Value>)>, ToolError> {
+    let (get, key, field) = if principal == "user" { ("GetUser", "UserName", "/User/PermissionsBoundary/PermissionsBoundaryArn") } else { ("GetRole", "RoleName", "/Role/PermissionsBoundary/PermissionsBoundaryArn") };
+    let Some(entity) = ctx.call_found(get, json!({ key: name })).await? else { return Ok(None) };
+    let current = entity.pointer(field).and_then(Value::as_str).map(str::to_string);
+    let mut documents = Vec::new();
+    let (attached_op, inline_op, get_inline) = if principal == "user" {
+        ("ListAttachedUserPolicies", "ListUserPolicies", "GetUserPolicy")
+    } else {
+        ("ListAttachedRolePolicies", "ListRolePolicies", "GetRolePolicy")
+    };
+    let mut holders = vec![(key, name.to_string(), attached_op, inline_op, get_inline)];
+    if principal == "user" {
+        for g in ctx.call_all_pages("ListGroupsForUser", json!({ "UserName": name }), "Groups").await? {
+            if let Some(group) = g["GroupName"].as_str() {
+                holders.push(("GroupName", group.to_string(), "ListAttachedGroupPolicies", "ListGroupPolicies", "GetGroupPolicy"));
+            }
+        }
+    }
+    for (key, holder, attached_op, inline_op, get_inline) in holders {
+        for a in ctx.call_all_pages(attached_op, json!({ key: holder }), "AttachedPolicies").await? {
+            if let Some(arn) = a["PolicyArn"].as_str()
+                && let Some(document) = managed_document(ctx, arn, memo).await?
+            {
+                documents.push(document);
+            }
+        }
+        for policy in ctx.call_all_pages(inline_op, json!({ key: holder }), "PolicyNames").await? {
+            let Some(policy) = policy.as_str() else { continue };
+            if let Some(mut out) = ctx.call_found(get_inline, json!({ key: holder, "PolicyName": policy })).await?
+                && let Some(document) = out.get_mut("PolicyDocument").map(Value::take)
+            {
+                documents.push(document);
+            }
+        }
+    }
+    Ok(Some((current, documents)))
+}
+
+/// What makes a document admin-equivalent or service-wide, in a phrase, if anything.
+fn broad_finding(document: &Value) -> Option<String> {
+    let found = crate::policy::effect::broad_grants(document);
+    let first = found.first()?;
+    Some(format!("{} ({})", first.message, first.path))
+}
+
+/// The policy of `group` (attached or inline) that grants admin-equivalent access: the
+/// deny list by name, or any document by effect.
+async fn group_privileged_policy(ctx: &ToolContext, group: &str, memo: &mut Memo) -> Result<Option<(String, String)>, ToolError> {
+    let attached = match ctx.call_all_pages("ListAttachedGroupPolicies", json!({ "GroupName": group }), "AttachedPolicies").await {
+        Ok(attached) => attached,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    for a in attached {
+        let Some(arn) = a["PolicyArn"].as_str() else { continue };
+        if let Some(entry) = ctx.shared.guardrails.privileged_entry(arn) {
+            return Ok(Some((arn.to_string(), format!("is on the server's list of privileged policies ({entry})"))));
+        }
+        if let Some(why) = managed_document(ctx, arn, memo).await?.as_ref().and_then(broad_finding) {
+            return Ok(Some((arn.to_string(), why)));
+        }
+    }
+    for name in ctx.call_all_pages("ListGroupPolicies", json!({ "GroupName": group }), "PolicyNames").await? {
+        let Some(name) = name.as_str() else { continue };
+        if let Some(why) = inline_document(ctx, &Own::Group(group), name).await?.as_ref().and_then(broad_finding) {
+            return Ok(Some((format!("'{name}' (inline)"), why)));
+        }
+    }
+    Ok(None)
+}
+
+/// Making an existing version the one in effect: the same check as writing its document.
+async fn promoted_version(ctx: &ToolContext, step: &Step<'_>) -> Result<Found, ToolError> {
+    let (Some(arn), Some(version)) = (text(step.input, "PolicyArn"), text(step.input, "VersionId")) else { return Ok(None) };
+    if step.input.get("PolicyDocument").is_some() {
+        return Ok(None);
+    }
+    let Some(document) = version_document(ctx, arn, version).await? else { return Ok(None) };
+    Ok(broad_finding(&document).map(|why| {
+        (
+            format!("would make version {version} of {arn} the one in effect, and that version {why}"),
+            "Name the actions the principals need (e.g. s3:GetObject) or the resources (ARNs) they need them on, in a new version.",
+        )
+    }))
 }
 
 async fn service_linked(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Result<Found, ToolError> {
@@ -285,6 +422,13 @@ async fn self_lockout(ctx: &ToolContext, step: &Step<'_>, memo: &mut Memo) -> Re
     }
     let Some(own) = own_entity(ctx, caller, input, memo).await? else { return Ok(None) };
     let whose = own.describe();
+    // Adding the server's user to a group whose policy denies IAM actions.
+    if let (Own::User(_), Some(group), "AddUserToGroup") = (&own, text(input, "GroupName"), step.operation) {
+        if let Some(policy) = group_policy_where(ctx, group, memo, denies_iam).await? {
+            return Ok(Some((format!("would add {whose} to group '{group}', whose policy {policy} denies IAM actions: the server would lose its IAM permissions"), INSTEAD)));
+        }
+        return Ok(None);
+    }
     // Removing the server's user from a group.
     if let (Own::User(_), Some(group)) = (&own, text(input, "GroupName")) {
         if let Some(policy) = group_iam_policy(ctx, group, memo).await? {
@@ -447,15 +591,20 @@ async fn attached_to_me(ctx: &ToolContext, caller: &Caller, arn: &str, memo: &mu
 
 /// A policy of `group` (attached or inline) that allows an IAM action, by name.
 async fn group_iam_policy(ctx: &ToolContext, group: &str, memo: &mut Memo) -> Result<Option<String>, ToolError> {
+    group_policy_where(ctx, group, memo, allows_iam).await
+}
+
+/// A policy of `group` (attached or inline) whose document satisfies `test`, by name.
+async fn group_policy_where(ctx: &ToolContext, group: &str, memo: &mut Memo, test: fn(&Value) -> bool) -> Result<Option<String>, ToolError> {
     for attached in ctx.call_all_pages("ListAttachedGroupPolicies", json!({ "GroupName": group }), "AttachedPolicies").await? {
         let Some(arn) = attached["PolicyArn"].as_str() else { continue };
-        if managed_document(ctx, arn, memo).await?.as_ref().is_some_and(allows_iam) {
+        if managed_document(ctx, arn, memo).await?.as_ref().is_some_and(test) {
             return Ok(Some(arn.to_string()));
         }
     }
     for name in ctx.call_all_pages("ListGroupPolicies", json!({ "GroupName": group }), "PolicyNames").await? {
         let Some(name) = name.as_str() else { continue };
-        if inline_document(ctx, &Own::Group(group), name).await?.as_ref().is_some_and(allows_iam) {
+        if inline_document(ctx, &Own::Group(group), name).await?.as_ref().is_some_and(test) {
             return Ok(Some(format!("'{name}' (inline)")));
         }
     }

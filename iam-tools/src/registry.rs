@@ -173,9 +173,9 @@ fn structured(value: serde_json::Value) -> CallToolResult {
 fn guardrails_text(guardrails: &crate::guard::Guardrails) -> String {
     use crate::guard::Rule;
     let refused: Vec<&str> = [
-        (Rule::PrivilegedPolicies, "attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default)"),
-        (Rule::BroadAllow, "identity policies allowing * or service:* on Resource *"),
-        (Rule::PublicTrust, "trust policies with Principal *"),
+        (Rule::PrivilegedPolicies, "attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them"),
+        (Rule::BroadAllow, "identity policies allowing every action of a service on every resource, or a privilege escalation (iam:PutUserPolicy, iam:AttachRolePolicy, iam:PassRole, sts:AssumeRole, ...) on any resource, however spelt"),
+        (Rule::PublicTrust, "trust policies with Principal * or any other way of letting any account, service or federated identity assume a role"),
         (Rule::SelfLockout, "changes that would cut the server's own access"),
         (Rule::ServiceLinkedRoles, "changes to service-linked roles"),
     ]

@@ -38,10 +38,12 @@ impl PolicyKind {
 pub struct Lint {
     pub errors: Vec<PolicyProblem>,
     pub warnings: Vec<PolicyProblem>,
-    /// What the `broad_allow` guardrail refuses: Allow of `*` or `service:*` on Resource `*`.
+    /// What the `broad_allow` guardrail refuses: statements that allow every action of a
+    /// service on every resource, or a privilege escalation on any resource (by effect).
     #[serde(skip)]
     pub broad_allow: Vec<PolicyProblem>,
-    /// What the `public_trust` guardrail refuses: a trust policy allowing Principal `*`.
+    /// What the `public_trust` guardrail refuses: statements that let any account, anyone,
+    /// any service or any federated identity assume the role (by effect).
     #[serde(skip)]
     pub public_trust: Vec<PolicyProblem>,
 }
@@ -83,6 +85,11 @@ pub fn lint(doc: &Value, kind: PolicyKind) -> Lint {
     };
     for (path, statement) in statements {
         lint_statement(&path, statement, kind, &mut out);
+    }
+    // What the guardrails refuse, decided by what the document grants, not how it is spelt.
+    match kind {
+        PolicyKind::Identity => out.broad_allow = super::effect::broad_grants(doc),
+        PolicyKind::Trust => out.public_trust = super::effect::open_trust(doc),
     }
     out
 }
@@ -162,7 +169,6 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
                     "Principal \"*\" without a Condition: anyone, in any AWS account, may assume this role"
                 };
                 out.warnings.push(problem(&format!("{path}.Principal"), message));
-                out.public_trust.push(problem(&format!("{path}.Principal"), "Principal \"*\" lets any AWS principal, in any account, assume the role"));
             }
         }
     }
@@ -181,12 +187,6 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
             }
         }
         let all_resources = resources.contains(&"*") && !not_resource;
-        if all_resources && !not_action {
-            for a in actions.iter().filter(|a| **a == "*" || a.ends_with(":*")) {
-                let what = if *a == "*" { "every action of every service".to_string() } else { format!("every action of {}", a.trim_end_matches(":*")) };
-                out.broad_allow.push(problem(&format!("{path}.Action"), format!("Allow {a:?} on Resource \"*\" grants {what} on every resource")));
-            }
-        }
         let passes_roles = actions.iter().any(|a| {
             let a = a.to_lowercase();
             a == "*" || a == "iam:*" || a == "iam:passrole" || a == "iam:pass*" || a == "iam:p*"

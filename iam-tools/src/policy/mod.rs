@@ -28,6 +28,7 @@
 mod condition;
 pub mod conformance;
 mod document;
+pub mod effect;
 mod evaluate;
 pub mod lint;
 mod matching;
