@@ -592,20 +592,21 @@ async fn throttling_is_reported_after_the_sdk_s_retries() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_html_500_gives_the_status_and_a_clean_excerpt() {
-    // moto 5.2.5 does not implement PutUserPermissionsBoundary: its web server answers a
-    // plain HTML "500 Internal Server Error" page, with no AWS error code.
+    // moto 5.2.5 does not implement SimulatePrincipalPolicy (simulate_principal_policy's
+    // default evaluator is AWS's simulator): its web server answers a plain HTML "500
+    // Internal Server Error" page, with no AWS error code. The front door forwards it as is.
     let moto = Moto::start();
     let front = Front::start(&moto.endpoint()).await;
-    front.sdk().create_user().user_name("alice").send().await.unwrap();
+    let alice = front.sdk().create_user().user_name("alice").send().await.unwrap().user().unwrap().arn().to_string();
     let endpoint = front.endpoint();
-    let server = Server::start_env(&["--allow-write"], server_env(Some(&endpoint))).await;
-    let args = json!({"user_name": "alice", "permissions_boundary": "arn:aws:iam::aws:policy/ReadOnlyAccess"});
-    let text = server.err("put_user_permissions_boundary", args).await;
+    let server = Server::start_env(&[], server_env(Some(&endpoint))).await;
+    let args = json!({"policy_source_arn": alice, "action_names": ["s3:GetObject"]});
+    let text = server.err("simulate_principal_policy", args).await;
     let p = parts(&text);
     assert_eq!(
         p.message,
         format!(
-            "The IAM endpoint {endpoint} failed with HTTP status 500 (Internal Server Error) on iam:PutUserPermissionsBoundary \
+            "The IAM endpoint {endpoint} failed with HTTP status 500 (Internal Server Error) on iam:SimulatePrincipalPolicy \
              (after the SDK's retries), and sent no AWS error code.\n\
              Its answer: \"500 Internal Server Error. The server encountered an internal error and was unable to complete your request. \
              Either the server is overloaded or there is an error in the application.\""
@@ -613,11 +614,11 @@ async fn an_html_500_gives_the_status_and_a_clean_excerpt() {
     );
     assert_eq!(
         p.hint,
-        "Retry in a while. If this call keeps failing while others work, the endpoint may not support iam:PutUserPermissionsBoundary \
+        "Retry in a while. If this call keeps failing while others work, the endpoint may not support iam:SimulatePrincipalPolicy \
          (an IAM emulator or a proxy set in AWS_ENDPOINT_URL): check its logs, or run the server against AWS IAM."
     );
-    assert_eq!(p.details, "(action: iam:PutUserPermissionsBoundary)");
+    assert_eq!(p.details, "(action: iam:SimulatePrincipalPolicy)");
     assert!(!text.contains("Unknown") && !text.contains('<'), "no 'Unknown', no HTML: {text}");
-    assert_eq!(front.actions().iter().filter(|a| *a == "PutUserPermissionsBoundary").count(), 3, "the SDK retried the 500");
+    assert_eq!(front.actions().iter().filter(|a| *a == "SimulatePrincipalPolicy").count(), 3, "the SDK retried the 500");
     server.stop().await;
 }

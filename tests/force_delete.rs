@@ -175,7 +175,10 @@ async fn policy_with_four_versions_attached_everywhere_is_force_deleted() {
     sdk.create_role().role_name("worker").assume_role_policy_document(trust("lambda.amazonaws.com").to_string()).send().await.unwrap();
     sdk.attach_role_policy().role_name("worker").policy_arn(&arn).send().await.unwrap();
 
-    let server = Server::start(&moto, WRITE).await;
+    // Through the front door: moto 5.2.5 ignores PolicyUsageFilter, so it would answer the
+    // boundary listings with the attachments (and it has no DeleteUserPermissionsBoundary).
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
     let plan = server.ok("delete_policy", json!({"policy_arn": arn, "force": true, "dry_run": true})).await;
     let targets = |kind: &str| -> Vec<String> {
         plan["Plan"].as_array().unwrap().iter().filter(|s| s["Kind"] == kind).map(|s| s["Target"].as_str().unwrap().to_string()).collect()
@@ -183,6 +186,7 @@ async fn policy_with_four_versions_attached_everywhere_is_force_deleted() {
     assert_eq!(sorted(targets("attachments to users")), ["ann", "bob"]);
     assert_eq!(targets("attachments to groups"), ["team"]);
     assert_eq!(targets("attachments to roles"), ["worker"]);
+    assert!(targets("permissions boundaries of users").is_empty() && targets("permissions boundaries of roles").is_empty(), "{plan}");
     // v3 is the default; v1, v2 and v4 are not.
     assert_eq!(sorted(targets("non-default versions")), ["v1", "v2", "v4"], "{plan}");
     assert_eq!(sdk.list_policy_versions().policy_arn(&arn).send().await.unwrap().versions().len(), 4, "dry run changed versions");
@@ -195,6 +199,7 @@ async fn policy_with_four_versions_attached_everywhere_is_force_deleted() {
     }
     assert!(sdk.list_attached_group_policies().group_name("team").send().await.unwrap().attached_policies().is_empty());
     assert!(sdk.list_attached_role_policies().role_name("worker").send().await.unwrap().attached_policies().is_empty());
+    every_listing_is_filtered(&front);
     common::check_actions_are_declared(server).await;
 }
 
@@ -404,4 +409,150 @@ async fn a_failed_step_is_reported_with_what_ran_and_a_rerun_completes() {
     let message = done["Message"].as_str().unwrap();
     assert!(message.contains("Removed first: 1 inline policies, 1 group memberships. (1 of them were already gone.)"), "{message}");
     assert_eq!(common::code(&sdk.get_user().user_name("stuck").send().await.unwrap_err()), "NoSuchEntity");
+}
+
+/// Who has `arn` as a permissions boundary, as the front door records it (moto holds no
+/// user boundary and lists no boundary use): (users, roles), sorted.
+async fn boundary_uses(sdk: &aws_sdk_iam::Client, arn: &str) -> (Vec<String>, Vec<String>) {
+    let out = sdk
+        .list_entities_for_policy()
+        .policy_arn(arn)
+        .policy_usage_filter(aws_sdk_iam::types::PolicyUsageType::PermissionsBoundary)
+        .send()
+        .await
+        .unwrap();
+    let users = out.policy_users().iter().filter_map(|u| u.user_name()).map(str::to_string).collect();
+    let roles = out.policy_roles().iter().filter_map(|r| r.role_name()).map(str::to_string).collect();
+    (sorted(users), sorted(roles))
+}
+
+/// Every ListEntitiesForPolicy the server sent said which use of the policy it lists: without
+/// PolicyUsageFilter IAM lists attachments and boundary uses together.
+fn every_listing_is_filtered(front: &common::front::Front) {
+    let listings: Vec<String> =
+        front.actions().into_iter().zip(front.bodies()).filter(|(action, _)| action == "ListEntitiesForPolicy").map(|(_, body)| body).collect();
+    assert!(!listings.is_empty(), "no ListEntitiesForPolicy was sent");
+    for body in listings {
+        assert!(
+            body.contains("PolicyUsageFilter=PermissionsPolicy") || body.contains("PolicyUsageFilter=PermissionsBoundary"),
+            "a listing without PolicyUsageFilter: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn policy_attached_and_used_as_boundaries_is_force_deleted() {
+    let moto = Moto::start();
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    let arn = create_policy(&sdk, "capped").await;
+    // Attached to a user, a group and a role ...
+    sdk.create_user().user_name("ann").send().await.unwrap();
+    sdk.attach_user_policy().user_name("ann").policy_arn(&arn).send().await.unwrap();
+    sdk.create_group().group_name("team").send().await.unwrap();
+    sdk.attach_group_policy().group_name("team").policy_arn(&arn).send().await.unwrap();
+    sdk.create_role().role_name("worker").assume_role_policy_document(trust("lambda.amazonaws.com").to_string()).send().await.unwrap();
+    sdk.attach_role_policy().role_name("worker").policy_arn(&arn).send().await.unwrap();
+    // ... and the permissions boundary of another user and another role.
+    sdk.create_user().user_name("bea").send().await.unwrap();
+    sdk.put_user_permissions_boundary().user_name("bea").permissions_boundary(&arn).send().await.unwrap();
+    sdk.create_role().role_name("runner").assume_role_policy_document(trust("ecs-tasks.amazonaws.com").to_string()).send().await.unwrap();
+    sdk.put_role_permissions_boundary().role_name("runner").permissions_boundary(&arn).send().await.unwrap();
+    assert_eq!(boundary_uses(&sdk, &arn).await, (vec!["bea".to_string()], vec!["runner".to_string()]));
+    let bea = sdk.get_user().user_name("bea").send().await.unwrap();
+    assert_eq!(bea.user().unwrap().permissions_boundary().and_then(|b| b.permissions_boundary_arn()), Some(arn.as_str()));
+
+    let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
+    // The dry run names every step, boundary removals included, and changes nothing.
+    let plan = server.ok("delete_policy", json!({"policy_arn": arn, "force": true, "dry_run": true})).await;
+    let step = |kind: &str, action: &str, target: &str| json!({"Kind": kind, "Action": action, "Target": target});
+    assert_eq!(
+        plan["Plan"],
+        json!([
+            step("attachments to users", "iam:DetachUserPolicy", "ann"),
+            step("attachments to groups", "iam:DetachGroupPolicy", "team"),
+            step("attachments to roles", "iam:DetachRolePolicy", "worker"),
+            step("permissions boundaries of users", "iam:DeleteUserPermissionsBoundary", "bea"),
+            step("permissions boundaries of roles", "iam:DeleteRolePermissionsBoundary", "runner"),
+            step("DeletePolicy", "iam:DeletePolicy", &arn),
+        ]),
+        "{plan}"
+    );
+    assert_eq!(
+        plan["Message"],
+        format!(
+            "Dry run: nothing was changed. With these arguments (without dry_run) the tool would run 6 steps, in this order:\n\
+             - attachments to users (1): ann\n\
+             - attachments to groups (1): team\n\
+             - attachments to roles (1): worker\n\
+             - permissions boundaries of users (1): bea\n\
+             - permissions boundaries of roles (1): runner\n\
+             - DeletePolicy (1): {arn}"
+        )
+    );
+    assert_eq!(boundary_uses(&sdk, &arn).await, (vec!["bea".to_string()], vec!["runner".to_string()]), "the dry run removed a boundary");
+    assert_eq!(sdk.list_attached_user_policies().user_name("ann").send().await.unwrap().attached_policies().len(), 1, "the dry run detached");
+
+    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    assert_eq!(done["Steps"], plan["Plan"], "the steps done are the plan");
+    let message = done["Message"].as_str().unwrap();
+    assert!(
+        message.contains("Removed first: 1 attachments to users, 1 attachments to groups, 1 attachments to roles, 1 permissions boundaries of users, 1 permissions boundaries of roles."),
+        "{message}"
+    );
+
+    // Independent reads: the policy is gone, attached nowhere, nobody's boundary.
+    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
+    assert!(sdk.list_attached_user_policies().user_name("ann").send().await.unwrap().attached_policies().is_empty());
+    assert!(sdk.list_attached_group_policies().group_name("team").send().await.unwrap().attached_policies().is_empty());
+    assert!(sdk.list_attached_role_policies().role_name("worker").send().await.unwrap().attached_policies().is_empty());
+    let bea = sdk.get_user().user_name("bea").send().await.unwrap();
+    assert!(bea.user().unwrap().permissions_boundary().is_none(), "bea still has a boundary: {bea:?}");
+    let runner = moto.sdk().get_role().role_name("runner").send().await.unwrap();
+    assert!(runner.role().unwrap().permissions_boundary().is_none(), "runner still has a boundary: {runner:?}");
+    // The entities themselves stay.
+    for user in ["ann", "bea"] {
+        sdk.get_user().user_name(user).send().await.unwrap();
+    }
+    for role in ["worker", "runner"] {
+        sdk.get_role().role_name(role).send().await.unwrap();
+    }
+    every_listing_is_filtered(&front);
+    common::check_actions_are_declared(server).await;
+}
+
+#[tokio::test]
+async fn a_policy_used_only_as_a_boundary_no_longer_ends_in_delete_conflict() {
+    let moto = Moto::start();
+    let front = common::front::Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    let arn = create_policy(&sdk, "fence").await;
+    sdk.create_user().user_name("cara").send().await.unwrap();
+    sdk.put_user_permissions_boundary().user_name("cara").permissions_boundary(&arn).send().await.unwrap();
+
+    let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
+    // What the old plan ended in: IAM refuses to delete a policy that is still a boundary.
+    let refused = server.err("delete_policy", json!({"policy_arn": arn})).await;
+    assert!(refused.contains("Cannot delete a policy attached to entities.") && refused.contains("DeleteConflict"), "{refused}");
+
+    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    assert_eq!(
+        done["Steps"],
+        json!([
+            {"Kind": "permissions boundaries of users", "Action": "iam:DeleteUserPermissionsBoundary", "Target": "cara"},
+            {"Kind": "DeletePolicy", "Action": "iam:DeletePolicy", "Target": arn},
+        ]),
+        "{done}"
+    );
+    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
+    let cara = sdk.get_user().user_name("cara").send().await.unwrap();
+    assert!(cara.user().unwrap().permissions_boundary().is_none(), "{cara:?}");
+    // No detach was aimed at cara (IAM would answer NoSuchEntity: nothing is attached), and
+    // the one DeletePolicy of the force delete went through.
+    let actions = front.actions();
+    assert!(!actions.iter().any(|a| a.starts_with("Detach")), "{actions:?}");
+    let forced: Vec<&String> = actions.iter().skip_while(|a| *a != "DeleteUserPermissionsBoundary").collect();
+    assert_eq!(forced.iter().filter(|a| **a == "DeletePolicy").count(), 1, "{actions:?}");
+    every_listing_is_filtered(&front);
+    common::check_actions_are_declared(server).await;
 }

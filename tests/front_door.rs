@@ -1,6 +1,6 @@
 //! The IAM front door (tests/common/front.rs) in front of moto: it forwards what moto does,
-//! implements the service-specific credentials moto 5.2.5 lacks (checked through the SDK,
-//! so its XML is what the SDK parses), and injects faults.
+//! implements the service-specific credentials and the permissions boundaries moto 5.2.5
+//! lacks (checked through the SDK, so its XML is what the SDK parses), and injects faults.
 
 mod common;
 
@@ -254,4 +254,73 @@ async fn one_connection_carries_several_requests() {
     assert!(answers.contains("<Code>NoSuchEntity</Code>") && answers.contains("ACCA00000000000000000"), "{answers}");
     assert!(answers.contains("<ListUsersResponse"), "{answers}");
     assert_eq!(front.actions(), ["ListServiceSpecificCredentials", "DeleteServiceSpecificCredential", "ListUsers"]);
+}
+
+/// Users and roles of `list`, as (users, roles) names.
+fn entities(out: &aws_sdk_iam::operation::list_entities_for_policy::ListEntitiesForPolicyOutput) -> (Vec<&str>, Vec<&str>) {
+    (
+        out.policy_users().iter().filter_map(|u| u.user_name()).collect(),
+        out.policy_roles().iter().filter_map(|r| r.role_name()).collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_front_door_keeps_permissions_boundaries_as_iam_does() {
+    use aws_sdk_iam::types::{EntityType, PolicyUsageType};
+    let moto = Moto::start();
+    let front = Front::start(&moto.endpoint()).await;
+    let sdk = front.sdk();
+    let arn = create_policy(&sdk, "limit").await;
+    let missing = arn.replace("limit", "missing");
+    within("setup", async {
+        sdk.create_user().user_name("uma").path("/ops/").send().await.unwrap();
+        sdk.create_user().user_name("ned").send().await.unwrap();
+        sdk.attach_user_policy().user_name("ned").policy_arn(&arn).send().await.unwrap();
+        sdk.create_role().role_name("rex").assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
+    })
+    .await;
+    let list = |usage: Option<PolicyUsageType>, filter: Option<EntityType>| {
+        sdk.list_entities_for_policy().policy_arn(&arn).set_policy_usage_filter(usage).set_entity_filter(filter).send()
+    };
+
+    // Set: the entity and the policy must exist.
+    let e = within("put", sdk.put_user_permissions_boundary().user_name("ghost").permissions_boundary(&arn).send()).await.unwrap_err();
+    assert_eq!((code(&e).as_str(), e.message()), ("NoSuchEntity", Some("The user with name ghost cannot be found.")));
+    let e = within("put", sdk.put_role_permissions_boundary().role_name("rex").permissions_boundary(&missing).send()).await.unwrap_err();
+    assert_eq!(code(&e), "NoSuchEntity");
+    within("put", sdk.put_user_permissions_boundary().user_name("uma").permissions_boundary(&arn).send()).await.unwrap();
+    within("put", sdk.put_role_permissions_boundary().role_name("rex").permissions_boundary(&arn).send()).await.unwrap();
+
+    // Read: GetUser (added to moto's answer) and GetRole (moto's own) show them.
+    let uma = within("get", sdk.get_user().user_name("uma").send()).await.unwrap();
+    assert_eq!(uma.user().unwrap().permissions_boundary().unwrap().permissions_boundary_arn(), Some(arn.as_str()));
+    let rex = within("get", moto.sdk().get_role().role_name("rex").send()).await.unwrap();
+    assert_eq!(rex.role().unwrap().permissions_boundary().unwrap().permissions_boundary_arn(), Some(arn.as_str()));
+
+    // Listed by use: boundaries, attachments, or both without a filter.
+    let out = within("list", list(Some(PolicyUsageType::PermissionsBoundary), None)).await.unwrap();
+    assert_eq!(entities(&out), (vec!["uma"], vec!["rex"]));
+    assert_eq!(out.policy_users()[0].user_id(), Some(uma.user().unwrap().user_id()));
+    let out = within("list", list(Some(PolicyUsageType::PermissionsBoundary), Some(EntityType::Role))).await.unwrap();
+    assert_eq!(entities(&out), (vec![], vec!["rex"]));
+    let out = within("list", list(Some(PolicyUsageType::PermissionsPolicy), None)).await.unwrap();
+    assert_eq!(entities(&out), (vec!["ned"], vec![]));
+    let out = within("list", list(None, None)).await.unwrap();
+    assert_eq!(entities(&out), (vec!["ned", "uma"], vec!["rex"]));
+    let e = within("list", sdk.list_entities_for_policy().policy_arn(&missing).policy_usage_filter(PolicyUsageType::PermissionsBoundary).send())
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "NoSuchEntity");
+
+    // A policy that is a boundary is not deleted; an entity that has one is.
+    let e = within("delete", sdk.delete_policy().policy_arn(&arn).send()).await.unwrap_err();
+    assert_eq!((code(&e).as_str(), e.message(), status(&e)), ("DeleteConflict", Some("Cannot delete a policy attached to entities."), 409));
+    within("delete", sdk.delete_role().role_name("rex").send()).await.unwrap();
+    within("remove", sdk.delete_user_permissions_boundary().user_name("uma").send()).await.unwrap();
+    let uma = within("get", sdk.get_user().user_name("uma").send()).await.unwrap();
+    assert!(uma.user().unwrap().permissions_boundary().is_none());
+    let out = within("list", list(Some(PolicyUsageType::PermissionsBoundary), None)).await.unwrap();
+    assert_eq!(entities(&out), (vec![], vec![]));
+    within("detach", sdk.detach_user_policy().user_name("ned").policy_arn(&arn).send()).await.unwrap();
+    within("delete", sdk.delete_policy().policy_arn(&arn).send()).await.unwrap();
 }

@@ -180,6 +180,11 @@ pub struct CleanupStep {
     /// What is removed, as a user reads it ("access keys").
     pub kind: Spanned<String>,
     pub list: Spanned<String>,
+    /// Fixed input members of the list operation, sent with every page of it, on top of
+    /// those the tool's params fill (`{ PolicyUsageFilter = "PermissionsBoundary" }`):
+    /// string or enum members only.
+    #[serde(default)]
+    pub list_input: OrderedMap<Spanned<String>>,
     /// The list field of the list operation's output.
     pub items: Spanned<String>,
     pub delete: Spanned<String>,

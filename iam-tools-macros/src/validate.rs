@@ -131,6 +131,8 @@ pub struct Include {
 pub struct Cleanup {
     pub kind: String,
     pub list: usize,
+    /// Fixed list-operation input members (member, value), sent with every page.
+    pub list_input: Vec<(String, String)>,
     pub items: String,
     pub delete: usize,
     pub bind: Vec<(String, String)>,
@@ -804,9 +806,31 @@ fn validate_tool(
         };
         let list_members = members_of(list);
         let delete_members = members_of(delete);
+        let mut list_input = Vec::new();
+        for (member, value) in step.list_input.iter() {
+            let name = member.get_ref();
+            match ops[list].input_field(name) {
+                None => problems.push(member, format!("{swhat}: `list_input` names `{name}`, which is not an input member of `{}`", ops[list].name)),
+                Some(_) if name == "Marker" || name == "MaxItems" => {
+                    problems.push(member, format!("{swhat}: `list_input` sets `{name}`, which the runtime sets to page through every item; remove it"))
+                }
+                Some(_) if list_members.contains(name) => {
+                    problems.push(member, format!("{swhat}: `list_input` sets `{name}`, which a param of the tool fills; remove one of them"))
+                }
+                Some(Field { ty, .. }) if ty.list || !matches!(ty.base, Base::String | Base::Enum) => problems.push(
+                    member,
+                    format!("{swhat}: `list_input` sets `{name}`, a `{}` member of `{}`; only string and enum members take a fixed value", ty_text(ty), ops[list].name),
+                ),
+                Some(_) => {}
+            }
+            if list_input.iter().any(|(m, _)| m == name) {
+                problems.push(member, format!("{swhat}: `list_input` sets `{name}` twice"));
+            }
+            list_input.push((name.clone(), value.get_ref().clone()));
+        }
         for f in ops[list].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
-            if !list_members.contains(&f.name) {
-                problems.push(&step.list, format!("{swhat}: no param fills required member `{}` of `{}`", f.name, ops[list].name));
+            if !list_members.contains(&f.name) && !list_input.iter().any(|(m, _)| m == &f.name) {
+                problems.push(&step.list, format!("{swhat}: neither a param nor `list_input` fills required member `{}` of `{}`", f.name, ops[list].name));
             }
         }
         let mut bind = Vec::new();
@@ -842,6 +866,7 @@ fn validate_tool(
         cleanup.push(Cleanup {
             kind: step.kind.get_ref().clone(),
             list,
+            list_input,
             items: step.items.get_ref().clone(),
             delete,
             bind,
@@ -926,5 +951,71 @@ mod tests {
         assert_eq!(snake("AccessKeyMetadata"), "access_key_metadata");
         assert_eq!(snake("IsTruncated"), "is_truncated");
         assert_eq!(pascal("path_prefix"), "PathPrefix");
+    }
+
+    /// A tool whose one cleanup step's list operation gets `list_input`.
+    fn with_list_input(list_input: &str) -> Result<Model, Vec<String>> {
+        let text = format!(
+            r#"
+            [toolsets.policies]
+            description = "Policies."
+
+            [shapes.PolicyUser]
+            UserName = "string?"
+
+            [operations.ListEntitiesForPolicy]
+            access = "read"
+            input = {{ PolicyArn = "string", PolicyUsageFilter = "enum?", PathPrefix = "string?", OnlyNames = "[string]", Marker = "string?", MaxItems = "int?" }}
+            output = {{ PolicyUsers = "[PolicyUser]", IsTruncated = "bool", Marker = "string?" }}
+
+            [operations.DeleteUserPermissionsBoundary]
+            access = "write"
+            input = {{ UserName = "string" }}
+
+            [operations.DeletePolicy]
+            access = "write"
+            input = {{ PolicyArn = "string" }}
+
+            [tools.delete_policy]
+            title = "Delete a policy"
+            description = "Delete a policy."
+            toolset = "policies"
+            access = "write"
+            destructive = true
+            operation = "DeletePolicy"
+            params = [{{ name = "policy_arn", type = "string", required = true, description = "The policy." }}]
+
+            [[tools.delete_policy.cleanup]]
+            kind = "permissions boundaries of users"
+            list = "ListEntitiesForPolicy"
+            list_input = {list_input}
+            items = "PolicyUsers"
+            delete = "DeleteUserPermissionsBoundary"
+            bind = {{ UserName = "UserName" }}
+            "#
+        );
+        let manifest: Manifest = toml::from_str(&text).unwrap();
+        validate(&manifest).map_err(|p| p.0.into_iter().map(|(message, _)| message).collect())
+    }
+
+    #[test]
+    fn list_input_reaches_the_model() {
+        let model = with_list_input(r#"{ PolicyUsageFilter = "PermissionsBoundary", PathPrefix = "/" }"#).unwrap();
+        let step = &model.tools[0].cleanup[0];
+        assert_eq!(step.list_input, [("PolicyUsageFilter".to_string(), "PermissionsBoundary".to_string()), ("PathPrefix".to_string(), "/".to_string())]);
+        assert_eq!(step.list_members, ["PolicyArn"]);
+    }
+
+    #[test]
+    fn list_input_faults_are_reported() {
+        let step = "tool `delete_policy`, cleanup step `permissions boundaries of users`";
+        for (list_input, expected) in [
+            (r#"{ UsageFilter = "PermissionsBoundary" }"#, "`list_input` names `UsageFilter`, which is not an input member of `ListEntitiesForPolicy`"),
+            (r#"{ Marker = "x" }"#, "`list_input` sets `Marker`, which the runtime sets to page through every item; remove it"),
+            (r#"{ PolicyArn = "arn:aws:iam::aws:policy/X" }"#, "`list_input` sets `PolicyArn`, which a param of the tool fills; remove one of them"),
+            (r#"{ OnlyNames = "x" }"#, "`list_input` sets `OnlyNames`, a `[string]` member of `ListEntitiesForPolicy`; only string and enum members take a fixed value"),
+        ] {
+            assert_eq!(with_list_input(list_input).unwrap_err(), [format!("{step}: {expected}")], "{list_input}");
+        }
     }
 }

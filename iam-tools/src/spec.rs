@@ -52,6 +52,9 @@ pub struct CleanupSpec {
     /// The list operation (`ListAccessKeys`) and its input members taken from the tool's.
     pub list: &'static str,
     pub list_members: &'static [&'static str],
+    /// Fixed members of the list operation's input (member, value), sent with every page
+    /// (`PolicyUsageFilter` = `PermissionsBoundary`).
+    pub list_input: &'static [(&'static str, &'static str)],
     /// The output field holding the items (a list, or one object).
     pub items: &'static str,
     /// The delete operation and its input members taken from the tool's.

@@ -324,12 +324,16 @@ fn members_input(input: &Value, members: &[&str]) -> serde_json::Map<String, Val
     members.iter().filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone()))).collect()
 }
 
-/// Every item each cleanup step would remove, listing each list operation once.
+/// A listing shared by cleanup steps: the list operation, its fixed input, the items field.
+type ListKey = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
+/// Every item each cleanup step would remove, listing each list operation (with its fixed
+/// input) once.
 async fn cleanup_steps(ctx: &ToolContext, input: &Value) -> Result<Vec<Step>, ToolError> {
-    let mut listed: HashMap<(&str, &str), Vec<Value>> = HashMap::new();
+    let mut listed: HashMap<ListKey, Vec<Value>> = HashMap::new();
     let mut steps = Vec::new();
     for spec in ctx.tool.cleanup {
-        let key = (spec.list, spec.items);
+        let key = (spec.list, spec.list_input, spec.items);
         if let std::collections::hash_map::Entry::Vacant(e) = listed.entry(key) {
             let items = list_items(ctx, spec, input).await?;
             e.insert(items);
@@ -356,9 +360,20 @@ async fn cleanup_steps(ctx: &ToolContext, input: &Value) -> Result<Vec<Step>, To
     Ok(steps)
 }
 
-/// Every item of a step's list operation, all pages. A single object counts as one item.
+/// The first page's request of a step's list operation: the members the tool's params
+/// fill, then the step's fixed ones.
+fn list_request(spec: &CleanupSpec, input: &Value) -> Value {
+    let mut request = members_input(input, spec.list_members);
+    for (member, value) in spec.list_input {
+        request.insert(member.to_string(), Value::String(value.to_string()));
+    }
+    Value::Object(request)
+}
+
+/// Every item of a step's list operation, all pages (each with the step's fixed input). A
+/// single object counts as one item.
 async fn list_items(ctx: &ToolContext, spec: &CleanupSpec, input: &Value) -> Result<Vec<Value>, ToolError> {
-    let mut request = Value::Object(members_input(input, spec.list_members));
+    let mut request = list_request(spec, input);
     let mut items = Vec::new();
     loop {
         let mut page = match ctx.call(spec.list, request.clone()).await {
@@ -422,6 +437,28 @@ pub fn glob_matches(glob: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listing_sends_the_step_s_fixed_input_with_the_tool_s_members() {
+        static SPEC: CleanupSpec = CleanupSpec {
+            kind: "permissions boundaries of users",
+            list: "ListEntitiesForPolicy",
+            list_members: &["PolicyArn"],
+            list_input: &[("PolicyUsageFilter", "PermissionsBoundary")],
+            items: "PolicyUsers",
+            delete: "DeleteUserPermissionsBoundary",
+            delete_members: &[],
+            bind: &[("UserName", "UserName")],
+            only: &[],
+            label: Some("UserName"),
+            absent_ok: false,
+        };
+        let input = serde_json::json!({"PolicyArn": "arn:aws:iam::123456789012:policy/p"});
+        assert_eq!(
+            list_request(&SPEC, &input),
+            serde_json::json!({"PolicyArn": "arn:aws:iam::123456789012:policy/p", "PolicyUsageFilter": "PermissionsBoundary"})
+        );
+    }
 
     #[test]
     fn globs() {

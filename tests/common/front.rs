@@ -22,6 +22,32 @@
 //!   unless AllUsers=true. Marker/MaxItems page the list.
 //! - DeleteUser of a user who still has service-specific credentials answers DeleteConflict
 //!   (409), as IAM does; any other DeleteUser is forwarded.
+//! - Permissions boundaries, which moto 5.2.5 only half holds (no Put/DeleteUserPermissions-
+//!   Boundary, no boundary uses in ListEntitiesForPolicy, DeletePolicy allowed while a policy
+//!   is a boundary), are recorded in memory: which user or role has which policy as its
+//!   boundary. That record is what ListEntitiesForPolicy and DeletePolicy consult.
+//!   - PutUserPermissionsBoundary and DeleteUserPermissionsBoundary are answered from the
+//!     record; the user must exist (a GetUser of the front door's own, as for credentials).
+//!     GetUser of a user with a boundary shows it (added to moto's answer).
+//!   - PutRolePermissionsBoundary and DeleteRolePermissionsBoundary are also forwarded to
+//!     moto, which implements them, so GetRole shows the boundary as moto holds it; the
+//!     record follows moto's answer (changed only when moto accepted the call). The role
+//!     must exist (GetRole).
+//!   - Both Puts check that the policy exists (GetPolicy): NoSuchEntity otherwise (moto
+//!     accepts any ARN for a role).
+//!   - ListEntitiesForPolicy with PolicyUsageFilter=PermissionsBoundary is answered from the
+//!     record (users and roles; EntityFilter, PathPrefix, Marker and MaxItems honoured;
+//!     NoSuchEntity for a policy moto does not have); with PermissionsPolicy it is forwarded
+//!     (moto ignores the filter and lists attachments only, which is what it asks for);
+//!     without a filter moto's answer gets the boundary uses it lacks added, as IAM lists
+//!     both kinds of use then.
+//!   - DeletePolicy of a policy that is some user's or role's boundary answers DeleteConflict
+//!     (409, IAM's "Cannot delete a policy attached to entities."). DeleteUser and DeleteRole
+//!     are not refused for a boundary (IAM deletes an entity that has one); once moto deleted
+//!     the entity, its boundary is forgotten.
+//!   - Not emulated: boundaries given to CreateUser (moto drops them) or CreateRole (moto
+//!     keeps them, the record does not know them), PermissionsBoundaryUsageCount (GetPolicy,
+//!     ListPolicies), and boundaries in ListUsers or GetAccountAuthorizationDetails.
 //! - Fault injection: `fail(action, contains, times, code, message)` answers the next `times`
 //!   requests of that action whose decoded body contains `contains` with that IAM error,
 //!   instead of forwarding or handling them. Faults are checked before anything else.
@@ -260,7 +286,55 @@ impl Credential {
 struct Store {
     /// In creation order.
     credentials: Vec<Credential>,
+    /// Who has which permissions boundary, in the order they were set.
+    boundaries: Vec<BoundaryUse>,
     rng: u64,
+}
+
+/// An IAM identity that can have a permissions boundary.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Entity {
+    User,
+    Role,
+}
+
+impl Entity {
+    /// The request member that names it.
+    fn member(self) -> &'static str {
+        match self {
+            Entity::User => "UserName",
+            Entity::Role => "RoleName",
+        }
+    }
+
+    /// How IAM's messages name its kind.
+    fn word(self) -> &'static str {
+        match self {
+            Entity::User => "user",
+            Entity::Role => "role",
+        }
+    }
+}
+
+/// A user or role whose permissions boundary is `policy`.
+#[derive(Clone, Debug)]
+struct BoundaryUse {
+    entity: Entity,
+    name: String,
+    /// UserId or RoleId, and path, as moto gave them when the boundary was set.
+    id: String,
+    path: String,
+    policy: String,
+}
+
+impl BoundaryUse {
+    /// A PolicyUser or PolicyRole list member.
+    fn member_xml(&self) -> String {
+        match self.entity {
+            Entity::User => format!("<member>{}{}</member>", element("UserName", &self.name), element("UserId", &self.id)),
+            Entity::Role => format!("<member>{}{}</member>", element("RoleName", &self.name), element("RoleId", &self.id)),
+        }
+    }
 }
 
 const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -440,7 +514,7 @@ impl State {
             moto,
             faults: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
-            store: Mutex::new(Store { credentials: Vec::new(), rng: seed }),
+            store: Mutex::new(Store { credentials: Vec::new(), boundaries: Vec::new(), rng: seed }),
         }
     }
 
@@ -463,8 +537,40 @@ impl State {
             "DeleteServiceSpecificCredential" => self.delete(&params),
             "DeleteUser" => match self.delete_user_conflict(&params) {
                 Some(reply) => reply,
+                None => return self.forward_then_forget(request, Entity::User, &params).await,
+            },
+            "DeleteRole" => return self.forward_then_forget(request, Entity::Role, &params).await,
+            "PutUserPermissionsBoundary" => match self.boundary_use(request, &params, Entity::User).await {
+                Ok(found) => {
+                    self.record(found);
+                    Reply::Ok(None)
+                }
+                Err(reply) => reply,
+            },
+            "DeleteUserPermissionsBoundary" => match self.existing(request, &params, Entity::User).await {
+                Ok((name, _, _)) => {
+                    self.forget(Entity::User, &name);
+                    Reply::Ok(None)
+                }
+                Err(reply) => reply,
+            },
+            "PutRolePermissionsBoundary" => match self.boundary_use(request, &params, Entity::Role).await {
+                Ok(found) => {
+                    let (response, close) = self.forward(request).await;
+                    if status_of(&response) == 200 {
+                        self.record(found);
+                    }
+                    return (response, close);
+                }
+                Err(reply) => reply,
+            },
+            "DeleteRolePermissionsBoundary" => return self.forward_then_forget(request, Entity::Role, &params).await,
+            "ListEntitiesForPolicy" => return self.entities_for_policy(request, &params).await,
+            "DeletePolicy" => match self.delete_policy_conflict(&params) {
+                Some(reply) => reply,
                 None => return self.forward(request).await,
             },
+            "GetUser" => return self.get_user(request, &params).await,
             _ => return self.forward(request).await,
         };
         (self.response(&action, reply), false)
@@ -536,29 +642,205 @@ impl State {
         }
     }
 
-    /// The account id of an existing user, from moto's GetUser; NoSuchEntity otherwise.
-    async fn user_account(&self, request: &Request, user: &str) -> Result<String, Reply> {
-        let body = format!("Action=GetUser&Version=2010-05-08&UserName={}", percent_encode(user));
+    /// A request of the front door's own to moto (signed with the caller's Authorization
+    /// header; moto does not check signatures): moto's HTTP status and body. Neither
+    /// recorded in `actions()` nor subject to faults.
+    async fn ask_moto(&self, request: &Request, action: &str, params: &[(&str, &str)]) -> Result<(u16, String), Reply> {
+        let mut body = format!("Action={action}&Version=2010-05-08");
+        for (name, value) in params {
+            body += &format!("&{name}={}", percent_encode(value));
+        }
         let authorization = request.authorization.clone().unwrap_or_else(|| {
             "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0".to_string()
         });
-        let get_user = format!(
+        let message = format!(
             "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\nAuthorization: {authorization}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.moto,
             body.len()
         );
-        let response = exchange(&self.moto, get_user.as_bytes())
+        let response = exchange(&self.moto, message.as_bytes())
             .await
-            .map_err(|e| Reply::error("ServiceFailure", &format!("IAM front door: moto's GetUser failed: {e}")))?;
+            .map_err(|e| Reply::error("ServiceFailure", &format!("IAM front door: moto's {action} failed: {e}")))?;
+        let status = status_of(&response);
         let text = String::from_utf8_lossy(&response);
-        let status: u16 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        match status {
-            200 => {
-                let arn = text.split("<Arn>").nth(1).and_then(|rest| rest.split("</Arn>").next()).unwrap_or_default();
-                Ok(arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or("123456789012").to_string())
+        let body = text.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default().to_string();
+        Ok((status, body))
+    }
+
+    /// The account id of an existing user, from moto's GetUser; NoSuchEntity otherwise.
+    async fn user_account(&self, request: &Request, user: &str) -> Result<String, Reply> {
+        let (_, body) = self.entity(request, Entity::User, user).await?;
+        let arn = tag(&body, "Arn").unwrap_or_default();
+        Ok(arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or("123456789012").to_string())
+    }
+
+    /// An existing user's or role's id and moto's GetUser / GetRole answer; NoSuchEntity
+    /// (with IAM's message) otherwise.
+    async fn entity(&self, request: &Request, entity: Entity, name: &str) -> Result<(String, String), Reply> {
+        let action = match entity {
+            Entity::User => "GetUser",
+            Entity::Role => "GetRole",
+        };
+        match self.ask_moto(request, action, &[(entity.member(), name)]).await? {
+            (200, body) => {
+                let id = tag(&body, if entity == Entity::User { "UserId" } else { "RoleId" }).unwrap_or_default().to_string();
+                Ok((id, body))
             }
-            404 => Err(Reply::error("NoSuchEntity", &format!("The user with name {user} cannot be found."))),
-            _ => Err(Reply::error("ServiceFailure", &format!("IAM front door: moto's GetUser answered HTTP {status}"))),
+            (404, _) => Err(Reply::error("NoSuchEntity", &format!("The {} with name {name} cannot be found.", entity.word()))),
+            (status, _) => Err(Reply::error("ServiceFailure", &format!("IAM front door: moto's {action} answered HTTP {status}"))),
+        }
+    }
+
+    /// The request's user or role, when it exists: (name, id, path).
+    async fn existing(&self, request: &Request, params: &[(String, String)], entity: Entity) -> Result<(String, String, String), Reply> {
+        let camel = if entity == Entity::User { "userName" } else { "roleName" };
+        let name = required(params, entity.member(), camel)?;
+        let (id, body) = self.entity(request, entity, name).await?;
+        let path = tag(&body, "Path").unwrap_or("/").to_string();
+        Ok((name.to_string(), id, path))
+    }
+
+    /// The boundary a Put*PermissionsBoundary request sets, once its entity and policy are
+    /// known to exist.
+    async fn boundary_use(&self, request: &Request, params: &[(String, String)], entity: Entity) -> Result<BoundaryUse, Reply> {
+        let policy = required(params, "PermissionsBoundary", "permissionsBoundary")?.to_string();
+        let (name, id, path) = self.existing(request, params, entity).await?;
+        match self.ask_moto(request, "GetPolicy", &[("PolicyArn", &policy)]).await? {
+            (200, _) => Ok(BoundaryUse { entity, name, id, path, policy }),
+            (404, _) => Err(Reply::error("NoSuchEntity", &format!("Policy {policy} does not exist or is not attachable."))),
+            (status, _) => Err(Reply::error("ServiceFailure", &format!("IAM front door: moto's GetPolicy answered HTTP {status}"))),
+        }
+    }
+
+    /// Sets (or replaces) an entity's boundary in the record.
+    fn record(&self, found: BoundaryUse) {
+        let mut store = lock(&self.store);
+        store.boundaries.retain(|b| !(b.entity == found.entity && b.name == found.name));
+        store.boundaries.push(found);
+    }
+
+    fn forget(&self, entity: Entity, name: &str) {
+        lock(&self.store).boundaries.retain(|b| !(b.entity == entity && b.name == name));
+    }
+
+    /// Forwards the request; once moto accepted it, the entity it names has no boundary.
+    async fn forward_then_forget(&self, request: &Request, entity: Entity, params: &[(String, String)]) -> (Vec<u8>, bool) {
+        let (response, close) = self.forward(request).await;
+        if status_of(&response) == 200
+            && let Some(name) = param(params, entity.member())
+        {
+            self.forget(entity, name);
+        }
+        (response, close)
+    }
+
+    /// The boundary uses of `policy` that an EntityFilter and a PathPrefix select.
+    fn boundary_uses(&self, policy: &str, params: &[(String, String)]) -> Vec<BoundaryUse> {
+        let prefix = param(params, "PathPrefix").unwrap_or("/");
+        let wanted = |entity: Entity| match param(params, "EntityFilter") {
+            Some("User") => entity == Entity::User,
+            Some("Role") => entity == Entity::Role,
+            Some("Group") => false,
+            _ => true,
+        };
+        let store = lock(&self.store);
+        let uses = store.boundaries.iter().filter(|b| b.policy == policy && wanted(b.entity) && b.path.starts_with(prefix));
+        // Users first, then roles, as IAM's answer lists them.
+        let (users, roles): (Vec<BoundaryUse>, Vec<BoundaryUse>) = uses.cloned().partition(|b| b.entity == Entity::User);
+        users.into_iter().chain(roles).collect()
+    }
+
+    async fn entities_for_policy(&self, request: &Request, params: &[(String, String)]) -> (Vec<u8>, bool) {
+        const ACTION: &str = "ListEntitiesForPolicy";
+        let policy = match required(params, "PolicyArn", "policyArn") {
+            Ok(policy) => policy,
+            Err(reply) => return (self.response(ACTION, reply), false),
+        };
+        match param(params, "PolicyUsageFilter") {
+            None => {
+                let uses = self.boundary_uses(policy, params);
+                let (response, close) = self.forward(request).await;
+                if uses.is_empty() || status_of(&response) != 200 {
+                    return (response, close);
+                }
+                (with_body(&response, |xml| merge_uses(xml, &uses)), close)
+            }
+            Some("PermissionsPolicy") => self.forward(request).await,
+            Some("PermissionsBoundary") => {
+                let reply = match self.ask_moto(request, "GetPolicy", &[("PolicyArn", policy)]).await {
+                    Ok((200, _)) => self.boundary_page(policy, params),
+                    Ok((404, _)) => Reply::error("NoSuchEntity", &format!("Policy {policy} was not found.")),
+                    Ok((status, _)) => Reply::error("ServiceFailure", &format!("IAM front door: moto's GetPolicy answered HTTP {status}")),
+                    Err(reply) => reply,
+                };
+                (self.response(ACTION, reply), false)
+            }
+            Some(other) => {
+                let message = format!(
+                    "1 validation error detected: Value '{other}' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]"
+                );
+                (self.response(ACTION, Reply::error("ValidationError", &message)), false)
+            }
+        }
+    }
+
+    /// One page of a policy's boundary uses (its users, then its roles).
+    fn boundary_page(&self, policy: &str, params: &[(String, String)]) -> Reply {
+        let max_items = match param(params, "MaxItems").map(str::parse::<usize>) {
+            None => 100,
+            Some(Ok(n)) if (1..=1000).contains(&n) => n,
+            Some(_) => {
+                return Reply::error(
+                    "ValidationError",
+                    "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000",
+                );
+            }
+        };
+        let start = match param(params, "Marker").map(str::parse::<usize>) {
+            None => 0,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => return Reply::error("InvalidInput", "Invalid Marker."),
+        };
+        let uses = self.boundary_uses(policy, params);
+        let page: Vec<&BoundaryUse> = uses.iter().skip(start).take(max_items).collect();
+        let list = |entity: Entity, name: &str| {
+            let members: String = page.iter().filter(|b| b.entity == entity).map(|b| b.member_xml()).collect();
+            if members.is_empty() { format!("<{name}/>") } else { element_raw(name, &members) }
+        };
+        let next = start + max_items;
+        let truncated = next < uses.len();
+        let marker = if truncated { element("Marker", &next.to_string()) } else { String::new() };
+        Reply::Ok(Some(format!(
+            "<PolicyGroups/>{}{}<IsTruncated>{truncated}</IsTruncated>{marker}",
+            list(Entity::User, "PolicyUsers"),
+            list(Entity::Role, "PolicyRoles")
+        )))
+    }
+
+    /// IAM refuses to delete a policy that is still a permissions boundary.
+    fn delete_policy_conflict(&self, params: &[(String, String)]) -> Option<Reply> {
+        let policy = param(params, "PolicyArn")?;
+        lock(&self.store)
+            .boundaries
+            .iter()
+            .any(|b| b.policy == policy)
+            .then(|| Reply::error("DeleteConflict", "Cannot delete a policy attached to entities."))
+    }
+
+    /// moto's GetUser, with the user's boundary from the record.
+    async fn get_user(&self, request: &Request, params: &[(String, String)]) -> (Vec<u8>, bool) {
+        let (response, close) = self.forward(request).await;
+        let Some(user) = param(params, "UserName") else { return (response, close) };
+        let policy = lock(&self.store).boundaries.iter().find(|b| b.entity == Entity::User && b.name == user).map(|b| b.policy.clone());
+        match policy {
+            Some(policy) if status_of(&response) == 200 => {
+                let boundary = element_raw(
+                    "PermissionsBoundary",
+                    &(element("PermissionsBoundaryType", "PermissionsBoundaryPolicy") + &element("PermissionsBoundaryArn", &policy)),
+                );
+                (with_body(&response, |xml| xml.replacen("</User>", &format!("{boundary}</User>"), 1)), close)
+            }
+            _ => (response, close),
         }
     }
 
@@ -737,6 +1019,63 @@ fn required<'a>(params: &'a [(String, String)], name: &str, member: &str) -> Res
             &format!("1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"),
         )
     })
+}
+
+/// The status code of an HTTP response.
+fn status_of(response: &[u8]) -> u16 {
+    let line_end = find(response, b"\r\n").unwrap_or(response.len());
+    String::from_utf8_lossy(&response[..line_end]).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// The text of the first `<name>` element.
+fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{name}>"))? + start;
+    Some(&xml[start..end])
+}
+
+/// The response with its body rewritten by `change` and its Content-Length set to match
+/// (moto frames its answers with Content-Length; a chunked one is left as it is).
+fn with_body(response: &[u8], change: impl FnOnce(&str) -> String) -> Vec<u8> {
+    let Some(head_end) = find(response, b"\r\n\r\n") else { return response.to_vec() };
+    let head = String::from_utf8_lossy(&response[..head_end]).to_string();
+    if headers(&head).any(|(name, value)| name == "transfer-encoding" && value.to_ascii_lowercase().contains("chunked")) {
+        return response.to_vec();
+    }
+    let body = change(&String::from_utf8_lossy(&response[head_end + 4..]));
+    let mut lines: Vec<String> = head.split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("content-length:")).map(str::to_string).collect();
+    lines.push(format!("Content-Length: {}", body.len()));
+    format!("{}\r\n\r\n{body}", lines.join("\r\n")).into_bytes()
+}
+
+/// A ListEntitiesForPolicy answer with `uses` added to its PolicyUsers and PolicyRoles,
+/// each entity once.
+fn merge_uses(xml: &str, uses: &[BoundaryUse]) -> String {
+    let mut xml = xml.to_string();
+    for (entity, list, name_tag) in [(Entity::User, "PolicyUsers", "UserName"), (Entity::Role, "PolicyRoles", "RoleName")] {
+        let (open, close, empty) = (format!("<{list}>"), format!("</{list}>"), format!("<{list}/>"));
+        let listed = match (xml.find(&open), xml.find(&close)) {
+            (Some(start), Some(end)) if start < end => xml[start..end].to_string(),
+            _ => String::new(),
+        };
+        let members: String = uses
+            .iter()
+            .filter(|b| b.entity == entity && !listed.contains(&element(name_tag, &b.name)))
+            .map(BoundaryUse::member_xml)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        xml = if !listed.is_empty() {
+            xml.replacen(&close, &format!("{members}{close}"), 1)
+        } else if xml.contains(&empty) {
+            xml.replacen(&empty, &element_raw(list, &members), 1)
+        } else {
+            xml.replacen("<IsTruncated>", &format!("{}<IsTruncated>", element_raw(list, &members)), 1)
+        };
+    }
+    xml
 }
 
 /// One request to moto on a connection of its own; moto's whole response.

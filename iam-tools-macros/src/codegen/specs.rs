@@ -56,6 +56,7 @@ pub fn specs(model: &Model) -> TokenStream {
             let kind = &c.kind;
             let list = &model.op(c.list).name;
             let list_members = &c.list_members;
+            let list_input = c.list_input.iter().map(|(member, value)| quote!((#member, #value)));
             let items = &c.items;
             let delete = &model.op(c.delete).name;
             let delete_members = &c.delete_members;
@@ -70,6 +71,7 @@ pub fn specs(model: &Model) -> TokenStream {
                 kind: #kind,
                 list: #list,
                 list_members: &[#(#list_members),*],
+                list_input: &[#(#list_input),*],
                 items: #items,
                 delete: #delete,
                 delete_members: &[#(#delete_members),*],
