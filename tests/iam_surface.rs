@@ -490,12 +490,14 @@ async fn user_permissions_boundary_tools_on_recorded_responses() {
     let deleted = server.ok("delete_user_permissions_boundary", json!({"user_name": "alice"})).await;
     assert_eq!(deleted["Message"], "Removed the permissions boundary of user alice.");
     server.stop().await;
-    let mut requests = seen.lock().unwrap().clone();
-    // The self-lockout guardrail first asks STS who the server is (a boundary on its own
-    // user must keep its IAM permissions); then the two IAM requests.
-    assert!(requests[0].contains("Action=GetCallerIdentity"), "{requests:?}");
-    requests.remove(0);
-    assert_eq!(requests.len(), 2, "{requests:?}");
+    let all = seen.lock().unwrap().clone();
+    // Before each write the guardrails read: who the server is (a boundary on its own user
+    // must keep its IAM permissions) and the user's policies (a boundary must not be set
+    // or lifted so that they become admin-equivalent). Then the two writes, in order.
+    assert!(all.iter().any(|r| r.contains("Action=GetCallerIdentity")), "{all:?}");
+    assert!(all.iter().any(|r| r.contains("Action=ListAttachedUserPolicies")), "{all:?}");
+    let requests: Vec<&String> = all.iter().filter(|r| r.starts_with("Action=PutUserPermissionsBoundary") || r.starts_with("Action=DeleteUserPermissionsBoundary")).collect();
+    assert_eq!(requests.len(), 2, "{all:?}");
     for part in ["Action=PutUserPermissionsBoundary", "UserName=alice", "PermissionsBoundary=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2FDevBoundary"] {
         assert!(requests[0].contains(part), "request lacks {part}: {}", requests[0]);
     }

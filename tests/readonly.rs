@@ -203,24 +203,17 @@ fn switches_take_documented_values_only() {
         ("IAM_MCP_ALLOW_SELF_LOCKOUT", "cut the server's own access"),
         ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "changes to service-linked roles"),
     ];
-    for value in on {
-        let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
-        assert!(write.contains("WRITE mode"), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
-        let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
-        assert!(read.contains("READ-ONLY"), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
-        for (var, rule) in relaxed {
-            let text = instructions_with(&[(var, value)], true).unwrap();
-            assert!(!text.contains(rule), "{var}={value:?} left `{rule}` in force: {text}");
-        }
-    }
-    for value in off {
-        let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
-        assert!(write.contains("READ-ONLY"), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
-        let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
-        assert!(read.contains("WRITE mode"), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
-        for (var, rule) in relaxed {
-            let text = instructions_with(&[(var, value)], true).unwrap();
-            assert!(text.contains(rule), "{var}={value:?} relaxed `{rule}`: {text}");
+    for (values, set) in [(&on[..], true), (&off[..], false)] {
+        let (written, read_only) = if set { ("WRITE mode", "READ-ONLY") } else { ("READ-ONLY", "WRITE mode") };
+        for value in values {
+            let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
+            assert!(write.contains(written), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
+            let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
+            assert!(read.contains(read_only), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
+            for (var, rule) in relaxed {
+                let text = instructions_with(&[(var, value)], true).unwrap();
+                assert_eq!(text.contains(rule), !set, "{var}={value:?}: `{rule}` in force is wrong: {text}");
+            }
         }
     }
 }

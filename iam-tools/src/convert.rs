@@ -153,10 +153,7 @@ impl JsonSchema for DecodedDocument {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": ["object", "string"],
-            "description": "A policy document, decoded: a JSON object (a string only if IAM's text was not JSON)."
-        })
+        object_or_string("A policy document, decoded: a JSON object (a string only if IAM's text was not JSON).")
     }
 }
 
@@ -251,6 +248,11 @@ impl DocumentArg {
     }
 }
 
+/// The schema of a policy document: an object, or a string holding one.
+fn object_or_string(description: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["object", "string"], "description": description })
+}
+
 impl JsonSchema for DocumentArg {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "PolicyDocument".into()
@@ -259,10 +261,7 @@ impl JsonSchema for DocumentArg {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": ["object", "string"],
-            "description": "An IAM policy document: a JSON object, or a string holding one."
-        })
+        object_or_string("An IAM policy document: a JSON object, or a string holding one.")
     }
 }
 

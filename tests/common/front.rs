@@ -786,20 +786,9 @@ impl State {
 
     /// One page of a policy's boundary uses (its users, then its roles).
     fn boundary_page(&self, policy: &str, params: &[(String, String)]) -> Reply {
-        let max_items = match param(params, "MaxItems").map(str::parse::<usize>) {
-            None => 100,
-            Some(Ok(n)) if (1..=1000).contains(&n) => n,
-            Some(_) => {
-                return Reply::error(
-                    "ValidationError",
-                    "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000",
-                );
-            }
-        };
-        let start = match param(params, "Marker").map(str::parse::<usize>) {
-            None => 0,
-            Some(Ok(n)) => n,
-            Some(Err(_)) => return Reply::error("InvalidInput", "Invalid Marker."),
+        let (start, max_items) = match page_bounds(params) {
+            Ok(bounds) => bounds,
+            Err(reply) => return reply,
         };
         let uses = self.boundary_uses(policy, params);
         let page: Vec<&BoundaryUse> = uses.iter().skip(start).take(max_items).collect();
@@ -905,20 +894,9 @@ impl State {
         {
             return not_supported(service);
         }
-        let max_items = match param(params, "MaxItems").map(str::parse::<usize>) {
-            None => 100,
-            Some(Ok(n)) if (1..=1000).contains(&n) => n,
-            Some(_) => {
-                return Reply::error(
-                    "ValidationError",
-                    "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000",
-                );
-            }
-        };
-        let start = match param(params, "Marker").map(str::parse::<usize>) {
-            None => 0,
-            Some(Ok(n)) => n,
-            Some(Err(_)) => return Reply::error("InvalidInput", "Invalid Marker."),
+        let (start, max_items) = match page_bounds(params) {
+            Ok(bounds) => bounds,
+            Err(reply) => return reply,
         };
         if let Some(user) = user
             && let Err(reply) = self.user_account(request, user).await
@@ -1006,6 +984,27 @@ impl State {
             .any(|c| c.user == user)
             .then(|| Reply::error("DeleteConflict", "Cannot delete entity, must remove service specific credentials first."))
     }
+}
+
+/// A page's first item (`Marker`, an index) and size (`MaxItems`, 1 to 1000, default 100),
+/// or IAM's answer to a bad one.
+fn page_bounds(params: &[(String, String)]) -> Result<(usize, usize), Reply> {
+    let max_items = match param(params, "MaxItems").map(str::parse::<usize>) {
+        None => 100,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        Some(_) => {
+            return Err(Reply::error(
+                "ValidationError",
+                "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000",
+            ));
+        }
+    };
+    let start = match param(params, "Marker").map(str::parse::<usize>) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => return Err(Reply::error("InvalidInput", "Invalid Marker.")),
+    };
+    Ok((start, max_items))
 }
 
 fn not_supported(service: &str) -> Reply {
