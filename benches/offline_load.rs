@@ -6,7 +6,7 @@
 //! server's peak RSS (VmHWM) against the file's size. Targets: load <= 1 s, RSS <= 10x
 //! the file size. Run with `cargo bench --bench offline_load`. No network at all.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,7 +22,14 @@ const ACCOUNT: &str = "123456789012";
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"iam-mcp-bench","version":"0.0.0"}}}"#;
 
 fn date(i: usize) -> String {
-    format!("2024-{:02}-{:02}T{:02}:{:02}:{:02}+00:00", 1 + i % 12, 1 + i % 28, i % 24, i % 60, (i * 7) % 60)
+    format!(
+        "2024-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        1 + i % 12,
+        1 + i % 28,
+        i % 24,
+        i % 60,
+        (i * 7) % 60
+    )
 }
 
 fn statement(i: usize) -> Value {
@@ -126,9 +133,14 @@ fn run(file: &Path) -> (Duration, f64) {
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
     let elapsed = started.elapsed();
-    let response: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("bad initialize answer {line:?}: {e}"));
-    assert!(response["result"]["serverInfo"].is_object(), "initialize failed: {line}");
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let response: Value = serde_json::from_str(line.trim())
+        .unwrap_or_else(|e| panic!("bad initialize answer {line:?}: {e}"));
+    assert!(
+        response["result"]["serverInfo"].is_object(),
+        "initialize failed: {line}"
+    );
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
     let hwm = status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
@@ -143,12 +155,17 @@ fn run(file: &Path) -> (Duration, f64) {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 fn main() {
     // `cargo bench` passes its own flags (e.g. --bench); nothing to parse.
-    let dir: PathBuf = std::env::temp_dir().join(format!("iam-mcp-offline-bench-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("iam-mcp-offline-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("account.json");
     let t = Instant::now();
@@ -162,17 +179,26 @@ fn main() {
     let mut peaks = Vec::new();
     for i in 0..RUNS {
         let (elapsed, hwm) = run(&file);
-        println!("  run {}: initialize answered after {:.0} ms, peak RSS {hwm:.1} MB", i + 1, elapsed.as_secs_f64() * 1000.0);
+        println!(
+            "  run {}: initialize answered after {:.0} ms, peak RSS {hwm:.1} MB",
+            i + 1,
+            elapsed.as_secs_f64() * 1000.0
+        );
         loads.push(elapsed.as_secs_f64() * 1000.0);
         peaks.push(hwm);
     }
     let load = median(loads);
     let peak = median(peaks);
     let ratio = peak / size_mb;
-    println!("offline_load: file {size_mb:.1} MB; load (spawn to initialize answer) median {load:.0} ms (target <= 1000 ms); peak RSS median {peak:.1} MB = {ratio:.2}x the file (target <= 10x)");
+    println!(
+        "offline_load: file {size_mb:.1} MB; load (spawn to initialize answer) median {load:.0} ms (target <= 1000 ms); peak RSS median {peak:.1} MB = {ratio:.2}x the file (target <= 10x)"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let ok = load <= 1000.0 && ratio <= 10.0;
-    println!("offline_load: {}", if ok { "within targets" } else { "OVER TARGET" });
+    println!(
+        "offline_load: {}",
+        if ok { "within targets" } else { "OVER TARGET" }
+    );
     if !ok {
         std::process::exit(1);
     }

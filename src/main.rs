@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use iam_tools::backend::Backend;
 use iam_tools::registry::Registry;
-use iam_tools::runtime::{Shared, ALL_PAGES_MAX_ITEMS};
+use iam_tools::runtime::{ALL_PAGES_MAX_ITEMS, Shared};
 use iam_tools::spec::{Catalog, Selection};
 use rmcp::ServiceExt;
 
@@ -32,12 +32,22 @@ impl Switch {
 impl clap::builder::TypedValueParser for Switch {
     type Value = bool;
 
-    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<bool, clap::Error> {
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<bool, clap::Error> {
         if let Some(on) = value.to_str().and_then(Switch::parse) {
             return Ok(on);
         }
-        let name = arg.map(|a| format!("--{}", a.get_long().unwrap_or_default())).unwrap_or_default();
-        let env = arg.and_then(clap::Arg::get_env).map(|e| format!(" (environment variable {})", e.to_string_lossy())).unwrap_or_default();
+        let name = arg
+            .map(|a| format!("--{}", a.get_long().unwrap_or_default()))
+            .unwrap_or_default();
+        let env = arg
+            .and_then(clap::Arg::get_env)
+            .map(|e| format!(" (environment variable {})", e.to_string_lossy()))
+            .unwrap_or_default();
         let message = format!(
             "invalid value {:?} for {name}{env}: an on/off switch takes true/false, 1/0, yes/no or on/off; the server did not start\n",
             value.to_string_lossy()
@@ -78,7 +88,13 @@ struct Mode {
 
     /// Comma-separated toolsets to offer: names from `iam-mcp-server tools`, `all`, or
     /// `default` (the default: users, groups, roles, policies, access_keys, simulation).
-    #[arg(long, global = true, env = "IAM_MCP_TOOLSETS", value_delimiter = ',', value_name = "LIST")]
+    #[arg(
+        long,
+        global = true,
+        env = "IAM_MCP_TOOLSETS",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
     toolsets: Vec<String>,
 
     /// The most items `all_pages: true` collects in one call; past it the result keeps the
@@ -164,7 +180,14 @@ impl GuardrailFlags {
             (self.allow_self_lockout, Rule::SelfLockout),
             (self.allow_service_linked_roles, Rule::ServiceLinkedRoles),
         ];
-        iam_tools::guard::Guardrails::new(relaxed.into_iter().filter(|(on, _)| *on).map(|(_, r)| r).collect(), self.privileged_policies.clone())
+        iam_tools::guard::Guardrails::new(
+            relaxed
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, r)| r)
+                .collect(),
+            self.privileged_policies.clone(),
+        )
     }
 }
 
@@ -222,10 +245,15 @@ fn selection(catalog: &Catalog, mode: &Mode) -> anyhow::Result<Selection> {
     let toolsets = if mode.toolsets.is_empty() {
         catalog.default_toolsets()
     } else {
-        catalog.resolve_toolsets(&mode.toolsets).map_err(anyhow::Error::msg)?
+        catalog
+            .resolve_toolsets(&mode.toolsets)
+            .map_err(anyhow::Error::msg)?
     };
     let offline = mode.account_file.is_some();
-    Ok(Selection { read_only: mode.readonly || !mode.allow_write || offline, toolsets })
+    Ok(Selection {
+        read_only: mode.readonly || !mode.allow_write || offline,
+        toolsets,
+    })
 }
 
 /// The backend: the account file when one is given (loaded and checked now, so a bad file
@@ -234,11 +262,14 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
     match &mode.account_file {
         Some(path) => {
             let started = std::time::Instant::now();
-            let file = iam_tools::account_file::AccountFile::load(path).map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
+            let file = iam_tools::account_file::AccountFile::load(path)
+                .map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
             let (users, groups, roles, policies) = file.counts();
             tracing::info!(file = %path.display(), users, groups, roles, policies, taken_at = file.taken_at(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "account file loaded (offline mode)");
             if mode.allow_write && !mode.readonly {
-                tracing::warn!("--allow-write has no effect with --account-file: offline mode is read-only");
+                tracing::warn!(
+                    "--allow-write has no effect with --account-file: offline mode is read-only"
+                );
             }
             Ok(Backend::file(file))
         }
@@ -250,7 +281,10 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
 /// written stops the start).
 fn shared(mode: &Mode, backend: Backend) -> anyhow::Result<Shared> {
     let audit = match &mode.audit_log {
-        Some(path) => Some(iam_tools::audit::AuditLog::open(path).with_context(|| format!("cannot open the audit log {}", path.display()))?),
+        Some(path) => Some(
+            iam_tools::audit::AuditLog::open(path)
+                .with_context(|| format!("cannot open the audit log {}", path.display()))?,
+        ),
         None => None,
     };
     Ok(Shared {
@@ -271,9 +305,15 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let on_command_line = |id: &str| {
         let sub = matches.subcommand().map(|(_, m)| m);
-        [Some(&matches), sub].into_iter().flatten().any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        [Some(&matches), sub]
+            .into_iter()
+            .flatten()
+            .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
     };
-    let written = WrittenFlags { allow_write: on_command_line("allow_write"), consent: on_command_line("consent") };
+    let written = WrittenFlags {
+        allow_write: on_command_line("allow_write"),
+        consent: on_command_line("consent"),
+    };
     match run(cli, written) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -303,7 +343,9 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
         }
         Command::Snapshot { output } => {
             if cli.mode.account_file.is_some() {
-                anyhow::bail!("snapshot exports the live account; drop --account-file (and IAM_MCP_ACCOUNT_FILE)");
+                anyhow::bail!(
+                    "snapshot exports the live account; drop --account-file (and IAM_MCP_ACCOUNT_FILE)"
+                );
             }
             snapshot(catalog, &output)
         }
@@ -324,17 +366,27 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Conformance { dir, min_agreement } => {
-            let summary = iam_tools::policy::conformance::run_dir(&dir, &mut std::io::stdout().lock())
-                .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
+            let summary =
+                iam_tools::policy::conformance::run_dir(&dir, &mut std::io::stdout().lock())
+                    .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
             let total = summary.passed + summary.failed;
-            let agreement = if total == 0 { 0.0 } else { 100.0 * summary.passed as f64 / total as f64 };
+            let agreement = if total == 0 {
+                0.0
+            } else {
+                100.0 * summary.passed as f64 / total as f64
+            };
             if total == 0 || agreement < min_agreement {
-                anyhow::bail!("conformance: {agreement:.2}% of {total} non-disputed cases agree, below the required {min_agreement}%");
+                anyhow::bail!(
+                    "conformance: {agreement:.2}% of {total} non-disputed cases agree, below the required {min_agreement}%"
+                );
             }
             Ok(())
         }
         Command::Permissions => {
-            println!("{}", serde_json::to_string_pretty(&catalog.required_policy(&selection))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&catalog.required_policy(&selection))?
+            );
             Ok(())
         }
     }
@@ -346,17 +398,33 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
 /// What the server itself logs about a call (tool, decisions, AWS calls) never holds a
 /// secret.
 fn init_logging() {
+    use tracing_subscriber::Layer;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::Layer;
-    let wanted = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let no_messages = tracing_subscriber::filter::filter_fn(|meta| !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO));
-    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false).with_filter(wanted).with_filter(no_messages);
+    let wanted = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let no_messages = tracing_subscriber::filter::filter_fn(|meta| {
+        !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO)
+    });
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_filter(wanted)
+        .with_filter(no_messages);
     tracing_subscriber::registry().with(layer).init();
 }
 
-fn print_tools(catalog: &Catalog, selection: &Selection, backend: Option<&Backend>, json: bool, markdown: bool) {
-    let tools: Vec<_> = catalog.selected(selection).filter(|t| backend.is_none_or(|b| b.refusal(t).is_none())).collect();
+fn print_tools(
+    catalog: &Catalog,
+    selection: &Selection,
+    backend: Option<&Backend>,
+    json: bool,
+    markdown: bool,
+) {
+    let tools: Vec<_> = catalog
+        .selected(selection)
+        .filter(|t| backend.is_none_or(|b| b.refusal(t).is_none()))
+        .collect();
     if markdown {
         println!("| Tool | Toolset | Access | What it does | IAM actions |");
         println!("|---|---|---|---|---|");
@@ -365,7 +433,14 @@ fn print_tools(catalog: &Catalog, selection: &Selection, backend: Option<&Backen
                 ("write", true) => "write, destructive",
                 (access, _) => access,
             };
-            println!("| `{}` | {} | {} | {} | {} |", t.name, t.toolset, access, t.description.replace('|', "\\|"), t.actions.join(", "));
+            println!(
+                "| `{}` | {} | {} | {} | {} |",
+                t.name,
+                t.toolset,
+                access,
+                t.description.replace('|', "\\|"),
+                t.actions.join(", ")
+            );
         }
         return;
     }
@@ -383,25 +458,48 @@ fn print_tools(catalog: &Catalog, selection: &Selection, backend: Option<&Backen
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
         return;
     }
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
-    println!("{:width$}  {:10}  {:6}  IAM ACTIONS", "TOOL", "TOOLSET", "ACCESS");
+    println!(
+        "{:width$}  {:10}  {:6}  IAM ACTIONS",
+        "TOOL", "TOOLSET", "ACCESS"
+    );
     for t in &tools {
-        println!("{:width$}  {:10}  {:6}  {}", t.name, t.toolset, t.access.as_str(), t.actions.join(" "));
+        println!(
+            "{:width$}  {:10}  {:6}  {}",
+            t.name,
+            t.toolset,
+            t.access.as_str(),
+            t.actions.join(" ")
+        );
     }
-    let mode = if selection.read_only { "read-only (--allow-write offers write tools)" } else { "read-write" };
-    println!("\n{} tools; toolsets: {}; {mode}", tools.len(), selection.toolsets.join(", "));
+    let mode = if selection.read_only {
+        "read-only (--allow-write offers write tools)"
+    } else {
+        "read-write"
+    };
+    println!(
+        "\n{} tools; toolsets: {}; {mode}",
+        tools.len(),
+        selection.toolsets.join(", ")
+    );
 }
 
 fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// `snapshot`: the live account as an account file.
 fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Result<()> {
-    use serde_json::{json, Value};
+    use serde_json::{Value, json};
     let runtime = current_thread()?;
     let document = runtime.block_on(async {
         let backend = Backend::live(true);
@@ -419,26 +517,49 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
             }
             let mut input = input;
             loop {
-                let page = (catalog.call)(backend, op, input.clone()).await.map_err(|e| anyhow::anyhow!("{op}: {e}"))?;
+                let page = (catalog.call)(backend, op, input.clone())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{op}: {e}"))?;
                 for l in lists {
-                    if let (Some(Value::Array(into)), Some(Value::Array(items))) = (merged.get_mut(*l), page.get(*l)) {
+                    if let (Some(Value::Array(into)), Some(Value::Array(items))) =
+                        (merged.get_mut(*l), page.get(*l))
+                    {
                         into.extend(items.iter().cloned());
                     }
                 }
-                match page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true) {
+                match page
+                    .get("Marker")
+                    .and_then(Value::as_str)
+                    .filter(|_| page["IsTruncated"] == true)
+                {
                     Some(m) => input["Marker"] = json!(m),
                     None => return Ok(merged),
                 }
             }
         }
-        let lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
-        let mut doc = pages(call, "GetAccountAuthorizationDetails", json!({"MaxItems": 1000}), &lists).await?;
+        let lists = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ];
+        let mut doc = pages(
+            call,
+            "GetAccountAuthorizationDetails",
+            json!({"MaxItems": 1000}),
+            &lists,
+        )
+        .await?;
         // What the export lacks: roles' Description and MaxSessionDuration, users'
         // PasswordLastUsed, customer-managed policies' tags.
         let roles = pages(call, "ListRoles", json!({"MaxItems": 1000}), &["Roles"]).await?;
         let users = pages(call, "ListUsers", json!({"MaxItems": 1000}), &["Users"]).await?;
         let by = |list: &Value, key: &str| -> std::collections::HashMap<String, Value> {
-            list.as_array().into_iter().flatten().filter_map(|v| Some((v[key].as_str()?.to_string(), v.clone()))).collect()
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| Some((v[key].as_str()?.to_string(), v.clone())))
+                .collect()
         };
         let roles = by(&roles["Roles"], "RoleName");
         let users = by(&users["Users"], "UserName");
@@ -455,18 +576,31 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
         }
         if let Some(Value::Array(list)) = doc.get_mut("UserDetailList") {
             for u in list.iter_mut() {
-                if let Some(v) = u["UserName"].as_str().and_then(|n| users.get(n)).and_then(|l| l.get("PasswordLastUsed")) {
+                if let Some(v) = u["UserName"]
+                    .as_str()
+                    .and_then(|n| users.get(n))
+                    .and_then(|l| l.get("PasswordLastUsed"))
+                {
                     u["PasswordLastUsed"] = v.clone();
                 }
             }
         }
         // Customer-managed policies' identity as ListPolicies gives it, where the export
         // leaves fields out (moto's has no PolicyName or PolicyId).
-        let local = pages(call, "ListPolicies", json!({"Scope": "Local", "MaxItems": 1000}), &["Policies"]).await?;
+        let local = pages(
+            call,
+            "ListPolicies",
+            json!({"Scope": "Local", "MaxItems": 1000}),
+            &["Policies"],
+        )
+        .await?;
         let local = by(&local["Policies"], "Arn");
         if let Some(Value::Array(list)) = doc.get_mut("Policies") {
             for p in list.iter_mut() {
-                if let (Some(live), Some(detail)) = (p["Arn"].as_str().and_then(|a| local.get(a)), p.as_object_mut()) {
+                if let (Some(live), Some(detail)) = (
+                    p["Arn"].as_str().and_then(|a| local.get(a)),
+                    p.as_object_mut(),
+                ) {
                     for (k, v) in live.as_object().into_iter().flatten() {
                         if !detail.contains_key(k) && k != "Tags" {
                             detail.insert(k.clone(), v.clone());
@@ -477,7 +611,13 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
                 let tags = if arn.contains(":aws:policy/") {
                     json!([])
                 } else {
-                    Value::Array(pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"]).await?.remove("Tags").and_then(|t| t.as_array().cloned()).unwrap_or_default())
+                    Value::Array(
+                        pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"])
+                            .await?
+                            .remove("Tags")
+                            .and_then(|t| t.as_array().cloned())
+                            .unwrap_or_default(),
+                    )
                 };
                 p["Tags"] = tags;
             }
@@ -520,14 +660,21 @@ fn call(
     tool: &str,
     arguments: &str,
 ) -> anyhow::Result<i32> {
-    let args: serde_json::Value = serde_json::from_str(arguments).with_context(|| format!("the arguments of {tool} are not JSON: {arguments}"))?;
+    let args: serde_json::Value = serde_json::from_str(arguments)
+        .with_context(|| format!("the arguments of {tool} are not JSON: {arguments}"))?;
     let serde_json::Value::Object(args) = args else {
-        anyhow::bail!("the arguments of {tool} must be a JSON object, e.g. '{{\"user_name\": \"alice\"}}'");
+        anyhow::bail!(
+            "the arguments of {tool} must be a JSON object, e.g. '{{\"user_name\": \"alice\"}}'"
+        );
     };
     let Some(spec) = catalog.tool(tool) else {
         anyhow::bail!("unknown tool `{tool}`; `iam-mcp-server tools` lists them");
     };
-    let explicit = written.allow_write && written.consent && mode.allow_write && !mode.readonly && consent_mode(mode) == iam_tools::consent::Mode::None;
+    let explicit = written.allow_write
+        && written.consent
+        && mode.allow_write
+        && !mode.readonly
+        && consent_mode(mode) == iam_tools::consent::Mode::None;
     if spec.access == iam_tools::spec::Access::Write && !explicit && mode.account_file.is_none() {
         eprintln!(
             "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none typed on its command line (the IAM_MCP_ALLOW_WRITE and IAM_MCP_CONSENT variables are not enough for `call`). Nothing was changed."
@@ -539,10 +686,16 @@ fn call(
     let registry = Registry::new(catalog, selection, shared(mode, backend)?);
     match runtime.block_on(registry.call(tool, Some(args), None, None)) {
         iam_tools::registry::Outcome::UnknownTool(message) => anyhow::bail!(message),
-        iam_tools::registry::Outcome::InputRequired(_) => anyhow::bail!("`{tool}` asked for the user's answer, which `call` cannot give; nothing was changed"),
+        iam_tools::registry::Outcome::InputRequired(_) => anyhow::bail!(
+            "`{tool}` asked for the user's answer, which `call` cannot give; nothing was changed"
+        ),
         iam_tools::registry::Outcome::Result(result) => {
             if result.is_error == Some(true) {
-                let text: Vec<String> = result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect();
+                let text: Vec<String> = result
+                    .content
+                    .iter()
+                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                    .collect();
                 eprintln!("{}", text.join("\n"));
                 return Ok(1);
             }

@@ -4,8 +4,9 @@ use iam_tools::registry::{Outcome, Registry};
 use iam_tools::runtime::Retry;
 #[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
-    ProtocolVersion, ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
+    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
+    SetLevelRequestParams, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -26,7 +27,8 @@ impl IamServer {
 
 impl ServerHandler for IamServer {
     fn get_info(&self) -> ServerConfig {
-        let mut server_info = Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+        let mut server_info =
+            Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
         server_info.title = Some("AWS IAM".to_string());
         server_info.description = Some(env!("CARGO_PKG_DESCRIPTION").to_string());
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
@@ -44,7 +46,9 @@ impl ServerHandler for IamServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.registry.tools().to_vec()))
+        Ok(ListToolsResult::with_all_items(
+            self.registry.tools().to_vec(),
+        ))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -56,9 +60,16 @@ impl ServerHandler for IamServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let retry = (request.input_responses.is_some() || request.request_state.is_some())
-            .then(|| Retry { input_responses: request.input_responses.unwrap_or_default(), request_state: request.request_state });
-        match self.registry.call(&request.name, request.arguments, Some(context), retry).await {
+        let retry =
+            (request.input_responses.is_some() || request.request_state.is_some()).then(|| Retry {
+                input_responses: request.input_responses.unwrap_or_default(),
+                request_state: request.request_state,
+            });
+        match self
+            .registry
+            .call(&request.name, request.arguments, Some(context), retry)
+            .await
+        {
             Outcome::Result(result) => Ok(result.into()),
             Outcome::InputRequired(asked) => Ok(CallToolResponse::InputRequired(*asked)),
             Outcome::UnknownTool(message) => Err(ErrorData::invalid_params(message, None)),

@@ -5,10 +5,10 @@
 //! its id when it has one), each with a warning on stderr; then the next line is read. A
 //! raw client waiting on a request it got wrong is told so instead of waiting forever.
 
+use rmcp::RoleServer;
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
-use rmcp::RoleServer;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
@@ -29,7 +29,12 @@ pub struct LineTransport<R, W> {
 
 impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
     pub fn new(read: R, write: W) -> Self {
-        LineTransport { read: BufReader::new(read), line: Vec::new(), discarding: false, write: Arc::new(Mutex::new(Some(write))) }
+        LineTransport {
+            read: BufReader::new(read),
+            line: Vec::new(),
+            discarding: false,
+            write: Arc::new(Mutex::new(Some(write))),
+        }
     }
 }
 
@@ -94,27 +99,45 @@ fn parse(line: &[u8]) -> Parsed {
     let value: Value = match serde_json::from_slice(line) {
         Ok(value) => value,
         Err(e) => {
-            let why = format!("Parse error: the message is not JSON ({e}); send one JSON-RPC 2.0 object per line, UTF-8 encoded");
+            let why = format!(
+                "Parse error: the message is not JSON ({e}); send one JSON-RPC 2.0 object per line, UTF-8 encoded"
+            );
             return Parsed::Answer(error_response(Value::Null, -32700, why.clone()), why);
         }
     };
-    let id = value.get("id").filter(|id| id.is_string() || id.is_number()).cloned();
+    let id = value
+        .get("id")
+        .filter(|id| id.is_string() || id.is_number())
+        .cloned();
     // A notification (a method, no id member) is never answered, even when it is wrong.
-    let notification = value.as_object().is_some_and(|m| m.contains_key("method") && !m.contains_key("id"));
+    let notification = value
+        .as_object()
+        .is_some_and(|m| m.contains_key("method") && !m.contains_key("id"));
     match serde_json::from_value::<RxJsonRpcMessage<RoleServer>>(value) {
         Ok(message) => Parsed::Message(Box::new(message)),
         Err(_) if notification => Parsed::Nothing,
         Err(e) => {
-            let why = format!("Invalid Request: the JSON is not a JSON-RPC 2.0 message this server takes ({e})");
-            Parsed::Answer(error_response(id.unwrap_or(Value::Null), -32600, why.clone()), why)
+            let why = format!(
+                "Invalid Request: the JSON is not a JSON-RPC 2.0 message this server takes ({e})"
+            );
+            Parsed::Answer(
+                error_response(id.unwrap_or(Value::Null), -32600, why.clone()),
+                why,
+            )
         }
     }
 }
 
-async fn write_line<W: AsyncWrite + Unpin>(write: &Mutex<Option<W>>, bytes: Vec<u8>) -> std::io::Result<()> {
+async fn write_line<W: AsyncWrite + Unpin>(
+    write: &Mutex<Option<W>>,
+    bytes: Vec<u8>,
+) -> std::io::Result<()> {
     let mut guard = write.lock().await;
     let Some(out) = guard.as_mut() else {
-        return Err(std::io::Error::new(std::io::ErrorKind::NotConnected, "the transport is closed"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            "the transport is closed",
+        ));
     };
     out.write_all(&bytes).await?;
     out.flush().await
@@ -127,7 +150,10 @@ where
 {
     type Error = std::io::Error;
 
-    fn send(&mut self, item: TxJsonRpcMessage<RoleServer>) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleServer>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
         let write = self.write.clone();
         async move {
             let mut bytes = serde_json::to_vec(&item)?;
@@ -152,7 +178,9 @@ where
                     }
                 }
                 Ok(Read::TooLong) => {
-                    let why = format!("Invalid Request: a message longer than {MAX_LINE} bytes was dropped");
+                    let why = format!(
+                        "Invalid Request: a message longer than {MAX_LINE} bytes was dropped"
+                    );
                     tracing::warn!("{why}");
                     error_response(Value::Null, -32600, why)
                 }
@@ -191,15 +219,35 @@ mod tests {
 
     #[test]
     fn lines_are_messages_errors_or_nothing() {
-        assert!(matches!(parse(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"), Parsed::Message(_)));
+        assert!(matches!(
+            parse(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"),
+            Parsed::Message(_)
+        ));
         assert!(matches!(parse(b"  \r\n"), Parsed::Nothing));
         assert_eq!(code(parse(b"hello\n")), Some((-32700, Value::Null)));
-        assert_eq!(code(parse(b"{\"a\": \"\xff\"}\n")), Some((-32700, Value::Null)));
-        assert_eq!(code(parse(b"{\"a\": \"\\ud800\"}\n")), Some((-32700, Value::Null)));
+        assert_eq!(
+            code(parse(b"{\"a\": \"\xff\"}\n")),
+            Some((-32700, Value::Null))
+        );
+        assert_eq!(
+            code(parse(b"{\"a\": \"\\ud800\"}\n")),
+            Some((-32700, Value::Null))
+        );
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(code(parse(deep.as_bytes())), Some((-32700, Value::Null)));
-        assert_eq!(code(parse(b"{\"jsonrpc\":\"2.0\",\"id\":7,\"nomethod\":1}")), Some((-32600, json!(7))));
-        assert!(matches!(parse(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\",\"params\":5}"), Parsed::Nothing | Parsed::Message(_)));
-        assert_eq!(code(parse(b"{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}")), Some((-32600, Value::Null)));
+        assert_eq!(
+            code(parse(b"{\"jsonrpc\":\"2.0\",\"id\":7,\"nomethod\":1}")),
+            Some((-32600, json!(7)))
+        );
+        assert!(matches!(
+            parse(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\",\"params\":5}"),
+            Parsed::Nothing | Parsed::Message(_)
+        ));
+        assert_eq!(
+            code(parse(
+                b"{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}"
+            )),
+            Some((-32600, Value::Null))
+        );
     }
 }

@@ -3,11 +3,14 @@
 
 mod common;
 
-use common::{server_env, Moto, Server};
-use rmcp::model::{ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction, Implementation};
+use common::{Moto, Server, server_env};
+use rmcp::model::{
+    ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction,
+    Implementation,
+};
 use rmcp::service::RequestContext;
 use rmcp::{ClientHandler, ErrorData, RoleClient};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
 const WRITE: &[&str] = &["--allow-write", "--toolsets", "all", "--consent", "auto"];
@@ -21,16 +24,26 @@ struct Human {
 
 impl Human {
     fn new(answer: ElicitationAction) -> Human {
-        Human { answer, asked: Arc::default() }
+        Human {
+            answer,
+            asked: Arc::default(),
+        }
     }
 }
 
 impl ClientHandler for Human {
     fn get_info(&self) -> ClientConfig {
-        ClientConfig::new(ClientCapabilities::builder().enable_elicitation().build(), Implementation::new("consent-test", "0.0.0"))
+        ClientConfig::new(
+            ClientCapabilities::builder().enable_elicitation().build(),
+            Implementation::new("consent-test", "0.0.0"),
+        )
     }
 
-    async fn create_elicitation(&self, request: ElicitRequestParams, _context: RequestContext<RoleClient>) -> Result<ElicitResult, ErrorData> {
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
         if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
             self.asked.lock().unwrap().push(message);
         }
@@ -45,26 +58,75 @@ async fn a_human_who_accepts_sees_the_plan_and_the_write_runs() {
     let human = Human::new(ElicitationAction::Accept);
     let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), human.clone()).await;
 
-    server.ok("create_user", json!({"user_name": "dana", "path": "/staff/"})).await;
-    assert_eq!(sdk.get_user().user_name("dana").send().await.unwrap().user().unwrap().path(), "/staff/");
+    server
+        .ok(
+            "create_user",
+            json!({"user_name": "dana", "path": "/staff/"}),
+        )
+        .await;
+    assert_eq!(
+        sdk.get_user()
+            .user_name("dana")
+            .send()
+            .await
+            .unwrap()
+            .user()
+            .unwrap()
+            .path(),
+        "/staff/"
+    );
     {
         let asked = human.asked.lock().unwrap();
         assert_eq!(asked.len(), 1);
-        assert!(asked[0].contains("create_user") && asked[0].contains(r#""user_name":"dana""#) && asked[0].contains("CreateUser"), "{}", asked[0]);
+        assert!(
+            asked[0].contains("create_user")
+                && asked[0].contains(r#""user_name":"dana""#)
+                && asked[0].contains("CreateUser"),
+            "{}",
+            asked[0]
+        );
     }
 
     // For a force delete, the question is the fresh plan, read from IAM, item by item.
-    sdk.create_role().role_name("web").assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.create_instance_profile().instance_profile_name("web-profile").send().await.unwrap();
-    sdk.add_role_to_instance_profile().instance_profile_name("web-profile").role_name("web").send().await.unwrap();
-    sdk.put_role_policy().role_name("web").policy_name("notes").policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
-    let done = server.ok("delete_role", json!({"role_name": "web", "force": true})).await;
+    sdk.create_role()
+        .role_name("web")
+        .assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.create_instance_profile()
+        .instance_profile_name("web-profile")
+        .send()
+        .await
+        .unwrap();
+    sdk.add_role_to_instance_profile()
+        .instance_profile_name("web-profile")
+        .role_name("web")
+        .send()
+        .await
+        .unwrap();
+    sdk.put_role_policy()
+        .role_name("web")
+        .policy_name("notes")
+        .policy_document(common::allow("s3:GetObject").to_string())
+        .send()
+        .await
+        .unwrap();
+    let done = server
+        .ok("delete_role", json!({"role_name": "web", "force": true}))
+        .await;
     assert_eq!(done["Steps"].as_array().unwrap().len(), 3, "{done}");
     let asked = human.asked.lock().unwrap().last().cloned().unwrap();
-    assert!(asked.contains("instance profile memberships (1): web-profile"), "{asked}");
+    assert!(
+        asked.contains("instance profile memberships (1): web-profile"),
+        "{asked}"
+    );
     assert!(asked.contains("inline policies (1): notes"), "{asked}");
     assert!(asked.contains("DeleteRole (1): web"), "{asked}");
-    assert_eq!(common::code(&sdk.get_role().role_name("web").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_role().role_name("web").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 }
 
 #[tokio::test]
@@ -74,26 +136,47 @@ async fn a_human_who_declines_changes_nothing() {
     let human = Human::new(ElicitationAction::Decline);
     let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), human.clone()).await;
     let refused = server.err("create_user", json!({"user_name": "eve"})).await;
-    assert!(refused.contains("The user declined; create_user changed nothing."), "{refused}");
-    assert_eq!(common::code(&sdk.get_user().user_name("eve").send().await.unwrap_err()), "NoSuchEntity");
+    assert!(
+        refused.contains("The user declined; create_user changed nothing."),
+        "{refused}"
+    );
+    assert_eq!(
+        common::code(&sdk.get_user().user_name("eve").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 
     sdk.create_group().group_name("keep").send().await.unwrap();
-    let refused = server.err("delete_group", json!({"group_name": "keep", "force": true})).await;
+    let refused = server
+        .err("delete_group", json!({"group_name": "keep", "force": true}))
+        .await;
     assert!(refused.contains("declined"), "{refused}");
-    sdk.get_group().group_name("keep").send().await.expect("the group is still there");
+    sdk.get_group()
+        .group_name("keep")
+        .send()
+        .await
+        .expect("the group is still there");
     assert_eq!(human.asked.lock().unwrap().len(), 2);
 
     // Cancel is a no as well.
     let cancelling = Human::new(ElicitationAction::Cancel);
     let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), cancelling).await;
-    let refused = server.err("delete_group", json!({"group_name": "keep"})).await;
+    let refused = server
+        .err("delete_group", json!({"group_name": "keep"}))
+        .await;
     assert!(refused.contains("cancelled"), "{refused}");
-    sdk.get_group().group_name("keep").send().await.expect("the group is still there");
+    sdk.get_group()
+        .group_name("keep")
+        .send()
+        .await
+        .expect("the group is still there");
 }
 
 /// The token in a consent-required answer.
 fn token_of(text: &str) -> String {
-    let start = text.find("\"confirmation_token\": \"").unwrap_or_else(|| panic!("no token in: {text}")) + 23;
+    let start = text
+        .find("\"confirmation_token\": \"")
+        .unwrap_or_else(|| panic!("no token in: {text}"))
+        + 23;
     text[start..].split('"').next().unwrap().to_string()
 }
 
@@ -116,50 +199,115 @@ async fn without_elicitation_a_single_use_token_binds_the_arguments_and_the_plan
     // Missing token: the description and a token, nothing changed.
     let args = json!({"group_name": "ops"});
     let first = server.err("create_group", args.clone()).await;
-    assert!(first.contains("Confirmation required: nothing was changed yet") && first.contains("CreateGroup (1): ops"), "{first}");
+    assert!(
+        first.contains("Confirmation required: nothing was changed yet")
+            && first.contains("CreateGroup (1): ops"),
+        "{first}"
+    );
     let token = token_of(&first);
-    assert_eq!(common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 
     // A made-up token.
-    let wrong = server.err("create_group", with_token(&args, "1999999999.00112233445566778899aabbccddeeff.00")).await;
-    assert!(wrong.contains("The confirmation_token was refused: it does not match this call"), "{wrong}");
+    let wrong = server
+        .err(
+            "create_group",
+            with_token(&args, "1999999999.00112233445566778899aabbccddeeff.00"),
+        )
+        .await;
+    assert!(
+        wrong.contains("The confirmation_token was refused: it does not match this call"),
+        "{wrong}"
+    );
     // The same token with a changed argument.
-    let changed = server.err("create_group", with_token(&json!({"group_name": "ops", "path": "/other/"}), &token)).await;
+    let changed = server
+        .err(
+            "create_group",
+            with_token(&json!({"group_name": "ops", "path": "/other/"}), &token),
+        )
+        .await;
     assert!(changed.contains("it does not match this call"), "{changed}");
     // Another tool.
-    let other = server.err("create_user", with_token(&json!({"group_name": "ops"}), &token)).await;
-    assert!(other.contains("Invalid arguments") || other.contains("does not match"), "{other}");
-    assert_eq!(common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()), "NoSuchEntity");
+    let other = server
+        .err(
+            "create_user",
+            with_token(&json!({"group_name": "ops"}), &token),
+        )
+        .await;
+    assert!(
+        other.contains("Invalid arguments") || other.contains("does not match"),
+        "{other}"
+    );
+    assert_eq!(
+        common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 
     // The valid token runs the call once.
     server.ok("create_group", with_token(&args, &token)).await;
-    sdk.get_group().group_name("ops").send().await.expect("created");
+    sdk.get_group()
+        .group_name("ops")
+        .send()
+        .await
+        .expect("created");
     sdk.delete_group().group_name("ops").send().await.unwrap();
     let replay = server.err("create_group", with_token(&args, &token)).await;
     assert!(replay.contains("it was already used"), "{replay}");
-    assert_eq!(common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_group().group_name("ops").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 
     // A force delete's token is for the plan it showed: a new blocker voids it.
     sdk.create_group().group_name("crew").send().await.unwrap();
     for user in ["finn", "gail"] {
         sdk.create_user().user_name(user).send().await.unwrap();
     }
-    sdk.add_user_to_group().group_name("crew").user_name("finn").send().await.unwrap();
+    sdk.add_user_to_group()
+        .group_name("crew")
+        .user_name("finn")
+        .send()
+        .await
+        .unwrap();
     let args = json!({"group_name": "crew", "force": true});
     let asked = server.err("delete_group", args.clone()).await;
     assert!(asked.contains("members (1): finn"), "{asked}");
     let token = token_of(&asked);
-    sdk.add_user_to_group().group_name("crew").user_name("gail").send().await.unwrap();
+    sdk.add_user_to_group()
+        .group_name("crew")
+        .user_name("gail")
+        .send()
+        .await
+        .unwrap();
     let stale = server.err("delete_group", with_token(&args, &token)).await;
-    assert!(stale.contains("does not match this call") && stale.contains("members (2): finn, gail"), "{stale}");
-    sdk.get_group().group_name("crew").send().await.expect("the group is still there");
+    assert!(
+        stale.contains("does not match this call") && stale.contains("members (2): finn, gail"),
+        "{stale}"
+    );
+    sdk.get_group()
+        .group_name("crew")
+        .send()
+        .await
+        .expect("the group is still there");
     // The fresh token, shown with the new plan, runs it.
-    server.ok("delete_group", with_token(&args, &token_of(&stale))).await;
-    assert_eq!(common::code(&sdk.get_group().group_name("crew").send().await.unwrap_err()), "NoSuchEntity");
+    server
+        .ok("delete_group", with_token(&args, &token_of(&stale)))
+        .await;
+    assert_eq!(
+        common::code(&sdk.get_group().group_name("crew").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 
     // Dry runs and reads need no consent.
     sdk.create_group().group_name("gus").send().await.unwrap();
-    let plan = server.ok("delete_group", json!({"group_name": "gus", "force": true, "dry_run": true})).await;
+    let plan = server
+        .ok(
+            "delete_group",
+            json!({"group_name": "gus", "force": true, "dry_run": true}),
+        )
+        .await;
     assert_eq!(plan["DryRun"], true);
     server.ok("list_users", json!({})).await;
 }
@@ -177,9 +325,20 @@ impl ClientHandler for InterruptedHuman {
         self.inner.get_info()
     }
 
-    async fn create_elicitation(&self, request: ElicitRequestParams, context: RequestContext<RoleClient>) -> Result<ElicitResult, ErrorData> {
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
         if self.inner.asked.lock().unwrap().is_empty() {
-            self.sdk.put_role_policy().role_name("busy").policy_name("late-arrival").policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+            self.sdk
+                .put_role_policy()
+                .role_name("busy")
+                .policy_name("late-arrival")
+                .policy_document(common::allow("s3:GetObject").to_string())
+                .send()
+                .await
+                .unwrap();
         }
         self.inner.create_elicitation(request, context).await
     }
@@ -194,19 +353,39 @@ async fn a_2026_07_28_client_is_asked_through_an_input_required_result() {
     let moto = Moto::start();
     let sdk = moto.sdk();
     let env = || server_env(Some(&moto.endpoint()));
-    for (answer, name) in [(ElicitationAction::Accept, "ann"), (ElicitationAction::Decline, "dee"), (ElicitationAction::Cancel, "cal")] {
+    for (answer, name) in [
+        (ElicitationAction::Accept, "ann"),
+        (ElicitationAction::Decline, "dee"),
+        (ElicitationAction::Cancel, "cal"),
+    ] {
         let human = Human::new(answer.clone());
         let server = Server::start_2026(WRITE, env(), human.clone()).await;
         let result = server.call("create_user", json!({"user_name": name})).await;
         let asked = human.asked.lock().unwrap().clone();
         assert_eq!(asked.len(), 1, "{answer:?}: {asked:?}");
-        assert!(asked[0].contains("CreateUser (1): ") && asked[0].contains(name), "{}", asked[0]);
+        assert!(
+            asked[0].contains("CreateUser (1): ") && asked[0].contains(name),
+            "{}",
+            asked[0]
+        );
         let exists = sdk.get_user().user_name(name).send().await.is_ok();
         match answer {
-            ElicitationAction::Accept => assert!(result.is_error != Some(true) && exists, "{}", common::text(&result)),
+            ElicitationAction::Accept => assert!(
+                result.is_error != Some(true) && exists,
+                "{}",
+                common::text(&result)
+            ),
             _ => {
-                assert!(result.is_error == Some(true) && !exists, "{answer:?}: {}", common::text(&result));
-                assert!(common::text(&result).contains("changed nothing"), "{}", common::text(&result));
+                assert!(
+                    result.is_error == Some(true) && !exists,
+                    "{answer:?}: {}",
+                    common::text(&result)
+                );
+                assert!(
+                    common::text(&result).contains("changed nothing"),
+                    "{}",
+                    common::text(&result)
+                );
             }
         }
     }
@@ -214,46 +393,135 @@ async fn a_2026_07_28_client_is_asked_through_an_input_required_result() {
     // Driven by hand: the state is bound to this call, altered it is refused, and it runs once.
     let server = Server::start_2026(WRITE, env(), Human::new(ElicitationAction::Accept)).await;
     let args = json!({"user_name": "hand"}).as_object().cloned().unwrap();
-    let first = server.client.call_tool_once(CallToolRequestParams::new("create_user").with_arguments(args.clone())).await.unwrap();
-    let CallToolResponse::InputRequired(asked) = first else { panic!("not input required: {first:?}") };
+    let first = server
+        .client
+        .call_tool_once(CallToolRequestParams::new("create_user").with_arguments(args.clone()))
+        .await
+        .unwrap();
+    let CallToolResponse::InputRequired(asked) = first else {
+        panic!("not input required: {first:?}")
+    };
     let state = asked.request_state.clone().expect("a requestState");
-    assert!(asked.input_requests.as_ref().is_some_and(|r| r.contains_key("consent")), "{asked:?}");
-    let accept = std::collections::BTreeMap::from([("consent".to_string(), json!({"action": "accept"}))]);
+    assert!(
+        asked
+            .input_requests
+            .as_ref()
+            .is_some_and(|r| r.contains_key("consent")),
+        "{asked:?}"
+    );
+    let accept =
+        std::collections::BTreeMap::from([("consent".to_string(), json!({"action": "accept"}))]);
     let retry = |state: String, args: serde_json::Map<String, Value>| {
-        CallToolRequestParams::new("create_user").with_arguments(args).with_input_responses(accept.clone()).with_request_state(state)
+        CallToolRequestParams::new("create_user")
+            .with_arguments(args)
+            .with_input_responses(accept.clone())
+            .with_request_state(state)
     };
     let mut altered = state.clone();
     let last = altered.pop().unwrap();
     altered.push(if last == '0' { '1' } else { '0' });
     for (label, request) in [
         ("an altered state", retry(altered, args.clone())),
-        ("other arguments", retry(state.clone(), json!({"user_name": "intruder"}).as_object().cloned().unwrap())),
-        ("a made-up state", retry("iam-consent.00.1999999999.00.00".into(), args.clone())),
+        (
+            "other arguments",
+            retry(
+                state.clone(),
+                json!({"user_name": "intruder"})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ),
+        ),
+        (
+            "a made-up state",
+            retry("iam-consent.00.1999999999.00.00".into(), args.clone()),
+        ),
     ] {
-        let CallToolResponse::Complete(refused) = server.client.call_tool_once(request).await.unwrap() else { panic!("{label}: not complete") };
+        let CallToolResponse::Complete(refused) =
+            server.client.call_tool_once(request).await.unwrap()
+        else {
+            panic!("{label}: not complete")
+        };
         assert_eq!(refused.is_error, Some(true), "{label}");
-        assert!(common::text(&refused).contains("the requestState sent back with this call was refused"), "{label}: {}", common::text(&refused));
+        assert!(
+            common::text(&refused)
+                .contains("the requestState sent back with this call was refused"),
+            "{label}: {}",
+            common::text(&refused)
+        );
     }
-    assert!(sdk.get_user().user_name("hand").send().await.is_err() && sdk.get_user().user_name("intruder").send().await.is_err());
-    let CallToolResponse::Complete(done) = server.client.call_tool_once(retry(state.clone(), args.clone())).await.unwrap() else { panic!("not complete") };
+    assert!(
+        sdk.get_user().user_name("hand").send().await.is_err()
+            && sdk.get_user().user_name("intruder").send().await.is_err()
+    );
+    let CallToolResponse::Complete(done) = server
+        .client
+        .call_tool_once(retry(state.clone(), args.clone()))
+        .await
+        .unwrap()
+    else {
+        panic!("not complete")
+    };
     assert_ne!(done.is_error, Some(true), "{}", common::text(&done));
     sdk.delete_user().user_name("hand").send().await.unwrap();
-    let CallToolResponse::Complete(replayed) = server.client.call_tool_once(retry(state, args)).await.unwrap() else { panic!("not complete") };
-    assert!(common::text(&replayed).contains("it was already used"), "{}", common::text(&replayed));
-    assert!(sdk.get_user().user_name("hand").send().await.is_err(), "a replayed answer ran the call again");
+    let CallToolResponse::Complete(replayed) = server
+        .client
+        .call_tool_once(retry(state, args))
+        .await
+        .unwrap()
+    else {
+        panic!("not complete")
+    };
+    assert!(
+        common::text(&replayed).contains("it was already used"),
+        "{}",
+        common::text(&replayed)
+    );
+    assert!(
+        sdk.get_user().user_name("hand").send().await.is_err(),
+        "a replayed answer ran the call again"
+    );
 
     // A force delete whose plan changes while the human reads it is asked again, with the new plan.
-    sdk.create_role().role_name("busy").assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.put_role_policy().role_name("busy").policy_name("first").policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
-    let human = InterruptedHuman { inner: Human::new(ElicitationAction::Accept), sdk: sdk.clone() };
+    sdk.create_role()
+        .role_name("busy")
+        .assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.put_role_policy()
+        .role_name("busy")
+        .policy_name("first")
+        .policy_document(common::allow("s3:GetObject").to_string())
+        .send()
+        .await
+        .unwrap();
+    let human = InterruptedHuman {
+        inner: Human::new(ElicitationAction::Accept),
+        sdk: sdk.clone(),
+    };
     let server = Server::start_2026(WRITE, env(), human.clone()).await;
-    let done = server.ok("delete_role", json!({"role_name": "busy", "force": true})).await;
+    let done = server
+        .ok("delete_role", json!({"role_name": "busy", "force": true}))
+        .await;
     let asked = human.inner.asked.lock().unwrap().clone();
     assert_eq!(asked.len(), 2, "{asked:?}");
-    assert!(asked[0].contains("inline policies (1): first") && !asked[0].contains("late-arrival"), "{}", asked[0]);
-    assert!(asked[1].starts_with("The plan changed since you were last asked") && asked[1].contains("inline policies (2): first, late-arrival"), "{}", asked[1]);
+    assert!(
+        asked[0].contains("inline policies (1): first") && !asked[0].contains("late-arrival"),
+        "{}",
+        asked[0]
+    );
+    assert!(
+        asked[1].starts_with("The plan changed since you were last asked")
+            && asked[1].contains("inline policies (2): first, late-arrival"),
+        "{}",
+        asked[1]
+    );
     assert_eq!(done["Steps"].as_array().unwrap().len(), 3, "{done}");
-    assert_eq!(common::code(&sdk.get_role().role_name("busy").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_role().role_name("busy").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 }
 
 /// `--consent elicit` means a human answers through the client, or nothing happens: a
@@ -271,25 +539,67 @@ async fn modes_mean_what_they_say() {
         };
         let tools = server.client.list_all_tools().await.unwrap();
         let create = tools.iter().find(|t| t.name == "create_user").unwrap();
-        assert!(create.input_schema["properties"].get("confirmation_token").is_none(), "{era}: elicit mode offers no token parameter");
-        let refused = server.err("create_user", json!({"user_name": "no-asker"})).await;
-        assert!(refused.contains("--consent elicit") && refused.contains("cannot ask the user") && refused.contains("Nothing was changed"), "{era}: {refused}");
+        assert!(
+            create.input_schema["properties"]
+                .get("confirmation_token")
+                .is_none(),
+            "{era}: elicit mode offers no token parameter"
+        );
+        let refused = server
+            .err("create_user", json!({"user_name": "no-asker"}))
+            .await;
+        assert!(
+            refused.contains("--consent elicit")
+                && refused.contains("cannot ask the user")
+                && refused.contains("Nothing was changed"),
+            "{era}: {refused}"
+        );
         assert!(!refused.contains("confirmation_token"), "{era}: {refused}");
-        assert_eq!(common::code(&sdk.get_user().user_name("no-asker").send().await.unwrap_err()), "NoSuchEntity");
+        assert_eq!(
+            common::code(
+                &sdk.get_user()
+                    .user_name("no-asker")
+                    .send()
+                    .await
+                    .unwrap_err()
+            ),
+            "NoSuchEntity"
+        );
     }
     let human = Human::new(ElicitationAction::Accept);
-    let server = Server::start_2026(&["--allow-write", "--consent", "token"], server_env(Some(&moto.endpoint())), human.clone()).await;
+    let server = Server::start_2026(
+        &["--allow-write", "--consent", "token"],
+        server_env(Some(&moto.endpoint())),
+        human.clone(),
+    )
+    .await;
     let asked = server.err("create_user", json!({"user_name": "tok"})).await;
-    assert!(asked.contains("Confirmation required") && asked.contains("confirmation_token") && !asked.contains("cannot ask the user itself"), "{asked}");
-    assert!(human.asked.lock().unwrap().is_empty(), "--consent token elicited");
-    assert_eq!(common::code(&sdk.get_user().user_name("tok").send().await.unwrap_err()), "NoSuchEntity");
+    assert!(
+        asked.contains("Confirmation required")
+            && asked.contains("confirmation_token")
+            && !asked.contains("cannot ask the user itself"),
+        "{asked}"
+    );
+    assert!(
+        human.asked.lock().unwrap().is_empty(),
+        "--consent token elicited"
+    );
+    assert_eq!(
+        common::code(&sdk.get_user().user_name("tok").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 }
 
 /// The Python MCP client (mcp 2.3.0, as the test command installs it) in `mode="2026-07-28"`
 /// with an elicitation callback, through tests/clients/python_consent.py.
 fn python_client(moto: &Moto, scenario: &str, mode: &str, args: &[&str]) -> Value {
-    let python = std::env::var("MCP_PYTHON").map(std::path::PathBuf::from).unwrap_or_else(|_| common::workspace().join(".venv-moto/bin/python"));
-    let has_mcp = std::process::Command::new(&python).args(["-c", "import mcp, boto3"]).output().is_ok_and(|o| o.status.success());
+    let python = std::env::var("MCP_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| common::workspace().join(".venv-moto/bin/python"));
+    let has_mcp = std::process::Command::new(&python)
+        .args(["-c", "import mcp, boto3"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     assert!(
         has_mcp,
         "the Python MCP client is not installed at {}.\nRun the test command `scripts/test` (it installs mcp==2.3.0 next to moto in .venv-moto), or: .venv-moto/bin/pip install mcp==2.3.0",
@@ -302,8 +612,13 @@ fn python_client(moto: &Moto, scenario: &str, mode: &str, args: &[&str]) -> Valu
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{scenario}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{scenario}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "{scenario}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{scenario}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[tokio::test]
@@ -318,46 +633,123 @@ async fn the_python_client_in_2026_07_28_mode_asks_its_human() {
     let accept = python_client(&moto, "accept", "2026-07-28", &args);
     assert_eq!(accept["protocol"], "2026-07-28", "{accept}");
     assert_eq!(accept["asked"].as_array().unwrap().len(), 1, "{accept}");
-    assert!(accept["asked"][0].as_str().unwrap().contains("CreateUser (1): py-accept"), "{accept}");
+    assert!(
+        accept["asked"][0]
+            .as_str()
+            .unwrap()
+            .contains("CreateUser (1): py-accept"),
+        "{accept}"
+    );
     assert_eq!(accept["result"]["is_error"], false, "{accept}");
     assert!(exists("py-accept").await);
     for (scenario, user) in [("decline", "py-decline"), ("cancel", "py-cancel")] {
         let out = python_client(&moto, scenario, "2026-07-28", &args);
         assert_eq!(out["asked"].as_array().unwrap().len(), 1, "{out}");
         assert_eq!(out["result"]["is_error"], true, "{out}");
-        assert!(out["result"]["text"].as_str().unwrap().contains(&format!("The user {scenario}")), "{out}");
+        assert!(
+            out["result"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("The user {scenario}")),
+            "{out}"
+        );
         assert!(!exists(user).await, "{scenario} created the user");
     }
     let tamper = python_client(&moto, "tamper", "2026-07-28", &args);
     assert_eq!(tamper["first"]["input_required"], true, "{tamper}");
     for refused in ["tampered", "other_arguments"] {
-        assert!(tamper[refused]["text"].as_str().unwrap().contains("the requestState sent back with this call was refused"), "{tamper}");
+        assert!(
+            tamper[refused]["text"]
+                .as_str()
+                .unwrap()
+                .contains("the requestState sent back with this call was refused"),
+            "{tamper}"
+        );
     }
     assert!(!exists("py-tamper").await && !exists("py-someone-else").await);
     let replay = python_client(&moto, "replay", "2026-07-28", &args);
     assert_eq!(replay["accepted"]["is_error"], false, "{replay}");
-    assert!(replay["replayed"]["text"].as_str().unwrap().contains("it was already used"), "{replay}");
-    assert!(!exists("py-replay").await, "the replayed answer created the user again");
+    assert!(
+        replay["replayed"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("it was already used"),
+        "{replay}"
+    );
+    assert!(
+        !exists("py-replay").await,
+        "the replayed answer created the user again"
+    );
 
-    sdk.create_role().role_name("py-plan").assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.put_role_policy().role_name("py-plan").policy_name("first").policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+    sdk.create_role()
+        .role_name("py-plan")
+        .assume_role_policy_document(common::trust("ec2.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.put_role_policy()
+        .role_name("py-plan")
+        .policy_name("first")
+        .policy_document(common::allow("s3:GetObject").to_string())
+        .send()
+        .await
+        .unwrap();
     let plan = python_client(&moto, "plan-change", "2026-07-28", &args);
     let asked = plan["asked"].as_array().unwrap();
     assert_eq!(asked.len(), 2, "{plan}");
-    assert!(asked[1].as_str().unwrap().starts_with("The plan changed") && asked[1].as_str().unwrap().contains("first, late-arrival"), "{plan}");
+    assert!(
+        asked[1].as_str().unwrap().starts_with("The plan changed")
+            && asked[1].as_str().unwrap().contains("first, late-arrival"),
+        "{plan}"
+    );
     assert_eq!(plan["result"]["is_error"], false, "{plan}");
-    assert_eq!(common::code(&sdk.get_role().role_name("py-plan").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(
+            &sdk.get_role()
+                .role_name("py-plan")
+                .send()
+                .await
+                .unwrap_err()
+        ),
+        "NoSuchEntity"
+    );
 
     // Without a callback the client cannot ask: auto falls back to a token and says why;
     // elicit refuses.
     let fallback = python_client(&moto, "no-callback", "2026-07-28", &args);
-    assert!(fallback["result"]["text"].as_str().unwrap().contains("cannot ask the user itself"), "{fallback}");
-    let strict = python_client(&moto, "no-callback", "2026-07-28", &["--allow-write", "--consent", "elicit"]);
-    assert!(strict["result"]["text"].as_str().unwrap().contains("--consent elicit"), "{strict}");
+    assert!(
+        fallback["result"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("cannot ask the user itself"),
+        "{fallback}"
+    );
+    let strict = python_client(
+        &moto,
+        "no-callback",
+        "2026-07-28",
+        &["--allow-write", "--consent", "elicit"],
+    );
+    assert!(
+        strict["result"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("--consent elicit"),
+        "{strict}"
+    );
     assert!(!exists("py-no-callback").await);
     // The legacy era still gets the server's own elicitation request.
-    sdk.delete_user().user_name("py-accept").send().await.unwrap();
-    let legacy = python_client(&moto, "accept", "legacy", &["--allow-write", "--consent", "elicit"]);
+    sdk.delete_user()
+        .user_name("py-accept")
+        .send()
+        .await
+        .unwrap();
+    let legacy = python_client(
+        &moto,
+        "accept",
+        "legacy",
+        &["--allow-write", "--consent", "elicit"],
+    );
     assert_eq!(legacy["asked"].as_array().unwrap().len(), 1, "{legacy}");
     assert_eq!(legacy["result"]["is_error"], false, "{legacy}");
 }

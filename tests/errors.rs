@@ -5,8 +5,8 @@
 mod common;
 
 use common::front::Front;
-use common::{server_env, Moto, Server, TempDir};
-use serde_json::{json, Value};
+use common::{Moto, Server, TempDir, server_env};
+use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -25,13 +25,20 @@ fn parts(text: &str) -> Parts {
         _ => (text, String::new()),
     };
     let (message, hint) = body.split_once("\nWhat to do: ").unwrap_or((body, ""));
-    Parts { message: message.to_string(), hint: hint.to_string(), details }
+    Parts {
+        message: message.to_string(),
+        hint: hint.to_string(),
+        details,
+    }
 }
 
 /// Asserts the details line: AWS's code, the IAM action and a request id.
 fn assert_details(parts: &Parts, code: &str, action: &str) {
     let prefix = format!("(AWS error code: {code}, action: {action}, request id: ");
-    assert!(parts.details.starts_with(&prefix) && parts.details.len() > prefix.len() + 1, "{parts:?}");
+    assert!(
+        parts.details.starts_with(&prefix) && parts.details.len() > prefix.len() + 1,
+        "{parts:?}"
+    );
 }
 
 fn env_without_credentials(endpoint: &str, home: &TempDir) -> Vec<(String, String)> {
@@ -39,7 +46,10 @@ fn env_without_credentials(endpoint: &str, home: &TempDir) -> Vec<(String, Strin
         ("AWS_REGION".to_string(), "us-east-1".to_string()),
         ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ("AWS_CONFIG_FILE".into(), "/nonexistent/aws-config".into()),
-        ("AWS_SHARED_CREDENTIALS_FILE".into(), "/nonexistent/aws-credentials".into()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            "/nonexistent/aws-credentials".into(),
+        ),
         ("HOME".into(), home.path().display().to_string()),
         ("AWS_ENDPOINT_URL".into(), endpoint.into()),
     ]
@@ -103,20 +113,33 @@ async fn sso_portal() -> (String, Arc<Mutex<Vec<String>>>) {
                 let line = head.lines().next().unwrap_or_default().to_string();
                 let token = head
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().starts_with("x-amz-sso_bearer_token:").then(|| l[23..].trim().to_string()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .starts_with("x-amz-sso_bearer_token:")
+                            .then(|| l[23..].trim().to_string())
+                    })
                     .unwrap_or_default();
                 log.lock().unwrap().push(format!("{line} token={token}"));
-                let (status, body) = if line.starts_with("GET /federation/credentials") && !token.starts_with("fresh") {
-                    ("401 Unauthorized\r\nx-amzn-ErrorType: UnauthorizedException", json!({"message": "Session token not found or invalid"}).to_string())
+                let (status, body) = if line.starts_with("GET /federation/credentials")
+                    && !token.starts_with("fresh")
+                {
+                    (
+                        "401 Unauthorized\r\nx-amzn-ErrorType: UnauthorizedException",
+                        json!({"message": "Session token not found or invalid"}).to_string(),
+                    )
                 } else if line.starts_with("GET /federation/credentials") {
-                    let expiration = (std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap()
-                        .as_millis();
+                    let expiration = (std::time::SystemTime::now()
+                        + std::time::Duration::from_secs(3600))
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis();
                     let body = json!({"roleCredentials": {"accessKeyId": "testing", "secretAccessKey": "testing", "sessionToken": "sso-session", "expiration": expiration}});
                     ("200 OK", body.to_string())
                 } else {
-                    ("400 Bad Request", json!({"error": "invalid_request"}).to_string())
+                    (
+                        "400 Bad Request",
+                        json!({"error": "invalid_request"}).to_string(),
+                    )
                 };
                 let response = format!(
                     "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -154,13 +177,24 @@ impl SsoWorld {
         let mut env = env_without_credentials(&front.endpoint(), &home);
         env.retain(|(k, _)| k != "AWS_CONFIG_FILE");
         env.extend([
-            ("AWS_CONFIG_FILE".to_string(), aws.join("config").display().to_string()),
+            (
+                "AWS_CONFIG_FILE".to_string(),
+                aws.join("config").display().to_string(),
+            ),
             ("AWS_PROFILE".into(), profile.into()),
             ("AWS_ENDPOINT_URL_SSO".into(), portal.clone()),
             ("AWS_ENDPOINT_URL_SSO_OIDC".into(), portal),
         ]);
         let server = Server::start_env(&[], env).await;
-        SsoWorld { _moto: moto, front, portal_requests, _home: home, cached: aws.join("sso/cache").join(cache_file), profile: profile.into(), server }
+        SsoWorld {
+            _moto: moto,
+            front,
+            portal_requests,
+            _home: home,
+            cached: aws.join("sso/cache").join(cache_file),
+            profile: profile.into(),
+            server,
+        }
     }
 
     /// What `aws sso login` leaves in the cache: a token valid until `expires_at`.
@@ -196,7 +230,10 @@ impl SsoWorld {
     }
 
     fn log_in_hint(&self) -> String {
-        format!("Ask the user to run `aws sso login --profile {}` in a terminal, then retry this call (no restart needed).", self.profile)
+        format!(
+            "Ask the user to run `aws sso login --profile {}` in a terminal, then retry this call (no restart needed).",
+            self.profile
+        )
     }
 }
 
@@ -225,14 +262,34 @@ async fn an_expired_sso_session_says_to_log_in_again() {
     // Never logged in: no cached token at all.
     let p = world.list_users_error().await;
     assert_eq!(p.message, world.no_session_message());
-    assert_eq!(p.hint, format!("{} (AWS SDK: failed to load the cached SSO token)", world.log_in_hint()));
+    assert_eq!(
+        p.hint,
+        format!(
+            "{} (AWS SDK: failed to load the cached SSO token)",
+            world.log_in_hint()
+        )
+    );
 
     world.log_in("expired-token", "2020-01-01T00:00:00Z");
     let p = world.list_users_error().await;
     assert_eq!(p.message, world.expired_message());
-    assert_eq!(p.hint, format!("{} (AWS SDK: the SSO token has expired and cannot be refreshed)", world.log_in_hint()));
-    assert!(world.portal_requests().is_empty(), "no SSO call for an expired token: {:?}", world.portal_requests());
-    assert!(world.front.actions().is_empty(), "nothing reached IAM: {:?}", world.front.actions());
+    assert_eq!(
+        p.hint,
+        format!(
+            "{} (AWS SDK: the SSO token has expired and cannot be refreshed)",
+            world.log_in_hint()
+        )
+    );
+    assert!(
+        world.portal_requests().is_empty(),
+        "no SSO call for an expired token: {:?}",
+        world.portal_requests()
+    );
+    assert!(
+        world.front.actions().is_empty(),
+        "nothing reached IAM: {:?}",
+        world.front.actions()
+    );
 
     // What `aws sso login --profile dev` does: a fresh token in the cache. The same server,
     // not restarted, now gets role credentials from the portal and answers.
@@ -269,19 +326,31 @@ async fn a_legacy_sso_profile_says_to_log_in_again() {
     let p = world.list_users_error().await;
     assert_eq!(p.message, world.no_session_message());
     assert!(p.hint.starts_with(&world.log_in_hint()), "{}", p.hint);
-    assert!(world.portal_requests().is_empty(), "no token, no SSO call: {:?}", world.portal_requests());
+    assert!(
+        world.portal_requests().is_empty(),
+        "no token, no SSO call: {:?}",
+        world.portal_requests()
+    );
 
     // Logged in once, long ago: the portal refuses the token.
     world.log_in("old-token", "2020-01-01T00:00:00Z");
     let p = world.list_users_error().await;
     assert_eq!(p.message, world.expired_message());
     assert!(p.hint.starts_with(&world.log_in_hint()), "{}", p.hint);
-    assert!(p.hint.contains("Session token not found or invalid"), "the portal's own words: {}", p.hint);
+    assert!(
+        p.hint.contains("Session token not found or invalid"),
+        "the portal's own words: {}",
+        p.hint
+    );
     assert_eq!(
         world.portal_requests(),
         vec!["GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1 token=old-token".to_string()]
     );
-    assert!(world.front.actions().is_empty(), "nothing reached IAM: {:?}", world.front.actions());
+    assert!(
+        world.front.actions().is_empty(),
+        "nothing reached IAM: {:?}",
+        world.front.actions()
+    );
 
     // After `aws sso login --profile legacy`, the same server answers.
     world.log_in("fresh-token", "2099-01-01T00:00:00Z");
@@ -300,7 +369,10 @@ async fn an_unreachable_endpoint_is_named() {
     let server = Server::start_env(&[], env).await;
     let text = server.err("get_user", json!({"user_name": "bob"})).await;
     assert!(text.contains("could not reach the IAM endpoint"), "{text}");
-    assert!(text.contains("127.0.0.1:9"), "the endpoint is named: {text}");
+    assert!(
+        text.contains("127.0.0.1:9"),
+        "the endpoint is named: {text}"
+    );
     server.stop().await;
 }
 
@@ -316,16 +388,37 @@ async fn a_missing_permission_names_the_action_and_how_to_grant_it() {
     let sdk = moto.sdk();
     sdk.create_user().user_name("reader").send().await.unwrap();
     let read_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}]});
-    sdk.put_user_policy().user_name("reader").policy_name("read").policy_document(read_only.to_string()).send().await.unwrap();
-    let key = sdk.create_access_key().user_name("reader").send().await.unwrap();
+    sdk.put_user_policy()
+        .user_name("reader")
+        .policy_name("read")
+        .policy_document(read_only.to_string())
+        .send()
+        .await
+        .unwrap();
+    let key = sdk
+        .create_access_key()
+        .user_name("reader")
+        .send()
+        .await
+        .unwrap();
     let key = key.access_key().unwrap();
-    let server = Server::start_env(&["--allow-write"], env_with_key(&moto.endpoint(), key.access_key_id(), key.secret_access_key())).await;
+    let server = Server::start_env(
+        &["--allow-write"],
+        env_with_key(
+            &moto.endpoint(),
+            key.access_key_id(),
+            key.secret_access_key(),
+        ),
+    )
+    .await;
 
     // The key works, and its reads are allowed...
     let users = server.ok("list_users", json!({})).await;
     assert_eq!(users["Users"][0]["UserName"], "reader");
     // ...but not a write.
-    let text = server.err("create_user", json!({"user_name": "intruder"})).await;
+    let text = server
+        .err("create_user", json!({"user_name": "intruder"}))
+        .await;
     let p = parts(&text);
     assert_eq!(
         p.message,
@@ -341,11 +434,17 @@ async fn a_missing_permission_names_the_action_and_how_to_grant_it() {
     assert_details(&p, "AccessDenied", "iam:CreateUser");
     // The action named is the one the manifest declares for create_user, in the policy
     // `permissions` prints.
-    let policy: serde_json::Value = serde_json::from_str(&common::run_cli(&["--allow-write", "permissions"])).unwrap();
+    let policy: serde_json::Value =
+        serde_json::from_str(&common::run_cli(&["--allow-write", "permissions"])).unwrap();
     assert!(common::policy_actions(&policy).contains(&"iam:CreateUser".to_string()));
     // Nothing was created.
-    let missing = server.err("get_user", json!({"user_name": "intruder"})).await;
-    assert!(missing.starts_with("User 'intruder' not found in account 123456789012."), "{missing}");
+    let missing = server
+        .err("get_user", json!({"user_name": "intruder"}))
+        .await;
+    assert!(
+        missing.starts_with("User 'intruder' not found in account 123456789012."),
+        "{missing}"
+    );
     server.stop().await;
 }
 
@@ -363,13 +462,22 @@ async fn a_not_found_answer_does_not_wait_on_an_unreachable_sts() {
     let server = Server::start_env(&[], env).await;
     for _ in 0..3 {
         let text = server.err("get_user", json!({"user_name": "ghost"})).await;
-        assert!(text.starts_with("User 'ghost' not found. (The user with name ghost cannot be found.)"), "{text}");
+        assert!(
+            text.starts_with("User 'ghost' not found. (The user with name ghost cannot be found.)"),
+            "{text}"
+        );
     }
     let stderr = server.stop().await;
     // One GetCallerIdentity: the SDK's 3 attempts at it, each logged, none answered.
-    let attempts: Vec<&str> = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=sts:GetCallerIdentity")).collect();
+    let attempts: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("aws call") && l.contains("action=sts:GetCallerIdentity"))
+        .collect();
     assert_eq!(attempts.len(), 3, "STS asked more than once:\n{stderr}");
-    assert!(attempts.iter().all(|l| l.contains("outcome=no response")), "{attempts:#?}");
+    assert!(
+        attempts.iter().all(|l| l.contains("outcome=no response")),
+        "{attempts:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -379,20 +487,35 @@ async fn a_missing_user_role_or_policy_is_named() {
 
     let p = parts(&server.err("get_user", json!({"user_name": "ghost"})).await);
     // The account comes from sts:GetCallerIdentity, asked once.
-    assert_eq!(p.message, "User 'ghost' not found in account 123456789012. (The user with name ghost cannot be found.)");
-    assert_eq!(p.hint, "Check the user name (IAM names are case-sensitive) with list_users.");
+    assert_eq!(
+        p.message,
+        "User 'ghost' not found in account 123456789012. (The user with name ghost cannot be found.)"
+    );
+    assert_eq!(
+        p.hint,
+        "Check the user name (IAM names are case-sensitive) with list_users."
+    );
     // get_user sends GetUser and its list calls at once; GetUser's error is the one reported.
     assert_details(&p, "NoSuchEntity", "iam:GetUser");
 
     // moto words it "Role ghost not found" (AWS: "The role with name ghost cannot be found.").
     let p = parts(&server.err("get_role", json!({"role_name": "ghost"})).await);
-    assert_eq!(p.message, "Role 'ghost' not found in account 123456789012. (Role ghost not found)");
-    assert_eq!(p.hint, "Check the role name (IAM names are case-sensitive) with list_roles.");
+    assert_eq!(
+        p.message,
+        "Role 'ghost' not found in account 123456789012. (Role ghost not found)"
+    );
+    assert_eq!(
+        p.hint,
+        "Check the role name (IAM names are case-sensitive) with list_roles."
+    );
     assert_details(&p, "NoSuchEntity", "iam:GetRole");
 
     let arn = "arn:aws:iam::123456789012:policy/ghost";
     let p = parts(&server.err("get_policy", json!({"policy_arn": arn})).await);
-    assert_eq!(p.message, format!("Policy '{arn}' not found in account 123456789012. (Policy {arn} not found)"));
+    assert_eq!(
+        p.message,
+        format!("Policy '{arn}' not found in account 123456789012. (Policy {arn} not found)")
+    );
     assert_eq!(
         p.hint,
         "Check the policy ARN (account id, path and name; AWS-managed policies are arn:aws:iam::aws:policy/NAME) with list_policies."
@@ -415,31 +538,75 @@ async fn a_delete_conflict_says_what_blocks_and_offers_force() {
     let front = Front::start(&moto.endpoint()).await;
     let sdk = front.sdk();
     sdk.create_user().user_name("alice").send().await.unwrap();
-    sdk.create_access_key().user_name("alice").send().await.unwrap();
+    sdk.create_access_key()
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
     let policy = common::create_policy(&sdk, "alice-extra").await;
-    sdk.attach_user_policy().user_name("alice").policy_arn(&policy).send().await.unwrap();
+    sdk.attach_user_policy()
+        .user_name("alice")
+        .policy_arn(&policy)
+        .send()
+        .await
+        .unwrap();
     let server = Server::start_env(&["--allow-write"], server_env(Some(&front.endpoint()))).await;
 
     // moto refuses DeleteUser while the user has policies (its only DeleteUser conflict).
-    let p = parts(&server.err("delete_user", json!({"user_name": "alice"})).await);
-    assert_eq!(p.message, "Cannot delete yet: Cannot delete entity, must detach all policies first.");
+    let p = parts(
+        &server
+            .err("delete_user", json!({"user_name": "alice"}))
+            .await,
+    );
+    assert_eq!(
+        p.message,
+        "Cannot delete yet: Cannot delete entity, must detach all policies first."
+    );
     assert_eq!(p.hint, DELETE_USER_HINT);
     assert_details(&p, "DeleteConflict", "iam:DeleteUser");
 
     // moto deletes a user who still has access keys; IAM refuses, with this message (the
     // front door answers it as IAM would).
-    sdk.detach_user_policy().user_name("alice").policy_arn(&policy).send().await.unwrap();
-    front.fail("DeleteUser", "UserName=alice", 1, "DeleteConflict", "Cannot delete entity, must delete access keys first.");
-    let p = parts(&server.err("delete_user", json!({"user_name": "alice"})).await);
-    assert_eq!(p.message, "Cannot delete yet: Cannot delete entity, must delete access keys first.");
+    sdk.detach_user_policy()
+        .user_name("alice")
+        .policy_arn(&policy)
+        .send()
+        .await
+        .unwrap();
+    front.fail(
+        "DeleteUser",
+        "UserName=alice",
+        1,
+        "DeleteConflict",
+        "Cannot delete entity, must delete access keys first.",
+    );
+    let p = parts(
+        &server
+            .err("delete_user", json!({"user_name": "alice"}))
+            .await,
+    );
+    assert_eq!(
+        p.message,
+        "Cannot delete yet: Cannot delete entity, must delete access keys first."
+    );
     assert_eq!(p.hint, DELETE_USER_HINT);
     assert_details(&p, "DeleteConflict", "iam:DeleteUser");
 
     // What the hint suggests works: the plan names the access key, and force deletes.
-    let plan = server.ok("delete_user", json!({"user_name": "alice", "force": true, "dry_run": true})).await;
+    let plan = server
+        .ok(
+            "delete_user",
+            json!({"user_name": "alice", "force": true, "dry_run": true}),
+        )
+        .await;
     assert!(plan.to_string().contains("iam:DeleteAccessKey"), "{plan}");
-    server.ok("delete_user", json!({"user_name": "alice", "force": true})).await;
-    assert!(sdk.get_user().user_name("alice").send().await.is_err(), "alice is gone");
+    server
+        .ok("delete_user", json!({"user_name": "alice", "force": true}))
+        .await;
+    assert!(
+        sdk.get_user().user_name("alice").send().await.is_err(),
+        "alice is gone"
+    );
     server.stop().await;
 }
 
@@ -452,10 +619,19 @@ async fn a_delete_conflict_says_what_blocks_and_offers_force() {
 async fn an_existing_name_is_reported() {
     let moto = Moto::start();
     let server = Server::start(&moto, &["--allow-write"]).await;
-    server.ok("create_user", json!({"user_name": "alice"})).await;
-    let p = parts(&server.err("create_user", json!({"user_name": "alice"})).await);
+    server
+        .ok("create_user", json!({"user_name": "alice"}))
+        .await;
+    let p = parts(
+        &server
+            .err("create_user", json!({"user_name": "alice"}))
+            .await,
+    );
     assert_eq!(p.message, "Already exists: User alice already exists");
-    assert_eq!(p.hint, "Pick another name, or use the existing entity (read it with the matching get tool).");
+    assert_eq!(
+        p.hint,
+        "Pick another name, or use the existing entity (read it with the matching get tool)."
+    );
     assert_details(&p, "EntityAlreadyExists", "iam:CreateUser");
     server.stop().await;
 }
@@ -465,11 +641,24 @@ async fn a_quota_is_reported() {
     // moto enforces IAM's two access keys per user.
     let moto = Moto::start();
     let server = Server::start(&moto, &["--allow-write"]).await;
-    server.ok("create_user", json!({"user_name": "alice"})).await;
-    server.ok("create_access_key", json!({"user_name": "alice"})).await;
-    server.ok("create_access_key", json!({"user_name": "alice"})).await;
-    let p = parts(&server.err("create_access_key", json!({"user_name": "alice"})).await);
-    assert_eq!(p.message, "An IAM quota was reached: Cannot exceed quota for AccessKeysPerUser: 2");
+    server
+        .ok("create_user", json!({"user_name": "alice"}))
+        .await;
+    server
+        .ok("create_access_key", json!({"user_name": "alice"}))
+        .await;
+    server
+        .ok("create_access_key", json!({"user_name": "alice"}))
+        .await;
+    let p = parts(
+        &server
+            .err("create_access_key", json!({"user_name": "alice"}))
+            .await,
+    );
+    assert_eq!(
+        p.message,
+        "An IAM quota was reached: Cannot exceed quota for AccessKeysPerUser: 2"
+    );
     assert_eq!(
         p.hint,
         "Remove unused items (e.g. an old access key or policy version) or ask AWS for a higher quota; see IAM and STS quotas in the IAM User Guide."
@@ -484,11 +673,25 @@ async fn a_policy_iam_rejects_is_reported() {
     // (and moto) refuse an IAM resource with a region.
     let moto = Moto::start();
     let server = Server::start(&moto, &["--allow-write"]).await;
-    server.ok("create_user", json!({"user_name": "alice"})).await;
+    server
+        .ok("create_user", json!({"user_name": "alice"}))
+        .await;
     let resource = "arn:aws:iam:us-east-1:123456789012:user/alice";
     let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": resource}]});
-    let p = parts(&server.err("put_user_policy", json!({"user_name": "alice", "policy_name": "self", "policy_document": document})).await);
-    assert_eq!(p.message, format!("The policy document was rejected: IAM resource {resource} cannot contain region information."));
+    let p = parts(
+        &server
+            .err(
+                "put_user_policy",
+                json!({"user_name": "alice", "policy_name": "self", "policy_document": document}),
+            )
+            .await,
+    );
+    assert_eq!(
+        p.message,
+        format!(
+            "The policy document was rejected: IAM resource {resource} cannot contain region information."
+        )
+    );
     assert_eq!(
         p.hint,
         "Fix the document (Version \"2012-10-17\", Statement with Effect, Action and Resource; validate_policy checks it) and retry."
@@ -506,15 +709,29 @@ async fn a_concurrent_modification_says_to_retry() {
     sdk.create_user().user_name("alice").send().await.unwrap();
     let policy = common::create_policy(&sdk, "reports").await;
     let server = Server::start_env(&["--allow-write"], server_env(Some(&front.endpoint()))).await;
-    let message = "Rate exceeded for the modification of this entity; another modification is in progress.";
+    let message =
+        "Rate exceeded for the modification of this entity; another modification is in progress.";
     front.fail("AttachUserPolicy", "", 1, "ConcurrentModification", message);
     let args = json!({"user_name": "alice", "policy_arn": policy});
     let p = parts(&server.err("attach_user_policy", args.clone()).await);
-    assert_eq!(p.message, format!("Another change to this entity is in progress: {message}"));
-    assert_eq!(p.hint, "Retry in a few seconds; nothing was changed by this call.");
+    assert_eq!(
+        p.message,
+        format!("Another change to this entity is in progress: {message}")
+    );
+    assert_eq!(
+        p.hint,
+        "Retry in a few seconds; nothing was changed by this call."
+    );
     assert_details(&p, "ConcurrentModification", "iam:AttachUserPolicy");
     // Not retried by the SDK; retrying as the hint says works.
-    assert_eq!(front.actions().iter().filter(|a| *a == "AttachUserPolicy").count(), 1);
+    assert_eq!(
+        front
+            .actions()
+            .iter()
+            .filter(|a| *a == "AttachUserPolicy")
+            .count(),
+        1
+    );
     server.ok("attach_user_policy", args).await;
     server.stop().await;
 }
@@ -524,7 +741,11 @@ async fn a_concurrent_modification_says_to_retry() {
 async fn every_invalid_argument_is_listed_with_where_it_is() {
     let moto = Moto::start();
     let front = Front::start(&moto.endpoint()).await;
-    let server = Server::start_env(&["--allow-write", "--consent", "none"], server_env(Some(&front.endpoint()))).await;
+    let server = Server::start_env(
+        &["--allow-write", "--consent", "none"],
+        server_env(Some(&front.endpoint())),
+    )
+    .await;
     let text = server.err("create_user", json!({"user_name": "bad name!", "path": "no-slashes", "permissions_boundary": "not-an-arn"})).await;
     assert_eq!(
         text,
@@ -535,7 +756,12 @@ async fn every_invalid_argument_is_listed_with_where_it_is() {
          What to do: Correct each argument listed and call again."
     );
     let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Alow", "Action": "s3GetObject", "Resource": "*"}]});
-    let text = server.err("put_user_policy", json!({"user_name": "u", "policy_name": "p", "policy_document": document})).await;
+    let text = server
+        .err(
+            "put_user_policy",
+            json!({"user_name": "u", "policy_name": "p", "policy_document": document}),
+        )
+        .await;
     assert_eq!(
         text,
         "put_user_policy refused the policy document before sending it to AWS:\n\
@@ -543,25 +769,78 @@ async fn every_invalid_argument_is_listed_with_where_it_is() {
          - policy_document: Statement[0].Action: \"s3GetObject\" is not an action: write service:ActionName (e.g. \"s3:GetObject\") or \"*\"\n\
          What to do: Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."
     );
-    assert!(front.actions().is_empty(), "an invalid call reached IAM: {:?}", front.actions());
+    assert!(
+        front.actions().is_empty(),
+        "an invalid call reached IAM: {:?}",
+        front.actions()
+    );
     server.stop().await;
 
     // Lists are bounded where AWS bounds them (50 tags per call), before any work is done.
-    let server = Server::start_env(&["--allow-write", "--consent", "none", "--toolsets", "all"], server_env(Some(&front.endpoint()))).await;
-    let tags: Vec<Value> = (0..10_000).map(|i| json!({"Key": format!("k{i}"), "Value": "v"})).collect();
+    let server = Server::start_env(
+        &["--allow-write", "--consent", "none", "--toolsets", "all"],
+        server_env(Some(&front.endpoint())),
+    )
+    .await;
+    let tags: Vec<Value> = (0..10_000)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
     let started = std::time::Instant::now();
-    let text = server.err("tag_user", json!({"user_name": "u", "tags": tags})).await;
-    assert_eq!(text, "Invalid arguments for tag_user:\n- `tags` must have at most 50 items, got 10000\nWhat to do: Correct each argument listed and call again.");
-    let text = server.err("untag_user", json!({"user_name": "u", "tag_keys": []})).await;
-    assert!(text.contains("`tag_keys` must have 1 to 50 items, got 0"), "{text}");
-    let text = server.err("simulate_custom_policy", json!({"policy_input_list": [], "action_names": vec!["s3:GetObject"; 1001]})).await;
-    assert!(text.contains("`action_names` must have 1 to 1000 items, got 1001"), "{text}");
-    assert!(front.actions().is_empty(), "an over-long list reached IAM: {:?}", front.actions());
+    let text = server
+        .err("tag_user", json!({"user_name": "u", "tags": tags}))
+        .await;
+    assert_eq!(
+        text,
+        "Invalid arguments for tag_user:\n- `tags` must have at most 50 items, got 10000\nWhat to do: Correct each argument listed and call again."
+    );
+    let text = server
+        .err("untag_user", json!({"user_name": "u", "tag_keys": []}))
+        .await;
+    assert!(
+        text.contains("`tag_keys` must have 1 to 50 items, got 0"),
+        "{text}"
+    );
+    let text = server
+        .err(
+            "simulate_custom_policy",
+            json!({"policy_input_list": [], "action_names": vec!["s3:GetObject"; 1001]}),
+        )
+        .await;
+    assert!(
+        text.contains("`action_names` must have 1 to 1000 items, got 1001"),
+        "{text}"
+    );
+    assert!(
+        front.actions().is_empty(),
+        "an over-long list reached IAM: {:?}",
+        front.actions()
+    );
     eprintln!("10,000 tags refused in {:?}", started.elapsed());
-    front.sdk().create_user().user_name("fifty").send().await.unwrap();
-    let fifty: Vec<Value> = (0..50).map(|i| json!({"Key": format!("k{i}"), "Value": "v"})).collect();
-    server.ok("tag_user", json!({"user_name": "fifty", "tags": fifty})).await;
-    assert_eq!(front.sdk().list_user_tags().user_name("fifty").send().await.unwrap().tags().len(), 50);
+    front
+        .sdk()
+        .create_user()
+        .user_name("fifty")
+        .send()
+        .await
+        .unwrap();
+    let fifty: Vec<Value> = (0..50)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
+    server
+        .ok("tag_user", json!({"user_name": "fifty", "tags": fifty}))
+        .await;
+    assert_eq!(
+        front
+            .sdk()
+            .list_user_tags()
+            .user_name("fifty")
+            .send()
+            .await
+            .unwrap()
+            .tags()
+            .len(),
+        50
+    );
     server.stop().await;
 }
 
@@ -574,16 +853,33 @@ async fn throttling_is_reported_after_the_sdk_s_retries() {
     let server = Server::start_env(&[], server_env(Some(&front.endpoint()))).await;
     front.fail("ListUsers", "", 5, "Throttling", "Rate exceeded");
     let p = parts(&server.err("list_users", json!({})).await);
-    assert_eq!(p.message, "IAM is throttling requests (after the SDK's retries): Rate exceeded");
-    assert_eq!(p.hint, "Wait a few seconds and retry; use fewer calls (e.g. max_items) if it keeps happening.");
+    assert_eq!(
+        p.message,
+        "IAM is throttling requests (after the SDK's retries): Rate exceeded"
+    );
+    assert_eq!(
+        p.hint,
+        "Wait a few seconds and retry; use fewer calls (e.g. max_items) if it keeps happening."
+    );
     assert_details(&p, "Throttling", "iam:ListUsers");
     assert_eq!(front.actions(), vec!["ListUsers"; 3], "3 attempts");
-    assert_eq!(front.pending_faults(), vec![("ListUsers".to_string(), String::new(), 2)]);
+    assert_eq!(
+        front.pending_faults(),
+        vec![("ListUsers".to_string(), String::new(), 2)]
+    );
     // Each attempt is in the server's log of AWS calls (and so in an audit record).
     let stderr = server.stop().await;
-    let attempts: Vec<&str> = stderr.lines().filter(|l| l.contains("aws call") && l.contains("action=iam:ListUsers")).collect();
+    let attempts: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("aws call") && l.contains("action=iam:ListUsers"))
+        .collect();
     assert_eq!(attempts.len(), 3, "{stderr}");
-    assert!(attempts.iter().all(|l| l.contains("status=400") && l.contains("outcome=Throttling")), "{attempts:#?}");
+    assert!(
+        attempts
+            .iter()
+            .all(|l| l.contains("status=400") && l.contains("outcome=Throttling")),
+        "{attempts:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -597,7 +893,17 @@ async fn an_html_500_gives_the_status_and_a_clean_excerpt() {
     // Internal Server Error" page, with no AWS error code. The front door forwards it as is.
     let moto = Moto::start();
     let front = Front::start(&moto.endpoint()).await;
-    let alice = front.sdk().create_user().user_name("alice").send().await.unwrap().user().unwrap().arn().to_string();
+    let alice = front
+        .sdk()
+        .create_user()
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap()
+        .user()
+        .unwrap()
+        .arn()
+        .to_string();
     let endpoint = front.endpoint();
     let server = Server::start_env(&[], server_env(Some(&endpoint))).await;
     let args = json!({"policy_source_arn": alice, "action_names": ["s3:GetObject"]});
@@ -618,7 +924,18 @@ async fn an_html_500_gives_the_status_and_a_clean_excerpt() {
          (an IAM emulator or a proxy set in AWS_ENDPOINT_URL): check its logs, or run the server against AWS IAM."
     );
     assert_eq!(p.details, "(action: iam:SimulatePrincipalPolicy)");
-    assert!(!text.contains("Unknown") && !text.contains('<'), "no 'Unknown', no HTML: {text}");
-    assert_eq!(front.actions().iter().filter(|a| *a == "SimulatePrincipalPolicy").count(), 3, "the SDK retried the 500");
+    assert!(
+        !text.contains("Unknown") && !text.contains('<'),
+        "no 'Unknown', no HTML: {text}"
+    );
+    assert_eq!(
+        front
+            .actions()
+            .iter()
+            .filter(|a| *a == "SimulatePrincipalPolicy")
+            .count(),
+        3,
+        "the SDK retried the 500"
+    );
     server.stop().await;
 }

@@ -4,11 +4,16 @@
 
 mod common;
 
-use common::{create_policy, server_bin, server_env, sorted, trust, Moto, Server, CALL_TIMEOUT, CLEARED_ENV};
-use rmcp::model::{CallToolRequestParams, ClientRequest, ProgressNotificationParam, RequestMetaObject, ServerResult};
+use common::{
+    CALL_TIMEOUT, CLEARED_ENV, Moto, Server, create_policy, server_bin, server_env, sorted, trust,
+};
+use rmcp::model::{
+    CallToolRequestParams, ClientRequest, ProgressNotificationParam, RequestMetaObject,
+    ServerResult,
+};
 use rmcp::service::{NotificationContext, PeerRequestOptions};
 use rmcp::{ClientHandler, RoleClient};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -21,13 +26,22 @@ struct Watcher {
 }
 
 impl ClientHandler for Watcher {
-    async fn on_progress(&self, params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
         self.progress.lock().unwrap().push(params);
     }
 }
 
 fn kinds(steps: &Value) -> Vec<String> {
-    steps.as_array().unwrap().iter().map(|s| s["Kind"].as_str().unwrap().to_string()).collect()
+    steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Kind"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn count(steps: &Value, kind: &str) -> usize {
@@ -38,18 +52,43 @@ fn count(steps: &Value, kind: &str) -> usize {
 async fn role_in_two_instance_profiles_is_force_deleted() {
     let moto = Moto::start();
     let sdk = moto.sdk();
-    sdk.create_role().role_name("app").assume_role_policy_document(trust("ec2.amazonaws.com").to_string()).send().await.unwrap();
+    sdk.create_role()
+        .role_name("app")
+        .assume_role_policy_document(trust("ec2.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
     for profile in ["app-a", "app-b"] {
-        sdk.create_instance_profile().instance_profile_name(profile).send().await.unwrap();
-        sdk.add_role_to_instance_profile().instance_profile_name(profile).role_name("app").send().await.unwrap();
+        sdk.create_instance_profile()
+            .instance_profile_name(profile)
+            .send()
+            .await
+            .unwrap();
+        sdk.add_role_to_instance_profile()
+            .instance_profile_name(profile)
+            .role_name("app")
+            .send()
+            .await
+            .unwrap();
     }
     for name in ["inline-1", "inline-2"] {
-        sdk.put_role_policy().role_name("app").policy_name(name).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+        sdk.put_role_policy()
+            .role_name("app")
+            .policy_name(name)
+            .policy_document(common::allow("s3:GetObject").to_string())
+            .send()
+            .await
+            .unwrap();
     }
     let mut arns = Vec::new();
     for name in ["managed-1", "managed-2"] {
         let arn = create_policy(&sdk, name).await;
-        sdk.attach_role_policy().role_name("app").policy_arn(&arn).send().await.unwrap();
+        sdk.attach_role_policy()
+            .role_name("app")
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap();
         arns.push(arn);
     }
     // A service-linked role is refused, force or not.
@@ -62,11 +101,25 @@ async fn role_in_two_instance_profiles_is_force_deleted() {
         .unwrap();
 
     let server = Server::start(&moto, WRITE).await;
-    let refused = server.err("delete_role", json!({"role_name": "AWSServiceRoleForElasticBeanstalk", "force": true})).await;
-    assert!(refused.contains("service-linked role") && refused.contains("DeleteServiceLinkedRole"), "{refused}");
-    sdk.get_role().role_name("AWSServiceRoleForElasticBeanstalk").send().await.expect("the service-linked role is still there");
+    let refused = server
+        .err(
+            "delete_role",
+            json!({"role_name": "AWSServiceRoleForElasticBeanstalk", "force": true}),
+        )
+        .await;
+    assert!(
+        refused.contains("service-linked role") && refused.contains("DeleteServiceLinkedRole"),
+        "{refused}"
+    );
+    sdk.get_role()
+        .role_name("AWSServiceRoleForElasticBeanstalk")
+        .send()
+        .await
+        .expect("the service-linked role is still there");
 
-    let done = server.ok("delete_role", json!({"role_name": "app", "force": true})).await;
+    let done = server
+        .ok("delete_role", json!({"role_name": "app", "force": true}))
+        .await;
     let steps = &done["Steps"];
     assert_eq!(count(steps, "instance profile memberships"), 2, "{done}");
     assert_eq!(count(steps, "inline policies"), 2);
@@ -78,12 +131,24 @@ async fn role_in_two_instance_profiles_is_force_deleted() {
     let gone = sdk.get_role().role_name("app").send().await.unwrap_err();
     assert_eq!(common::code(&gone), "NoSuchEntity");
     for profile in ["app-a", "app-b"] {
-        let p = sdk.get_instance_profile().instance_profile_name(profile).send().await.unwrap();
-        assert!(p.instance_profile().unwrap().roles().is_empty(), "{profile} still holds a role");
+        let p = sdk
+            .get_instance_profile()
+            .instance_profile_name(profile)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            p.instance_profile().unwrap().roles().is_empty(),
+            "{profile} still holds a role"
+        );
     }
     for arn in &arns {
         let p = sdk.get_policy().policy_arn(arn).send().await.unwrap();
-        assert_eq!(p.policy().unwrap().attachment_count(), Some(0), "{arn} still attached");
+        assert_eq!(
+            p.policy().unwrap().attachment_count(),
+            Some(0),
+            "{arn} still attached"
+        );
     }
     common::check_actions_are_declared(server).await;
 }
@@ -96,41 +161,117 @@ async fn group_with_120_members_dry_run_then_force_delete_with_progress() {
     let members: Vec<String> = (0..120).map(|i| format!("member-{i:03}")).collect();
     for name in &members {
         sdk.create_user().user_name(name).send().await.unwrap();
-        sdk.add_user_to_group().group_name("crowd").user_name(name).send().await.unwrap();
+        sdk.add_user_to_group()
+            .group_name("crowd")
+            .user_name(name)
+            .send()
+            .await
+            .unwrap();
     }
-    sdk.put_group_policy().group_name("crowd").policy_name("inline").policy_document(common::allow("s3:ListBucket").to_string()).send().await.unwrap();
+    sdk.put_group_policy()
+        .group_name("crowd")
+        .policy_name("inline")
+        .policy_document(common::allow("s3:ListBucket").to_string())
+        .send()
+        .await
+        .unwrap();
     let arn = create_policy(&sdk, "crowd-managed").await;
-    sdk.attach_group_policy().group_name("crowd").policy_arn(&arn).send().await.unwrap();
+    sdk.attach_group_policy()
+        .group_name("crowd")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
 
     let watcher = Watcher::default();
-    let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), watcher.clone()).await;
+    let server =
+        Server::start_with(WRITE, server_env(Some(&moto.endpoint())), watcher.clone()).await;
 
     // Dry run: the whole plan, nothing changed.
-    let plan = server_ok(&server, "delete_group", json!({"group_name": "crowd", "force": true, "dry_run": true}), None).await;
+    let plan = server_ok(
+        &server,
+        "delete_group",
+        json!({"group_name": "crowd", "force": true, "dry_run": true}),
+        None,
+    )
+    .await;
     assert_eq!(plan["DryRun"], true);
     let steps = &plan["Plan"];
     assert_eq!(steps.as_array().unwrap().len(), 123, "{plan}");
     assert_eq!(count(steps, "members"), 120);
-    let planned: Vec<String> = steps.as_array().unwrap().iter().filter(|s| s["Kind"] == "members").map(|s| s["Target"].as_str().unwrap().to_string()).collect();
+    let planned: Vec<String> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Kind"] == "members")
+        .map(|s| s["Target"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(sorted(planned), members);
     assert_eq!(count(steps, "inline policies"), 1);
     assert_eq!(count(steps, "attached managed policies"), 1);
-    assert_eq!(steps[122], json!({"Kind": "DeleteGroup", "Action": "iam:DeleteGroup", "Target": "crowd"}));
-    let group = sdk.get_group().group_name("crowd").max_items(1000).send().await.unwrap();
+    assert_eq!(
+        steps[122],
+        json!({"Kind": "DeleteGroup", "Action": "iam:DeleteGroup", "Target": "crowd"})
+    );
+    let group = sdk
+        .get_group()
+        .group_name("crowd")
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(group.users().len(), 120, "the dry run changed the group");
-    assert_eq!(sdk.list_group_policies().group_name("crowd").send().await.unwrap().policy_names().len(), 1);
-    assert!(watcher.progress.lock().unwrap().is_empty(), "a dry run sends no progress");
+    assert_eq!(
+        sdk.list_group_policies()
+            .group_name("crowd")
+            .send()
+            .await
+            .unwrap()
+            .policy_names()
+            .len(),
+        1
+    );
+    assert!(
+        watcher.progress.lock().unwrap().is_empty(),
+        "a dry run sends no progress"
+    );
 
     // The real thing, with a progress token.
-    let done = server_ok(&server, "delete_group", json!({"group_name": "crowd", "force": true}), Some("crowd-delete")).await;
+    let done = server_ok(
+        &server,
+        "delete_group",
+        json!({"group_name": "crowd", "force": true}),
+        Some("crowd-delete"),
+    )
+    .await;
     assert_eq!(done["Steps"].as_array().unwrap().len(), 123);
-    let gone = sdk.get_group().group_name("crowd").send().await.unwrap_err();
+    let gone = sdk
+        .get_group()
+        .group_name("crowd")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(common::code(&gone), "NoSuchEntity");
     for name in &members {
-        let groups = sdk.list_groups_for_user().user_name(name).send().await.unwrap();
+        let groups = sdk
+            .list_groups_for_user()
+            .user_name(name)
+            .send()
+            .await
+            .unwrap();
         assert!(groups.groups().is_empty(), "{name} is still in a group");
     }
-    assert_eq!(sdk.get_policy().policy_arn(&arn).send().await.unwrap().policy().unwrap().attachment_count(), Some(0));
+    assert_eq!(
+        sdk.get_policy()
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap()
+            .policy()
+            .unwrap()
+            .attachment_count(),
+        Some(0)
+    );
 
     // One notification per step, counting up to the total.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -140,21 +281,54 @@ async fn group_with_120_members_dry_run_then_force_delete_with_progress() {
         assert_eq!((p.progress, p.total), ((i + 1) as f64, Some(123.0)));
         assert!(p.message.as_deref().is_some_and(|m| !m.is_empty()));
     }
-    assert_eq!(progress[122].message.as_deref(), Some("DeleteGroup crowd (iam:DeleteGroup)"));
-    assert!(progress[0].message.as_deref().unwrap().starts_with("members member-"), "{:?}", progress[0]);
+    assert_eq!(
+        progress[122].message.as_deref(),
+        Some("DeleteGroup crowd (iam:DeleteGroup)")
+    );
+    assert!(
+        progress[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .starts_with("members member-"),
+        "{:?}",
+        progress[0]
+    );
 }
 
 /// Calls a tool that must succeed, with a progress token when given.
-async fn server_ok<H: ClientHandler>(server: &Server<H>, tool: &str, args: Value, progress: Option<&str>) -> Value {
-    let mut params = CallToolRequestParams::new(tool.to_string()).with_arguments(args.as_object().cloned().unwrap());
+async fn server_ok<H: ClientHandler>(
+    server: &Server<H>,
+    tool: &str,
+    args: Value,
+    progress: Option<&str>,
+) -> Value {
+    let mut params = CallToolRequestParams::new(tool.to_string())
+        .with_arguments(args.as_object().cloned().unwrap());
     if let Some(token) = progress {
-        params.meta = Some(RequestMetaObject::with_progress_token(rmcp::model::ProgressToken(rmcp::model::NumberOrString::String(token.into()))));
+        params.meta = Some(RequestMetaObject::with_progress_token(
+            rmcp::model::ProgressToken(rmcp::model::NumberOrString::String(token.into())),
+        ));
     }
     let request = ClientRequest::CallToolRequest(rmcp::model::Request::new(params));
-    let handle = server.client.send_request_with_option(request, PeerRequestOptions::no_options()).await.expect("sending the call");
-    let response = tokio::time::timeout(CALL_TIMEOUT, handle.await_response()).await.expect("no answer").expect("protocol error");
-    let ServerResult::CallToolResult(result) = response else { panic!("not a tool result: {response:?}") };
-    assert_ne!(result.is_error, Some(true), "{tool}({args}) failed: {}", common::text(&result));
+    let handle = server
+        .client
+        .send_request_with_option(request, PeerRequestOptions::no_options())
+        .await
+        .expect("sending the call");
+    let response = tokio::time::timeout(CALL_TIMEOUT, handle.await_response())
+        .await
+        .expect("no answer")
+        .expect("protocol error");
+    let ServerResult::CallToolResult(result) = response else {
+        panic!("not a tool result: {response:?}")
+    };
+    assert_ne!(
+        result.is_error,
+        Some(true),
+        "{tool}({args}) failed: {}",
+        common::text(&result)
+    );
     result.structured_content.unwrap()
 }
 
@@ -163,42 +337,129 @@ async fn policy_with_four_versions_attached_everywhere_is_force_deleted() {
     let moto = Moto::start();
     let sdk = moto.sdk();
     let arn = create_policy(&sdk, "shared").await;
-    for (i, action) in ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"].iter().enumerate() {
-        sdk.create_policy_version().policy_arn(&arn).policy_document(common::allow(action).to_string()).set_as_default(i == 1).send().await.unwrap();
+    for (i, action) in ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
+        .iter()
+        .enumerate()
+    {
+        sdk.create_policy_version()
+            .policy_arn(&arn)
+            .policy_document(common::allow(action).to_string())
+            .set_as_default(i == 1)
+            .send()
+            .await
+            .unwrap();
     }
     for user in ["ann", "bob"] {
         sdk.create_user().user_name(user).send().await.unwrap();
-        sdk.attach_user_policy().user_name(user).policy_arn(&arn).send().await.unwrap();
+        sdk.attach_user_policy()
+            .user_name(user)
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap();
     }
     sdk.create_group().group_name("team").send().await.unwrap();
-    sdk.attach_group_policy().group_name("team").policy_arn(&arn).send().await.unwrap();
-    sdk.create_role().role_name("worker").assume_role_policy_document(trust("lambda.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.attach_role_policy().role_name("worker").policy_arn(&arn).send().await.unwrap();
+    sdk.attach_group_policy()
+        .group_name("team")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_role()
+        .role_name("worker")
+        .assume_role_policy_document(trust("lambda.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_role_policy()
+        .role_name("worker")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
 
     // Through the front door: moto 5.2.5 ignores PolicyUsageFilter, so it would answer the
     // boundary listings with the attachments (and it has no DeleteUserPermissionsBoundary).
     let front = common::front::Front::start(&moto.endpoint()).await;
     let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
-    let plan = server.ok("delete_policy", json!({"policy_arn": arn, "force": true, "dry_run": true})).await;
+    let plan = server
+        .ok(
+            "delete_policy",
+            json!({"policy_arn": arn, "force": true, "dry_run": true}),
+        )
+        .await;
     let targets = |kind: &str| -> Vec<String> {
-        plan["Plan"].as_array().unwrap().iter().filter(|s| s["Kind"] == kind).map(|s| s["Target"].as_str().unwrap().to_string()).collect()
+        plan["Plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Kind"] == kind)
+            .map(|s| s["Target"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(sorted(targets("attachments to users")), ["ann", "bob"]);
     assert_eq!(targets("attachments to groups"), ["team"]);
     assert_eq!(targets("attachments to roles"), ["worker"]);
-    assert!(targets("permissions boundaries of users").is_empty() && targets("permissions boundaries of roles").is_empty(), "{plan}");
+    assert!(
+        targets("permissions boundaries of users").is_empty()
+            && targets("permissions boundaries of roles").is_empty(),
+        "{plan}"
+    );
     // v3 is the default; v1, v2 and v4 are not.
-    assert_eq!(sorted(targets("non-default versions")), ["v1", "v2", "v4"], "{plan}");
-    assert_eq!(sdk.list_policy_versions().policy_arn(&arn).send().await.unwrap().versions().len(), 4, "dry run changed versions");
+    assert_eq!(
+        sorted(targets("non-default versions")),
+        ["v1", "v2", "v4"],
+        "{plan}"
+    );
+    assert_eq!(
+        sdk.list_policy_versions()
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap()
+            .versions()
+            .len(),
+        4,
+        "dry run changed versions"
+    );
 
-    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    let done = server
+        .ok("delete_policy", json!({"policy_arn": arn, "force": true}))
+        .await;
     assert_eq!(done["Steps"].as_array().unwrap().len(), 8, "{done}");
-    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
     for user in ["ann", "bob"] {
-        assert!(sdk.list_attached_user_policies().user_name(user).send().await.unwrap().attached_policies().is_empty());
+        assert!(
+            sdk.list_attached_user_policies()
+                .user_name(user)
+                .send()
+                .await
+                .unwrap()
+                .attached_policies()
+                .is_empty()
+        );
     }
-    assert!(sdk.list_attached_group_policies().group_name("team").send().await.unwrap().attached_policies().is_empty());
-    assert!(sdk.list_attached_role_policies().role_name("worker").send().await.unwrap().attached_policies().is_empty());
+    assert!(
+        sdk.list_attached_group_policies()
+            .group_name("team")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .is_empty()
+    );
+    assert!(
+        sdk.list_attached_role_policies()
+            .role_name("worker")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .is_empty()
+    );
     every_listing_is_filtered(&front);
     common::check_actions_are_declared(server).await;
 }
@@ -214,7 +475,12 @@ async fn cancellation_stops_before_the_next_step() {
     for i in 0..60 {
         let name = format!("u{i:02}");
         sdk.create_user().user_name(&name).send().await.unwrap();
-        sdk.add_user_to_group().group_name("big").user_name(&name).send().await.unwrap();
+        sdk.add_user_to_group()
+            .group_name("big")
+            .user_name(&name)
+            .send()
+            .await
+            .unwrap();
     }
     let dir = common::TempDir::new("cancel");
     let log = dir.path().join("stderr.log");
@@ -237,7 +503,10 @@ async fn cancellation_stops_before_the_next_step() {
         json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
         json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "delete_group", "arguments": {"group_name": "big", "force": true}, "_meta": {"progressToken": "p"}}}),
     ] {
-        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
+        stdin
+            .write_all(format!("{message}\n").as_bytes())
+            .await
+            .unwrap();
     }
     stdin.flush().await.unwrap();
     // Cancel at the first progress notification.
@@ -268,12 +537,34 @@ async fn cancellation_stops_before_the_next_step() {
     })
     .await
     .expect("the server logged no cancellation");
-    let line = text.lines().find(|l| l.contains("delete_group was cancelled after")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("delete_group was cancelled after"))
+        .unwrap();
     assert!(text.contains("Not attempted ("), "{text}");
-    let done: usize = line.split("cancelled after ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let done: usize = line
+        .split("cancelled after ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     // What the log says ran is what happened: the group is still there, missing exactly those members.
-    let left = sdk.get_group().group_name("big").max_items(1000).send().await.unwrap().users().len();
-    assert!(done >= 1 && left > 0, "{done} steps done, {left} members left");
+    let left = sdk
+        .get_group()
+        .group_name("big")
+        .max_items(1000)
+        .send()
+        .await
+        .unwrap()
+        .users()
+        .len();
+    assert!(
+        done >= 1 && left > 0,
+        "{done} steps done, {left} members left"
+    );
     assert_eq!(done, 60 - left, "{line}");
     drop(stdin);
     let _ = child.kill().await;
@@ -281,17 +572,51 @@ async fn cancellation_stops_before_the_next_step() {
 
 /// A user with one of everything DeleteUser requires gone (service-specific credentials are
 /// served by the test front door: moto has none).
-async fn loaded_user(moto: &Moto, front: &common::front::Front, name: &str) -> (Vec<String>, String) {
+async fn loaded_user(
+    moto: &Moto,
+    front: &common::front::Front,
+    name: &str,
+) -> (Vec<String>, String) {
     let sdk = front.sdk();
     sdk.create_user().user_name(name).send().await.unwrap();
-    sdk.create_login_profile().user_name(name).password("Corr3ct-Horse-Battery!").send().await.unwrap();
+    sdk.create_login_profile()
+        .user_name(name)
+        .password("Corr3ct-Horse-Battery!")
+        .send()
+        .await
+        .unwrap();
     let mut keys = Vec::new();
     for _ in 0..2 {
-        keys.push(sdk.create_access_key().user_name(name).send().await.unwrap().access_key().unwrap().access_key_id().to_string());
+        keys.push(
+            sdk.create_access_key()
+                .user_name(name)
+                .send()
+                .await
+                .unwrap()
+                .access_key()
+                .unwrap()
+                .access_key_id()
+                .to_string(),
+        );
     }
-    sdk.upload_ssh_public_key().user_name(name).ssh_public_key_body(common::SSH_PUBLIC_KEY).send().await.unwrap();
-    sdk.upload_signing_certificate().user_name(name).certificate_body(common::CERTIFICATE).send().await.unwrap();
-    sdk.create_service_specific_credential().user_name(name).service_name("codecommit.amazonaws.com").send().await.unwrap();
+    sdk.upload_ssh_public_key()
+        .user_name(name)
+        .ssh_public_key_body(common::SSH_PUBLIC_KEY)
+        .send()
+        .await
+        .unwrap();
+    sdk.upload_signing_certificate()
+        .user_name(name)
+        .certificate_body(common::CERTIFICATE)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_service_specific_credential()
+        .user_name(name)
+        .service_name("codecommit.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
     let serial = sdk
         .create_virtual_mfa_device()
         .virtual_mfa_device_name(format!("{name}-phone"))
@@ -302,14 +627,37 @@ async fn loaded_user(moto: &Moto, front: &common::front::Front, name: &str) -> (
         .unwrap()
         .serial_number()
         .to_string();
-    sdk.enable_mfa_device().user_name(name).serial_number(&serial).authentication_code1("123456").authentication_code2("654321").send().await.unwrap();
+    sdk.enable_mfa_device()
+        .user_name(name)
+        .serial_number(&serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .unwrap();
     for i in 1..=3 {
-        sdk.put_user_policy().user_name(name).policy_name(format!("inline-{i}")).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+        sdk.put_user_policy()
+            .user_name(name)
+            .policy_name(format!("inline-{i}"))
+            .policy_document(common::allow("s3:GetObject").to_string())
+            .send()
+            .await
+            .unwrap();
         let arn = create_policy(&moto.sdk(), &format!("{name}-managed-{i}")).await;
-        sdk.attach_user_policy().user_name(name).policy_arn(&arn).send().await.unwrap();
+        sdk.attach_user_policy()
+            .user_name(name)
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap();
         let group = format!("{name}-group-{i}");
         sdk.create_group().group_name(&group).send().await.unwrap();
-        sdk.add_user_to_group().group_name(&group).user_name(name).send().await.unwrap();
+        sdk.add_user_to_group()
+            .group_name(&group)
+            .user_name(name)
+            .send()
+            .await
+            .unwrap();
     }
     (keys, serial)
 }
@@ -323,49 +671,151 @@ async fn user_with_every_kind_of_credential_is_force_deleted() {
     let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
 
     // The plan names every item, and changes nothing.
-    let plan = server.ok("delete_user", json!({"user_name": "leaver", "force": true, "dry_run": true})).await;
+    let plan = server
+        .ok(
+            "delete_user",
+            json!({"user_name": "leaver", "force": true, "dry_run": true}),
+        )
+        .await;
     let targets = |kind: &str| -> Vec<String> {
-        plan["Plan"].as_array().unwrap().iter().filter(|s| s["Kind"] == kind).map(|s| s["Target"].as_str().unwrap().to_string()).collect()
+        plan["Plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Kind"] == kind)
+            .map(|s| s["Target"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(targets("console password"), ["leaver"]);
     assert_eq!(sorted(targets("access keys")), sorted(keys.clone()));
     assert_eq!(targets("signing certificates").len(), 1);
     assert_eq!(targets("SSH public keys").len(), 1);
     assert_eq!(targets("service-specific credentials").len(), 1);
-    assert_eq!(targets("MFA devices (deactivated)"), std::slice::from_ref(&serial));
-    assert_eq!(targets("virtual MFA devices"), std::slice::from_ref(&serial));
-    assert_eq!(targets("inline policies"), ["inline-1", "inline-2", "inline-3"]);
+    assert_eq!(
+        targets("MFA devices (deactivated)"),
+        std::slice::from_ref(&serial)
+    );
+    assert_eq!(
+        targets("virtual MFA devices"),
+        std::slice::from_ref(&serial)
+    );
+    assert_eq!(
+        targets("inline policies"),
+        ["inline-1", "inline-2", "inline-3"]
+    );
     assert_eq!(targets("attached managed policies").len(), 3);
-    assert_eq!(targets("group memberships"), ["leaver-group-1", "leaver-group-2", "leaver-group-3"]);
+    assert_eq!(
+        targets("group memberships"),
+        ["leaver-group-1", "leaver-group-2", "leaver-group-3"]
+    );
     assert_eq!(targets("DeleteUser"), ["leaver"]);
     assert_eq!(plan["Plan"].as_array().unwrap().len(), 18, "{plan}");
-    assert_eq!(sdk.list_access_keys().user_name("leaver").send().await.unwrap().access_key_metadata().len(), 2, "the dry run changed keys");
-    assert_eq!(sdk.list_groups_for_user().user_name("leaver").send().await.unwrap().groups().len(), 3, "the dry run changed groups");
-    sdk.get_login_profile().user_name("leaver").send().await.expect("the dry run removed the password");
+    assert_eq!(
+        sdk.list_access_keys()
+            .user_name("leaver")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()
+            .len(),
+        2,
+        "the dry run changed keys"
+    );
+    assert_eq!(
+        sdk.list_groups_for_user()
+            .user_name("leaver")
+            .send()
+            .await
+            .unwrap()
+            .groups()
+            .len(),
+        3,
+        "the dry run changed groups"
+    );
+    sdk.get_login_profile()
+        .user_name("leaver")
+        .send()
+        .await
+        .expect("the dry run removed the password");
 
-    let done = server.ok("delete_user", json!({"user_name": "leaver", "force": true})).await;
+    let done = server
+        .ok("delete_user", json!({"user_name": "leaver", "force": true}))
+        .await;
     assert_eq!(done["Steps"], plan["Plan"], "the steps done are the plan");
-    assert_eq!(common::code(&sdk.get_user().user_name("leaver").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_user().user_name("leaver").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
     // What outlives the user is gone or detached too.
     let devices = sdk.list_virtual_mfa_devices().send().await.unwrap();
-    assert!(devices.virtual_mfa_devices().iter().all(|d| d.serial_number() != serial), "the virtual MFA device is left");
+    assert!(
+        devices
+            .virtual_mfa_devices()
+            .iter()
+            .all(|d| d.serial_number() != serial),
+        "the virtual MFA device is left"
+    );
     for i in 1..=3 {
-        let group = sdk.get_group().group_name(format!("leaver-group-{i}")).send().await.unwrap();
+        let group = sdk
+            .get_group()
+            .group_name(format!("leaver-group-{i}"))
+            .send()
+            .await
+            .unwrap();
         assert!(group.users().is_empty());
     }
-    let policies = sdk.list_policies().scope(aws_sdk_iam::types::PolicyScopeType::Local).send().await.unwrap();
-    for p in policies.policies().iter().filter(|p| p.policy_name().unwrap_or_default().starts_with("leaver-managed")) {
-        assert_eq!(p.attachment_count(), Some(0), "{:?} still attached", p.policy_name());
+    let policies = sdk
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .unwrap();
+    for p in policies.policies().iter().filter(|p| {
+        p.policy_name()
+            .unwrap_or_default()
+            .starts_with("leaver-managed")
+    }) {
+        assert_eq!(
+            p.attachment_count(),
+            Some(0),
+            "{:?} still attached",
+            p.policy_name()
+        );
     }
-    let creds = sdk.list_service_specific_credentials().user_name("leaver").send().await;
-    assert!(creds.map(|c| c.service_specific_credentials().is_empty()).unwrap_or(true), "a service-specific credential is left");
+    let creds = sdk
+        .list_service_specific_credentials()
+        .user_name("leaver")
+        .send()
+        .await;
+    assert!(
+        creds
+            .map(|c| c.service_specific_credentials().is_empty())
+            .unwrap_or(true),
+        "a service-specific credential is left"
+    );
     // And each credential was removed by its own call, before DeleteUser (moto would drop them with the user).
     let actions = front.actions();
     let delete_user_at = actions.iter().position(|a| a == "DeleteUser").unwrap();
-    for action in ["DeleteLoginProfile", "DeleteSigningCertificate", "DeleteSSHPublicKey", "DeleteServiceSpecificCredential", "DeactivateMFADevice", "DeleteVirtualMFADevice"] {
-        assert!(actions[..delete_user_at].contains(&action.to_string()), "{action} was not called before DeleteUser: {actions:?}");
+    for action in [
+        "DeleteLoginProfile",
+        "DeleteSigningCertificate",
+        "DeleteSSHPublicKey",
+        "DeleteServiceSpecificCredential",
+        "DeactivateMFADevice",
+        "DeleteVirtualMFADevice",
+    ] {
+        assert!(
+            actions[..delete_user_at].contains(&action.to_string()),
+            "{action} was not called before DeleteUser: {actions:?}"
+        );
     }
-    assert_eq!(actions[..delete_user_at].iter().filter(|a| *a == "DeleteAccessKey").count(), 2);
+    assert_eq!(
+        actions[..delete_user_at]
+            .iter()
+            .filter(|a| *a == "DeleteAccessKey")
+            .count(),
+        2
+    );
     common::check_actions_are_declared(server).await;
 }
 
@@ -376,13 +826,32 @@ async fn a_failed_step_is_reported_with_what_ran_and_a_rerun_completes() {
     let sdk = front.sdk();
     sdk.create_user().user_name("stuck").send().await.unwrap();
     for _ in 0..2 {
-        sdk.create_access_key().user_name("stuck").send().await.unwrap();
+        sdk.create_access_key()
+            .user_name("stuck")
+            .send()
+            .await
+            .unwrap();
     }
     for name in ["first", "second"] {
-        sdk.put_user_policy().user_name("stuck").policy_name(name).policy_document(common::allow("s3:GetObject").to_string()).send().await.unwrap();
+        sdk.put_user_policy()
+            .user_name("stuck")
+            .policy_name(name)
+            .policy_document(common::allow("s3:GetObject").to_string())
+            .send()
+            .await
+            .unwrap();
     }
-    sdk.create_group().group_name("stuck-team").send().await.unwrap();
-    sdk.add_user_to_group().group_name("stuck-team").user_name("stuck").send().await.unwrap();
+    sdk.create_group()
+        .group_name("stuck-team")
+        .send()
+        .await
+        .unwrap();
+    sdk.add_user_to_group()
+        .group_name("stuck-team")
+        .user_name("stuck")
+        .send()
+        .await
+        .unwrap();
     front.fail(
         "DeleteUserPolicy",
         "PolicyName=second",
@@ -392,23 +861,79 @@ async fn a_failed_step_is_reported_with_what_ran_and_a_rerun_completes() {
     );
 
     let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
-    let failed = server.err("delete_user", json!({"user_name": "stuck", "force": true})).await;
+    let failed = server
+        .err("delete_user", json!({"user_name": "stuck", "force": true}))
+        .await;
     assert!(failed.contains("delete_user stopped at step 4 of 6: inline policies second (iam:DeleteUserPolicy) failed"), "{failed}");
-    assert!(failed.contains("Done (3):\n- access keys (2): ") && failed.contains("- inline policies (1): first"), "{failed}");
-    assert!(failed.contains("Not attempted (2):\n- group memberships (1): stuck-team\n- DeleteUser (1): stuck"), "{failed}");
+    assert!(
+        failed.contains("Done (3):\n- access keys (2): ")
+            && failed.contains("- inline policies (1): first"),
+        "{failed}"
+    );
+    assert!(
+        failed.contains(
+            "Not attempted (2):\n- group memberships (1): stuck-team\n- DeleteUser (1): stuck"
+        ),
+        "{failed}"
+    );
     assert!(failed.contains("AWS error code: AccessDenied"), "{failed}");
     // Exactly that happened.
-    assert!(sdk.list_access_keys().user_name("stuck").send().await.unwrap().access_key_metadata().is_empty());
-    assert_eq!(sdk.list_user_policies().user_name("stuck").send().await.unwrap().policy_names(), ["second"]);
-    assert_eq!(sdk.list_groups_for_user().user_name("stuck").send().await.unwrap().groups().len(), 1);
+    assert!(
+        sdk.list_access_keys()
+            .user_name("stuck")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()
+            .is_empty()
+    );
+    assert_eq!(
+        sdk.list_user_policies()
+            .user_name("stuck")
+            .send()
+            .await
+            .unwrap()
+            .policy_names(),
+        ["second"]
+    );
+    assert_eq!(
+        sdk.list_groups_for_user()
+            .user_name("stuck")
+            .send()
+            .await
+            .unwrap()
+            .groups()
+            .len(),
+        1
+    );
 
     // The re-run finishes; an item someone else removed meanwhile counts as done.
-    front.fail("RemoveUserFromGroup", "", 1, "NoSuchEntity", "The user with name stuck cannot be found in group stuck-team.");
-    let done = server.ok("delete_user", json!({"user_name": "stuck", "force": true})).await;
-    assert_eq!(kinds(&done["Steps"]), ["inline policies", "group memberships", "DeleteUser"], "{done}");
+    front.fail(
+        "RemoveUserFromGroup",
+        "",
+        1,
+        "NoSuchEntity",
+        "The user with name stuck cannot be found in group stuck-team.",
+    );
+    let done = server
+        .ok("delete_user", json!({"user_name": "stuck", "force": true}))
+        .await;
+    assert_eq!(
+        kinds(&done["Steps"]),
+        ["inline policies", "group memberships", "DeleteUser"],
+        "{done}"
+    );
     let message = done["Message"].as_str().unwrap();
-    assert!(message.contains("Removed first: 1 inline policies, 1 group memberships. (1 of them were already gone.)"), "{message}");
-    assert_eq!(common::code(&sdk.get_user().user_name("stuck").send().await.unwrap_err()), "NoSuchEntity");
+    assert!(
+        message.contains(
+            "Removed first: 1 inline policies, 1 group memberships. (1 of them were already gone.)"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        common::code(&sdk.get_user().user_name("stuck").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 }
 
 /// Who has `arn` as a permissions boundary, as the front door records it (moto holds no
@@ -421,20 +946,36 @@ async fn boundary_uses(sdk: &aws_sdk_iam::Client, arn: &str) -> (Vec<String>, Ve
         .send()
         .await
         .unwrap();
-    let users = out.policy_users().iter().filter_map(|u| u.user_name()).map(str::to_string).collect();
-    let roles = out.policy_roles().iter().filter_map(|r| r.role_name()).map(str::to_string).collect();
+    let users = out
+        .policy_users()
+        .iter()
+        .filter_map(|u| u.user_name())
+        .map(str::to_string)
+        .collect();
+    let roles = out
+        .policy_roles()
+        .iter()
+        .filter_map(|r| r.role_name())
+        .map(str::to_string)
+        .collect();
     (sorted(users), sorted(roles))
 }
 
 /// Every ListEntitiesForPolicy the server sent said which use of the policy it lists: without
 /// PolicyUsageFilter IAM lists attachments and boundary uses together.
 fn every_listing_is_filtered(front: &common::front::Front) {
-    let listings: Vec<String> =
-        front.actions().into_iter().zip(front.bodies()).filter(|(action, _)| action == "ListEntitiesForPolicy").map(|(_, body)| body).collect();
+    let listings: Vec<String> = front
+        .actions()
+        .into_iter()
+        .zip(front.bodies())
+        .filter(|(action, _)| action == "ListEntitiesForPolicy")
+        .map(|(_, body)| body)
+        .collect();
     assert!(!listings.is_empty(), "no ListEntitiesForPolicy was sent");
     for body in listings {
         assert!(
-            body.contains("PolicyUsageFilter=PermissionsPolicy") || body.contains("PolicyUsageFilter=PermissionsBoundary"),
+            body.contains("PolicyUsageFilter=PermissionsPolicy")
+                || body.contains("PolicyUsageFilter=PermissionsBoundary"),
             "a listing without PolicyUsageFilter: {body}"
         );
     }
@@ -448,23 +989,72 @@ async fn policy_attached_and_used_as_boundaries_is_force_deleted() {
     let arn = create_policy(&sdk, "capped").await;
     // Attached to a user, a group and a role ...
     sdk.create_user().user_name("ann").send().await.unwrap();
-    sdk.attach_user_policy().user_name("ann").policy_arn(&arn).send().await.unwrap();
+    sdk.attach_user_policy()
+        .user_name("ann")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     sdk.create_group().group_name("team").send().await.unwrap();
-    sdk.attach_group_policy().group_name("team").policy_arn(&arn).send().await.unwrap();
-    sdk.create_role().role_name("worker").assume_role_policy_document(trust("lambda.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.attach_role_policy().role_name("worker").policy_arn(&arn).send().await.unwrap();
+    sdk.attach_group_policy()
+        .group_name("team")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_role()
+        .role_name("worker")
+        .assume_role_policy_document(trust("lambda.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_role_policy()
+        .role_name("worker")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     // ... and the permissions boundary of another user and another role.
     sdk.create_user().user_name("bea").send().await.unwrap();
-    sdk.put_user_permissions_boundary().user_name("bea").permissions_boundary(&arn).send().await.unwrap();
-    sdk.create_role().role_name("runner").assume_role_policy_document(trust("ecs-tasks.amazonaws.com").to_string()).send().await.unwrap();
-    sdk.put_role_permissions_boundary().role_name("runner").permissions_boundary(&arn).send().await.unwrap();
-    assert_eq!(boundary_uses(&sdk, &arn).await, (vec!["bea".to_string()], vec!["runner".to_string()]));
+    sdk.put_user_permissions_boundary()
+        .user_name("bea")
+        .permissions_boundary(&arn)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_role()
+        .role_name("runner")
+        .assume_role_policy_document(trust("ecs-tasks.amazonaws.com").to_string())
+        .send()
+        .await
+        .unwrap();
+    sdk.put_role_permissions_boundary()
+        .role_name("runner")
+        .permissions_boundary(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        boundary_uses(&sdk, &arn).await,
+        (vec!["bea".to_string()], vec!["runner".to_string()])
+    );
     let bea = sdk.get_user().user_name("bea").send().await.unwrap();
-    assert_eq!(bea.user().unwrap().permissions_boundary().and_then(|b| b.permissions_boundary_arn()), Some(arn.as_str()));
+    assert_eq!(
+        bea.user()
+            .unwrap()
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn()),
+        Some(arn.as_str())
+    );
 
     let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
     // The dry run names every step, boundary removals included, and changes nothing.
-    let plan = server.ok("delete_policy", json!({"policy_arn": arn, "force": true, "dry_run": true})).await;
+    let plan = server
+        .ok(
+            "delete_policy",
+            json!({"policy_arn": arn, "force": true, "dry_run": true}),
+        )
+        .await;
     let step = |kind: &str, action: &str, target: &str| json!({"Kind": kind, "Action": action, "Target": target});
     assert_eq!(
         plan["Plan"],
@@ -472,8 +1062,16 @@ async fn policy_attached_and_used_as_boundaries_is_force_deleted() {
             step("attachments to users", "iam:DetachUserPolicy", "ann"),
             step("attachments to groups", "iam:DetachGroupPolicy", "team"),
             step("attachments to roles", "iam:DetachRolePolicy", "worker"),
-            step("permissions boundaries of users", "iam:DeleteUserPermissionsBoundary", "bea"),
-            step("permissions boundaries of roles", "iam:DeleteRolePermissionsBoundary", "runner"),
+            step(
+                "permissions boundaries of users",
+                "iam:DeleteUserPermissionsBoundary",
+                "bea"
+            ),
+            step(
+                "permissions boundaries of roles",
+                "iam:DeleteRolePermissionsBoundary",
+                "runner"
+            ),
             step("DeletePolicy", "iam:DeletePolicy", &arn),
         ]),
         "{plan}"
@@ -490,10 +1088,26 @@ async fn policy_attached_and_used_as_boundaries_is_force_deleted() {
              - DeletePolicy (1): {arn}"
         )
     );
-    assert_eq!(boundary_uses(&sdk, &arn).await, (vec!["bea".to_string()], vec!["runner".to_string()]), "the dry run removed a boundary");
-    assert_eq!(sdk.list_attached_user_policies().user_name("ann").send().await.unwrap().attached_policies().len(), 1, "the dry run detached");
+    assert_eq!(
+        boundary_uses(&sdk, &arn).await,
+        (vec!["bea".to_string()], vec!["runner".to_string()]),
+        "the dry run removed a boundary"
+    );
+    assert_eq!(
+        sdk.list_attached_user_policies()
+            .user_name("ann")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .len(),
+        1,
+        "the dry run detached"
+    );
 
-    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    let done = server
+        .ok("delete_policy", json!({"policy_arn": arn, "force": true}))
+        .await;
     assert_eq!(done["Steps"], plan["Plan"], "the steps done are the plan");
     let message = done["Message"].as_str().unwrap();
     assert!(
@@ -502,14 +1116,53 @@ async fn policy_attached_and_used_as_boundaries_is_force_deleted() {
     );
 
     // Independent reads: the policy is gone, attached nowhere, nobody's boundary.
-    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
-    assert!(sdk.list_attached_user_policies().user_name("ann").send().await.unwrap().attached_policies().is_empty());
-    assert!(sdk.list_attached_group_policies().group_name("team").send().await.unwrap().attached_policies().is_empty());
-    assert!(sdk.list_attached_role_policies().role_name("worker").send().await.unwrap().attached_policies().is_empty());
+    assert_eq!(
+        common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
+    assert!(
+        sdk.list_attached_user_policies()
+            .user_name("ann")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .is_empty()
+    );
+    assert!(
+        sdk.list_attached_group_policies()
+            .group_name("team")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .is_empty()
+    );
+    assert!(
+        sdk.list_attached_role_policies()
+            .role_name("worker")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .is_empty()
+    );
     let bea = sdk.get_user().user_name("bea").send().await.unwrap();
-    assert!(bea.user().unwrap().permissions_boundary().is_none(), "bea still has a boundary: {bea:?}");
-    let runner = moto.sdk().get_role().role_name("runner").send().await.unwrap();
-    assert!(runner.role().unwrap().permissions_boundary().is_none(), "runner still has a boundary: {runner:?}");
+    assert!(
+        bea.user().unwrap().permissions_boundary().is_none(),
+        "bea still has a boundary: {bea:?}"
+    );
+    let runner = moto
+        .sdk()
+        .get_role()
+        .role_name("runner")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        runner.role().unwrap().permissions_boundary().is_none(),
+        "runner still has a boundary: {runner:?}"
+    );
     // The entities themselves stay.
     for user in ["ann", "bea"] {
         sdk.get_user().user_name(user).send().await.unwrap();
@@ -528,14 +1181,27 @@ async fn a_policy_used_only_as_a_boundary_no_longer_ends_in_delete_conflict() {
     let sdk = front.sdk();
     let arn = create_policy(&sdk, "fence").await;
     sdk.create_user().user_name("cara").send().await.unwrap();
-    sdk.put_user_permissions_boundary().user_name("cara").permissions_boundary(&arn).send().await.unwrap();
+    sdk.put_user_permissions_boundary()
+        .user_name("cara")
+        .permissions_boundary(&arn)
+        .send()
+        .await
+        .unwrap();
 
     let server = Server::start_env(WRITE, server_env(Some(&front.endpoint()))).await;
     // What the old plan ended in: IAM refuses to delete a policy that is still a boundary.
-    let refused = server.err("delete_policy", json!({"policy_arn": arn})).await;
-    assert!(refused.contains("Cannot delete a policy attached to entities.") && refused.contains("DeleteConflict"), "{refused}");
+    let refused = server
+        .err("delete_policy", json!({"policy_arn": arn}))
+        .await;
+    assert!(
+        refused.contains("Cannot delete a policy attached to entities.")
+            && refused.contains("DeleteConflict"),
+        "{refused}"
+    );
 
-    let done = server.ok("delete_policy", json!({"policy_arn": arn, "force": true})).await;
+    let done = server
+        .ok("delete_policy", json!({"policy_arn": arn, "force": true}))
+        .await;
     assert_eq!(
         done["Steps"],
         json!([
@@ -544,15 +1210,31 @@ async fn a_policy_used_only_as_a_boundary_no_longer_ends_in_delete_conflict() {
         ]),
         "{done}"
     );
-    assert_eq!(common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        common::code(&sdk.get_policy().policy_arn(&arn).send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
     let cara = sdk.get_user().user_name("cara").send().await.unwrap();
-    assert!(cara.user().unwrap().permissions_boundary().is_none(), "{cara:?}");
+    assert!(
+        cara.user().unwrap().permissions_boundary().is_none(),
+        "{cara:?}"
+    );
     // No detach was aimed at cara (IAM would answer NoSuchEntity: nothing is attached), and
     // the one DeletePolicy of the force delete went through.
     let actions = front.actions();
-    assert!(!actions.iter().any(|a| a.starts_with("Detach")), "{actions:?}");
-    let forced: Vec<&String> = actions.iter().skip_while(|a| *a != "DeleteUserPermissionsBoundary").collect();
-    assert_eq!(forced.iter().filter(|a| **a == "DeletePolicy").count(), 1, "{actions:?}");
+    assert!(
+        !actions.iter().any(|a| a.starts_with("Detach")),
+        "{actions:?}"
+    );
+    let forced: Vec<&String> = actions
+        .iter()
+        .skip_while(|a| *a != "DeleteUserPermissionsBoundary")
+        .collect();
+    assert_eq!(
+        forced.iter().filter(|a| **a == "DeletePolicy").count(),
+        1,
+        "{actions:?}"
+    );
     every_listing_is_filtered(&front);
     common::check_actions_are_declared(server).await;
 }

@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::{run_cli, server_bin, server_env, workspace, TempDir, CLEARED_ENV};
+use common::{CLEARED_ENV, TempDir, run_cli, server_bin, server_env, workspace};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -52,10 +52,19 @@ fn inspector_strict_accepts_every_tool_schema() {
     command.args(["--cli", "--method", "tools/list", "--strict"]);
     // The server's environment: the Inspector passes it only what `-e` names (and a few
     // basics such as PATH and HOME).
-    for (key, value) in server_env(None).into_iter().filter(|(k, _)| k != "RUST_LOG") {
+    for (key, value) in server_env(None)
+        .into_iter()
+        .filter(|(k, _)| k != "RUST_LOG")
+    {
         command.arg("-e").arg(format!("{key}={value}"));
     }
-    command.arg("--").arg(server_bin()).args(["--allow-write", "--toolsets", "all", "--consent", "none"]);
+    command.arg("--").arg(server_bin()).args([
+        "--allow-write",
+        "--toolsets",
+        "all",
+        "--consent",
+        "none",
+    ]);
     for key in CLEARED_ENV {
         command.env_remove(key);
     }
@@ -65,7 +74,9 @@ fn inspector_strict_accepts_every_tool_schema() {
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&stdout_path).unwrap())
         .stderr(std::fs::File::create(&stderr_path).unwrap());
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("running {}: {e}", inspector.display()));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {}: {e}", inspector.display()));
     let deadline = Instant::now() + Duration::from_secs(120);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -74,7 +85,10 @@ fn inspector_strict_accepts_every_tool_schema() {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the Inspector did not finish in 120 s: {}", std::fs::read_to_string(&stderr_path).unwrap_or_default());
+            panic!(
+                "the Inspector did not finish in 120 s: {}",
+                std::fs::read_to_string(&stderr_path).unwrap_or_default()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -83,16 +97,41 @@ fn inspector_strict_accepts_every_tool_schema() {
 
     // Exit 6 is an error-severity finding; warnings are printed but exit 0, so they are
     // looked for too.
-    assert!(status.success(), "the Inspector exited with {status} (6: a tool schema is not portable):\n{stderr}");
-    let findings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error: tool") || l.starts_with("Warning: tool")).collect();
-    assert!(findings.is_empty(), "the Inspector's --strict check reported {} findings:\n{stderr}", findings.len());
+    assert!(
+        status.success(),
+        "the Inspector exited with {status} (6: a tool schema is not portable):\n{stderr}"
+    );
+    let findings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("Error: tool") || l.starts_with("Warning: tool"))
+        .collect();
+    assert!(
+        findings.is_empty(),
+        "the Inspector's --strict check reported {} findings:\n{stderr}",
+        findings.len()
+    );
 
     // It listed every tool this configuration offers, each with both schemas.
-    let listed: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("the Inspector's output is not JSON ({e}):\n{stdout}"));
-    let tools = listed["tools"].as_array().unwrap_or_else(|| panic!("no tools in the Inspector's output:\n{stdout}"));
+    let listed: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("the Inspector's output is not JSON ({e}):\n{stdout}"));
+    let tools = listed["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tools in the Inspector's output:\n{stdout}"));
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    let offered: Value = serde_json::from_str(&run_cli(&["--allow-write", "--toolsets", "all", "tools", "--json"])).unwrap();
-    let expected: Vec<&str> = offered.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let offered: Value = serde_json::from_str(&run_cli(&[
+        "--allow-write",
+        "--toolsets",
+        "all",
+        "tools",
+        "--json",
+    ]))
+    .unwrap();
+    let expected: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, expected);
     for tool in tools {
         assert_eq!(tool["inputSchema"]["type"], "object", "{}", tool["name"]);

@@ -2,14 +2,15 @@
 //! manifest without and with one more `[tools.*]` entry (and its operation) yields that
 //! tool in tools/list, with schema and annotations, and its action in the policy.
 
-use iam_tools::consent::{Consent, Mode};
 use iam_tools::backend::Backend;
+use iam_tools::consent::{Consent, Mode};
 use iam_tools::registry::Registry;
 use iam_tools::runtime::Shared;
 use iam_tools::spec::{Catalog, Selection};
 
 mod before {
-    iam_tools::generate_tools!(inline = r#"
+    iam_tools::generate_tools!(
+        inline = r#"
         [toolsets.users]
         description = "Users."
         default = true
@@ -30,11 +31,13 @@ mod before {
         access = "read"
         operation = "ListUsers"
         paginate = "Users"
-    "#);
+    "#
+    );
 }
 
 mod after {
-    iam_tools::generate_tools!(inline = r#"
+    iam_tools::generate_tools!(
+        inline = r#"
         [toolsets.users]
         description = "Users."
         default = true
@@ -74,22 +77,45 @@ mod after {
           { name = "user_name", type = "string", required = true, description = "The user." },
           { name = "new_user_name", type = "string", description = "Its new name." },
         ]
-    "#);
+    "#
+    );
 }
 
 fn registry(catalog: &'static Catalog) -> Registry {
-    let selection = Selection { read_only: false, toolsets: catalog.default_toolsets() };
-    Registry::new(catalog, selection, Shared { backend: Backend::live(false), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default(), audit: None })
+    let selection = Selection {
+        read_only: false,
+        toolsets: catalog.default_toolsets(),
+    };
+    Registry::new(
+        catalog,
+        selection,
+        Shared {
+            backend: Backend::live(false),
+            all_pages_max_items: 10,
+            consent: Consent::new(Mode::None),
+            guardrails: Default::default(),
+            audit: None,
+        },
+    )
 }
 
 fn actions(catalog: &'static Catalog) -> Vec<String> {
-    let selection = Selection { read_only: false, toolsets: catalog.default_toolsets() };
+    let selection = Selection {
+        read_only: false,
+        toolsets: catalog.default_toolsets(),
+    };
     let policy = catalog.required_policy(&selection);
     policy["Statement"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
         .collect()
 }
 
@@ -97,25 +123,51 @@ fn actions(catalog: &'static Catalog) -> Vec<String> {
 fn one_more_manifest_entry_is_one_more_tool() {
     let before = registry(&before::CATALOG);
     let after = registry(&after::CATALOG);
-    let names = |r: &Registry| r.tools().iter().map(|t| t.name.to_string()).collect::<Vec<_>>();
+    let names = |r: &Registry| {
+        r.tools()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names(&before), ["list_users"]);
     assert_eq!(names(&after), ["list_users", "update_user"]);
 
     let tool = after.tool("update_user").unwrap();
     let a = tool.annotations.as_ref().unwrap();
-    assert_eq!((a.read_only_hint, a.destructive_hint, a.idempotent_hint), (Some(false), Some(false), Some(true)));
-    assert_eq!(tool.input_schema["required"], serde_json::json!(["user_name"]));
+    assert_eq!(
+        (a.read_only_hint, a.destructive_hint, a.idempotent_hint),
+        (Some(false), Some(false), Some(true))
+    );
+    assert_eq!(
+        tool.input_schema["required"],
+        serde_json::json!(["user_name"])
+    );
     assert!(tool.input_schema["properties"]["new_user_name"].is_object());
 
     // (sts:GetCallerIdentity is in every policy: the server asks who it is.)
-    assert_eq!(actions(&before::CATALOG), ["iam:ListUsers", "sts:GetCallerIdentity"]);
-    assert_eq!(actions(&after::CATALOG), ["iam:ListUsers", "sts:GetCallerIdentity", "iam:UpdateUser"]);
+    assert_eq!(
+        actions(&before::CATALOG),
+        ["iam:ListUsers", "sts:GetCallerIdentity"]
+    );
+    assert_eq!(
+        actions(&after::CATALOG),
+        ["iam:ListUsers", "sts:GetCallerIdentity", "iam:UpdateUser"]
+    );
 
     // Read-only still hides it.
     let read_only = Registry::new(
         &after::CATALOG,
-        Selection { read_only: true, toolsets: after::CATALOG.default_toolsets() },
-        Shared { backend: Backend::live(true), all_pages_max_items: 10, consent: Consent::new(Mode::None), guardrails: Default::default(), audit: None },
+        Selection {
+            read_only: true,
+            toolsets: after::CATALOG.default_toolsets(),
+        },
+        Shared {
+            backend: Backend::live(true),
+            all_pages_max_items: 10,
+            consent: Consent::new(Mode::None),
+            guardrails: Default::default(),
+            audit: None,
+        },
     );
     assert_eq!(names(&read_only), ["list_users"]);
 }

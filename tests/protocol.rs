@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{server_env, Moto, CLEARED_ENV};
-use serde_json::{json, Value};
+use common::{CLEARED_ENV, Moto, server_env};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -46,7 +46,13 @@ impl Raw {
                 }
             }
         });
-        Raw { child, stdin, lines, stderr_path, _dir: dir }
+        Raw {
+            child,
+            stdin,
+            lines,
+            stderr_path,
+            _dir: dir,
+        }
     }
 
     fn send(&mut self, message: Value) {
@@ -56,8 +62,12 @@ impl Raw {
 
     /// The next stdout line, which must be a JSON-RPC message.
     fn next(&self) -> Value {
-        let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("no message from the server");
-        let value: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
+        let line = self
+            .lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("no message from the server");
+        let value: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
         assert_eq!(value["jsonrpc"], "2.0", "not JSON-RPC: {line}");
         value
     }
@@ -94,13 +104,22 @@ fn initialize_answers_each_supported_version() {
         assert_eq!(result["serverInfo"]["name"], "iam-mcp-server");
         assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
         assert!(result["capabilities"]["tools"].is_object(), "{response}");
-        assert!(result["instructions"].as_str().unwrap().contains("READ-ONLY"), "{response}");
+        assert!(
+            result["instructions"]
+                .as_str()
+                .unwrap()
+                .contains("READ-ONLY"),
+            "{response}"
+        );
         raw.stop();
     }
     // A version from the future is answered with the newest one that has initialize.
     let mut raw = Raw::start(server_env(None));
     let response = raw.request(1, "initialize", initialize("2099-01-01"));
-    assert_eq!(response["result"]["protocolVersion"], "2025-11-25", "{response}");
+    assert_eq!(
+        response["result"]["protocolVersion"], "2025-11-25",
+        "{response}"
+    );
     raw.stop();
 }
 
@@ -114,16 +133,40 @@ fn stdout_carries_only_mcp_messages_and_logs_go_to_stderr() {
     raw.request(1, "initialize", initialize("2025-11-25"));
     raw.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
     let tools = raw.request(2, "tools/list", json!({}));
-    assert!(tools["result"]["tools"].as_array().unwrap().len() >= 5, "{tools}");
-    let call = raw.request(3, "tools/call", json!({"name": "list_users", "arguments": {}}));
+    assert!(
+        tools["result"]["tools"].as_array().unwrap().len() >= 5,
+        "{tools}"
+    );
+    let call = raw.request(
+        3,
+        "tools/call",
+        json!({"name": "list_users", "arguments": {}}),
+    );
     assert_eq!(call["result"]["isError"], false, "{call}");
-    assert_eq!(call["result"]["structuredContent"]["Users"], json!([]), "{call}");
-    let unknown = raw.request(4, "tools/call", json!({"name": "no_such_tool", "arguments": {}}));
-    assert!(unknown["error"]["message"].as_str().unwrap().contains("unknown tool `no_such_tool`"), "{unknown}");
+    assert_eq!(
+        call["result"]["structuredContent"]["Users"],
+        json!([]),
+        "{call}"
+    );
+    let unknown = raw.request(
+        4,
+        "tools/call",
+        json!({"name": "no_such_tool", "arguments": {}}),
+    );
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tool `no_such_tool`"),
+        "{unknown}"
+    );
     // Nothing else is pending on stdout, and every line so far parsed as JSON-RPC.
     assert!(raw.lines.recv_timeout(Duration::from_millis(300)).is_err());
     let stderr = raw.stop();
-    assert!(stderr.contains("aws call") && stderr.contains("action=iam:ListUsers"), "RUST_LOG=trace logs on stderr:\n{stderr}");
+    assert!(
+        stderr.contains("aws call") && stderr.contains("action=iam:ListUsers"),
+        "RUST_LOG=trace logs on stderr:\n{stderr}"
+    );
 }
 
 #[test]
@@ -137,16 +180,46 @@ fn stateless_2026_07_28_requests_work_without_initialize() {
     });
     let discover = raw.request(1, "server/discover", json!({"_meta": meta}));
     let result = &discover["result"];
-    assert!(result["supportedVersions"].as_array().is_some_and(|v| v.contains(&json!("2026-07-28"))), "{discover}");
-    assert!(discover.to_string().contains("iam-mcp-server"), "{discover}");
+    assert!(
+        result["supportedVersions"]
+            .as_array()
+            .is_some_and(|v| v.contains(&json!("2026-07-28"))),
+        "{discover}"
+    );
+    assert!(
+        discover.to_string().contains("iam-mcp-server"),
+        "{discover}"
+    );
     let tools = raw.request(2, "tools/list", json!({"_meta": meta}));
-    let names: Vec<&str> = tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"list_users"), "{tools}");
-    let call = raw.request(3, "tools/call", json!({"_meta": meta, "name": "list_users", "arguments": {}}));
-    assert_eq!(call["result"]["structuredContent"]["IsTruncated"], false, "{call}");
+    let call = raw.request(
+        3,
+        "tools/call",
+        json!({"_meta": meta, "name": "list_users", "arguments": {}}),
+    );
+    assert_eq!(
+        call["result"]["structuredContent"]["IsTruncated"], false,
+        "{call}"
+    );
     // A 2026-07-28 request without its required _meta is refused.
-    let bare = raw.request(4, "tools/list", json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}));
-    assert!(bare["error"]["message"].as_str().unwrap_or("").contains("clientCapabilities"), "{bare}");
+    let bare = raw.request(
+        4,
+        "tools/list",
+        json!({"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}}),
+    );
+    assert!(
+        bare["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("clientCapabilities"),
+        "{bare}"
+    );
     raw.stop();
 }
 
@@ -173,17 +246,46 @@ fn unparsable_lines_are_answered_with_a_parse_error_and_the_server_reads_on() {
         let answer = raw.next();
         assert_eq!(answer["error"]["code"], -32700, "{label}: {answer}");
         assert_eq!(answer["id"], Value::Null, "{label}: {answer}");
-        assert!(answer["error"]["message"].as_str().unwrap().starts_with("Parse error"), "{label}: {answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Parse error"),
+            "{label}: {answer}"
+        );
         let ping = raw.request(100 + i as u64, "ping", json!({}));
         assert_eq!(ping["result"], json!({}), "after {label}: {ping}");
     }
-    raw.stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"id\":42,\"params\":{}}\n").unwrap();
+    raw.stdin
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":42,\"params\":{}}\n")
+        .unwrap();
     raw.stdin.flush().unwrap();
     let invalid = raw.next();
-    assert_eq!((invalid["error"]["code"].clone(), invalid["id"].clone()), (json!(-32600), json!(42)), "{invalid}");
+    assert_eq!(
+        (invalid["error"]["code"].clone(), invalid["id"].clone()),
+        (json!(-32600), json!(42)),
+        "{invalid}"
+    );
     let tools = raw.request(200, "tools/list", json!({}));
-    assert!(tools["result"]["tools"].as_array().is_some_and(|t| !t.is_empty()), "{tools}");
+    assert!(
+        tools["result"]["tools"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty()),
+        "{tools}"
+    );
     let stderr = raw.stop();
-    assert_eq!(stderr.lines().filter(|l| l.contains("WARN") && l.contains("Parse error")).count(), 5, "{stderr}");
-    assert!(stderr.lines().any(|l| l.contains("WARN") && l.contains("Invalid Request")), "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("WARN") && l.contains("Parse error"))
+            .count(),
+        5,
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("WARN") && l.contains("Invalid Request")),
+        "{stderr}"
+    );
 }

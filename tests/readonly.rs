@@ -3,22 +3,40 @@
 
 mod common;
 
-use common::{create_policy, recorded_actions, run_cli, Moto, Server};
-use serde_json::{json, Value};
+use common::{Moto, Server, create_policy, recorded_actions, run_cli};
+use serde_json::{Value, json};
 
 /// Everything an IAM read can show of the account, to compare before and after.
 async fn state(sdk: &aws_sdk_iam::Client) -> Vec<String> {
     let mut out = Vec::new();
     for u in sdk.list_users().send().await.unwrap().users() {
         out.push(format!("user {} {}", u.user_name(), u.path()));
-        for g in sdk.list_groups_for_user().user_name(u.user_name()).send().await.unwrap().groups() {
+        for g in sdk
+            .list_groups_for_user()
+            .user_name(u.user_name())
+            .send()
+            .await
+            .unwrap()
+            .groups()
+        {
             out.push(format!("member {} {}", u.user_name(), g.group_name()));
         }
     }
     for g in sdk.list_groups().send().await.unwrap().groups() {
         out.push(format!("group {}", g.group_name()));
-        for p in sdk.list_attached_group_policies().group_name(g.group_name()).send().await.unwrap().attached_policies() {
-            out.push(format!("attached {} {}", g.group_name(), p.policy_arn().unwrap_or_default()));
+        for p in sdk
+            .list_attached_group_policies()
+            .group_name(g.group_name())
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+        {
+            out.push(format!(
+                "attached {} {}",
+                g.group_name(),
+                p.policy_arn().unwrap_or_default()
+            ));
         }
     }
     out.sort();
@@ -32,23 +50,48 @@ async fn write_tools_are_hidden_and_refused() {
     let policy = create_policy(&sdk, "TeamPolicy").await;
     sdk.create_user().user_name("bob").send().await.unwrap();
     sdk.create_group().group_name("team").send().await.unwrap();
-    sdk.add_user_to_group().group_name("team").user_name("bob").send().await.unwrap();
-    sdk.attach_group_policy().group_name("team").policy_arn(&policy).send().await.unwrap();
+    sdk.add_user_to_group()
+        .group_name("team")
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_group_policy()
+        .group_name("team")
+        .policy_arn(&policy)
+        .send()
+        .await
+        .unwrap();
     let before = state(&sdk).await;
 
     let server = Server::start(&moto, &[]).await;
     let info = server.client.peer_info().expect("initialize result");
-    assert!(info.instructions.as_deref().unwrap_or("").contains("READ-ONLY mode"), "{:?}", info.instructions);
+    assert!(
+        info.instructions
+            .as_deref()
+            .unwrap_or("")
+            .contains("READ-ONLY mode"),
+        "{:?}",
+        info.instructions
+    );
 
     let tools = server.client.list_all_tools().await.unwrap();
     let mut listed: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     listed.sort();
     // Exactly the read tools of the default toolsets.
-    let manifest_tools: Vec<Value> = serde_json::from_str(&run_cli(&["--allow-write", "tools", "--json"])).unwrap();
-    let mut reads: Vec<&str> = manifest_tools.iter().filter(|t| t["access"] == "read").map(|t| t["name"].as_str().unwrap()).collect();
+    let manifest_tools: Vec<Value> =
+        serde_json::from_str(&run_cli(&["--allow-write", "tools", "--json"])).unwrap();
+    let mut reads: Vec<&str> = manifest_tools
+        .iter()
+        .filter(|t| t["access"] == "read")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     reads.sort();
     assert_eq!(listed, reads);
-    assert!(listed.contains(&"list_users") && listed.contains(&"simulate_principal_policy"), "{listed:?}");
+    assert!(
+        listed.contains(&"list_users") && listed.contains(&"simulate_principal_policy"),
+        "{listed:?}"
+    );
     for tool in &tools {
         let a = tool.annotations.as_ref().unwrap();
         assert_eq!(a.read_only_hint, Some(true), "{}", tool.name);
@@ -61,7 +104,10 @@ async fn write_tools_are_hidden_and_refused() {
         .map(|t| t["name"].as_str().unwrap().to_string())
         .collect();
     // As many as tools.toml declares write tools in default toolsets.
-    let manifest: toml::Table = std::fs::read_to_string(common::workspace().join("tools.toml")).unwrap().parse().unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(common::workspace().join("tools.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
     let default_sets: Vec<&String> = manifest["toolsets"]
         .as_table()
         .unwrap()
@@ -74,7 +120,11 @@ async fn write_tools_are_hidden_and_refused() {
         .unwrap()
         .values()
         .filter(|t| t["access"].as_str() == Some("write"))
-        .filter(|t| default_sets.iter().any(|s| t["toolset"].as_str() == Some(s.as_str())))
+        .filter(|t| {
+            default_sets
+                .iter()
+                .any(|s| t["toolset"].as_str() == Some(s.as_str()))
+        })
         .count();
     assert!(declared > 0);
     assert_eq!(writes.len(), declared, "{writes:?}");
@@ -94,8 +144,17 @@ async fn write_tools_are_hidden_and_refused() {
 
     let stderr = server.stop().await;
     let called = recorded_actions(&stderr);
-    assert!(called.iter().all(|a| a.starts_with("iam:Get") || a.starts_with("iam:List")), "{called:?}");
-    assert_eq!(state(&sdk).await, before, "moto's state changed in read-only mode");
+    assert!(
+        called
+            .iter()
+            .all(|a| a.starts_with("iam:Get") || a.starts_with("iam:List")),
+        "{called:?}"
+    );
+    assert_eq!(
+        state(&sdk).await,
+        before,
+        "moto's state changed in read-only mode"
+    );
 
     // An explicit --readonly wins over IAM_MCP_ALLOW_WRITE in the environment.
     let out = std::process::Command::new(common::server_bin())
@@ -116,11 +175,20 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
         vec!["--toolsets", "groups", "--allow-write"],
         vec!["--toolsets", "all", "--readonly"],
     ] {
-        let tools: Vec<Value> = serde_json::from_str(&run_cli(&[args.as_slice(), &["tools", "--json"]].concat())).unwrap();
-        let policy: Value = serde_json::from_str(&run_cli(&[args.as_slice(), &["permissions"]].concat())).unwrap();
+        let tools: Vec<Value> =
+            serde_json::from_str(&run_cli(&[args.as_slice(), &["tools", "--json"]].concat()))
+                .unwrap();
+        let policy: Value =
+            serde_json::from_str(&run_cli(&[args.as_slice(), &["permissions"]].concat())).unwrap();
         let mut from_tools: Vec<String> = tools
             .iter()
-            .flat_map(|t| t["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
+            .flat_map(|t| {
+                t["actions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+            })
             .collect();
         // Plus who the server is (every server asks STS; no permission needed).
         from_tools.push("sts:GetCallerIdentity".to_string());
@@ -130,9 +198,21 @@ fn toolsets_and_mode_agree_between_tools_and_permissions() {
         from_policy.sort();
         assert_eq!(from_tools, from_policy, "{args:?}");
         let write_mode = args.contains(&"--allow-write");
-        assert_eq!(tools.iter().any(|t| t["access"] == "write"), write_mode, "{args:?}");
-        if let Some(set) = args.iter().position(|a| *a == "--toolsets").map(|i| args[i + 1]) && set != "all" {
-            assert!(tools.iter().all(|t| t["toolset"] == set), "{args:?}: {tools:?}");
+        assert_eq!(
+            tools.iter().any(|t| t["access"] == "write"),
+            write_mode,
+            "{args:?}"
+        );
+        if let Some(set) = args
+            .iter()
+            .position(|a| *a == "--toolsets")
+            .map(|i| args[i + 1])
+            && set != "all"
+        {
+            assert!(
+                tools.iter().all(|t| t["toolset"] == set),
+                "{args:?}: {tools:?}"
+            );
         }
     }
 }
@@ -165,10 +245,16 @@ fn instructions_with(env: &[(&str, &str)], write: bool) -> Result<String, (Optio
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
     if line.is_empty() {
-        return Err((out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned()));
+        return Err((
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
     }
     let answer: Value = serde_json::from_str(&line).unwrap();
-    Ok(answer["result"]["instructions"].as_str().unwrap().to_string())
+    Ok(answer["result"]["instructions"]
+        .as_str()
+        .unwrap()
+        .to_string())
 }
 
 /// Every on/off variable takes true/false, 1/0, yes/no, on/off (any case, spaces around
@@ -179,40 +265,83 @@ fn switches_take_documented_values_only() {
     const SWITCHES: [(&str, &str); 7] = [
         ("IAM_MCP_READONLY", "--readonly"),
         ("IAM_MCP_ALLOW_WRITE", "--allow-write"),
-        ("IAM_MCP_ALLOW_PRIVILEGED_POLICIES", "--allow-privileged-policies"),
+        (
+            "IAM_MCP_ALLOW_PRIVILEGED_POLICIES",
+            "--allow-privileged-policies",
+        ),
         ("IAM_MCP_ALLOW_BROAD_POLICIES", "--allow-broad-policies"),
         ("IAM_MCP_ALLOW_PUBLIC_TRUST", "--allow-public-trust"),
         ("IAM_MCP_ALLOW_SELF_LOCKOUT", "--allow-self-lockout"),
-        ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "--allow-service-linked-roles"),
+        (
+            "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES",
+            "--allow-service-linked-roles",
+        ),
     ];
     for (var, flag) in SWITCHES {
-        for bad in ["disabled", "enabled", "none", "2", "ture", "false!", "y e s", "-1"] {
-            let (code, stderr) = instructions_with(&[(var, bad)], var != "IAM_MCP_ALLOW_WRITE").expect_err(&format!("{var}={bad:?} started the server"));
+        for bad in [
+            "disabled", "enabled", "none", "2", "ture", "false!", "y e s", "-1",
+        ] {
+            let (code, stderr) = instructions_with(&[(var, bad)], var != "IAM_MCP_ALLOW_WRITE")
+                .expect_err(&format!("{var}={bad:?} started the server"));
             assert_eq!(code, Some(2), "{var}={bad:?}: {stderr}");
-            assert!(stderr.contains(&format!("invalid value \"{bad}\" for {flag} (environment variable {var})")), "{var}={bad:?}: {stderr}");
-            assert!(stderr.contains("true/false, 1/0, yes/no or on/off"), "{stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "invalid value \"{bad}\" for {flag} (environment variable {var})"
+                )),
+                "{var}={bad:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains("true/false, 1/0, yes/no or on/off"),
+                "{stderr}"
+            );
         }
     }
     // What each documented value does, seen where a user sees it.
     let on = ["true", "TRUE", "1", "yes", "On", " on ", "true "];
     let off = ["false", "FALSE", "0", "no", "Off", " false", "false ", ""];
     let relaxed = [
-        ("IAM_MCP_ALLOW_PRIVILEGED_POLICIES", "attaching privileged policies"),
-        ("IAM_MCP_ALLOW_BROAD_POLICIES", "identity policies allowing every action"),
-        ("IAM_MCP_ALLOW_PUBLIC_TRUST", "trust policies with Principal"),
+        (
+            "IAM_MCP_ALLOW_PRIVILEGED_POLICIES",
+            "attaching privileged policies",
+        ),
+        (
+            "IAM_MCP_ALLOW_BROAD_POLICIES",
+            "identity policies allowing every action",
+        ),
+        (
+            "IAM_MCP_ALLOW_PUBLIC_TRUST",
+            "trust policies with Principal",
+        ),
         ("IAM_MCP_ALLOW_SELF_LOCKOUT", "cut the server's own access"),
-        ("IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", "changes to service-linked roles"),
+        (
+            "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES",
+            "changes to service-linked roles",
+        ),
     ];
     for (values, set) in [(&on[..], true), (&off[..], false)] {
-        let (written, read_only) = if set { ("WRITE mode", "READ-ONLY") } else { ("READ-ONLY", "WRITE mode") };
+        let (written, read_only) = if set {
+            ("WRITE mode", "READ-ONLY")
+        } else {
+            ("READ-ONLY", "WRITE mode")
+        };
         for value in values {
             let write = instructions_with(&[("IAM_MCP_ALLOW_WRITE", value)], false).unwrap();
-            assert!(write.contains(written), "IAM_MCP_ALLOW_WRITE={value:?}: {write}");
+            assert!(
+                write.contains(written),
+                "IAM_MCP_ALLOW_WRITE={value:?}: {write}"
+            );
             let read = instructions_with(&[("IAM_MCP_READONLY", value)], true).unwrap();
-            assert!(read.contains(read_only), "IAM_MCP_READONLY={value:?} with --allow-write: {read}");
+            assert!(
+                read.contains(read_only),
+                "IAM_MCP_READONLY={value:?} with --allow-write: {read}"
+            );
             for (var, rule) in relaxed {
                 let text = instructions_with(&[(var, value)], true).unwrap();
-                assert_eq!(text.contains(rule), !set, "{var}={value:?}: `{rule}` in force is wrong: {text}");
+                assert_eq!(
+                    text.contains(rule),
+                    !set,
+                    "{var}={value:?}: `{rule}` in force is wrong: {text}"
+                );
             }
         }
     }
@@ -228,24 +357,49 @@ fn call_writes_only_with_flags_on_its_command_line() {
             command.env_remove(k);
         }
         // An endpoint nothing listens on: a write that got through would fail there, not here.
-        command.args(args).envs(env.iter().copied()).env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").env("AWS_EC2_METADATA_DISABLED", "true");
+        command
+            .args(args)
+            .envs(env.iter().copied())
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
         command.output().unwrap()
     };
     let create = ["call", "create_user", r#"{"user_name": "nobody"}"#];
     for (args, env) in [
-        (vec![], vec![("IAM_MCP_ALLOW_WRITE", "1"), ("IAM_MCP_CONSENT", "none")]),
+        (
+            vec![],
+            vec![("IAM_MCP_ALLOW_WRITE", "1"), ("IAM_MCP_CONSENT", "none")],
+        ),
         (vec!["--allow-write"], vec![("IAM_MCP_CONSENT", "none")]),
-        (vec!["--consent", "none"], vec![("IAM_MCP_ALLOW_WRITE", "true")]),
+        (
+            vec!["--consent", "none"],
+            vec![("IAM_MCP_ALLOW_WRITE", "true")],
+        ),
         (vec!["--allow-write"], vec![]),
     ] {
         let out = run(&[args.as_slice(), &create].concat(), &env);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?} {env:?}: {stderr}");
-        assert!(stderr.contains("runs writes only with --allow-write --consent none typed on its command line") && stderr.contains("Nothing was changed"), "{stderr}");
-        assert!(!stderr.contains("127.0.0.1:9"), "{args:?} {env:?} reached AWS: {stderr}");
+        assert!(
+            stderr.contains(
+                "runs writes only with --allow-write --consent none typed on its command line"
+            ) && stderr.contains("Nothing was changed"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("127.0.0.1:9"),
+            "{args:?} {env:?} reached AWS: {stderr}"
+        );
     }
     // Typed on the command line, the write is attempted (and fails at the dead endpoint).
-    let out = run(&[&["--allow-write", "--consent", "none"][..], &create].concat(), &[("AWS_ACCESS_KEY_ID", "a"), ("AWS_SECRET_ACCESS_KEY", "b"), ("AWS_REGION", "us-east-1")]);
+    let out = run(
+        &[&["--allow-write", "--consent", "none"][..], &create].concat(),
+        &[
+            ("AWS_ACCESS_KEY_ID", "a"),
+            ("AWS_SECRET_ACCESS_KEY", "b"),
+            ("AWS_REGION", "us-east-1"),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("typed on its command line"), "{stderr}");

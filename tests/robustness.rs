@@ -7,10 +7,10 @@
 
 mod common;
 
-use common::{server_bin, server_env, text, Moto, Server, CALL_TIMEOUT, CLEARED_ENV};
+use common::{CALL_TIMEOUT, CLEARED_ENV, Moto, Server, server_bin, server_env, text};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::ServiceError;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -126,12 +126,23 @@ fn valid(name: &str, schema: &Value, rng: &mut Rng, n: usize) -> Value {
     let types: Vec<&str> = match &schema["type"] {
         Value::String(t) => vec![t.as_str()],
         // Several types are an `anyOf` of single-type schemas.
-        _ => schema["anyOf"].as_array().map(|branches| branches.iter().filter_map(|b| b["type"].as_str()).collect()).unwrap_or_default(),
+        _ => schema["anyOf"]
+            .as_array()
+            .map(|branches| branches.iter().filter_map(|b| b["type"].as_str()).collect())
+            .unwrap_or_default(),
     };
     if types.contains(&"object") && types.contains(&"string") {
         // A policy document.
-        let doc = if name.contains("assume_role") || (name == "policy_document" && rng.chance(10)) { trust_policy() } else { policy() };
-        return if rng.chance(50) { doc } else { Value::String(doc.to_string()) };
+        let doc = if name.contains("assume_role") || (name == "policy_document" && rng.chance(10)) {
+            trust_policy()
+        } else {
+            policy()
+        };
+        return if rng.chance(50) {
+            doc
+        } else {
+            Value::String(doc.to_string())
+        };
     }
     match types.first().copied() {
         Some("boolean") => json!(rng.chance(50)),
@@ -164,7 +175,11 @@ fn valid_string(name: &str, schema: &Value, n: usize) -> String {
         return "v1".into();
     }
     if pattern.starts_with("(/)") || pattern.starts_with("/[") {
-        return if n.is_multiple_of(2) { "/".into() } else { "/fuzz/".into() };
+        return if n.is_multiple_of(2) {
+            "/".into()
+        } else {
+            "/fuzz/".into()
+        };
     }
     if name.contains("arn") || min >= 20 || name.contains("boundary") {
         return format!("arn:aws:iam::123456789012:policy/fz-{n}");
@@ -192,9 +207,24 @@ fn read_schemas(tools: Vec<rmcp::model::Tool>) -> Vec<ToolSchema> {
         .into_iter()
         .map(|t| {
             let schema = Value::Object((*t.input_schema).clone());
-            let properties = schema["properties"].as_object().map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
-            let required = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
-            ToolSchema { name: t.name.to_string(), properties, required }
+            let properties = schema["properties"]
+                .as_object()
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default();
+            let required = schema["required"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            ToolSchema {
+                name: t.name.to_string(),
+                properties,
+                required,
+            }
         })
         .collect()
 }
@@ -217,7 +247,12 @@ fn generate(tools: &[ToolSchema], per_tool: usize, rng: &mut Rng) -> Vec<Case> {
     for tool in tools {
         let start = cases.len();
         let mut push = |kind: &'static str, target: Option<&str>, args: Map<String, Value>| {
-            cases.push(Case { tool: tool.name.clone(), kind, target: target.map(str::to_string), args });
+            cases.push(Case {
+                tool: tool.name.clone(),
+                kind,
+                target: target.map(str::to_string),
+                args,
+            });
         };
         push("empty", None, Map::new());
         for n in 0..4 {
@@ -235,7 +270,14 @@ fn generate(tools: &[ToolSchema], per_tool: usize, rng: &mut Rng) -> Vec<Case> {
                 push("missing required", Some(name), args);
             }
         }
-        for extra in ["fz_unknown", "UserName", "", "confirmation_token", "__proto__", "user_name\u{0}"] {
+        for extra in [
+            "fz_unknown",
+            "UserName",
+            "",
+            "confirmation_token",
+            "__proto__",
+            "user_name\u{0}",
+        ] {
             let mut args = valid_args(tool, true, rng, 2);
             if !args.contains_key(extra) {
                 args.insert(extra.to_string(), rng.pick(&strange).clone());
@@ -260,7 +302,12 @@ fn generate(tools: &[ToolSchema], per_tool: usize, rng: &mut Rng) -> Vec<Case> {
             if rng.chance(10) {
                 args.insert(format!("extra_{}", n % 5), rng.pick(&strange).clone());
             }
-            cases.push(Case { tool: tool.name.clone(), kind: "random mix", target: None, args });
+            cases.push(Case {
+                tool: tool.name.clone(),
+                kind: "random mix",
+                target: None,
+                args,
+            });
         }
     }
     cases
@@ -282,7 +329,8 @@ async fn send_all(server: &Server, cases: &[Case]) -> Vec<Answer> {
     for (i, case) in cases.iter().enumerate() {
         let permit = gate.clone().acquire_owned().await.unwrap();
         let peer = peer.clone();
-        let params = CallToolRequestParams::new(case.tool.clone()).with_arguments(case.args.clone());
+        let params =
+            CallToolRequestParams::new(case.tool.clone()).with_arguments(case.args.clone());
         tasks.spawn(async move {
             let answer = match tokio::time::timeout(CALL_TIMEOUT, peer.call_tool(params)).await {
                 Ok(Ok(result)) => Answer::Result(result),
@@ -325,45 +373,72 @@ struct Tally {
 
 impl Tally {
     fn check(&mut self, case: &Case, answer: &Answer, known_tool: bool) {
-        let what = || format!("{} [{}{}] {}", case.tool, case.kind, case.target.as_deref().map(|t| format!(" `{t}`")).unwrap_or_default(), short(&case.args));
+        let what = || {
+            format!(
+                "{} [{}{}] {}",
+                case.tool,
+                case.kind,
+                case.target
+                    .as_deref()
+                    .map(|t| format!(" `{t}`"))
+                    .unwrap_or_default(),
+                short(&case.args)
+            )
+        };
         match answer {
-            Answer::Silence => self.problems.push(format!("no answer in {CALL_TIMEOUT:?}: {}", what())),
+            Answer::Silence => self
+                .problems
+                .push(format!("no answer in {CALL_TIMEOUT:?}: {}", what())),
             Answer::ProtocolError(message) => {
                 self.protocol_errors += 1;
                 if known_tool {
-                    self.problems.push(format!("protocol error for a known tool ({message}): {}", what()));
+                    self.problems.push(format!(
+                        "protocol error for a known tool ({message}): {}",
+                        what()
+                    ));
                 }
             }
             Answer::Result(result) => {
                 let message = text(result);
                 if message.contains("panicked") || message.contains("internal error in") {
-                    self.problems.push(format!("handler panic ({message}): {}", what()));
+                    self.problems
+                        .push(format!("handler panic ({message}): {}", what()));
                 }
                 if result.is_error != Some(true) {
                     self.ok += 1;
                     return;
                 }
                 if message.trim().is_empty() {
-                    self.problems.push(format!("isError with no message: {}", what()));
+                    self.problems
+                        .push(format!("isError with no message: {}", what()));
                 }
-                if message.starts_with("Invalid arguments") || message.contains("Invalid arguments for") {
+                if message.starts_with("Invalid arguments")
+                    || message.contains("Invalid arguments for")
+                {
                     self.invalid_arguments += 1;
                     // A targeted case's message names the argument it is about.
                     if let Some(target) = &case.target {
                         // Known gap, reported: a run tool's own argument struct (functions::args)
                         // refuses a null that the manifest's params accept, and its serde
                         // message names no argument ("invalid type: null, expected a sequence").
-                        let known_gap = case.tool.starts_with("simulate_") && case.args.get(target) == Some(&Value::Null);
+                        let known_gap = case.tool.starts_with("simulate_")
+                            && case.args.get(target) == Some(&Value::Null);
                         if !target.is_empty() && !known_gap && !message.contains(target.as_str()) {
                             let key = format!("{} `{target}`", case.kind);
                             let first = !self.unnamed.contains_key(&key);
                             *self.unnamed.entry(key).or_default() += 1;
                             if first {
-                                eprintln!("message does not name `{target}`: {message}\n  for {}", what());
+                                eprintln!(
+                                    "message does not name `{target}`: {message}\n  for {}",
+                                    what()
+                                );
                             }
                         }
                     }
-                } else if message.contains("read-only") || message.contains("not enabled") || message.contains("toolset") {
+                } else if message.contains("read-only")
+                    || message.contains("not enabled")
+                    || message.contains("toolset")
+                {
                     self.refused += 1;
                 } else {
                     self.other_errors += 1;
@@ -381,7 +456,11 @@ async fn stderr_of(server: &Server) -> String {
 async fn generated_arguments_are_answered_and_never_crash_the_server() {
     let started = Instant::now();
     let moto = Moto::start();
-    let writer = Server::start(&moto, &["--allow-write", "--toolsets", "all", "--consent", "none"]).await;
+    let writer = Server::start(
+        &moto,
+        &["--allow-write", "--toolsets", "all", "--consent", "none"],
+    )
+    .await;
     let reader = Server::start(&moto, &[]).await;
     let write_tools = read_schemas(writer.client.list_all_tools().await.unwrap());
     let read_tools = read_schemas(reader.client.list_all_tools().await.unwrap());
@@ -390,44 +469,100 @@ async fn generated_arguments_are_answered_and_never_crash_the_server() {
     let mut rng = Rng(0x05EE_D1A3_u64 ^ 0x9E37_79B9_7F4A_7C15);
     let mut cases = generate(&write_tools, 100, &mut rng);
     // Calls that are not tools, and documents no policy can be: far too big, far too deep.
-    for name in ["no_such_tool", "", "LIST_USERS", "list_users ", "list_users\u{0}", "🦀", &"t".repeat(10_000)] {
-        cases.push(Case { tool: name.to_string(), kind: "unknown tool", target: None, args: Map::new() });
+    for name in [
+        "no_such_tool",
+        "",
+        "LIST_USERS",
+        "list_users ",
+        "list_users\u{0}",
+        "🦀",
+        &"t".repeat(10_000),
+    ] {
+        cases.push(Case {
+            tool: name.to_string(),
+            kind: "unknown tool",
+            target: None,
+            args: Map::new(),
+        });
     }
     let huge = "A".repeat(10 * 1024 * 1024);
     let deep_text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_objects = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
-    for tool in ["put_user_policy", "create_policy", "put_role_policy", "create_role", "simulate_custom_policy"] {
+    for tool in [
+        "put_user_policy",
+        "create_policy",
+        "put_role_policy",
+        "create_role",
+        "simulate_custom_policy",
+    ] {
         let schema = write_tools.iter().find(|t| t.name == tool).unwrap();
-        let param = schema.properties.iter().find(|(_, s)| s["anyOf"].is_array() || s["items"]["anyOf"].is_array()).unwrap().0.clone();
+        let param = schema
+            .properties
+            .iter()
+            .find(|(_, s)| s["anyOf"].is_array() || s["items"]["anyOf"].is_array())
+            .unwrap()
+            .0
+            .clone();
         let list = param.ends_with("_list");
         let wrap = |v: Value| if list { json!([v]) } else { v };
         let mut big_doc = policy();
         big_doc["Statement"][0]["Resource"] = json!(huge.clone());
         for (kind, value) in [
             ("10 MB document", wrap(big_doc)),
-            ("10 MB document text", wrap(json!(format!("{{\"Version\":\"2012-10-17\",\"Id\":\"{huge}\"}}")))),
+            (
+                "10 MB document text",
+                wrap(json!(format!(
+                    "{{\"Version\":\"2012-10-17\",\"Id\":\"{huge}\"}}"
+                ))),
+            ),
             ("10,000-deep arrays as text", wrap(json!(deep_text.clone()))),
-            ("10,000-deep objects as text", wrap(json!(deep_objects.clone()))),
-            ("120-deep document", wrap(json!({"Version": "2012-10-17", "Statement": nested_arrays(110, policy()["Statement"][0].clone())}))),
+            (
+                "10,000-deep objects as text",
+                wrap(json!(deep_objects.clone())),
+            ),
+            (
+                "120-deep document",
+                wrap(
+                    json!({"Version": "2012-10-17", "Statement": nested_arrays(110, policy()["Statement"][0].clone())}),
+                ),
+            ),
         ] {
             let mut args = valid_args(schema, false, &mut rng, 5);
             args.insert(param.clone(), value);
-            cases.push(Case { tool: tool.to_string(), kind, target: Some(param.clone()), args });
+            cases.push(Case {
+                tool: tool.to_string(),
+                kind,
+                target: Some(param.clone()),
+                args,
+            });
         }
     }
     let mut read_cases = generate(&read_tools, 40, &mut rng);
     // Write tools on the read-only server: refused, whatever the arguments.
-    for tool in write_tools.iter().filter(|t| !read_tools.iter().any(|r| r.name == t.name)) {
+    for tool in write_tools
+        .iter()
+        .filter(|t| !read_tools.iter().any(|r| r.name == t.name))
+    {
         for n in 0..3 {
-            read_cases.push(Case { tool: tool.name.clone(), kind: "write on read-only", target: None, args: valid_args(tool, n == 1, &mut rng, n) });
+            read_cases.push(Case {
+                tool: tool.name.clone(),
+                kind: "write on read-only",
+                target: None,
+                args: valid_args(tool, n == 1, &mut rng, n),
+            });
         }
     }
     let generated_in = started.elapsed();
 
     let sent = Instant::now();
-    let (write_answers, read_answers) = tokio::join!(send_all(&writer, &cases), send_all(&reader, &read_cases));
+    let (write_answers, read_answers) =
+        tokio::join!(send_all(&writer, &cases), send_all(&reader, &read_cases));
     let sent_in = sent.elapsed();
-    eprintln!("sent {} + {} calls in {sent_in:.1?}", cases.len(), read_cases.len());
+    eprintln!(
+        "sent {} + {} calls in {sent_in:.1?}",
+        cases.len(),
+        read_cases.len()
+    );
 
     let mut tally = Tally::default();
     let known = |tools: &[ToolSchema], name: &str| tools.iter().any(|t| t.name == name);
@@ -441,15 +576,26 @@ async fn generated_arguments_are_answered_and_never_crash_the_server() {
                     Answer::ProtocolError(e) => e.clone(),
                     Answer::Silence => "no answer".into(),
                 };
-                tally.problems.push(format!("{} [{}]: not refused for its size: {got}", case.tool, case.kind));
+                tally.problems.push(format!(
+                    "{} [{}]: not refused for its size: {got}",
+                    case.tool, case.kind
+                ));
             }
         }
     }
     let reader_refused_before = tally.refused;
     for (case, answer) in read_cases.iter().zip(&read_answers) {
-        tally.check(case, answer, known(&read_tools, &case.tool) || known(&write_tools, &case.tool));
+        tally.check(
+            case,
+            answer,
+            known(&read_tools, &case.tool) || known(&write_tools, &case.tool),
+        );
         if case.kind == "write on read-only" {
-            assert!(matches!(answer, Answer::Result(r) if r.is_error == Some(true)), "{} ran on the read-only server", case.tool);
+            assert!(
+                matches!(answer, Answer::Result(r) if r.is_error == Some(true)),
+                "{} ran on the read-only server",
+                case.tool
+            );
         }
     }
     let refused_on_reader = tally.refused - reader_refused_before;
@@ -457,12 +603,25 @@ async fn generated_arguments_are_answered_and_never_crash_the_server() {
     // Both servers still serve.
     for server in [&writer, &reader] {
         let users = server.call("list_users", json!({})).await;
-        assert_ne!(users.is_error, Some(true), "list_users after the run: {}", text(&users));
+        assert_ne!(
+            users.is_error,
+            Some(true),
+            "list_users after the run: {}",
+            text(&users)
+        );
     }
     let write_log = stderr_of(&writer).await;
     let read_log = stderr_of(&reader).await;
     let aws_calls = |log: &str| log.lines().filter(|l| l.contains("aws call")).count();
-    let past_checks = |log: &str| log.lines().filter(|l| (l.contains("tool call ok") || l.contains("tool call failed")) && !l.contains("InvalidArguments") && !l.contains("Refused")).count();
+    let past_checks = |log: &str| {
+        log.lines()
+            .filter(|l| {
+                (l.contains("tool call ok") || l.contains("tool call failed"))
+                    && !l.contains("InvalidArguments")
+                    && !l.contains("Refused")
+            })
+            .count()
+    };
 
     let total = cases.len() + read_cases.len();
     eprintln!(
@@ -484,17 +643,47 @@ async fn generated_arguments_are_answered_and_never_crash_the_server() {
         aws_calls(&write_log) + aws_calls(&read_log),
     );
     if !tally.unnamed.is_empty() {
-        eprintln!("argument errors that do not name the argument: {:?}", tally.unnamed);
+        eprintln!(
+            "argument errors that do not name the argument: {:?}",
+            tally.unnamed
+        );
     }
     assert!(total >= 10_000, "only {total} inputs");
-    assert!(tally.problems.is_empty(), "{} problems:\n{}", tally.problems.len(), tally.problems.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
-    assert!(tally.unnamed.is_empty(), "argument errors that do not name the argument: {:?}", tally.unnamed);
+    assert!(
+        tally.problems.is_empty(),
+        "{} problems:\n{}",
+        tally.problems.len(),
+        tally
+            .problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        tally.unnamed.is_empty(),
+        "argument errors that do not name the argument: {:?}",
+        tally.unnamed
+    );
     for (name, log) in [("write", &write_log), ("read-only", &read_log)] {
-        assert!(!log.contains("panicked"), "the {name} server's stderr shows a panic:\n{}", log.lines().filter(|l| l.contains("panick")).take(5).collect::<Vec<_>>().join("\n"));
+        assert!(
+            !log.contains("panicked"),
+            "the {name} server's stderr shows a panic:\n{}",
+            log.lines()
+                .filter(|l| l.contains("panick"))
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     writer.stop().await;
     reader.stop().await;
-    assert!(started.elapsed() < BUDGET, "the run took {:?}, over its budget of {BUDGET:?}", started.elapsed());
+    assert!(
+        started.elapsed() < BUDGET,
+        "the run took {:?}, over its budget of {BUDGET:?}",
+        started.elapsed()
+    );
 }
 
 /// Raw JSON-RPC lines no client library sends: invalid JSON, bad shapes and ids, lone
@@ -521,9 +710,16 @@ async fn raw_garbage_on_the_wire_is_survived() {
     let mut stdin = child.stdin.take().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
 
-    let call = |id: u64, tool: &str, args: &str| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"{tool}","arguments":{args}}}}}"#);
+    let call = |id: u64, tool: &str, args: &str| {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"{tool}","arguments":{args}}}}}"#
+        )
+    };
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    let huge_doc = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{}"}}]}}"#, "A".repeat(10 * 1024 * 1024));
+    let huge_doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{}"}}]}}"#,
+        "A".repeat(10 * 1024 * 1024)
+    );
     let garbage: Vec<(&str, Vec<u8>)> = vec![
         ("not JSON", b"not json".to_vec()),
         ("truncated object", b"{".to_vec()),
@@ -561,20 +757,37 @@ async fn raw_garbage_on_the_wire_is_survived() {
             json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}),
             json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
         ] {
-            stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
+            stdin
+                .write_all(format!("{message}\n").as_bytes())
+                .await
+                .unwrap();
         }
         for (i, (_, line)) in garbage.iter().enumerate() {
             stdin.write_all(line).await.unwrap();
-            stdin.write_all(format!("\n{}\n", json!({"jsonrpc": "2.0", "id": 1000 + i, "method": "ping"})).as_bytes()).await.unwrap();
+            stdin
+                .write_all(
+                    format!(
+                        "\n{}\n",
+                        json!({"jsonrpc": "2.0", "id": 1000 + i, "method": "ping"})
+                    )
+                    .as_bytes(),
+                )
+                .await
+                .unwrap();
         }
-        stdin.write_all(format!("{}\n", call(9999, "list_users", "{}")).as_bytes()).await.unwrap();
+        stdin
+            .write_all(format!("{}\n", call(9999, "list_users", "{}")).as_bytes())
+            .await
+            .unwrap();
         stdin.flush().await.unwrap();
     };
     let mut answers: BTreeMap<i64, Value> = BTreeMap::new();
     let reader = async {
         tokio::time::timeout(CALL_TIMEOUT, async {
             while let Some(line) = lines.next_line().await.unwrap() {
-                let message: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("the server wrote a line that is not JSON ({e}): {line}"));
+                let message: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
+                    panic!("the server wrote a line that is not JSON ({e}): {line}")
+                });
                 if let Some(id) = message["id"].as_i64() {
                     answers.insert(id, message);
                     if id == 9999 {
@@ -590,8 +803,11 @@ async fn raw_garbage_on_the_wire_is_survived() {
     tokio::join!(writer, reader);
     // Calls run concurrently: answers to calls sent before the final one may come after it
     // (a not-found error first asks STS for the account id). Read until the line is quiet.
-    while let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_secs(1), lines.next_line()).await {
-        let message: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("the server wrote a line that is not JSON ({e}): {line}"));
+    while let Ok(Ok(Some(line))) =
+        tokio::time::timeout(Duration::from_secs(1), lines.next_line()).await
+    {
+        let message: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("the server wrote a line that is not JSON ({e}): {line}"));
         if let Some(id) = message["id"].as_i64() {
             answers.insert(id, message);
         }
@@ -602,32 +818,54 @@ async fn raw_garbage_on_the_wire_is_survived() {
     let mut report = Vec::new();
     let mut unanswered = Vec::new();
     for (i, (label, line)) in garbage.iter().enumerate() {
-        assert!(answers.contains_key(&(1000 + i as i64)), "the ping after `{label}` got no answer");
+        assert!(
+            answers.contains_key(&(1000 + i as i64)),
+            "the ping after `{label}` got no answer"
+        );
         let parsed = serde_json::from_slice::<Value>(line).ok();
-        let id = parsed.as_ref().and_then(|m| m["id"].as_i64()).filter(|id| (500..600).contains(id));
+        let id = parsed
+            .as_ref()
+            .and_then(|m| m["id"].as_i64())
+            .filter(|id| (500..600).contains(id));
         let Some(id) = id else {
             report.push(format!("{label}: (no usable id)"));
             continue;
         };
         // rmcp 3.11 drops a request whose `_meta` is not an object without answering (reported).
         let rmcp_drops = *label == "_meta a number";
-        let well_formed = !rmcp_drops && line.len() < 16 * 1024 * 1024 && parsed.as_ref().is_some_and(|m| m["jsonrpc"] == "2.0");
+        let well_formed = !rmcp_drops
+            && line.len() < 16 * 1024 * 1024
+            && parsed.as_ref().is_some_and(|m| m["jsonrpc"] == "2.0");
         match answers.get(&id) {
             Some(answer) => {
                 let shown = answer.to_string();
-                assert!(!shown.contains("panicked") && !shown.contains("internal error in"), "{label}: {shown}");
-                report.push(format!("{label}: {}", &shown[..shown.floor_char_boundary(200)]));
+                assert!(
+                    !shown.contains("panicked") && !shown.contains("internal error in"),
+                    "{label}: {shown}"
+                );
+                report.push(format!(
+                    "{label}: {}",
+                    &shown[..shown.floor_char_boundary(200)]
+                ));
             }
-            None if well_formed => unanswered.push(format!("`{label}` (well-formed JSON-RPC 2.0, id {id}) got no answer")),
+            None if well_formed => unanswered.push(format!(
+                "`{label}` (well-formed JSON-RPC 2.0, id {id}) got no answer"
+            )),
             None => report.push(format!("{label}: no answer (dropped by rmcp)")),
         }
     }
     let refused = answers[&522]["result"].to_string();
-    assert!(refused.contains("over the limit of 1048576 bytes"), "the 10 MB policy was not refused for its size: {refused}");
+    assert!(
+        refused.contains("over the limit of 1048576 bytes"),
+        "the 10 MB policy was not refused for its size: {refused}"
+    );
     // Lines that are not JSON (as serde_json reads it) have no id to answer with: each got a
     // parse error with id null (tests/protocol.rs checks them one by one).
     for id in [509, 510, 514] {
-        assert!(!answers.contains_key(&id), "id {id} is not JSON, yet was answered as a request");
+        assert!(
+            !answers.contains_key(&id),
+            "id {id} is not JSON, yet was answered as a request"
+        );
     }
     eprintln!("raw wire:\n  {}", report.join("\n  "));
     assert!(unanswered.is_empty(), "{}", unanswered.join("\n"));
@@ -635,5 +873,13 @@ async fn raw_garbage_on_the_wire_is_survived() {
     drop(stdin);
     let _ = child.kill().await;
     let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(!stderr.contains("panicked"), "{}", stderr.lines().filter(|l| l.contains("panick")).collect::<Vec<_>>().join("\n"));
+    assert!(
+        !stderr.contains("panicked"),
+        "{}",
+        stderr
+            .lines()
+            .filter(|l| l.contains("panick"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{server_env, Moto, Server};
-use serde_json::{json, Value};
+use common::{Moto, Server, server_env};
+use serde_json::{Value, json};
 
 fn doc(statements: Value) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
@@ -16,12 +16,22 @@ fn decisions(result: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["EvalActionName"].as_str().unwrap().to_string(), r["EvalDecision"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["EvalActionName"].as_str().unwrap().to_string(),
+                r["EvalDecision"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
 fn result_for<'a>(result: &'a Value, action: &str) -> &'a Value {
-    result["EvaluationResults"].as_array().unwrap().iter().find(|r| r["EvalActionName"] == action).unwrap()
+    result["EvaluationResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["EvalActionName"] == action)
+        .unwrap()
 }
 
 const BUCKET: &str = "arn:aws:s3:::my-app-bucket/*";
@@ -31,7 +41,11 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
     let moto = Moto::start();
     let sdk = moto.sdk();
     // A user with an inline policy, an attached managed policy and a group with a Deny.
-    sdk.create_user().user_name("developer").send().await.unwrap();
+    sdk.create_user()
+        .user_name("developer")
+        .send()
+        .await
+        .unwrap();
     sdk.put_user_policy()
         .user_name("developer")
         .policy_name("ReadApp")
@@ -47,8 +61,17 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
         .await
         .unwrap();
     let write_arn = write.policy().unwrap().arn().unwrap().to_string();
-    sdk.attach_user_policy().user_name("developer").policy_arn(&write_arn).send().await.unwrap();
-    sdk.create_group().group_name("NoDeletes").send().await.unwrap();
+    sdk.attach_user_policy()
+        .user_name("developer")
+        .policy_arn(&write_arn)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_group()
+        .group_name("NoDeletes")
+        .send()
+        .await
+        .unwrap();
     sdk.put_group_policy()
         .group_name("NoDeletes")
         .policy_name("DenyDelete")
@@ -56,8 +79,22 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
         .send()
         .await
         .unwrap();
-    sdk.add_user_to_group().group_name("NoDeletes").user_name("developer").send().await.unwrap();
-    let user_arn = sdk.get_user().user_name("developer").send().await.unwrap().user().unwrap().arn().to_string();
+    sdk.add_user_to_group()
+        .group_name("NoDeletes")
+        .user_name("developer")
+        .send()
+        .await
+        .unwrap();
+    let user_arn = sdk
+        .get_user()
+        .user_name("developer")
+        .send()
+        .await
+        .unwrap()
+        .user()
+        .unwrap()
+        .arn()
+        .to_string();
 
     let server = Server::start(&moto, &[]).await;
     let result = server
@@ -88,13 +125,29 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
     assert_eq!(get["MatchedStatements"][0]["SourcePolicyType"], "user");
     let put = result_for(&result, "s3:PutObject");
     assert_eq!(put["MatchedStatements"][0]["SourcePolicyId"], "WriteApp");
-    assert_eq!(put["MatchedStatements"][0]["SourcePolicyType"], "user-managed");
+    assert_eq!(
+        put["MatchedStatements"][0]["SourcePolicyType"],
+        "user-managed"
+    );
     let delete = result_for(&result, "s3:DeleteObject");
-    assert_eq!(delete["MatchedStatements"][0]["SourcePolicyId"], "DenyDelete");
+    assert_eq!(
+        delete["MatchedStatements"][0]["SourcePolicyId"],
+        "DenyDelete"
+    );
     assert_eq!(delete["MatchedStatements"][0]["SourcePolicyType"], "group");
     let list = result_for(&result, "s3:ListBucket");
-    assert!(list["Explanation"].to_string().contains("No policy grants this permission"), "{list}");
-    let mut evaluated: Vec<&str> = result["EvaluatedPolicies"].as_array().unwrap().iter().map(|p| p["SourcePolicyId"].as_str().unwrap()).collect();
+    assert!(
+        list["Explanation"]
+            .to_string()
+            .contains("No policy grants this permission"),
+        "{list}"
+    );
+    let mut evaluated: Vec<&str> = result["EvaluatedPolicies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["SourcePolicyId"].as_str().unwrap())
+        .collect();
     evaluated.sort();
     assert_eq!(evaluated, ["DenyDelete", "ReadApp", "WriteApp"]);
 
@@ -102,12 +155,16 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
     let boundary = sdk
         .create_policy()
         .policy_name("ReadOnlyBoundary")
-        .policy_document(doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])))
+        .policy_document(doc(
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+        ))
         .send()
         .await
         .unwrap();
     let boundary_arn = boundary.policy().unwrap().arn().unwrap().to_string();
-    let trust = doc(json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]));
+    let trust = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+    );
     let role = sdk
         .create_role()
         .role_name("bounded")
@@ -120,7 +177,9 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
     sdk.put_role_policy()
         .role_name("bounded")
         .policy_name("AllS3")
-        .policy_document(doc(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}])))
+        .policy_document(doc(
+            json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]),
+        ))
         .send()
         .await
         .unwrap();
@@ -130,9 +189,21 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
             json!({"policy_source_arn": role_arn, "action_names": ["s3:GetObject", "s3:PutObject"], "resource_arns": [BUCKET], "evaluator": "local"}),
         )
         .await;
-    assert_eq!(decisions(&bounded), [("s3:GetObject".to_string(), "allowed".to_string()), ("s3:PutObject".into(), "implicitDeny".into())]);
-    assert_eq!(result_for(&bounded, "s3:GetObject")["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"], true);
-    assert_eq!(result_for(&bounded, "s3:PutObject")["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"], false);
+    assert_eq!(
+        decisions(&bounded),
+        [
+            ("s3:GetObject".to_string(), "allowed".to_string()),
+            ("s3:PutObject".into(), "implicitDeny".into())
+        ]
+    );
+    assert_eq!(
+        result_for(&bounded, "s3:GetObject")["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"],
+        true
+    );
+    assert_eq!(
+        result_for(&bounded, "s3:PutObject")["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"],
+        false
+    );
     server.stop().await;
 }
 
@@ -140,8 +211,16 @@ async fn local_evaluator_reads_user_group_and_boundary_policies_from_iam() {
 async fn the_brief_s_example_ec2_s3_access_role() {
     let moto = Moto::start();
     let sdk = moto.sdk();
-    let trust = doc(json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]));
-    let role = sdk.create_role().role_name("EC2-S3-Access-Role").assume_role_policy_document(&trust).send().await.unwrap();
+    let trust = doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+    );
+    let role = sdk
+        .create_role()
+        .role_name("EC2-S3-Access-Role")
+        .assume_role_policy_document(&trust)
+        .send()
+        .await
+        .unwrap();
     sdk.put_role_policy()
         .role_name("EC2-S3-Access-Role")
         .policy_name("AppBucketReadWrite")
@@ -170,7 +249,10 @@ async fn the_brief_s_example_ec2_s3_access_role() {
         ]
     );
     let delete = result_for(&result, "s3:DeleteObject");
-    assert_eq!(delete["Explanation"][1], "No policy grants this permission", "{delete}");
+    assert_eq!(
+        delete["Explanation"][1], "No policy grants this permission",
+        "{delete}"
+    );
     server.stop().await;
 }
 
@@ -208,7 +290,10 @@ const RECORDED_SIMULATION: &str = r#"
 #[tokio::test(flavor = "multi_thread")]
 async fn aws_evaluator_on_a_recorded_response() {
     // moto does not implement SimulatePrincipalPolicy: this endpoint answers as IAM does.
-    let (endpoint, seen) = common::recorded_endpoint([("SimulatePrincipalPolicy", RECORDED_SIMULATION.to_string())].into()).await;
+    let (endpoint, seen) = common::recorded_endpoint(
+        [("SimulatePrincipalPolicy", RECORDED_SIMULATION.to_string())].into(),
+    )
+    .await;
     let server = Server::start_env(&[], server_env(Some(&endpoint))).await;
     let result = server
         .ok(
@@ -222,9 +307,22 @@ async fn aws_evaluator_on_a_recorded_response() {
         )
         .await;
     assert_eq!(result["Evaluator"], "aws");
-    assert_eq!(decisions(&result), [("s3:GetObject".to_string(), "allowed".to_string()), ("s3:DeleteObject".into(), "implicitDeny".into())]);
-    assert_eq!(result_for(&result, "s3:GetObject")["MatchedStatements"][0]["SourcePolicyId"], "AppBucketReadWrite");
-    assert!(result_for(&result, "s3:DeleteObject")["Explanation"].to_string().contains("No policy grants this permission"));
+    assert_eq!(
+        decisions(&result),
+        [
+            ("s3:GetObject".to_string(), "allowed".to_string()),
+            ("s3:DeleteObject".into(), "implicitDeny".into())
+        ]
+    );
+    assert_eq!(
+        result_for(&result, "s3:GetObject")["MatchedStatements"][0]["SourcePolicyId"],
+        "AppBucketReadWrite"
+    );
+    assert!(
+        result_for(&result, "s3:DeleteObject")["Explanation"]
+            .to_string()
+            .contains("No policy grants this permission")
+    );
     server.stop().await;
     let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 1, "{requests:?}");
@@ -258,11 +356,28 @@ async fn custom_policies_with_context_and_invalid_documents() {
             }),
         )
         .await;
-    assert_eq!(decisions(&inside), [("s3:GetObject".to_string(), "allowed".to_string())]);
-    assert_eq!(inside["EvaluationResults"][0]["MatchedStatements"][0]["SourcePolicyId"], "PolicyInputList.1");
-    let without = server.ok("simulate_custom_policy", json!({"policy_input_list": [policy], "action_names": ["s3:GetObject"]})).await;
-    assert_eq!(decisions(&without), [("s3:GetObject".to_string(), "implicitDeny".to_string())]);
-    assert_eq!(without["EvaluationResults"][0]["MissingContextValues"], json!(["aws:SourceIp"]));
+    assert_eq!(
+        decisions(&inside),
+        [("s3:GetObject".to_string(), "allowed".to_string())]
+    );
+    assert_eq!(
+        inside["EvaluationResults"][0]["MatchedStatements"][0]["SourcePolicyId"],
+        "PolicyInputList.1"
+    );
+    let without = server
+        .ok(
+            "simulate_custom_policy",
+            json!({"policy_input_list": [policy], "action_names": ["s3:GetObject"]}),
+        )
+        .await;
+    assert_eq!(
+        decisions(&without),
+        [("s3:GetObject".to_string(), "implicitDeny".to_string())]
+    );
+    assert_eq!(
+        without["EvaluationResults"][0]["MissingContextValues"],
+        json!(["aws:SourceIp"])
+    );
 
     // Every problem of every document, each with its path; nothing sent anywhere.
     let text = server
@@ -279,9 +394,18 @@ async fn custom_policies_with_context_and_invalid_documents() {
         )
         .await;
     assert!(text.starts_with("Invalid policy document:"), "{text}");
-    assert!(text.contains("policy_input_list[0]: Statement[0].Effect"), "{text}");
-    assert!(text.contains("policy_input_list[0]: Statement[0]") && text.contains("NotAction"), "{text}");
+    assert!(
+        text.contains("policy_input_list[0]: Statement[0].Effect"),
+        "{text}"
+    );
+    assert!(
+        text.contains("policy_input_list[0]: Statement[0]") && text.contains("NotAction"),
+        "{text}"
+    );
     assert!(text.contains("policy_input_list[1]: not JSON"), "{text}");
-    assert!(text.contains("policy_input_list[2]: Statement") && text.contains("StringLikeish"), "{text}");
+    assert!(
+        text.contains("policy_input_list[2]: Statement") && text.contains("StringLikeish"),
+        "{text}"
+    );
     server.stop().await;
 }

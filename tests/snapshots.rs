@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{run_cli, server_env, workspace, Server};
+use common::{Server, run_cli, server_env, workspace};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 fn sorted(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
-            let sorted: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, sorted(v))).collect();
+            let sorted: BTreeMap<&String, Value> =
+                map.iter().map(|(k, v)| (k, sorted(v))).collect();
             serde_json::to_value(sorted).unwrap()
         }
         Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
@@ -42,8 +43,14 @@ fn readme_block(name: &str) -> String {
     let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
     let start = format!("<!-- {name}:start -->");
     let end = format!("<!-- {name}:end -->");
-    let from = readme.find(&start).unwrap_or_else(|| panic!("README has no {start}")) + start.len();
-    let to = readme[from..].find(&end).unwrap_or_else(|| panic!("README has no {end}")) + from;
+    let from = readme
+        .find(&start)
+        .unwrap_or_else(|| panic!("README has no {start}"))
+        + start.len();
+    let to = readme[from..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("README has no {end}"))
+        + from;
     readme[from..to].trim().to_string()
 }
 
@@ -52,27 +59,50 @@ async fn every_tool_as_clients_see_it() {
     let server = Server::start_env(&["--allow-write", "--toolsets", "all"], server_env(None)).await;
     let tools = server.client.list_all_tools().await.unwrap();
     server.stop().await;
-    let snapshot: Vec<Value> = tools.iter().map(|t| sorted(&serde_json::to_value(t).unwrap())).collect();
+    let snapshot: Vec<Value> = tools
+        .iter()
+        .map(|t| sorted(&serde_json::to_value(t).unwrap()))
+        .collect();
     for tool in &snapshot {
         let a = &tool["annotations"];
-        for hint in ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] {
+        for hint in [
+            "title",
+            "readOnlyHint",
+            "destructiveHint",
+            "idempotentHint",
+            "openWorldHint",
+        ] {
             assert!(!a[hint].is_null(), "{} lacks {hint}", tool["name"]);
         }
         assert_eq!(tool["inputSchema"]["type"], "object");
-        assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{}", tool["name"]);
+        assert_eq!(
+            tool["inputSchema"]["additionalProperties"], false,
+            "{}",
+            tool["name"]
+        );
         assert_eq!(tool["outputSchema"]["type"], "object");
     }
-    check_snapshot("tools.json", &(serde_json::to_string_pretty(&snapshot).unwrap() + "\n"));
+    check_snapshot(
+        "tools.json",
+        &(serde_json::to_string_pretty(&snapshot).unwrap() + "\n"),
+    );
 }
 
 #[test]
 fn permissions_policy_is_generated_from_the_manifest() {
     let full = run_cli(&["--allow-write", "--toolsets", "all", "permissions"]);
     check_snapshot("permissions.json", &full);
-    assert_eq!(readme_block("permissions"), format!("```json\n{}\n```", full.trim()), "README's policy is stale: copy `iam-mcp-server --allow-write --toolsets all permissions` into it");
+    assert_eq!(
+        readme_block("permissions"),
+        format!("```json\n{}\n```", full.trim()),
+        "README's policy is stale: copy `iam-mcp-server --allow-write --toolsets all permissions` into it"
+    );
 
     // Every action is an operation the manifest declares, once; read-only holds only reads.
-    let manifest: toml::Table = std::fs::read_to_string(workspace().join("tools.toml")).unwrap().parse().unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(workspace().join("tools.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
     let operations = manifest["operations"].as_table().unwrap();
     let access = |action: &str| match operations.get(action.trim_start_matches("iam:")) {
         Some(op) => op["access"].as_str().unwrap().to_string(),
@@ -88,10 +118,16 @@ fn permissions_policy_is_generated_from_the_manifest() {
     assert_eq!(all, unique, "an action is listed twice");
     for action in &all {
         // The self-lockout guardrail asks STS who the server is; everything else is IAM.
-        let declared = action == "sts:GetCallerIdentity" || operations.contains_key(action.trim_start_matches("iam:"));
+        let declared = action == "sts:GetCallerIdentity"
+            || operations.contains_key(action.trim_start_matches("iam:"));
         assert!(declared, "{action} is not a manifest operation");
     }
-    let read_only = actions(&run_cli(&["--readonly", "--toolsets", "all", "permissions"]));
+    let read_only = actions(&run_cli(&[
+        "--readonly",
+        "--toolsets",
+        "all",
+        "permissions",
+    ]));
     assert!(!read_only.is_empty());
     for action in &read_only {
         assert_eq!(access(action), "read", "{action} in the read-only policy");
@@ -103,5 +139,9 @@ fn permissions_policy_is_generated_from_the_manifest() {
 #[test]
 fn readme_tool_table_is_current() {
     let table = run_cli(&["--allow-write", "--toolsets", "all", "tools", "--markdown"]);
-    assert_eq!(readme_block("tools"), table.trim(), "README's tool table is stale: copy `iam-mcp-server --allow-write --toolsets all tools --markdown` into it");
+    assert_eq!(
+        readme_block("tools"),
+        table.trim(),
+        "README's tool table is stale: copy `iam-mcp-server --allow-write --toolsets all tools --markdown` into it"
+    );
 }

@@ -3,8 +3,8 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
 use syn::LitStr;
+use syn::parse::{Parse, ParseStream};
 
 /// Where the manifest comes from.
 enum Source {
@@ -22,10 +22,16 @@ impl Parse for Source {
             return Ok(Source::File(path));
         }
         let key: syn::Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected a manifest path (\"tools.toml\") or `inline = r#\"...\"#`")
+            syn::Error::new(
+                e.span(),
+                "expected a manifest path (\"tools.toml\") or `inline = r#\"...\"#`",
+            )
         })?;
         if key != "inline" {
-            return Err(syn::Error::new(key.span(), format!("unknown argument `{key}`, expected a manifest path or `inline = ...`")));
+            return Err(syn::Error::new(
+                key.span(),
+                format!("unknown argument `{key}`, expected a manifest path or `inline = ...`"),
+            ));
         }
         input.parse::<syn::Token![=]>()?;
         let text: LitStr = input.parse()?;
@@ -51,7 +57,11 @@ fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
     // The start of a key: the start of its line when the key is in a `[table]` header.
     let start = |key: std::ops::Range<usize>| {
         let line = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
-        if text[line..key.start].trim_start().starts_with('[') { line } else { key.start }
+        if text[line..key.start].trim_start().starts_with('[') {
+            line
+        } else {
+            key.start
+        }
     };
     let mut best: Option<(usize, Option<String>)> = None;
     let mut consider = |at: usize, label: Option<String>| {
@@ -69,9 +79,14 @@ fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
             "guardrails" => "guardrail",
             _ => continue,
         };
-        let toml::de::DeValue::Table(entries) = value.get_ref() else { continue };
+        let toml::de::DeValue::Table(entries) = value.get_ref() else {
+            continue;
+        };
         for (name, _) in entries.iter() {
-            consider(start(name.span()), Some(format!("{kind} `{}`", name.get_ref())));
+            consider(
+                start(name.span()),
+                Some(format!("{kind} `{}`", name.get_ref())),
+            );
         }
     }
     best.and_then(|(_, label)| label)
@@ -88,9 +103,19 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         Source::File(path) => {
             let rel = path.value();
             if std::path::Path::new(&rel).is_absolute() {
-                return Err(syn::Error::new(path.span(), format!("manifest path `{rel}` is absolute; give it relative to the crate's Cargo.toml")));
+                return Err(syn::Error::new(
+                    path.span(),
+                    format!(
+                        "manifest path `{rel}` is absolute; give it relative to the crate's Cargo.toml"
+                    ),
+                ));
             }
-            let dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| syn::Error::new(path.span(), "CARGO_MANIFEST_DIR is not set; build with cargo"))?;
+            let dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| {
+                syn::Error::new(
+                    path.span(),
+                    "CARGO_MANIFEST_DIR is not set; build with cargo",
+                )
+            })?;
             let full = std::path::Path::new(&dir).join(&rel);
             let text = std::fs::read_to_string(&full).map_err(|e| {
                 let message = match e.kind() {
@@ -99,15 +124,30 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 };
                 syn::Error::new(path.span(), message)
             })?;
-            let track = quote!(const _: &[u8] = ::core::include_bytes!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #rel)););
+            let track = quote!(
+                const _: &[u8] = ::core::include_bytes!(
+                    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #rel)
+                );
+            );
             (text, rel, path.span(), track)
         }
-        Source::Inline(text) => (text.value(), "inline".to_string(), text.span(), TokenStream::new()),
+        Source::Inline(text) => (
+            text.value(),
+            "inline".to_string(),
+            text.span(),
+            TokenStream::new(),
+        ),
     };
     let manifest: crate::manifest::Manifest = toml::from_str(&text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         let what = enclosing_entry(&text, offset).unwrap_or_else(|| "invalid manifest".to_string());
-        located(span, &origin, &text, &format!("{what}: {}", e.message().trim_end()), offset)
+        located(
+            span,
+            &origin,
+            &text,
+            &format!("{what}: {}", e.message().trim_end()),
+            offset,
+        )
     })?;
     let model = crate::validate::validate(&manifest).map_err(|problems| {
         problems
@@ -141,7 +181,8 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported() {
-        let input = quote!(inline = r#"
+        let input = quote!(
+            inline = r#"
             [toolsets.users]
             description = "Users"
             [operations.ListUsers]
@@ -152,25 +193,49 @@ mod tests {
             toolset = "nope"
             access = "read"
             operation = "ListUsers"
-        "#);
+        "#
+        );
         let err = expand(input).unwrap_err();
         let messages: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
         assert_eq!(messages.len(), 2, "{messages:#?}");
-        assert!(messages[0].contains("unknown access class `reed`"), "{}", messages[0]);
+        assert!(
+            messages[0].contains("unknown access class `reed`"),
+            "{}",
+            messages[0]
+        );
         assert!(messages[0].ends_with("--> inline:5:22"), "{}", messages[0]);
-        assert!(messages[1].contains("tool `list_users`: unknown toolset `nope`"), "{}", messages[1]);
+        assert!(
+            messages[1].contains("tool `list_users`: unknown toolset `nope`"),
+            "{}",
+            messages[1]
+        );
     }
 
     #[test]
     fn parse_errors_name_the_entry_they_fall_in() {
         let text = "[toolsets.users]\ndescription = \"u\"\n\n[tools.a]\ntitel = \"x\"\n\n[operations.B]\naccess = \"read\"\n\n[tools.c]\nx = 1\n\n[extra]\ny = 2\n";
         let at = |needle: &str| text.find(needle).unwrap();
-        assert_eq!(enclosing_entry(text, at("description")).as_deref(), Some("toolset `users`"));
-        assert_eq!(enclosing_entry(text, at("titel")).as_deref(), Some("tool `a`"));
+        assert_eq!(
+            enclosing_entry(text, at("description")).as_deref(),
+            Some("toolset `users`")
+        );
+        assert_eq!(
+            enclosing_entry(text, at("titel")).as_deref(),
+            Some("tool `a`")
+        );
         // A missing field points at the table header.
-        assert_eq!(enclosing_entry(text, at("[tools.a]")).as_deref(), Some("tool `a`"));
-        assert_eq!(enclosing_entry(text, at("access")).as_deref(), Some("operation `B`"));
-        assert_eq!(enclosing_entry(text, at("x = 1")).as_deref(), Some("tool `c`"));
+        assert_eq!(
+            enclosing_entry(text, at("[tools.a]")).as_deref(),
+            Some("tool `a`")
+        );
+        assert_eq!(
+            enclosing_entry(text, at("access")).as_deref(),
+            Some("operation `B`")
+        );
+        assert_eq!(
+            enclosing_entry(text, at("x = 1")).as_deref(),
+            Some("tool `c`")
+        );
         assert_eq!(enclosing_entry(text, at("y = 2")), None);
         assert_eq!(enclosing_entry("not [ toml", 0), None);
     }
@@ -238,10 +303,12 @@ mod tests {
     #[test]
     fn fixture_expansion_matches_snapshot() {
         let literal = proc_macro2::Literal::string(FIXTURE);
-        let tokens = expand(quote!(inline = #literal)).unwrap_or_else(|e| panic!("fixture is invalid: {e}"));
+        let tokens =
+            expand(quote!(inline = #literal)).unwrap_or_else(|e| panic!("fixture is invalid: {e}"));
         let file: syn::File = syn::parse2(tokens).expect("expansion parses as a Rust file");
         let actual = prettyplease::unparse(&file);
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/fixture.rs.snap");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots/fixture.rs.snap");
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &actual).unwrap();
@@ -251,7 +318,10 @@ mod tests {
             panic!("cannot read tests/snapshots/fixture.rs.snap ({e}); create it with UPDATE_SNAPSHOTS=1")
         });
         if actual != expected {
-            let line = actual.lines().zip(expected.lines()).position(|(a, e)| a != e)
+            let line = actual
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, e)| a != e)
                 .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
             panic!(
                 "the expansion differs from tests/snapshots/fixture.rs.snap from line {}:\n  snapshot: {:?}\n  actual:   {:?}\n\

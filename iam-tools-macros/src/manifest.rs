@@ -1,8 +1,8 @@
 //! The serde model of `tools.toml`. Every value that a later check can reject keeps its
 //! span, so an error can point at `tools.toml:LINE:COL`.
 
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 use toml::Spanned;

@@ -94,7 +94,13 @@ pub enum ParamTy {
 
 impl ParamTy {
     pub fn is_list(self) -> bool {
-        matches!(self, ParamTy::StringList | ParamTy::DocumentList | ParamTy::DocumentLevels | ParamTy::ShapeList)
+        matches!(
+            self,
+            ParamTy::StringList
+                | ParamTy::DocumentList
+                | ParamTy::DocumentLevels
+                | ParamTy::ShapeList
+        )
     }
 }
 
@@ -157,7 +163,13 @@ pub struct Guardrail {
 }
 
 /// The guardrails the runtime implements (`iam_tools::guard::Rule`).
-pub const GUARDRAILS: [&str; 5] = ["privileged_policies", "broad_allow", "public_trust", "self_lockout", "service_linked_roles"];
+pub const GUARDRAILS: [&str; 5] = [
+    "privileged_policies",
+    "broad_allow",
+    "public_trust",
+    "self_lockout",
+    "service_linked_roles",
+];
 
 #[derive(Debug)]
 pub struct Tool {
@@ -252,7 +264,8 @@ pub fn pascal(name: &str) -> String {
 fn is_snake_ident(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn is_pascal_ident(s: &str) -> bool {
@@ -305,7 +318,11 @@ fn parse_ty(text: &str, shapes: &HashSet<&str>) -> Result<Ty, String> {
             ));
         }
     };
-    Ok(Ty { base, list, optional })
+    Ok(Ty {
+        base,
+        list,
+        optional,
+    })
 }
 
 fn fields(
@@ -319,7 +336,10 @@ fn fields(
         if !is_pascal_ident(name.get_ref()) {
             problems.push(
                 name,
-                format!("{what}: member `{}` must be PascalCase as AWS names it", name.get_ref()),
+                format!(
+                    "{what}: member `{}` must be PascalCase as AWS names it",
+                    name.get_ref()
+                ),
             );
             continue;
         }
@@ -329,7 +349,10 @@ fn fields(
                 snake: snake(name.get_ref()),
                 ty,
             }),
-            Err(message) => problems.push(ty, format!("{what}, member `{}`: {message}", name.get_ref())),
+            Err(message) => problems.push(
+                ty,
+                format!("{what}, member `{}`: {message}", name.get_ref()),
+            ),
         }
     }
     out
@@ -350,7 +373,9 @@ fn parse_param_ty(
         "document_list" => (ParamTy::DocumentList, None),
         "document_levels" => (ParamTy::DocumentLevels, None),
         other => match other.strip_prefix('[').and_then(|o| o.strip_suffix(']')) {
-            Some(shape) if shapes.iter().any(|s| s.name == shape) => (ParamTy::ShapeList, Some(shape.to_string())),
+            Some(shape) if shapes.iter().any(|s| s.name == shape) => {
+                (ParamTy::ShapeList, Some(shape.to_string()))
+            }
             _ => {
                 problems.push(
                     value,
@@ -385,7 +410,10 @@ fn find_op(
 ) -> Option<usize> {
     let found = ops.iter().position(|o| &o.name == name.get_ref());
     if found.is_none() {
-        problems.push(name, format!("{what}: unknown operation `{}`", name.get_ref()));
+        problems.push(
+            name,
+            format!("{what}: unknown operation `{}`", name.get_ref()),
+        );
     }
     found
 }
@@ -399,7 +427,10 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
         .iter()
         .map(|(name, t)| {
             if !is_snake_ident(name.get_ref()) {
-                problems.push(name, format!("toolset `{}`: name must be snake_case", name.get_ref()));
+                problems.push(
+                    name,
+                    format!("toolset `{}`: name must be snake_case", name.get_ref()),
+                );
             }
             Toolset {
                 name: name.get_ref().clone(),
@@ -409,17 +440,32 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
         })
         .collect();
 
-    let shape_names: HashSet<&str> = manifest.shapes.iter().map(|(n, _)| n.get_ref().as_str()).collect();
+    let shape_names: HashSet<&str> = manifest
+        .shapes
+        .iter()
+        .map(|(n, _)| n.get_ref().as_str())
+        .collect();
     let shapes: Vec<Shape> = manifest
         .shapes
         .iter()
         .map(|(name, table)| {
             if !is_pascal_ident(name.get_ref()) {
-                problems.push(name, format!("shape `{}`: name must be the SDK's PascalCase type name", name.get_ref()));
+                problems.push(
+                    name,
+                    format!(
+                        "shape `{}`: name must be the SDK's PascalCase type name",
+                        name.get_ref()
+                    ),
+                );
             }
             Shape {
                 name: name.get_ref().clone(),
-                fields: fields(table, &shape_names, &format!("shape `{}`", name.get_ref()), &mut problems),
+                fields: fields(
+                    table,
+                    &shape_names,
+                    &format!("shape `{}`", name.get_ref()),
+                    &mut problems,
+                ),
             }
         })
         .collect();
@@ -463,13 +509,27 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
 
     let mut tools = Vec::new();
     for (name, tool) in manifest.tools.iter() {
-        if let Some(t) = validate_tool(name, tool, &toolsets, &operations, &shapes, &guardrails, &mut problems) {
+        if let Some(t) = validate_tool(
+            name,
+            tool,
+            &toolsets,
+            &operations,
+            &shapes,
+            &guardrails,
+            &mut problems,
+        ) {
             tools.push(t);
         }
     }
 
     if problems.0.is_empty() {
-        Ok(Model { toolsets, shapes, operations, tools, guardrails })
+        Ok(Model {
+            toolsets,
+            shapes,
+            operations,
+            tools,
+            guardrails,
+        })
     } else {
         Err(problems)
     }
@@ -477,31 +537,59 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
 
 /// Guardrails: names the runtime implements, write operations to check, read operations
 /// to decide with, or a kind of policy document.
-fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Problems) -> Vec<Guardrail> {
+fn validate_guardrails(
+    manifest: &Manifest,
+    ops: &[Operation],
+    problems: &mut Problems,
+) -> Vec<Guardrail> {
     let mut out = Vec::new();
     for (name, g) in manifest.guardrails.iter() {
         let what = format!("guardrail `{}`", name.get_ref());
         if !GUARDRAILS.contains(&name.get_ref().as_str()) {
-            problems.push(name, format!("{what}: unknown guardrail, expected one of {}", GUARDRAILS.join(", ")));
+            problems.push(
+                name,
+                format!(
+                    "{what}: unknown guardrail, expected one of {}",
+                    GUARDRAILS.join(", ")
+                ),
+            );
         }
         let mut operations = Vec::new();
         for (op, read_list) in g.operations.iter() {
-            let Some(index) = find_op(ops, op, &what, problems) else { continue };
+            let Some(index) = find_op(ops, op, &what, problems) else {
+                continue;
+            };
             if ops[index].access != Access::Write {
                 problems.push(op, format!("{what}: `{}` is a read operation; guardrails check writes (list the reads a check needs as its value)", ops[index].name));
             }
             let mut reads = Vec::new();
             for read in read_list {
-                let Some(r) = find_op(ops, read, &what, problems) else { continue };
+                let Some(r) = find_op(ops, read, &what, problems) else {
+                    continue;
+                };
                 if ops[r].access != Access::Read {
-                    problems.push(read, format!("{what}: `{}` reads with `{}`, a write operation", ops[index].name, ops[r].name));
+                    problems.push(
+                        read,
+                        format!(
+                            "{what}: `{}` reads with `{}`, a write operation",
+                            ops[index].name, ops[r].name
+                        ),
+                    );
                 }
                 reads.push(r);
             }
             operations.push((index, reads));
         }
-        if let Some(kind) = &g.documents && !matches!(kind.get_ref().as_str(), "identity" | "trust") {
-            problems.push(kind, format!("{what}: documents must be `identity` or `trust`, not `{}`", kind.get_ref()));
+        if let Some(kind) = &g.documents
+            && !matches!(kind.get_ref().as_str(), "identity" | "trust")
+        {
+            problems.push(
+                kind,
+                format!(
+                    "{what}: documents must be `identity` or `trust`, not `{}`",
+                    kind.get_ref()
+                ),
+            );
         }
         if g.operations.0.is_empty() && g.documents.is_none() {
             problems.push(name, format!("{what}: give `operations` (the writes it checks), `documents` (identity or trust), or both"));
@@ -517,12 +605,16 @@ fn validate_guardrails(manifest: &Manifest, ops: &[Operation], problems: &mut Pr
 
 /// A shape can be sent to AWS when its fields are scalars or string lists.
 fn input_shape_ok(manifest: &Manifest, name: &str) -> bool {
-    manifest.shapes.iter().find(|(n, _)| n.get_ref() == name).is_some_and(|(_, fields)| {
-        fields.iter().all(|(_, ty)| {
-            let t = ty.get_ref().trim_end_matches('?');
-            matches!(t, "string" | "int" | "long" | "bool" | "enum" | "[string]")
+    manifest
+        .shapes
+        .iter()
+        .find(|(n, _)| n.get_ref() == name)
+        .is_some_and(|(_, fields)| {
+            fields.iter().all(|(_, ty)| {
+                let t = ty.get_ref().trim_end_matches('?');
+                matches!(t, "string" | "int" | "long" | "bool" | "enum" | "[string]")
+            })
         })
-    })
 }
 
 fn ty_text(ty: &Ty) -> String {
@@ -570,7 +662,11 @@ fn validate_tool(
             format!(
                 "{what}: unknown toolset `{}`, declared toolsets: {}",
                 tool.toolset.get_ref(),
-                toolsets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+                toolsets
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -579,23 +675,39 @@ fn validate_tool(
         (Some(operation), None) => find_op(ops, operation, &what, problems),
         (None, Some(run)) => {
             if !is_pascal_ident(run.get_ref()) {
-                problems.push(run, format!("{what}: `run = \"{}\"` must name a runtime function type (PascalCase)", run.get_ref()));
+                problems.push(
+                    run,
+                    format!(
+                        "{what}: `run = \"{}\"` must name a runtime function type (PascalCase)",
+                        run.get_ref()
+                    ),
+                );
             }
             None
         }
         (Some(operation), Some(_)) => {
-            problems.push(operation, format!("{what}: give `operation` or `run`, not both"));
+            problems.push(
+                operation,
+                format!("{what}: give `operation` or `run`, not both"),
+            );
             None
         }
         (None, None) => {
-            problems.push(name, format!("{what}: needs `operation` (an IAM call) or `run` (a runtime function)"));
+            problems.push(
+                name,
+                format!("{what}: needs `operation` (an IAM call) or `run` (a runtime function)"),
+            );
             None
         }
     };
     if tool.run.is_none() && !tool.uses.is_empty() {
         problems.push(&tool.uses[0], format!("{what}: `uses` is for `run` tools; an `operation` tool calls its operation and `include`s"));
     }
-    let uses: Vec<usize> = tool.uses.iter().filter_map(|u| find_op(ops, u, &what, problems)).collect();
+    let uses: Vec<usize> = tool
+        .uses
+        .iter()
+        .filter_map(|u| find_op(ops, u, &what, problems))
+        .collect();
 
     let destructive = match (&tool.destructive, access) {
         (Some(d), Access::Read) if *d.get_ref() => {
@@ -606,13 +718,18 @@ fn validate_tool(
         (None, Access::Write) => {
             problems.push(
                 &tool.access,
-                format!("{what}: a write tool must say `destructive = true` or `destructive = false`"),
+                format!(
+                    "{what}: a write tool must say `destructive = true` or `destructive = false`"
+                ),
             );
             false
         }
         (None, Access::Read) => false,
     };
-    let idempotent = tool.idempotent.as_ref().map_or(access == Access::Read, |i| *i.get_ref());
+    let idempotent = tool
+        .idempotent
+        .as_ref()
+        .map_or(access == Access::Read, |i| *i.get_ref());
 
     // Every operation the tool calls must fit its access class.
     let check_op_access = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
@@ -629,7 +746,9 @@ fn validate_tool(
     for (index, at) in uses.iter().zip(&tool.uses) {
         check_op_access(*index, at, problems);
     }
-    if tool.run.is_some() && (tool.paginate.is_some() || !tool.include.is_empty() || !tool.cleanup.is_empty()) {
+    if tool.run.is_some()
+        && (tool.paginate.is_some() || !tool.include.is_empty() || !tool.cleanup.is_empty())
+    {
         problems.push(&tool.access, format!("{what}: a `run` tool pages, includes and cleans up in its runtime function; remove `paginate`, `include` and `cleanup`"));
     }
 
@@ -647,27 +766,51 @@ fn validate_tool(
             problems.push(&p.name, format!("{pwhat}: name must be snake_case"));
         }
         if tool.paginate.is_some() && PAGING_PARAMS.contains(&pname.as_str()) {
-            problems.push(&p.name, format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"));
+            problems.push(
+                &p.name,
+                format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"),
+            );
         }
         if access == Access::Write && WRITE_PARAMS.contains(&pname.as_str()) {
             problems.push(&p.name, format!("{pwhat}: `{pname}` is added by the macro to write tools (force and dry_run with cleanup steps); remove it"));
         }
-        let Some((ty, shape)) = parse_param_ty(&p.ty, shapes, &pwhat, problems) else { continue };
-        let member = p.member.as_ref().map_or_else(|| pascal(pname), |m| m.get_ref().clone());
+        let Some((ty, shape)) = parse_param_ty(&p.ty, shapes, &pwhat, problems) else {
+            continue;
+        };
+        let member = p
+            .member
+            .as_ref()
+            .map_or_else(|| pascal(pname), |m| m.get_ref().clone());
         let member_at = p.member.as_ref().unwrap_or(&p.name);
         if let Some(op) = op {
             let o = &ops[op];
             let in_include = tool.include.iter().any(|inc| {
-                ops.iter().find(|x| &x.name == inc.operation.get_ref()).is_some_and(|x| x.input_field(&member).is_some())
+                ops.iter()
+                    .find(|x| &x.name == inc.operation.get_ref())
+                    .is_some_and(|x| x.input_field(&member).is_some())
             });
             match o.input_field(&member) {
                 Some(f) => {
                     if !param_fits_member(ty, &f.ty) {
-                        problems.push(&p.ty, format!("{pwhat}: type `{}` does not fit member `{member}` of `{}` (`{}`)", p.ty.get_ref(), o.name, ty_text(&f.ty)));
+                        problems.push(
+                            &p.ty,
+                            format!(
+                                "{pwhat}: type `{}` does not fit member `{member}` of `{}` (`{}`)",
+                                p.ty.get_ref(),
+                                o.name,
+                                ty_text(&f.ty)
+                            ),
+                        );
                     }
                 }
                 None if in_include => {}
-                None => problems.push(member_at, format!("{pwhat}: operation `{}` has no input member `{member}`", o.name)),
+                None => problems.push(
+                    member_at,
+                    format!(
+                        "{pwhat}: operation `{}` has no input member `{member}`",
+                        o.name
+                    ),
+                ),
             }
         }
         let numeric = ty == ParamTy::Integer;
@@ -675,30 +818,89 @@ fn validate_tool(
         // A list's length is its number of items.
         let sized = stringy || ty.is_list();
         for (present, at, ok, what_c) in [
-            (p.min.is_some(), p.min.as_ref().map(|s| s.span()), numeric, "min"),
-            (p.max.is_some(), p.max.as_ref().map(|s| s.span()), numeric, "max"),
-            (p.min_length.is_some(), p.min_length.as_ref().map(|s| s.span()), sized, "min_length"),
-            (p.max_length.is_some(), p.max_length.as_ref().map(|s| s.span()), sized, "max_length"),
-            (p.pattern.is_some(), p.pattern.as_ref().map(|s| s.span()), stringy, "pattern"),
-            (p.enum_values.is_some(), p.enum_values.as_ref().map(|s| s.span()), stringy, "enum"),
+            (
+                p.min.is_some(),
+                p.min.as_ref().map(|s| s.span()),
+                numeric,
+                "min",
+            ),
+            (
+                p.max.is_some(),
+                p.max.as_ref().map(|s| s.span()),
+                numeric,
+                "max",
+            ),
+            (
+                p.min_length.is_some(),
+                p.min_length.as_ref().map(|s| s.span()),
+                sized,
+                "min_length",
+            ),
+            (
+                p.max_length.is_some(),
+                p.max_length.as_ref().map(|s| s.span()),
+                sized,
+                "max_length",
+            ),
+            (
+                p.pattern.is_some(),
+                p.pattern.as_ref().map(|s| s.span()),
+                stringy,
+                "pattern",
+            ),
+            (
+                p.enum_values.is_some(),
+                p.enum_values.as_ref().map(|s| s.span()),
+                stringy,
+                "enum",
+            ),
         ] {
             if present && !ok {
                 let at = at.unwrap_or(0..0);
-                problems.0.push((format!("{pwhat}: `{what_c}` does not apply to type `{}`", p.ty.get_ref()), at.start));
+                problems.0.push((
+                    format!(
+                        "{pwhat}: `{what_c}` does not apply to type `{}`",
+                        p.ty.get_ref()
+                    ),
+                    at.start,
+                ));
             }
         }
         if let Some(kind) = &p.policy {
             if !matches!(kind.get_ref().as_str(), "identity" | "trust") {
-                problems.push(kind, format!("{pwhat}: `policy` is `identity` or `trust`, not `{}`", kind.get_ref()));
+                problems.push(
+                    kind,
+                    format!(
+                        "{pwhat}: `policy` is `identity` or `trust`, not `{}`",
+                        kind.get_ref()
+                    ),
+                );
             } else if !matches!(ty, ParamTy::Document) {
-                problems.push(kind, format!("{pwhat}: `policy` applies to `document` params only"));
+                problems.push(
+                    kind,
+                    format!("{pwhat}: `policy` applies to `document` params only"),
+                );
             }
         }
-        if let Some(secret) = &p.secret && !matches!(ty, ParamTy::String) {
-            problems.push(secret, format!("{pwhat}: `secret` applies to `string` params only"));
+        if let Some(secret) = &p.secret
+            && !matches!(ty, ParamTy::String)
+        {
+            problems.push(
+                secret,
+                format!("{pwhat}: `secret` applies to `string` params only"),
+            );
         }
-        if let (Some(min), Some(max)) = (&p.min, &p.max) && min.get_ref() > max.get_ref() {
-            problems.push(min, format!("{pwhat}: min {} is greater than max {}", min.get_ref(), max.get_ref()));
+        if let (Some(min), Some(max)) = (&p.min, &p.max)
+            && min.get_ref() > max.get_ref()
+        {
+            problems.push(
+                min,
+                format!(
+                    "{pwhat}: min {} is greater than max {}",
+                    min.get_ref(),
+                    max.get_ref()
+                ),
+            );
         }
         params.push(Param {
             name: pname.clone(),
@@ -720,15 +922,29 @@ fn validate_tool(
 
     // Required members of the primary and included operations need a required param.
     let check_required = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
-        for f in ops[index].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+        for f in ops[index]
+            .input
+            .iter()
+            .filter(|f| !f.ty.optional && !f.ty.list)
+        {
             match params.iter().find(|p| p.member == f.name) {
                 Some(p) if p.required => {}
                 Some(p) => {
                     // Point at the param that lacks `required = true`, not at the operation.
-                    let at = tool.params.iter().find(|m| m.name.get_ref() == &p.name).map_or(at, |m| &m.name);
+                    let at = tool
+                        .params
+                        .iter()
+                        .find(|m| m.name.get_ref() == &p.name)
+                        .map_or(at, |m| &m.name);
                     problems.push(at, format!("{what}: param `{}` fills required member `{}` of `{}`, so it must be `required = true`", p.name, f.name, ops[index].name))
                 }
-                None => problems.push(at, format!("{what}: no param fills required member `{}` of operation `{}`", f.name, ops[index].name)),
+                None => problems.push(
+                    at,
+                    format!(
+                        "{what}: no param fills required member `{}` of operation `{}`",
+                        f.name, ops[index].name
+                    ),
+                ),
             }
         }
     };
@@ -755,28 +971,57 @@ fn validate_tool(
     // Included operations.
     let mut includes = Vec::new();
     for inc in &tool.include {
-        let Some(index) = find_op(ops, &inc.operation, &what, problems) else { continue };
+        let Some(index) = find_op(ops, &inc.operation, &what, problems) else {
+            continue;
+        };
         check_op_access(index, &inc.operation, problems);
         check_required(index, &inc.operation, problems);
         let clash = op.is_some_and(|o| ops[o].output_field(inc.field.get_ref()).is_some())
-            || includes.iter().any(|i: &Include| &i.field == inc.field.get_ref());
+            || includes
+                .iter()
+                .any(|i: &Include| &i.field == inc.field.get_ref());
         if clash || !is_pascal_ident(inc.field.get_ref()) {
-            problems.push(&inc.field, format!("{what}: include field `{}` must be a new PascalCase field of the result", inc.field.get_ref()));
+            problems.push(
+                &inc.field,
+                format!(
+                    "{what}: include field `{}` must be a new PascalCase field of the result",
+                    inc.field.get_ref()
+                ),
+            );
         }
         match ops[index].output_field(inc.take.get_ref()) {
-            Some(f) => includes.push(Include { field: inc.field.get_ref().clone(), op: index, take: f.clone() }),
-            None => problems.push(&inc.take, format!("{what}: operation `{}` has no output field `{}`", ops[index].name, inc.take.get_ref())),
+            Some(f) => includes.push(Include {
+                field: inc.field.get_ref().clone(),
+                op: index,
+                take: f.clone(),
+            }),
+            None => problems.push(
+                &inc.take,
+                format!(
+                    "{what}: operation `{}` has no output field `{}`",
+                    ops[index].name,
+                    inc.take.get_ref()
+                ),
+            ),
         }
     }
 
     // Cleanup steps and refusals: list (or read) operations filled from the params, a
     // delete operation filled from each item and the params.
     let members_of = |index: usize| -> Vec<String> {
-        ops[index].input.iter().filter(|f| params.iter().any(|p| p.member == f.name)).map(|f| f.name.clone()).collect()
+        ops[index]
+            .input
+            .iter()
+            .filter(|f| params.iter().any(|p| p.member == f.name))
+            .map(|f| f.name.clone())
+            .collect()
     };
     let mut cleanup = Vec::new();
     if !tool.cleanup.is_empty() && access == Access::Read {
-        problems.push(&tool.access, format!("{what}: only a write tool can have cleanup steps"));
+        problems.push(
+            &tool.access,
+            format!("{what}: only a write tool can have cleanup steps"),
+        );
     }
     if access == Access::Write && (tool.run.is_some() || !tool.include.is_empty()) {
         problems.push(&tool.access, format!("{what}: a write tool is one `operation` (consent, plans and cleanup wrap it); remove `run` and `include`"));
@@ -785,22 +1030,49 @@ fn validate_tool(
         let swhat = format!("{what}, cleanup step `{}`", step.kind.get_ref());
         let list = find_op(ops, &step.list, &swhat, problems);
         let delete = find_op(ops, &step.delete, &swhat, problems);
-        let (Some(list), Some(delete)) = (list, delete) else { continue };
+        let (Some(list), Some(delete)) = (list, delete) else {
+            continue;
+        };
         let item_shape = match ops[list].output_field(step.items.get_ref()) {
-            Some(Field { ty: Ty { base, .. }, .. }) => Some(base.clone()),
+            Some(Field {
+                ty: Ty { base, .. },
+                ..
+            }) => Some(base.clone()),
             _ => {
-                problems.push(&step.items, format!("{swhat}: `{}` is not a field of `{}`'s output", step.items.get_ref(), ops[list].name));
+                problems.push(
+                    &step.items,
+                    format!(
+                        "{swhat}: `{}` is not a field of `{}`'s output",
+                        step.items.get_ref(),
+                        ops[list].name
+                    ),
+                );
                 None
             }
         };
         if ops[list].access != Access::Read {
-            problems.push(&step.list, format!("{swhat}: `{}` is a write operation, not a list", ops[list].name));
+            problems.push(
+                &step.list,
+                format!(
+                    "{swhat}: `{}` is a write operation, not a list",
+                    ops[list].name
+                ),
+            );
         }
         if ops[delete].access != Access::Write {
-            problems.push(&step.delete, format!("{swhat}: `{}` is a read operation, not a delete", ops[delete].name));
+            problems.push(
+                &step.delete,
+                format!(
+                    "{swhat}: `{}` is a read operation, not a delete",
+                    ops[delete].name
+                ),
+            );
         }
         let has_field = |from: &str| match &item_shape {
-            Some(Base::Shape(s)) => shapes.iter().find(|x| &x.name == s).is_some_and(|x| x.fields.iter().any(|f| f.name == from)),
+            Some(Base::Shape(s)) => shapes
+                .iter()
+                .find(|x| &x.name == s)
+                .is_some_and(|x| x.fields.iter().any(|f| f.name == from)),
             Some(_) => from == ".",
             None => true,
         };
@@ -828,7 +1100,11 @@ fn validate_tool(
             }
             list_input.push((name.clone(), value.get_ref().clone()));
         }
-        for f in ops[list].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+        for f in ops[list]
+            .input
+            .iter()
+            .filter(|f| !f.ty.optional && !f.ty.list)
+        {
             if !list_members.contains(&f.name) && !list_input.iter().any(|(m, _)| m == &f.name) {
                 problems.push(&step.list, format!("{swhat}: neither a param nor `list_input` fills required member `{}` of `{}`", f.name, ops[list].name));
             }
@@ -836,28 +1112,60 @@ fn validate_tool(
         let mut bind = Vec::new();
         for (member, from) in step.bind.iter() {
             if ops[delete].input_field(member.get_ref()).is_none() {
-                problems.push(member, format!("{swhat}: `{}` has no input member `{}`", ops[delete].name, member.get_ref()));
+                problems.push(
+                    member,
+                    format!(
+                        "{swhat}: `{}` has no input member `{}`",
+                        ops[delete].name,
+                        member.get_ref()
+                    ),
+                );
             }
             if !has_field(from.get_ref()) {
-                problems.push(from, format!("{swhat}: listed items have no field `{}`", from.get_ref()));
+                problems.push(
+                    from,
+                    format!("{swhat}: listed items have no field `{}`", from.get_ref()),
+                );
             }
             bind.push((member.get_ref().clone(), from.get_ref().clone()));
         }
-        for f in ops[delete].input.iter().filter(|f| !f.ty.optional && !f.ty.list) {
+        for f in ops[delete]
+            .input
+            .iter()
+            .filter(|f| !f.ty.optional && !f.ty.list)
+        {
             if !delete_members.contains(&f.name) && !bind.iter().any(|(m, _)| m == &f.name) {
-                problems.push(&step.delete, format!("{swhat}: neither a param nor `bind` fills required member `{}` of `{}`", f.name, ops[delete].name));
+                problems.push(
+                    &step.delete,
+                    format!(
+                        "{swhat}: neither a param nor `bind` fills required member `{}` of `{}`",
+                        f.name, ops[delete].name
+                    ),
+                );
             }
         }
         let mut only = Vec::new();
         for (field, glob) in step.only.iter() {
             if !has_field(field.get_ref()) {
-                problems.push(field, format!("{swhat}: `only` names `{}`, which listed items do not have", field.get_ref()));
+                problems.push(
+                    field,
+                    format!(
+                        "{swhat}: `only` names `{}`, which listed items do not have",
+                        field.get_ref()
+                    ),
+                );
             }
             only.push((field.get_ref().clone(), glob.get_ref().clone()));
         }
         let label = match &step.label {
             Some(l) if !has_field(l.get_ref()) => {
-                problems.push(l, format!("{swhat}: `label` names `{}`, which listed items do not have", l.get_ref()));
+                problems.push(
+                    l,
+                    format!(
+                        "{swhat}: `label` names `{}`, which listed items do not have",
+                        l.get_ref()
+                    ),
+                );
                 None
             }
             Some(l) => Some(l.get_ref().clone()),
@@ -893,14 +1201,20 @@ fn validate_tool(
             actions.push(action);
         }
     };
-    op.into_iter().chain(uses.iter().copied()).for_each(&mut add);
+    op.into_iter()
+        .chain(uses.iter().copied())
+        .for_each(&mut add);
     includes.iter().for_each(|i| add(i.op));
     cleanup.iter().for_each(|c| {
         add(c.list);
         add(c.delete);
     });
     // What the guardrails checking the tool's steps read.
-    let steps: Vec<usize> = op.into_iter().filter(|_| access == Access::Write).chain(cleanup.iter().map(|c| c.delete)).collect();
+    let steps: Vec<usize> = op
+        .into_iter()
+        .filter(|_| access == Access::Write)
+        .chain(cleanup.iter().map(|c| c.delete))
+        .collect();
     for g in guardrails {
         for (_, reads) in g.operations.iter().filter(|(o, _)| steps.contains(o)) {
             reads.iter().for_each(|r| add(*r));
@@ -927,13 +1241,23 @@ fn validate_tool(
 }
 
 /// Every `{name}` in `message` names a param.
-fn check_placeholders(message: &Spanned<String>, params: &[Param], what: &str, problems: &mut Problems) {
+fn check_placeholders(
+    message: &Spanned<String>,
+    params: &[Param],
+    what: &str,
+    problems: &mut Problems,
+) {
     let mut rest = message.get_ref().as_str();
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         let key = &rest[start + 1..start + end];
         if !params.iter().any(|p| p.name == key) {
-            problems.push(message, format!("{what}: message names `{{{key}}}`, which is not a param"));
+            problems.push(
+                message,
+                format!("{what}: message names `{{{key}}}`, which is not a param"),
+            );
         }
         rest = &rest[start + end + 1..];
     }
@@ -1000,9 +1324,20 @@ mod tests {
 
     #[test]
     fn list_input_reaches_the_model() {
-        let model = with_list_input(r#"{ PolicyUsageFilter = "PermissionsBoundary", PathPrefix = "/" }"#).unwrap();
+        let model =
+            with_list_input(r#"{ PolicyUsageFilter = "PermissionsBoundary", PathPrefix = "/" }"#)
+                .unwrap();
         let step = &model.tools[0].cleanup[0];
-        assert_eq!(step.list_input, [("PolicyUsageFilter".to_string(), "PermissionsBoundary".to_string()), ("PathPrefix".to_string(), "/".to_string())]);
+        assert_eq!(
+            step.list_input,
+            [
+                (
+                    "PolicyUsageFilter".to_string(),
+                    "PermissionsBoundary".to_string()
+                ),
+                ("PathPrefix".to_string(), "/".to_string())
+            ]
+        );
         assert_eq!(step.list_members, ["PolicyArn"]);
     }
 
@@ -1010,12 +1345,28 @@ mod tests {
     fn list_input_faults_are_reported() {
         let step = "tool `delete_policy`, cleanup step `permissions boundaries of users`";
         for (list_input, expected) in [
-            (r#"{ UsageFilter = "PermissionsBoundary" }"#, "`list_input` names `UsageFilter`, which is not an input member of `ListEntitiesForPolicy`"),
-            (r#"{ Marker = "x" }"#, "`list_input` sets `Marker`, which the runtime sets to page through every item; remove it"),
-            (r#"{ PolicyArn = "arn:aws:iam::aws:policy/X" }"#, "`list_input` sets `PolicyArn`, which a param of the tool fills; remove one of them"),
-            (r#"{ OnlyNames = "x" }"#, "`list_input` sets `OnlyNames`, a `[string]` member of `ListEntitiesForPolicy`; only string and enum members take a fixed value"),
+            (
+                r#"{ UsageFilter = "PermissionsBoundary" }"#,
+                "`list_input` names `UsageFilter`, which is not an input member of `ListEntitiesForPolicy`",
+            ),
+            (
+                r#"{ Marker = "x" }"#,
+                "`list_input` sets `Marker`, which the runtime sets to page through every item; remove it",
+            ),
+            (
+                r#"{ PolicyArn = "arn:aws:iam::aws:policy/X" }"#,
+                "`list_input` sets `PolicyArn`, which a param of the tool fills; remove one of them",
+            ),
+            (
+                r#"{ OnlyNames = "x" }"#,
+                "`list_input` sets `OnlyNames`, a `[string]` member of `ListEntitiesForPolicy`; only string and enum members take a fixed value",
+            ),
         ] {
-            assert_eq!(with_list_input(list_input).unwrap_err(), [format!("{step}: {expected}")], "{list_input}");
+            assert_eq!(
+                with_list_input(list_input).unwrap_err(),
+                [format!("{step}: {expected}")],
+                "{list_input}"
+            );
         }
     }
 }

@@ -17,9 +17,9 @@
 use crate::convert::{decode_document, rfc3339};
 use crate::error::ToolError;
 use crate::spec::OperationSpec;
-use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use serde_json::{json, Map, Value};
+use aws_smithy_types::date_time::Format;
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -216,7 +216,9 @@ fn kind_of(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("boolean {b}"),
         Value::Number(n) => format!("number {n}"),
-        Value::String(s) if s.len() > 40 => format!("string {:?}...", &s.chars().take(40).collect::<String>()),
+        Value::String(s) if s.len() > 40 => {
+            format!("string {:?}...", &s.chars().take(40).collect::<String>())
+        }
         Value::String(s) => format!("string {s:?}"),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
@@ -227,12 +229,19 @@ impl Obj {
     fn new(value: Value, what: String) -> Result<Obj, LoadError> {
         match value {
             Value::Object(map) => Ok(Obj { map, what }),
-            other => Err(LoadError(format!("{what}: expected an object, found {}", kind_of(&other)))),
+            other => Err(LoadError(format!(
+                "{what}: expected an object, found {}",
+                kind_of(&other)
+            ))),
         }
     }
 
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> LoadError {
-        LoadError(format!("{}.{key}: expected {expected}, found {}", self.what, kind_of(got)))
+        LoadError(format!(
+            "{}.{key}: expected {expected}, found {}",
+            self.what,
+            kind_of(got)
+        ))
     }
 
     fn take(&mut self, key: &str) -> Option<Value> {
@@ -248,21 +257,28 @@ impl Obj {
     }
 
     fn string(&mut self, key: &str) -> Result<String, LoadError> {
-        self.opt_string(key)?.ok_or_else(|| LoadError(format!("{}: {key} is missing", self.what)))
+        self.opt_string(key)?
+            .ok_or_else(|| LoadError(format!("{}: {key} is missing", self.what)))
     }
 
     /// A date, normalized to the RFC 3339 form the live backend prints (offsets allowed,
     /// as the CLI prints `+00:00`).
     fn opt_date(&mut self, key: &str) -> Result<Option<String>, LoadError> {
-        let Some(text) = self.opt_string(key)? else { return Ok(None) };
+        let Some(text) = self.opt_string(key)? else {
+            return Ok(None);
+        };
         match DateTime::from_str(&text, Format::DateTimeWithOffset) {
             Ok(date) => Ok(Some(rfc3339(&date))),
-            Err(e) => Err(LoadError(format!("{}.{key}: {text:?} is not an RFC 3339 date: {e}", self.what))),
+            Err(e) => Err(LoadError(format!(
+                "{}.{key}: {text:?} is not an RFC 3339 date: {e}",
+                self.what
+            ))),
         }
     }
 
     fn date(&mut self, key: &str) -> Result<String, LoadError> {
-        self.opt_date(key)?.ok_or_else(|| LoadError(format!("{}: {key} is missing", self.what)))
+        self.opt_date(key)?
+            .ok_or_else(|| LoadError(format!("{}: {key} is missing", self.what)))
     }
 
     fn opt_int(&mut self, key: &str) -> Result<Option<i64>, LoadError> {
@@ -305,7 +321,10 @@ impl Obj {
             .enumerate()
             .map(|(i, v)| match v {
                 Value::String(s) => Ok(s),
-                other => Err(LoadError(format!("{what}.{key}[{i}]: expected a string, found {}", kind_of(&other)))),
+                other => Err(LoadError(format!(
+                    "{what}.{key}[{i}]: expected a string, found {}",
+                    kind_of(&other)
+                ))),
             })
             .collect()
     }
@@ -323,20 +342,40 @@ impl Obj {
             Some(doc @ Value::Object(_)) => Ok(Some(doc)),
             Some(Value::String(text)) => match decode_document(&text) {
                 doc @ Value::Object(_) => Ok(Some(doc)),
-                _ => Err(LoadError(format!("{}.{key}: the string is not a policy document (neither JSON nor percent-encoded JSON)", self.what))),
+                _ => Err(LoadError(format!(
+                    "{}.{key}: the string is not a policy document (neither JSON nor percent-encoded JSON)",
+                    self.what
+                ))),
             },
-            Some(other) => Err(self.wrong(key, "a policy document (an object, or a string holding one)", &other)),
+            Some(other) => Err(self.wrong(
+                key,
+                "a policy document (an object, or a string holding one)",
+                &other,
+            )),
         }
     }
 
     fn tags(&mut self) -> Result<Vec<Tag>, LoadError> {
-        self.objects("Tags")?.into_iter().map(|mut t| Ok(Tag { key: t.string("Key")?, value: t.opt_string("Value")?.unwrap_or_default() })).collect()
+        self.objects("Tags")?
+            .into_iter()
+            .map(|mut t| {
+                Ok(Tag {
+                    key: t.string("Key")?,
+                    value: t.opt_string("Value")?.unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     fn attached(&mut self) -> Result<Vec<Attached>, LoadError> {
         self.objects("AttachedManagedPolicies")?
             .into_iter()
-            .map(|mut a| Ok(Attached { name: a.opt_string("PolicyName")?.unwrap_or_default(), arn: a.string("PolicyArn")? }))
+            .map(|mut a| {
+                Ok(Attached {
+                    name: a.opt_string("PolicyName")?.unwrap_or_default(),
+                    arn: a.string("PolicyArn")?,
+                })
+            })
             .collect()
     }
 
@@ -345,23 +384,35 @@ impl Obj {
             .into_iter()
             .map(|mut p| {
                 let name = p.string("PolicyName")?;
-                let document = p.opt_document("PolicyDocument")?.ok_or_else(|| LoadError(format!("{}: PolicyDocument is missing", p.what)))?;
+                let document = p
+                    .opt_document("PolicyDocument")?
+                    .ok_or_else(|| LoadError(format!("{}: PolicyDocument is missing", p.what)))?;
                 Ok(Inline { name, document })
             })
             .collect()
     }
 
     fn boundary(&mut self) -> Result<Option<Boundary>, LoadError> {
-        let Some(mut b) = self.object("PermissionsBoundary")? else { return Ok(None) };
+        let Some(mut b) = self.object("PermissionsBoundary")? else {
+            return Ok(None);
+        };
         Ok(Some(Boundary {
-            ty: b.opt_string("PermissionsBoundaryType")?.unwrap_or_else(|| "Policy".into()),
+            ty: b
+                .opt_string("PermissionsBoundaryType")?
+                .unwrap_or_else(|| "Policy".into()),
             arn: b.string("PermissionsBoundaryArn")?,
         }))
     }
 }
 
 /// An entity of a detail list: its name read first, so every later error names it.
-fn entity(value: Value, list: &str, i: usize, kind: &str, name_key: &str) -> Result<(Obj, String), LoadError> {
+fn entity(
+    value: Value,
+    list: &str,
+    i: usize,
+    kind: &str,
+    name_key: &str,
+) -> Result<(Obj, String), LoadError> {
     let mut obj = Obj::new(value, format!("{list}[{i}]"))?;
     let name = obj.string(name_key)?;
     obj.what = format!("{list}[{i}] ({kind} {name})");
@@ -383,8 +434,20 @@ struct Raw {
 
 impl Raw {
     fn page(&mut self, page: Value, at: &str) -> Result<(), LoadError> {
-        let mut page = Obj::new(page, if at.is_empty() { "the file".into() } else { at.to_string() })?;
-        let known = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+        let mut page = Obj::new(
+            page,
+            if at.is_empty() {
+                "the file".into()
+            } else {
+                at.to_string()
+            },
+        )?;
+        let known = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ];
         if !known.iter().any(|k| page.map.contains_key(*k)) {
             return Err(LoadError(format!(
                 "{}: not an export of `aws iam get-account-authorization-details`: none of {} is there",
@@ -392,12 +455,17 @@ impl Raw {
                 known.join(", ")
             )));
         }
-        let prefix = if at.is_empty() { String::new() } else { format!("{at}.") };
+        let prefix = if at.is_empty() {
+            String::new()
+        } else {
+            format!("{at}.")
+        };
         if let Some(t) = page.opt_date(SNAPSHOT_TIME_KEY)? {
             self.taken_at = Some(t);
         }
         for (i, v) in page.list("UserDetailList")?.into_iter().enumerate() {
-            let (mut u, name) = entity(v, &format!("{prefix}UserDetailList"), i, "user", "UserName")?;
+            let (mut u, name) =
+                entity(v, &format!("{prefix}UserDetailList"), i, "user", "UserName")?;
             self.users.push(User {
                 path: u.string("Path")?,
                 id: u.string("UserId")?,
@@ -413,7 +481,13 @@ impl Raw {
             });
         }
         for (i, v) in page.list("GroupDetailList")?.into_iter().enumerate() {
-            let (mut g, name) = entity(v, &format!("{prefix}GroupDetailList"), i, "group", "GroupName")?;
+            let (mut g, name) = entity(
+                v,
+                &format!("{prefix}GroupDetailList"),
+                i,
+                "group",
+                "GroupName",
+            )?;
             self.groups.push(Group {
                 path: g.string("Path")?,
                 id: g.string("GroupId")?,
@@ -426,7 +500,8 @@ impl Raw {
             });
         }
         for (i, v) in page.list("RoleDetailList")?.into_iter().enumerate() {
-            let (mut r, name) = entity(v, &format!("{prefix}RoleDetailList"), i, "role", "RoleName")?;
+            let (mut r, name) =
+                entity(v, &format!("{prefix}RoleDetailList"), i, "role", "RoleName")?;
             for mut p in r.objects("InstanceProfileList")? {
                 let profile = Profile {
                     path: p.string("Path")?,
@@ -434,7 +509,11 @@ impl Raw {
                     id: p.string("InstanceProfileId")?,
                     arn: p.string("Arn")?,
                     create_date: p.date("CreateDate")?,
-                    roles: p.objects("Roles")?.into_iter().map(|mut role| role.string("RoleName")).collect::<Result<_, _>>()?,
+                    roles: p
+                        .objects("Roles")?
+                        .into_iter()
+                        .map(|mut role| role.string("RoleName"))
+                        .collect::<Result<_, _>>()?,
                     tags: p.tags()?,
                 };
                 self.profiles.push((profile, name.clone()));
@@ -507,7 +586,11 @@ impl Raw {
     }
 }
 
-fn index<T>(items: &[T], key: impl Fn(&T) -> &str, kind: &str) -> Result<HashMap<String, usize>, LoadError> {
+fn index<T>(
+    items: &[T],
+    key: impl Fn(&T) -> &str,
+    kind: &str,
+) -> Result<HashMap<String, usize>, LoadError> {
     let mut map = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         if map.insert(key(item).to_string(), i).is_some() {
@@ -522,17 +605,33 @@ impl AccountFile {
     /// and column for broken JSON; the field and the entity otherwise) and what is wrong.
     pub fn load(path: &Path) -> Result<AccountFile, LoadError> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError(format!("{source}: cannot read the account file: {e}")))?;
-        let taken_at = std::fs::metadata(path).and_then(|m| m.modified()).ok().map(|t| rfc3339(&DateTime::from(t)));
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| LoadError(format!("{source}: cannot read the account file: {e}")))?;
+        let taken_at = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(|t| rfc3339(&DateTime::from(t)));
         Self::parse(&text, &source, taken_at)
     }
 
     /// Loads an account file's text; `source` names it in errors, `mtime` stands for the
     /// snapshot time when the file records none.
-    pub fn parse(text: &str, source: &str, mtime: Option<String>) -> Result<AccountFile, LoadError> {
+    pub fn parse(
+        text: &str,
+        source: &str,
+        mtime: Option<String>,
+    ) -> Result<AccountFile, LoadError> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "not valid JSON" };
-            LoadError(format!("{source}: {what} at line {} column {}: {e}", e.line(), e.column()))
+            let what = if e.is_eof() {
+                "the JSON ends too early (truncated?)"
+            } else {
+                "not valid JSON"
+            };
+            LoadError(format!(
+                "{source}: {what} at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ))
         })?;
         let wrap = |e: LoadError| LoadError(format!("{source}: {}", e.0));
         let mut raw = Raw::default();
@@ -551,7 +650,15 @@ impl AccountFile {
     }
 
     fn build(raw: Raw, source: &str, mtime: Option<String>) -> Result<AccountFile, LoadError> {
-        let Raw { users, mut groups, mut roles, policies, profiles: listed, taken_at, policy_tags_known } = raw;
+        let Raw {
+            users,
+            mut groups,
+            mut roles,
+            policies,
+            profiles: listed,
+            taken_at,
+            policy_tags_known,
+        } = raw;
         let by_user = index(&users, |u| &u.name, "user")?;
         let by_group = index(&groups, |g| &g.name, "group")?;
         let by_role = index(&roles, |r| &r.name, "role")?;
@@ -580,7 +687,7 @@ impl AccountFile {
                         return Err(LoadError(format!(
                             "user {} is in group {g} (GroupList), which is not defined in GroupDetailList",
                             u.name
-                        )))
+                        )));
                     }
                 }
             }
@@ -615,11 +722,17 @@ impl AccountFile {
             if !profiles[pi].roles.contains(&role) {
                 profiles[pi].roles.push(role.clone());
             }
-            if let Some(&ri) = by_role.get(&role) && !roles[ri].profiles.contains(&pi) {
+            if let Some(&ri) = by_role.get(&role)
+                && !roles[ri].profiles.contains(&pi)
+            {
                 roles[ri].profiles.push(pi);
             }
         }
-        let by_role_lower = roles.iter().enumerate().map(|(i, r)| (r.name.to_lowercase(), i)).collect();
+        let by_role_lower = roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.to_lowercase(), i))
+            .collect();
         // The account id goes into the server's instructions: only a real one (12 digits),
         // never text from the file.
         let account_id = users
@@ -627,11 +740,23 @@ impl AccountFile {
             .map(|u| u.arn.as_str())
             .chain(roles.iter().map(|r| r.arn.as_str()))
             .chain(groups.iter().map(|g| g.arn.as_str()))
-            .chain(policies.iter().map(|p| p.arn.as_str()).filter(|a| !a.contains(":aws:policy/")))
-            .find_map(|arn| arn.split(':').nth(4).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())).map(str::to_string));
+            .chain(
+                policies
+                    .iter()
+                    .map(|p| p.arn.as_str())
+                    .filter(|a| !a.contains(":aws:policy/")),
+            )
+            .find_map(|arn| {
+                arn.split(':')
+                    .nth(4)
+                    .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+                    .map(str::to_string)
+            });
         Ok(AccountFile {
             source: source.to_string(),
-            taken_at: taken_at.or(mtime).unwrap_or_else(|| "an unknown time".into()),
+            taken_at: taken_at
+                .or(mtime)
+                .unwrap_or_else(|| "an unknown time".into()),
             account_id,
             users,
             groups,
@@ -665,7 +790,12 @@ impl AccountFile {
 
     /// Counts for logs and instructions: users, groups, roles, managed policies.
     pub fn counts(&self) -> (usize, usize, usize, usize) {
-        (self.users.len(), self.groups.len(), self.roles.len(), self.policies.len())
+        (
+            self.users.len(),
+            self.groups.len(),
+            self.roles.len(),
+            self.policies.len(),
+        )
     }
 
     /// Whether operation `name` can be answered from this file.
@@ -690,7 +820,12 @@ impl AccountFile {
         match op.name {
             "ListUsers" => {
                 let prefix = q.path_prefix();
-                let items = self.users.iter().filter(|u| u.path.starts_with(prefix)).map(|u| self.user(u, false)).collect();
+                let items = self
+                    .users
+                    .iter()
+                    .filter(|u| u.path.starts_with(prefix))
+                    .map(|u| self.user(u, false))
+                    .collect();
                 q.page(items, "Users", json!({}))
             }
             "GetUser" => {
@@ -703,12 +838,21 @@ impl AccountFile {
             }
             "ListGroupsForUser" => {
                 let u = self.find_user(&q, q.req("UserName")?)?;
-                let items = u.groups.iter().filter_map(|g| self.by_group.get(g)).map(|&g| group_json(&self.groups[g])).collect();
+                let items = u
+                    .groups
+                    .iter()
+                    .filter_map(|g| self.by_group.get(g))
+                    .map(|&g| group_json(&self.groups[g]))
+                    .collect();
                 q.page(items, "Groups", json!({}))
             }
             "ListAttachedUserPolicies" => {
                 let u = self.find_user(&q, q.req("UserName")?)?;
-                q.page(self.attached_json(&u.attached, q.path_prefix()), "AttachedPolicies", json!({}))
+                q.page(
+                    self.attached_json(&u.attached, q.path_prefix()),
+                    "AttachedPolicies",
+                    json!({}),
+                )
             }
             "ListUserPolicies" => {
                 let u = self.find_user(&q, q.req("UserName")?)?;
@@ -717,7 +861,9 @@ impl AccountFile {
             "GetUserPolicy" => {
                 let u = self.find_user(&q, q.req("UserName")?)?;
                 let doc = find_inline(&q, &u.inline, "user", q.req("PolicyName")?)?;
-                Ok(json!({"UserName": u.name, "PolicyName": doc.name, "PolicyDocument": doc.document}))
+                Ok(
+                    json!({"UserName": u.name, "PolicyName": doc.name, "PolicyDocument": doc.document}),
+                )
             }
             "ListUserTags" => {
                 let u = self.find_user(&q, q.req("UserName")?)?;
@@ -725,17 +871,30 @@ impl AccountFile {
             }
             "ListGroups" => {
                 let prefix = q.path_prefix();
-                let items = self.groups.iter().filter(|g| g.path.starts_with(prefix)).map(group_json).collect();
+                let items = self
+                    .groups
+                    .iter()
+                    .filter(|g| g.path.starts_with(prefix))
+                    .map(group_json)
+                    .collect();
                 q.page(items, "Groups", json!({}))
             }
             "GetGroup" => {
                 let g = self.find_group(&q, q.req("GroupName")?)?;
-                let items = g.members.iter().map(|&u| self.user(&self.users[u], false)).collect();
+                let items = g
+                    .members
+                    .iter()
+                    .map(|&u| self.user(&self.users[u], false))
+                    .collect();
                 q.page(items, "Users", json!({"Group": group_json(g)}))
             }
             "ListAttachedGroupPolicies" => {
                 let g = self.find_group(&q, q.req("GroupName")?)?;
-                q.page(self.attached_json(&g.attached, q.path_prefix()), "AttachedPolicies", json!({}))
+                q.page(
+                    self.attached_json(&g.attached, q.path_prefix()),
+                    "AttachedPolicies",
+                    json!({}),
+                )
             }
             "ListGroupPolicies" => {
                 let g = self.find_group(&q, q.req("GroupName")?)?;
@@ -744,14 +903,23 @@ impl AccountFile {
             "GetGroupPolicy" => {
                 let g = self.find_group(&q, q.req("GroupName")?)?;
                 let doc = find_inline(&q, &g.inline, "group", q.req("PolicyName")?)?;
-                Ok(json!({"GroupName": g.name, "PolicyName": doc.name, "PolicyDocument": doc.document}))
+                Ok(
+                    json!({"GroupName": g.name, "PolicyName": doc.name, "PolicyDocument": doc.document}),
+                )
             }
             "ListRoles" => {
                 let prefix = q.path_prefix();
-                let items = self.roles.iter().filter(|r| r.path.starts_with(prefix)).map(|r| role_json(r, false)).collect();
+                let items = self
+                    .roles
+                    .iter()
+                    .filter(|r| r.path.starts_with(prefix))
+                    .map(|r| role_json(r, false))
+                    .collect();
                 q.page(items, "Roles", json!({}))
             }
-            "GetRole" => Ok(json!({"Role": role_json(self.find_role(&q, q.req("RoleName")?)?, true)})),
+            "GetRole" => {
+                Ok(json!({"Role": role_json(self.find_role(&q, q.req("RoleName")?)?, true)}))
+            }
             "ListRolePolicies" => {
                 let r = self.find_role(&q, q.req("RoleName")?)?;
                 q.page(inline_names(&r.inline), "PolicyNames", json!({}))
@@ -759,15 +927,25 @@ impl AccountFile {
             "GetRolePolicy" => {
                 let r = self.find_role(&q, q.req("RoleName")?)?;
                 let doc = find_inline(&q, &r.inline, "role", q.req("PolicyName")?)?;
-                Ok(json!({"RoleName": r.name, "PolicyName": doc.name, "PolicyDocument": doc.document}))
+                Ok(
+                    json!({"RoleName": r.name, "PolicyName": doc.name, "PolicyDocument": doc.document}),
+                )
             }
             "ListAttachedRolePolicies" => {
                 let r = self.find_role(&q, q.req("RoleName")?)?;
-                q.page(self.attached_json(&r.attached, q.path_prefix()), "AttachedPolicies", json!({}))
+                q.page(
+                    self.attached_json(&r.attached, q.path_prefix()),
+                    "AttachedPolicies",
+                    json!({}),
+                )
             }
             "ListInstanceProfilesForRole" => {
                 let r = self.find_role(&q, q.req("RoleName")?)?;
-                let items = r.profiles.iter().map(|&p| self.profile_json(&self.profiles[p], false)).collect();
+                let items = r
+                    .profiles
+                    .iter()
+                    .map(|&p| self.profile_json(&self.profiles[p], false))
+                    .collect();
                 q.page(items, "InstanceProfiles", json!({}))
             }
             "ListRoleTags" => {
@@ -775,27 +953,45 @@ impl AccountFile {
                 q.page(tags_json(&r.tags), "Tags", json!({}))
             }
             "ListPolicies" => self.list_policies(&q),
-            "GetPolicy" => Ok(json!({"Policy": policy_json(self.find_policy(&q, q.req("PolicyArn")?)?, true)})),
+            "GetPolicy" => {
+                Ok(json!({"Policy": policy_json(self.find_policy(&q, q.req("PolicyArn")?)?, true)}))
+            }
             "GetPolicyVersion" => {
                 let p = self.find_policy(&q, q.req("PolicyArn")?)?;
                 let id = q.req("VersionId")?;
                 let v = p.versions.iter().find(|v| v.id == id).ok_or_else(|| {
-                    q.not_found(&format!("Policy {} version {id} does not exist or is not attachable.", p.arn))
+                    q.not_found(&format!(
+                        "Policy {} version {id} does not exist or is not attachable.",
+                        p.arn
+                    ))
                 })?;
                 Ok(json!({"PolicyVersion": version_json(v, true)}))
             }
             "ListPolicyVersions" => {
                 let p = self.find_policy(&q, q.req("PolicyArn")?)?;
-                q.page(p.versions.iter().map(|v| version_json(v, false)).collect(), "Versions", json!({}))
+                q.page(
+                    p.versions.iter().map(|v| version_json(v, false)).collect(),
+                    "Versions",
+                    json!({}),
+                )
             }
             "ListPolicyTags" => {
                 let p = self.find_policy(&q, q.req("PolicyArn")?)?;
-                q.page(p.tags.as_deref().map(tags_json).unwrap_or_default(), "Tags", json!({}))
+                q.page(
+                    p.tags.as_deref().map(tags_json).unwrap_or_default(),
+                    "Tags",
+                    json!({}),
+                )
             }
             "ListEntitiesForPolicy" => self.entities_for_policy(&q),
             "ListInstanceProfiles" => {
                 let prefix = q.path_prefix();
-                let items = self.profiles.iter().filter(|p| p.path.starts_with(prefix)).map(|p| self.profile_json(p, false)).collect();
+                let items = self
+                    .profiles
+                    .iter()
+                    .filter(|p| p.path.starts_with(prefix))
+                    .map(|p| self.profile_json(p, false))
+                    .collect();
                 q.page(items, "InstanceProfiles", json!({}))
             }
             "GetInstanceProfile" => {
@@ -804,21 +1000,34 @@ impl AccountFile {
                     .by_profile
                     .get(name)
                     .map(|&i| &self.profiles[i])
-                    .ok_or_else(|| q.not_found(&format!("Instance Profile {name} cannot be found.")))?;
+                    .ok_or_else(|| {
+                        q.not_found(&format!("Instance Profile {name} cannot be found."))
+                    })?;
                 Ok(json!({"InstanceProfile": self.profile_json(p, true)}))
             }
             "GetAccountAuthorizationDetails" => self.authorization_details(&q),
-            other => Err(ToolError::internal(format!("{other} is listed as answerable offline but has no answer"))),
+            other => Err(ToolError::internal(format!(
+                "{other} is listed as answerable offline but has no answer"
+            ))),
         }
     }
 
     /// [`Self::call`] with a generated operation's typed input and output (both serialize
     /// with AWS's member names): what generated operation functions call offline.
-    pub fn call_typed<I: serde::Serialize, O: serde::de::DeserializeOwned>(&self, op: &'static OperationSpec, input: &I) -> Result<O, ToolError> {
-        let input = serde_json::to_value(input).map_err(|e| ToolError::internal(format!("bad input for {}: {e}", op.name)))?;
+    pub fn call_typed<I: serde::Serialize, O: serde::de::DeserializeOwned>(
+        &self,
+        op: &'static OperationSpec,
+        input: &I,
+    ) -> Result<O, ToolError> {
+        let input = serde_json::to_value(input)
+            .map_err(|e| ToolError::internal(format!("bad input for {}: {e}", op.name)))?;
         let out = self.call(op, input)?;
-        serde_json::from_value(out)
-            .map_err(|e| ToolError::internal(format!("the account file's answer to {} does not fit its output: {e}", op.name)))
+        serde_json::from_value(out).map_err(|e| {
+            ToolError::internal(format!(
+                "the account file's answer to {} does not fit its output: {e}",
+                op.name
+            ))
+        })
     }
 
     // -------------------------------------------------------------- lookups
@@ -876,7 +1085,12 @@ impl AccountFile {
             .iter()
             .filter(|a| {
                 prefix == "/"
-                    || self.by_policy.get(&a.arn).and_then(|&i| self.policies[i].path.as_deref()).unwrap_or("/").starts_with(prefix)
+                    || self
+                        .by_policy
+                        .get(&a.arn)
+                        .and_then(|&i| self.policies[i].path.as_deref())
+                        .unwrap_or("/")
+                        .starts_with(prefix)
             })
             .map(|a| json!({"PolicyName": a.name, "PolicyArn": a.arn}))
             .collect()
@@ -903,7 +1117,11 @@ impl AccountFile {
 
     fn list_policies(&self, q: &Query) -> Result<Value, ToolError> {
         let scope = q.str("Scope").unwrap_or("All");
-        let only_attached = q.input.get("OnlyAttached").and_then(Value::as_bool).unwrap_or(false);
+        let only_attached = q
+            .input
+            .get("OnlyAttached")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let prefix = q.path_prefix();
         let usage = q.str("PolicyUsageFilter");
         let items = self
@@ -930,12 +1148,25 @@ impl AccountFile {
     fn used_as(&self, p: &Managed, boundary: bool) -> bool {
         let arn = p.arn.as_str();
         if boundary {
-            self.users.iter().any(|u| u.boundary.as_ref().is_some_and(|b| b.arn == arn))
-                || self.roles.iter().any(|r| r.boundary.as_ref().is_some_and(|b| b.arn == arn))
+            self.users
+                .iter()
+                .any(|u| u.boundary.as_ref().is_some_and(|b| b.arn == arn))
+                || self
+                    .roles
+                    .iter()
+                    .any(|r| r.boundary.as_ref().is_some_and(|b| b.arn == arn))
         } else {
-            self.users.iter().any(|u| u.attached.iter().any(|a| a.arn == arn))
-                || self.groups.iter().any(|g| g.attached.iter().any(|a| a.arn == arn))
-                || self.roles.iter().any(|r| r.attached.iter().any(|a| a.arn == arn))
+            self.users
+                .iter()
+                .any(|u| u.attached.iter().any(|a| a.arn == arn))
+                || self
+                    .groups
+                    .iter()
+                    .any(|g| g.attached.iter().any(|a| a.arn == arn))
+                || self
+                    .roles
+                    .iter()
+                    .any(|r| r.attached.iter().any(|a| a.arn == arn))
         }
     }
 
@@ -958,17 +1189,32 @@ impl AccountFile {
         // One sequence across the three lists, paged as one, as IAM pages it.
         let mut items: Vec<(&str, Value)> = Vec::new();
         if wants("Group") {
-            for g in self.groups.iter().filter(|g| g.path.starts_with(prefix) && uses(&g.attached, &None)) {
-                items.push(("PolicyGroups", json!({"GroupName": g.name, "GroupId": g.id})));
+            for g in self
+                .groups
+                .iter()
+                .filter(|g| g.path.starts_with(prefix) && uses(&g.attached, &None))
+            {
+                items.push((
+                    "PolicyGroups",
+                    json!({"GroupName": g.name, "GroupId": g.id}),
+                ));
             }
         }
         if wants("User") {
-            for u in self.users.iter().filter(|u| u.path.starts_with(prefix) && uses(&u.attached, &u.boundary)) {
+            for u in self
+                .users
+                .iter()
+                .filter(|u| u.path.starts_with(prefix) && uses(&u.attached, &u.boundary))
+            {
                 items.push(("PolicyUsers", json!({"UserName": u.name, "UserId": u.id})));
             }
         }
         if wants("Role") {
-            for r in self.roles.iter().filter(|r| r.path.starts_with(prefix) && uses(&r.attached, &r.boundary)) {
+            for r in self
+                .roles
+                .iter()
+                .filter(|r| r.path.starts_with(prefix) && uses(&r.attached, &r.boundary))
+            {
                 items.push(("PolicyRoles", json!({"RoleName": r.name, "RoleId": r.id})));
             }
         }
@@ -976,7 +1222,12 @@ impl AccountFile {
     }
 
     fn authorization_details(&self, q: &Query) -> Result<Value, ToolError> {
-        let filter: Vec<&str> = q.input.get("Filter").and_then(Value::as_array).map(|f| f.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let filter: Vec<&str> = q
+            .input
+            .get("Filter")
+            .and_then(Value::as_array)
+            .map(|f| f.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         let wants = |kind: &str| filter.is_empty() || filter.contains(&kind);
         let mut items: Vec<(&str, Value)> = Vec::new();
         if wants("User") {
@@ -999,21 +1250,39 @@ impl AccountFile {
         if wants("Role") {
             for r in &self.roles {
                 let mut v = role_json(r, true);
-                v["InstanceProfileList"] = Value::Array(r.profiles.iter().map(|&p| self.profile_json(&self.profiles[p], false)).collect());
+                v["InstanceProfileList"] = Value::Array(
+                    r.profiles
+                        .iter()
+                        .map(|&p| self.profile_json(&self.profiles[p], false))
+                        .collect(),
+                );
                 v["RolePolicyList"] = inline_details(&r.inline);
                 v["AttachedManagedPolicies"] = Value::Array(self.attached_json(&r.attached, "/"));
                 items.push(("RoleDetailList", v));
             }
         }
         for p in &self.policies {
-            let kind = if is_aws_managed(&p.arn) { "AWSManagedPolicy" } else { "LocalManagedPolicy" };
+            let kind = if is_aws_managed(&p.arn) {
+                "AWSManagedPolicy"
+            } else {
+                "LocalManagedPolicy"
+            };
             if wants(kind) {
                 let mut v = policy_json(p, true);
-                v["PolicyVersionList"] = Value::Array(p.versions.iter().map(|v| version_json(v, true)).collect());
+                v["PolicyVersionList"] =
+                    Value::Array(p.versions.iter().map(|v| version_json(v, true)).collect());
                 items.push(("Policies", v));
             }
         }
-        q.page_mixed(items, &["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"])
+        q.page_mixed(
+            items,
+            &[
+                "UserDetailList",
+                "GroupDetailList",
+                "RoleDetailList",
+                "Policies",
+            ],
+        )
     }
 }
 
@@ -1022,7 +1291,9 @@ fn is_aws_managed(arn: &str) -> bool {
 }
 
 fn tags_json(tags: &[Tag]) -> Vec<Value> {
-    tags.iter().map(|t| json!({"Key": t.key, "Value": t.value})).collect()
+    tags.iter()
+        .map(|t| json!({"Key": t.key, "Value": t.value}))
+        .collect()
 }
 
 fn boundary_json(b: &Boundary) -> Value {
@@ -1074,14 +1345,23 @@ fn policy_json(p: &Managed, full: bool) -> Value {
     };
     set("PolicyId", p.id.as_ref().map(|x| json!(x)));
     set("Path", p.path.as_ref().map(|x| json!(x)));
-    set("DefaultVersionId", p.default_version.as_ref().map(|x| json!(x)));
+    set(
+        "DefaultVersionId",
+        p.default_version.as_ref().map(|x| json!(x)),
+    );
     set("AttachmentCount", p.attachment_count.map(|x| json!(x)));
-    set("PermissionsBoundaryUsageCount", p.boundary_usage_count.map(|x| json!(x)));
+    set(
+        "PermissionsBoundaryUsageCount",
+        p.boundary_usage_count.map(|x| json!(x)),
+    );
     set("CreateDate", p.create_date.as_ref().map(|x| json!(x)));
     set("UpdateDate", p.update_date.as_ref().map(|x| json!(x)));
     if full {
         set("Description", p.description.as_ref().map(|x| json!(x)));
-        set("Tags", p.tags.as_deref().map(|t| Value::Array(tags_json(t))));
+        set(
+            "Tags",
+            p.tags.as_deref().map(|t| Value::Array(tags_json(t))),
+        );
     }
     v
 }
@@ -1103,14 +1383,25 @@ fn inline_names(inline: &[Inline]) -> Vec<Value> {
 }
 
 fn inline_details(inline: &[Inline]) -> Value {
-    Value::Array(inline.iter().map(|p| json!({"PolicyName": p.name, "PolicyDocument": p.document})).collect())
+    Value::Array(
+        inline
+            .iter()
+            .map(|p| json!({"PolicyName": p.name, "PolicyDocument": p.document}))
+            .collect(),
+    )
 }
 
-fn find_inline<'a>(q: &Query, inline: &'a [Inline], kind: &str, name: &str) -> Result<&'a Inline, ToolError> {
-    inline
-        .iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| q.not_found(&format!("The {kind} policy with name {name} cannot be found.")))
+fn find_inline<'a>(
+    q: &Query,
+    inline: &'a [Inline],
+    kind: &str,
+    name: &str,
+) -> Result<&'a Inline, ToolError> {
+    inline.iter().find(|p| p.name == name).ok_or_else(|| {
+        q.not_found(&format!(
+            "The {kind} policy with name {name} cannot be found."
+        ))
+    })
 }
 
 // ------------------------------------------------------------------ queries and pages
@@ -1130,7 +1421,9 @@ impl Query<'_> {
     }
 
     fn req(&self, key: &str) -> Result<&str, ToolError> {
-        self.str(key).ok_or_else(|| ToolError::service(self.op, "ValidationError", &format!("{key} is required")))
+        self.str(key).ok_or_else(|| {
+            ToolError::service(self.op, "ValidationError", &format!("{key} is required"))
+        })
     }
 
     fn path_prefix(&self) -> &str {
@@ -1150,8 +1443,10 @@ impl Query<'_> {
                 return Err(ToolError::service(
                     self.op,
                     "ValidationError",
-                    &format!("1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000"),
-                ))
+                    &format!(
+                        "1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000"
+                    ),
+                ));
             }
         };
         let start = match self.str("Marker") {
@@ -1160,7 +1455,9 @@ impl Query<'_> {
                 .strip_prefix(MARKER_PREFIX)
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|&n| n <= total)
-                .ok_or_else(|| ToolError::service(self.op, "InvalidInput", &format!("Invalid Marker: {m}")))?,
+                .ok_or_else(|| {
+                    ToolError::service(self.op, "InvalidInput", &format!("Invalid Marker: {m}"))
+                })?,
         };
         let end = start.saturating_add(max).min(total);
         let next = (end < total).then(|| format!("{MARKER_PREFIX}{end}"));
@@ -1205,9 +1502,21 @@ mod tests {
     use super::*;
     use crate::spec::Access;
 
-    static GET_USER: OperationSpec = OperationSpec { name: "GetUser", action: "iam:GetUser", access: Access::Read };
-    static LIST_USERS: OperationSpec = OperationSpec { name: "ListUsers", action: "iam:ListUsers", access: Access::Read };
-    static LIST_ACCESS_KEYS: OperationSpec = OperationSpec { name: "ListAccessKeys", action: "iam:ListAccessKeys", access: Access::Read };
+    static GET_USER: OperationSpec = OperationSpec {
+        name: "GetUser",
+        action: "iam:GetUser",
+        access: Access::Read,
+    };
+    static LIST_USERS: OperationSpec = OperationSpec {
+        name: "ListUsers",
+        action: "iam:ListUsers",
+        access: Access::Read,
+    };
+    static LIST_ACCESS_KEYS: OperationSpec = OperationSpec {
+        name: "ListAccessKeys",
+        action: "iam:ListAccessKeys",
+        access: Access::Read,
+    };
 
     fn sample() -> Value {
         json!({
@@ -1244,22 +1553,39 @@ mod tests {
         assert_eq!(u["User"]["Tags"][0]["Key"], "team");
         let page = f.call(&LIST_USERS, json!({"MaxItems": 1})).unwrap();
         assert_eq!(page["IsTruncated"], true);
-        let next = f.call(&LIST_USERS, json!({"MaxItems": 1, "Marker": page["Marker"]})).unwrap();
+        let next = f
+            .call(
+                &LIST_USERS,
+                json!({"MaxItems": 1, "Marker": page["Marker"]}),
+            )
+            .unwrap();
         assert_eq!(next["Users"][0]["UserName"], "bob");
         assert_eq!(next["IsTruncated"], false);
         let e = f.call(&GET_USER, json!({"UserName": "carol"})).unwrap_err();
-        assert!(e.render().starts_with("User 'carol' not found. (The user with name carol cannot be found.)"), "{}", e.render());
+        assert!(
+            e.render()
+                .starts_with("User 'carol' not found. (The user with name carol cannot be found.)"),
+            "{}",
+            e.render()
+        );
         assert!(f.call(&LIST_ACCESS_KEYS, json!({})).is_err());
     }
 
     #[test]
     fn bad_files_say_where() {
-        let e = AccountFile::parse("{\"UserDetailList\": [", "f.json", None).unwrap_err().0;
+        let e = AccountFile::parse("{\"UserDetailList\": [", "f.json", None)
+            .unwrap_err()
+            .0;
         assert!(e.contains("line 1 column"), "{e}");
         let mut v = sample();
         v["UserDetailList"][1]["CreateDate"] = json!(5);
         let e = load(&v).unwrap_err().0;
-        assert!(e.contains("UserDetailList[1] (user bob).CreateDate: expected a string, found number 5"), "{e}");
+        assert!(
+            e.contains(
+                "UserDetailList[1] (user bob).CreateDate: expected a string, found number 5"
+            ),
+            "{e}"
+        );
         let mut v = sample();
         v["Policies"] = json!([]);
         let e = load(&v).unwrap_err().0;

@@ -10,11 +10,11 @@
 //! What happens during a call is gathered in a task-local record, so the SDK's interceptor
 //! ([`crate::backend`]) and the write path can add to it without being passed anything.
 
+use crate::JsonObject;
 use crate::error::ToolError;
 use crate::spec::ToolSpec;
-use crate::JsonObject;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::Write;
@@ -125,17 +125,26 @@ impl AuditLog {
             if file.metadata()?.permissions().mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
             }
-            Ok(AuditLog { path: path.to_path_buf(), file: Mutex::new(file) })
+            Ok(AuditLog {
+                path: path.to_path_buf(),
+                file: Mutex::new(file),
+            })
         }
         #[cfg(not(unix))]
-        Ok(AuditLog { path: path.to_path_buf(), file: Mutex::new(options.open(path)?) })
+        Ok(AuditLog {
+            path: path.to_path_buf(),
+            file: Mutex::new(options.open(path)?),
+        })
     }
 
     /// Appends one line, in one write.
     pub fn append(&self, line: &Value) {
         let mut text = line.to_string();
         text.push('\n');
-        let mut file = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Err(e) = file.write_all(text.as_bytes()).and_then(|_| file.flush()) {
             tracing::error!(file = %self.path.display(), error = %e, "could not write the audit log");
         }
@@ -186,17 +195,33 @@ impl Entry<'_> {
 
     /// The stderr summary (info level).
     pub fn log(&self) {
-        let decisions: Vec<String> = self.record.decisions.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        let aws: Vec<String> = self.record.aws_calls.iter().map(|c| format!("{} {}", c.action, c.outcome)).collect();
+        let decisions: Vec<String> = self
+            .record
+            .decisions
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let aws: Vec<String> = self
+            .record
+            .aws_calls
+            .iter()
+            .map(|c| format!("{} {}", c.action, c.outcome))
+            .collect();
         match self.result {
-            Ok(()) => tracing::info!(tool = self.tool, access = self.access, elapsed_ms = self.duration_ms, gate = self.gate, decisions = ?decisions, aws = ?aws, "tool call ok"),
-            Err(e) => tracing::info!(tool = self.tool, access = self.access, elapsed_ms = self.duration_ms, gate = self.gate, decisions = ?decisions, aws = ?aws, kind = ?e.kind, code = e.code.as_deref().unwrap_or("-"), "tool call failed"),
+            Ok(()) => {
+                tracing::info!(tool = self.tool, access = self.access, elapsed_ms = self.duration_ms, gate = self.gate, decisions = ?decisions, aws = ?aws, "tool call ok")
+            }
+            Err(e) => {
+                tracing::info!(tool = self.tool, access = self.access, elapsed_ms = self.duration_ms, gate = self.gate, decisions = ?decisions, aws = ?aws, kind = ?e.kind, code = e.code.as_deref().unwrap_or("-"), "tool call failed")
+            }
         }
     }
 }
 
 fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -216,14 +241,27 @@ mod tests {
     #[tokio::test]
     async fn a_record_gathers_what_its_call_did() {
         let ((), record) = recording(async {
-            aws_call(AwsCall { action: "iam:GetUser".into(), status: 200, request_id: "r1".into(), outcome: "ok".into() });
+            aws_call(AwsCall {
+                action: "iam:GetUser".into(),
+                status: 200,
+                request_id: "r1".into(),
+                outcome: "ok".into(),
+            });
             decide("consent", "token issued");
             decide("consent", "token accepted");
         })
         .await;
         assert_eq!(record.aws_calls.len(), 1);
-        assert_eq!(record.decisions, vec![("consent", "token accepted".to_string())]);
+        assert_eq!(
+            record.decisions,
+            vec![("consent", "token accepted".to_string())]
+        );
         // Outside a call nothing is recorded, and nothing fails.
-        aws_call(AwsCall { action: "iam:GetUser".into(), status: 200, request_id: "r2".into(), outcome: "ok".into() });
+        aws_call(AwsCall {
+            action: "iam:GetUser".into(),
+            status: 200,
+            request_id: "r2".into(),
+            outcome: "ok".into(),
+        });
     }
 }

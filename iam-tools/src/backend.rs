@@ -10,8 +10,8 @@ use crate::spec::{Access, OperationSpec, ToolSpec};
 use aws_config::{AppName, BehaviorVersion, Region};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -105,12 +105,18 @@ impl Backend {
     /// AWS_ENDPOINT_URL honoured.
     /// In `read_only` mode no write operation is ever sent, whichever tool asks.
     pub fn live(read_only: bool) -> Self {
-        Backend { read_only, kind: Kind::Aws(Live::default()) }
+        Backend {
+            read_only,
+            kind: Kind::Aws(Live::default()),
+        }
     }
 
     /// An account file (offline mode): always read-only.
     pub fn file(file: AccountFile) -> Self {
-        Backend { read_only: true, kind: Kind::File(Box::new(file)) }
+        Backend {
+            read_only: true,
+            kind: Kind::File(Box::new(file)),
+        }
     }
 
     /// The account file, when this backend serves one.
@@ -163,7 +169,10 @@ impl Backend {
             )));
         }
         match &self.kind {
-            Kind::Aws(live) => Ok(live.iam.get_or_init(|| async { build_client(live.config().await) }).await),
+            Kind::Aws(live) => Ok(live
+                .iam
+                .get_or_init(|| async { build_client(live.config().await) })
+                .await),
             Kind::File(_) => Err(ToolError::refused(format!(
                 "{} needs the live account and this server serves an account file (offline mode). Nothing was sent to AWS.",
                 op.action
@@ -175,9 +184,13 @@ impl Backend {
     /// key id of its credentials, asked once and remembered.
     pub async fn caller(&self) -> Result<&Caller, ToolError> {
         let Kind::Aws(live) = &self.kind else {
-            return Err(ToolError::refused("an account file has no caller: offline mode makes no AWS call"));
+            return Err(ToolError::refused(
+                "an account file has no caller: offline mode makes no AWS call",
+            ));
         };
-        live.caller.get_or_try_init(|| async { fetch_caller(live.config().await).await }).await
+        live.caller
+            .get_or_try_init(|| async { fetch_caller(live.config().await).await })
+            .await
     }
 
     /// The account id for an error message: from the account file, or from the caller,
@@ -203,14 +216,30 @@ impl Backend {
 }
 
 /// `sts:GetCallerIdentity`, for error messages.
-static GET_CALLER_IDENTITY: OperationSpec = OperationSpec { name: "GetCallerIdentity", action: "sts:GetCallerIdentity", access: Access::Read };
+static GET_CALLER_IDENTITY: OperationSpec = OperationSpec {
+    name: "GetCallerIdentity",
+    action: "sts:GetCallerIdentity",
+    access: Access::Read,
+};
 
 async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<Caller, ToolError> {
     use aws_credential_types::provider::ProvideCredentials;
-    let sts = aws_sdk_sts::Client::from_conf(aws_sdk_sts::config::Builder::from(config).interceptor(CallLog).build());
-    let out = sts.get_caller_identity().send().await.map_err(|e| ToolError::aws(&GET_CALLER_IDENTITY, e))?;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(CallLog)
+            .build(),
+    );
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| ToolError::aws(&GET_CALLER_IDENTITY, e))?;
     let access_key_id = match config.credentials_provider() {
-        Some(provider) => provider.provide_credentials().await.ok().map(|c| c.access_key_id().to_string()),
+        Some(provider) => provider
+            .provide_credentials()
+            .await
+            .ok()
+            .map(|c| c.access_key_id().to_string()),
         None => None,
     };
     let arn = out.arn().unwrap_or_default().to_string();
@@ -228,10 +257,14 @@ async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<Caller, ToolErro
 /// off EC2 that lookup only costs time and warnings.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     use aws_config::meta::region::RegionProviderChain;
-    let region = RegionProviderChain::first_try(aws_config::environment::EnvironmentVariableRegionProvider::new())
-        .or_else(aws_config::profile::ProfileFileRegionProvider::new())
-        .or_else(Region::new(DEFAULT_REGION));
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client()).region(region);
+    let region = RegionProviderChain::first_try(
+        aws_config::environment::EnvironmentVariableRegionProvider::new(),
+    )
+    .or_else(aws_config::profile::ProfileFileRegionProvider::new())
+    .or_else(Region::new(DEFAULT_REGION));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .region(region);
     if let Ok(app) = AppName::new(APP_NAME) {
         loader = loader.app_name(app);
     }
@@ -241,12 +274,16 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 /// The HTTPS client of every AWS call: hyper 1 with rustls and the ring provider.
 pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https()
 }
 
 fn build_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
-    let iam = aws_sdk_iam::config::Builder::from(config).interceptor(CallLog).build();
+    let iam = aws_sdk_iam::config::Builder::from(config)
+        .interceptor(CallLog)
+        .build();
     aws_sdk_iam::Client::from_conf(iam)
 }
 
@@ -268,7 +305,10 @@ impl aws_smithy_types::config_bag::Storable for AttemptLogged {
 
 impl CallLog {
     fn log(context: &FinalizerInterceptorContextRef<'_>, cfg: &ConfigBag) {
-        let action = cfg.load::<Metadata>().map(|m| format!("{}:{}", m.service().to_lowercase(), m.name())).unwrap_or_default();
+        let action = cfg
+            .load::<Metadata>()
+            .map(|m| format!("{}:{}", m.service().to_lowercase(), m.name()))
+            .unwrap_or_default();
         let response = context.response();
         let status = response.map(|r| r.status().as_u16()).unwrap_or(0);
         let request_id = response
@@ -277,10 +317,20 @@ impl CallLog {
         let outcome = match response {
             None => "no response".to_string(),
             Some(r) if r.status().is_success() => "ok".to_string(),
-            Some(r) => r.body().bytes().and_then(crate::error::error_in_body).map(|(code, _)| code).unwrap_or_else(|| format!("HTTP {status}")),
+            Some(r) => r
+                .body()
+                .bytes()
+                .and_then(crate::error::error_in_body)
+                .map(|(code, _)| code)
+                .unwrap_or_else(|| format!("HTTP {status}")),
         };
         tracing::debug!(target: "iam_tools::aws", %action, status, request_id, %outcome, "aws call");
-        crate::audit::aws_call(crate::audit::AwsCall { action, status, request_id: request_id.to_string(), outcome });
+        crate::audit::aws_call(crate::audit::AwsCall {
+            action,
+            status,
+            request_id: request_id.to_string(),
+            outcome,
+        });
     }
 }
 

@@ -72,13 +72,20 @@ leaf!(String, &'a String, |v| v.clone());
 leaf!(String, &'a DateTime, |v| rfc3339(v));
 leaf!(Value, &'a str, |v| decode_document(v));
 // A blob (GetCredentialReport's Content): the SDK has decoded the base64, this is its text.
-leaf!(String, &'a aws_smithy_types::Blob, |v| String::from_utf8_lossy(v.as_ref()).into_owned());
+leaf!(String, &'a aws_smithy_types::Blob, |v| {
+    String::from_utf8_lossy(v.as_ref()).into_owned()
+});
 // A map the manifest's types cannot name (GetAccountSummary's SummaryMap) as a JSON object,
 // keys sorted.
-leaf!(Value, &'a std::collections::HashMap<aws_sdk_iam::types::SummaryKeyType, i32>, |v| {
-    let sorted: std::collections::BTreeMap<&str, i32> = v.iter().map(|(k, n)| (k.as_str(), *n)).collect();
-    serde_json::to_value(sorted).unwrap_or_default()
-});
+leaf!(
+    Value,
+    &'a std::collections::HashMap<aws_sdk_iam::types::SummaryKeyType, i32>,
+    |v| {
+        let sorted: std::collections::BTreeMap<&str, i32> =
+            v.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+        serde_json::to_value(sorted).unwrap_or_default()
+    }
+);
 scalar_leaf!(bool, bool, |v| v);
 scalar_leaf!(i32, i32, |v| v);
 scalar_leaf!(i64, i64, |v| v);
@@ -126,7 +133,8 @@ impl<'a, S, T: FromSdk<&'a S>> FromSdk<Option<&'a [S]>> for Vec<T> {
 
 /// A date as RFC 3339, as the AWS CLI prints it.
 pub fn rfc3339(date: &DateTime) -> String {
-    date.fmt(Format::DateTime).unwrap_or_else(|_| date.secs().to_string())
+    date.fmt(Format::DateTime)
+        .unwrap_or_else(|_| date.secs().to_string())
 }
 
 /// A policy document as IAM returns it (percent-encoded JSON; moto sometimes plain) decoded
@@ -153,7 +161,9 @@ impl JsonSchema for DecodedDocument {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        object_or_string("A policy document, decoded: a JSON object (a string only if IAM's text was not JSON).")
+        object_or_string(
+            "A policy document, decoded: a JSON object (a string only if IAM's text was not JSON).",
+        )
     }
 }
 
@@ -224,7 +234,9 @@ scalar_into!(i32, i64, bool);
 /// An integer param narrowed to the 32-bit member AWS takes.
 pub fn narrow(param: &str, value: i64) -> Result<i32, ToolError> {
     i32::try_from(value).map_err(|_| {
-        ToolError::invalid_arguments(format!("`{param}` is {value}, which is out of range for this IAM parameter"))
+        ToolError::invalid_arguments(format!(
+            "`{param}` is {value}, which is out of range for this IAM parameter"
+        ))
     })
 }
 
@@ -240,10 +252,16 @@ impl DocumentArg {
             Value::Object(_) => Ok(self.0.to_string()),
             Value::String(text) => match serde_json::from_str::<Value>(text) {
                 Ok(Value::Object(map)) => Ok(Value::Object(map).to_string()),
-                Ok(_) => Err(ToolError::invalid_arguments(format!("`{param}` must be a JSON object (a policy document), or a string holding one"))),
-                Err(e) => Err(ToolError::invalid_arguments(format!("`{param}` is a string but not JSON: {e}"))),
+                Ok(_) => Err(ToolError::invalid_arguments(format!(
+                    "`{param}` must be a JSON object (a policy document), or a string holding one"
+                ))),
+                Err(e) => Err(ToolError::invalid_arguments(format!(
+                    "`{param}` is a string but not JSON: {e}"
+                ))),
             },
-            _ => Err(ToolError::invalid_arguments(format!("`{param}` must be a JSON object (a policy document), or a string holding one"))),
+            _ => Err(ToolError::invalid_arguments(format!(
+                "`{param}` must be a JSON object (a policy document), or a string holding one"
+            ))),
         }
     }
 }
@@ -272,9 +290,15 @@ mod tests {
     #[test]
     fn documents_decode_encoded_and_plain() {
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%7D";
-        assert_eq!(decode_document(encoded), serde_json::json!({"Version": "2012-10-17"}));
+        assert_eq!(
+            decode_document(encoded),
+            serde_json::json!({"Version": "2012-10-17"})
+        );
         assert_eq!(decode_document("{\"a\":1}"), serde_json::json!({"a": 1}));
-        assert_eq!(decode_document("not json"), Value::String("not json".into()));
+        assert_eq!(
+            decode_document("not json"),
+            Value::String("not json".into())
+        );
     }
 
     #[test]
@@ -285,10 +309,24 @@ mod tests {
     #[test]
     fn document_args_take_objects_and_strings() {
         let obj = DocumentArg(serde_json::json!({"Version": "2012-10-17"}));
-        assert_eq!(obj.to_aws_string("d").unwrap(), r#"{"Version":"2012-10-17"}"#);
+        assert_eq!(
+            obj.to_aws_string("d").unwrap(),
+            r#"{"Version":"2012-10-17"}"#
+        );
         let text = DocumentArg(Value::String(r#"{"Version": "2012-10-17"}"#.into()));
-        assert_eq!(text.to_aws_string("d").unwrap(), r#"{"Version":"2012-10-17"}"#);
-        assert!(DocumentArg(Value::String("nope".into())).to_aws_string("d").is_err());
-        assert!(DocumentArg(serde_json::json!([1])).to_aws_string("d").is_err());
+        assert_eq!(
+            text.to_aws_string("d").unwrap(),
+            r#"{"Version":"2012-10-17"}"#
+        );
+        assert!(
+            DocumentArg(Value::String("nope".into()))
+                .to_aws_string("d")
+                .is_err()
+        );
+        assert!(
+            DocumentArg(serde_json::json!([1]))
+                .to_aws_string("d")
+                .is_err()
+        );
     }
 }

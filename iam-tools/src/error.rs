@@ -47,7 +47,15 @@ pub struct ToolError {
 
 impl ToolError {
     fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ToolError { kind, message: message.into(), hint: None, code: None, request_id: None, action: None, input_required: None }
+        ToolError {
+            kind,
+            message: message.into(),
+            hint: None,
+            code: None,
+            request_id: None,
+            action: None,
+            input_required: None,
+        }
     }
 
     pub fn invalid_arguments(message: impl Into<String>) -> Self {
@@ -64,7 +72,10 @@ impl ToolError {
 
     /// The call waits for the client to ask the human (an input-required result).
     pub fn input_required(result: rmcp::model::InputRequiredResult) -> Self {
-        let mut e = Self::new(ErrorKind::ConsentRequired, "waiting for the user's answer (input required)");
+        let mut e = Self::new(
+            ErrorKind::ConsentRequired,
+            "waiting for the user's answer (input required)",
+        );
         e.input_required = Some(Box::new(result));
         e
     }
@@ -150,10 +161,16 @@ impl ToolError {
     /// cached token has expired (or was never created): only the user can log in again.
     fn sso_login(problem: SsoProblem, profile: Option<&str>, detail: &str) -> Self {
         let profile = profile.filter(|p| !p.is_empty());
-        let profile_text = profile.map(|p| format!(" of profile '{p}'")).unwrap_or_default();
+        let profile_text = profile
+            .map(|p| format!(" of profile '{p}'"))
+            .unwrap_or_default();
         let what = match problem {
-            SsoProblem::Expired => format!("The AWS SSO (IAM Identity Center) session{profile_text} has expired"),
-            SsoProblem::NotLoggedIn => format!("There is no AWS SSO (IAM Identity Center) session{profile_text} on this machine"),
+            SsoProblem::Expired => {
+                format!("The AWS SSO (IAM Identity Center) session{profile_text} has expired")
+            }
+            SsoProblem::NotLoggedIn => format!(
+                "There is no AWS SSO (IAM Identity Center) session{profile_text} on this machine"
+            ),
         };
         Self::new(ErrorKind::Credentials, format!("{what}, so the server has no AWS credentials. Nothing was sent to IAM."))
             .with_hint(format!(
@@ -180,7 +197,10 @@ impl ToolError {
     pub fn in_account(mut self, account: &str) -> Self {
         const NOT_FOUND: &str = " not found.";
         if let Some(at) = self.message.find(NOT_FOUND).filter(|_| self.is_not_found()) {
-            self.message.replace_range(at..at + NOT_FOUND.len(), &format!(" not found in account {account}."));
+            self.message.replace_range(
+                at..at + NOT_FOUND.len(),
+                &format!(" not found in account {account}."),
+            );
         }
         self
     }
@@ -218,8 +238,12 @@ impl fmt::Display for ToolError {
 fn credentials_missing(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut source = Some(err);
     while let Some(e) = source {
-        if let Some(c) = e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>() {
-            return matches!(c, aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_));
+        if let Some(c) = e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+        {
+            return matches!(
+                c,
+                aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)
+            );
         }
         source = e.source();
     }
@@ -246,13 +270,23 @@ fn sso_problem(err: &(dyn std::error::Error + 'static)) -> Option<(SsoProblem, S
     let mut source = Some(err);
     while let Some(e) = source {
         let text = e.to_string();
-        let with_cause = || e.source().map(|cause| format!("{text}: {cause}")).unwrap_or_else(|| text.clone());
+        let with_cause = || {
+            e.source()
+                .map(|cause| format!("{text}: {cause}"))
+                .unwrap_or_else(|| text.clone())
+        };
         if text.contains("SSO token has expired") {
             found = Some((SsoProblem::Expired, text.clone()));
         } else if text.contains("failed to load the cached SSO token") || is_sso_cache_read(&text) {
             found = Some((SsoProblem::NotLoggedIn, with_cause()));
-        } else if e.downcast_ref::<aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError>().is_some_and(|e| e.is_unauthorized_exception()) {
-            found = Some((SsoProblem::Expired, format!("the SSO portal refused the cached token: {text}")));
+        } else if e
+            .downcast_ref::<aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError>()
+            .is_some_and(|e| e.is_unauthorized_exception())
+        {
+            found = Some((
+                SsoProblem::Expired,
+                format!("the SSO portal refused the cached token: {text}"),
+            ));
         }
         source = e.source();
     }
@@ -278,7 +312,9 @@ fn http_response<R: 'static>(raw: &R) -> Option<&HttpResponse> {
 }
 
 fn header_request_id(raw: &HttpResponse) -> Option<&str> {
-    raw.headers().get("x-amzn-requestid").or_else(|| raw.headers().get("x-amz-request-id"))
+    raw.headers()
+        .get("x-amzn-requestid")
+        .or_else(|| raw.headers().get("x-amz-request-id"))
 }
 
 /// The first `<Code>` (and `<Message>`) of an XML error body (one the SDK could not parse,
@@ -290,12 +326,18 @@ pub(crate) fn error_in_body(body: &[u8]) -> Option<(String, String)> {
         let end = start + text[start..].find(&format!("</{name}>"))?;
         Some(unescape(text[start..end].trim()))
     };
-    let code = element("Code").filter(|c| !c.is_empty() && c.len() <= 100 && !c.contains(char::is_whitespace))?;
+    let code = element("Code")
+        .filter(|c| !c.is_empty() && c.len() <= 100 && !c.contains(char::is_whitespace))?;
     Some((code, element("Message").unwrap_or_default()))
 }
 
 fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The most of an endpoint's answer an error message quotes.
@@ -317,7 +359,11 @@ fn excerpt(body: &[u8]) -> Option<String> {
     while let Some(open) = rest.find('<') {
         push(&rest[..open], &mut segments);
         let after = &rest[open..];
-        let tag = after[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or_default().to_ascii_lowercase();
+        let tag = after[1..]
+            .split(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let Some(close) = after.find('>') else {
             rest = "";
             break;
@@ -335,12 +381,22 @@ fn excerpt(body: &[u8]) -> Option<String> {
     let mut out = String::new();
     for segment in segments {
         if !out.is_empty() {
-            out.push_str(if out.ends_with(['.', '!', '?', ':']) { " " } else { ". " });
+            out.push_str(if out.ends_with(['.', '!', '?', ':']) {
+                " "
+            } else {
+                ". "
+            });
         }
         out.push_str(&segment);
     }
     if out.chars().count() > EXCERPT_CHARS {
-        out = out.chars().take(EXCERPT_CHARS).collect::<String>().trim_end().to_string() + "…";
+        out = out
+            .chars()
+            .take(EXCERPT_CHARS)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "…";
     }
     (!out.is_empty()).then_some(out)
 }
@@ -367,13 +423,23 @@ fn reason(status: u16) -> &'static str {
 
 /// The endpoint the server talks to, when it is not AWS's own.
 fn custom_endpoint() -> Option<String> {
-    ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
 /// An error answer without an AWS error code (an HTML 500 page, an empty 403): its HTTP
 /// status, a short excerpt of its body and what to do.
-fn codeless_answer(op: &OperationSpec, status: Option<u16>, body: &[u8], message: Option<&str>, endpoint: Option<String>) -> ToolError {
-    let endpoint = endpoint.map(|e| format!("The IAM endpoint {e}")).unwrap_or_else(|| "IAM".to_string());
+fn codeless_answer(
+    op: &OperationSpec,
+    status: Option<u16>,
+    body: &[u8],
+    message: Option<&str>,
+    endpoint: Option<String>,
+) -> ToolError {
+    let endpoint = endpoint
+        .map(|e| format!("The IAM endpoint {e}"))
+        .unwrap_or_else(|| "IAM".to_string());
     let status_text = match status {
         Some(n) if !reason(n).is_empty() => format!("HTTP status {n} ({})", reason(n)),
         Some(n) => format!("HTTP status {n}"),
@@ -383,9 +449,20 @@ fn codeless_answer(op: &OperationSpec, status: Option<u16>, body: &[u8], message
     // The SDK retries these statuses (transient errors) before giving up.
     let retried = matches!(status, Some(500 | 502 | 503 | 504));
     let mut text = if server_side {
-        format!("{endpoint} failed with {status_text} on {}{}, and sent no AWS error code.", op.action, if retried { " (after the SDK's retries)" } else { "" })
+        format!(
+            "{endpoint} failed with {status_text} on {}{}, and sent no AWS error code.",
+            op.action,
+            if retried {
+                " (after the SDK's retries)"
+            } else {
+                ""
+            }
+        )
     } else {
-        format!("{endpoint} answered {} with {status_text} and no AWS error code.", op.action)
+        format!(
+            "{endpoint} answered {} with {status_text} and no AWS error code.",
+            op.action
+        )
     };
     match excerpt(body).or_else(|| message.filter(|m| !m.trim().is_empty()).map(str::to_string)) {
         Some(answer) => text.push_str(&format!("\nIts answer: \"{answer}\"")),
@@ -408,14 +485,31 @@ fn codeless_answer(op: &OperationSpec, status: Option<u16>, body: &[u8], message
 fn entity_of(message: &str) -> Option<(String, String)> {
     let message = message.trim().trim_end_matches('.');
     let (kind, name) = if let Some(rest) = message.strip_prefix("The ") {
-        let (kind, rest) = rest.split_once(" with name ").or_else(|| rest.split_once(" with id "))?;
-        (kind.to_string(), rest.split(" cannot be found").next()?.to_string())
+        let (kind, rest) = rest
+            .split_once(" with name ")
+            .or_else(|| rest.split_once(" with id "))?;
+        (
+            kind.to_string(),
+            rest.split(" cannot be found").next()?.to_string(),
+        )
     } else {
-        let rest = [" was not found", " does not exist or is not attachable", " does not exist", " not found"]
-            .iter()
-            .find_map(|suffix| message.strip_suffix(suffix))?;
+        let rest = [
+            " was not found",
+            " does not exist or is not attachable",
+            " does not exist",
+            " not found",
+        ]
+        .iter()
+        .find_map(|suffix| message.strip_suffix(suffix))?;
         let (kind, name) = rest.split_once(' ')?;
-        let known = ["User", "Role", "Group", "Policy", "Instance profile", "Device"];
+        let known = [
+            "User",
+            "Role",
+            "Group",
+            "Policy",
+            "Instance profile",
+            "Device",
+        ];
         let (kind, name) = match known.iter().find(|k| rest.starts_with(&format!("{k} "))) {
             Some(k) => (*k, &rest[k.len() + 1..]),
             None => (kind, name),
@@ -439,9 +533,15 @@ fn not_found_hint(kind: Option<&str>) -> &'static str {
         Some("user") => "Check the user name (IAM names are case-sensitive) with list_users.",
         Some("role") => "Check the role name (IAM names are case-sensitive) with list_roles.",
         Some("group") => "Check the group name (IAM names are case-sensitive) with list_groups.",
-        Some("policy") => "Check the policy ARN (account id, path and name; AWS-managed policies are arn:aws:iam::aws:policy/NAME) with list_policies.",
-        Some("instance profile") => "Check the instance profile name (IAM names are case-sensitive) with list_instance_profiles.",
-        _ => "Check the name (IAM names are case-sensitive) with the matching list tool, e.g. list_users, list_roles, list_groups or list_policies.",
+        Some("policy") => {
+            "Check the policy ARN (account id, path and name; AWS-managed policies are arn:aws:iam::aws:policy/NAME) with list_policies."
+        }
+        Some("instance profile") => {
+            "Check the instance profile name (IAM names are case-sensitive) with list_instance_profiles."
+        }
+        _ => {
+            "Check the name (IAM names are case-sensitive) with the matching list tool, e.g. list_users, list_roles, list_groups or list_policies."
+        }
     }
 }
 
@@ -534,16 +634,39 @@ mod tests {
 
     #[test]
     fn not_found_names_the_entity() {
-        assert_eq!(entity_of("The user with name bob cannot be found."), Some(("User".into(), "bob".into())));
-        let op = OperationSpec { name: "GetUser", action: "iam:GetUser", access: crate::spec::Access::Read };
-        let e = service_error(&op, "NoSuchEntity", "The user with name john.doe cannot be found.");
-        assert!(e.render().starts_with("User 'john.doe' not found."), "{}", e.render());
+        assert_eq!(
+            entity_of("The user with name bob cannot be found."),
+            Some(("User".into(), "bob".into()))
+        );
+        let op = OperationSpec {
+            name: "GetUser",
+            action: "iam:GetUser",
+            access: crate::spec::Access::Read,
+        };
+        let e = service_error(
+            &op,
+            "NoSuchEntity",
+            "The user with name john.doe cannot be found.",
+        );
+        assert!(
+            e.render().starts_with("User 'john.doe' not found."),
+            "{}",
+            e.render()
+        );
     }
 
     #[test]
     fn access_denied_names_the_action() {
-        let op = OperationSpec { name: "CreateUser", action: "iam:CreateUser", access: crate::spec::Access::Write };
-        let e = service_error(&op, "AccessDenied", "User: arn:aws:iam::123456789012:user/x is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob because no identity-based policy allows it");
+        let op = OperationSpec {
+            name: "CreateUser",
+            action: "iam:CreateUser",
+            access: crate::spec::Access::Write,
+        };
+        let e = service_error(
+            &op,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/x is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob because no identity-based policy allows it",
+        );
         let text = e.render();
         assert!(text.starts_with("User lacks permission: iam:CreateUser\nRequired permissions: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob"), "{text}");
     }
@@ -551,32 +674,63 @@ mod tests {
     const MOTO_500: &str = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>\n";
 
     fn op(name: &'static str, action: &'static str) -> &'static OperationSpec {
-        Box::leak(Box::new(OperationSpec { name, action, access: crate::spec::Access::Write }))
+        Box::leak(Box::new(OperationSpec {
+            name,
+            action,
+            access: crate::spec::Access::Write,
+        }))
     }
 
-    fn sdk_error(status: u16, body: &str) -> SdkError<aws_sdk_iam::operation::put_user_permissions_boundary::PutUserPermissionsBoundaryError, HttpResponse> {
+    fn sdk_error(
+        status: u16,
+        body: &str,
+    ) -> SdkError<
+        aws_sdk_iam::operation::put_user_permissions_boundary::PutUserPermissionsBoundaryError,
+        HttpResponse,
+    > {
         let meta = aws_smithy_types::error::ErrorMetadata::builder().build();
-        let raw = HttpResponse::new(status.try_into().unwrap(), aws_smithy_types::body::SdkBody::from(body.to_string()));
+        let raw = HttpResponse::new(
+            status.try_into().unwrap(),
+            aws_smithy_types::body::SdkBody::from(body.to_string()),
+        );
         SdkError::service_error(aws_sdk_iam::operation::put_user_permissions_boundary::PutUserPermissionsBoundaryError::generic(meta), raw)
     }
 
     #[test]
     fn not_found_reads_aws_and_emulator_messages() {
-        assert_eq!(entity_of("The role with name app cannot be found."), Some(("Role".into(), "app".into())));
+        assert_eq!(
+            entity_of("The role with name app cannot be found."),
+            Some(("Role".into(), "app".into()))
+        );
         assert_eq!(
             entity_of("Policy arn:aws:iam::123456789012:policy/x was not found."),
             Some(("Policy".into(), "arn:aws:iam::123456789012:policy/x".into()))
         );
-        assert_eq!(entity_of("Role ghost not found"), Some(("Role".into(), "ghost".into())));
-        assert_eq!(entity_of("Instance profile web not found"), Some(("Instance profile".into(), "web".into())));
         assert_eq!(
-            entity_of("Policy arn:aws:iam::aws:policy/ReadOnlyAccess does not exist or is not attachable."),
-            Some(("Policy".into(), "arn:aws:iam::aws:policy/ReadOnlyAccess".into()))
+            entity_of("Role ghost not found"),
+            Some(("Role".into(), "ghost".into()))
+        );
+        assert_eq!(
+            entity_of("Instance profile web not found"),
+            Some(("Instance profile".into(), "web".into()))
+        );
+        assert_eq!(
+            entity_of(
+                "Policy arn:aws:iam::aws:policy/ReadOnlyAccess does not exist or is not attachable."
+            ),
+            Some((
+                "Policy".into(),
+                "arn:aws:iam::aws:policy/ReadOnlyAccess".into()
+            ))
         );
         assert_eq!(entity_of("Policy version not found"), None);
         assert_eq!(entity_of("Policy not found"), None);
         assert_eq!(entity_of("Login profile for bob not found"), None);
-        let e = service_error(op("GetRole", "iam:GetRole"), "NoSuchEntity", "Role ghost not found");
+        let e = service_error(
+            op("GetRole", "iam:GetRole"),
+            "NoSuchEntity",
+            "Role ghost not found",
+        );
         assert_eq!(
             e.render(),
             "Role 'ghost' not found. (Role ghost not found)\nWhat to do: Check the role name (IAM names are case-sensitive) with list_roles."
@@ -585,12 +739,23 @@ mod tests {
 
     #[test]
     fn delete_conflict_of_a_force_tool_suggests_force() {
-        let e = service_error(op("DeleteUser", "iam:DeleteUser"), "DeleteConflict", "Cannot delete entity, must delete access keys first.");
+        let e = service_error(
+            op("DeleteUser", "iam:DeleteUser"),
+            "DeleteConflict",
+            "Cannot delete entity, must delete access keys first.",
+        );
         let text = e.render();
         assert!(text.starts_with("Cannot delete yet: Cannot delete entity, must delete access keys first.\nWhat to do: Tell the user"), "{text}");
-        assert!(text.contains("call delete_user again with `force: true`"), "{text}");
+        assert!(
+            text.contains("call delete_user again with `force: true`"),
+            "{text}"
+        );
         assert!(text.contains("`force: true, dry_run: true`"), "{text}");
-        let other = service_error(op("DeletePolicyVersion", "iam:DeletePolicyVersion"), "DeleteConflict", "Cannot delete the default version.");
+        let other = service_error(
+            op("DeletePolicyVersion", "iam:DeletePolicyVersion"),
+            "DeleteConflict",
+            "Cannot delete the default version.",
+        );
         assert!(!other.render().contains("force"), "{}", other.render());
     }
 
@@ -598,15 +763,29 @@ mod tests {
     fn an_html_500_gives_the_status_and_a_clean_excerpt() {
         assert_eq!(
             excerpt(MOTO_500.as_bytes()).as_deref(),
-            Some("500 Internal Server Error. The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.")
+            Some(
+                "500 Internal Server Error. The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application."
+            )
         );
         assert_eq!(excerpt(b"<html><head><style>p{color:red}</style><script>var x = '<b>';</script></head><body>Bad &amp; gone</body></html>").as_deref(), Some("Bad & gone"));
         assert_eq!(excerpt(b"  \n "), None);
         let long = "x".repeat(1000);
-        assert_eq!(excerpt(long.as_bytes()).unwrap().chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(
+            excerpt(long.as_bytes()).unwrap().chars().count(),
+            EXCERPT_CHARS + 1
+        );
 
-        let boundary = op("PutUserPermissionsBoundary", "iam:PutUserPermissionsBoundary");
-        let e = codeless_answer(boundary, Some(500), MOTO_500.as_bytes(), None, Some("http://127.0.0.1:5000".into()));
+        let boundary = op(
+            "PutUserPermissionsBoundary",
+            "iam:PutUserPermissionsBoundary",
+        );
+        let e = codeless_answer(
+            boundary,
+            Some(500),
+            MOTO_500.as_bytes(),
+            None,
+            Some("http://127.0.0.1:5000".into()),
+        );
         assert_eq!(
             e.render(),
             "The IAM endpoint http://127.0.0.1:5000 failed with HTTP status 500 (Internal Server Error) on iam:PutUserPermissionsBoundary \
@@ -622,20 +801,35 @@ mod tests {
 
     #[test]
     fn an_sdk_error_without_a_code_is_not_unknown() {
-        let boundary = op("PutUserPermissionsBoundary", "iam:PutUserPermissionsBoundary");
+        let boundary = op(
+            "PutUserPermissionsBoundary",
+            "iam:PutUserPermissionsBoundary",
+        );
         let text = ToolError::aws(boundary, sdk_error(500, MOTO_500)).render();
         assert!(!text.contains("Unknown"), "{text}");
         assert!(text.contains("failed with HTTP status 500 (Internal Server Error) on iam:PutUserPermissionsBoundary"), "{text}");
-        assert!(text.contains("Its answer: \"500 Internal Server Error. The server encountered"), "{text}");
+        assert!(
+            text.contains("Its answer: \"500 Internal Server Error. The server encountered"),
+            "{text}"
+        );
         assert!(!text.contains('<'), "no HTML: {text}");
-        assert!(text.ends_with("\n(action: iam:PutUserPermissionsBoundary)"), "{text}");
+        assert!(
+            text.ends_with("\n(action: iam:PutUserPermissionsBoundary)"),
+            "{text}"
+        );
     }
 
     #[test]
     fn an_error_body_the_sdk_cannot_parse_still_gives_its_code() {
         // moto's authorization errors wrap <Error> in <Errors>, which the SDK does not read.
         let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/reader is not authorized to perform: iam:PutUserPermissionsBoundary</Message><Type>Sender</Type></Error></Errors></ErrorResponse>";
-        let e = ToolError::aws(op("PutUserPermissionsBoundary", "iam:PutUserPermissionsBoundary"), sdk_error(403, body));
+        let e = ToolError::aws(
+            op(
+                "PutUserPermissionsBoundary",
+                "iam:PutUserPermissionsBoundary",
+            ),
+            sdk_error(403, body),
+        );
         assert_eq!(e.code.as_deref(), Some("AccessDenied"));
         let text = e.render();
         assert!(text.starts_with("User lacks permission: iam:PutUserPermissionsBoundary\nRequired permissions: iam:PutUserPermissionsBoundary on resource: *\n"), "{text}");
@@ -644,21 +838,35 @@ mod tests {
 
     #[test]
     fn a_missing_legacy_sso_token_file_is_recognised_on_any_platform() {
-        assert!(is_sso_cache_read("failed to read `/home/a/.aws/sso/cache/a517.json`"));
-        assert!(is_sso_cache_read("failed to read `C:\\Users\\a\\.aws\\sso\\cache\\a517.json`"));
+        assert!(is_sso_cache_read(
+            "failed to read `/home/a/.aws/sso/cache/a517.json`"
+        ));
+        assert!(is_sso_cache_read(
+            "failed to read `C:\\Users\\a\\.aws\\sso\\cache\\a517.json`"
+        ));
         assert!(!is_sso_cache_read("failed to read `/home/a/.aws/config`"));
-        assert!(!is_sso_cache_read("failed to write `/home/a/.aws/sso/cache/a517.json`"));
+        assert!(!is_sso_cache_read(
+            "failed to write `/home/a/.aws/sso/cache/a517.json`"
+        ));
     }
 
     #[test]
     fn an_expired_sso_session_says_how_to_log_in() {
-        let e = ToolError::sso_login(SsoProblem::Expired, Some("dev"), "the SSO token has expired and cannot be refreshed");
+        let e = ToolError::sso_login(
+            SsoProblem::Expired,
+            Some("dev"),
+            "the SSO token has expired and cannot be refreshed",
+        );
         assert_eq!(
             e.render(),
             "The AWS SSO (IAM Identity Center) session of profile 'dev' has expired, so the server has no AWS credentials. Nothing was sent to IAM.\n\
              What to do: Ask the user to run `aws sso login --profile dev` in a terminal, then retry this call (no restart needed). \
              (AWS SDK: the SSO token has expired and cannot be refreshed)"
         );
-        assert!(ToolError::sso_login(SsoProblem::NotLoggedIn, None, "d").render().contains("run `aws sso login` in a terminal"));
+        assert!(
+            ToolError::sso_login(SsoProblem::NotLoggedIn, None, "d")
+                .render()
+                .contains("run `aws sso login` in a terminal")
+        );
     }
 }

@@ -1,13 +1,13 @@
 //! What generated handlers call: argument parsing and checks, paging, notes, messages and
 //! output. A handler is thin glue over these.
 
+use crate::JsonObject;
 use crate::backend::Backend;
 use crate::error::ToolError;
 use crate::spec::ToolSpec;
 use crate::validate::{Validate, Violations};
-use crate::JsonObject;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -62,7 +62,9 @@ pub struct Retry {
 
 impl std::fmt::Debug for ToolContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ToolContext").field("tool", &self.tool.name).finish_non_exhaustive()
+        f.debug_struct("ToolContext")
+            .field("tool", &self.tool.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -90,13 +92,23 @@ impl ToolContext {
 
     /// Like [`Self::call`], following `Marker` to the last page and appending the list
     /// field `items` of each page.
-    pub async fn call_all_pages(&self, name: &str, input: Value, items: &str) -> Result<Vec<Value>, ToolError> {
+    pub async fn call_all_pages(
+        &self,
+        name: &str,
+        input: Value,
+        items: &str,
+    ) -> Result<Vec<Value>, ToolError> {
         let [all] = self.call_all_pages_of(name, input, [items]).await?;
         Ok(all)
     }
 
     /// [`Self::call_all_pages`] for several list fields of the same pages.
-    pub async fn call_all_pages_of<const N: usize>(&self, name: &str, input: Value, items: [&str; N]) -> Result<[Vec<Value>; N], ToolError> {
+    pub async fn call_all_pages_of<const N: usize>(
+        &self,
+        name: &str,
+        input: Value,
+        items: [&str; N],
+    ) -> Result<[Vec<Value>; N], ToolError> {
         let mut input = input;
         let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
         loop {
@@ -106,15 +118,23 @@ impl ToolContext {
                     into.extend(list);
                 }
             }
-            let marker = page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true);
+            let marker = page
+                .get("Marker")
+                .and_then(Value::as_str)
+                .filter(|_| page["IsTruncated"] == true);
             match marker {
-                Some(m) if all.iter().map(Vec::len).sum::<usize>() < self.shared.all_pages_max_items => input["Marker"] = Value::String(m.to_string()),
+                Some(m)
+                    if all.iter().map(Vec::len).sum::<usize>()
+                        < self.shared.all_pages_max_items =>
+                {
+                    input["Marker"] = Value::String(m.to_string())
+                }
                 Some(_) => {
                     return Err(ToolError::internal(format!(
                         "{name} has more than {} {}; the server stops there",
                         self.shared.all_pages_max_items,
                         items.join(" and ")
-                    )))
+                    )));
                 }
                 None => return Ok(all),
             }
@@ -123,10 +143,23 @@ impl ToolContext {
 
     /// A managed policy (GetPolicy's `Policy`) and the document of its version in effect.
     pub async fn managed_policy(&self, arn: &str) -> Result<(Value, Value), ToolError> {
-        let mut policy = self.call("GetPolicy", serde_json::json!({ "PolicyArn": arn })).await?;
-        let version = policy["Policy"]["DefaultVersionId"].as_str().unwrap_or("v1").to_string();
-        let mut got = self.call("GetPolicyVersion", serde_json::json!({ "PolicyArn": arn, "VersionId": version })).await?;
-        Ok((policy["Policy"].take(), got["PolicyVersion"]["Document"].take()))
+        let mut policy = self
+            .call("GetPolicy", serde_json::json!({ "PolicyArn": arn }))
+            .await?;
+        let version = policy["Policy"]["DefaultVersionId"]
+            .as_str()
+            .unwrap_or("v1")
+            .to_string();
+        let mut got = self
+            .call(
+                "GetPolicyVersion",
+                serde_json::json!({ "PolicyArn": arn, "VersionId": version }),
+            )
+            .await?;
+        Ok((
+            policy["Policy"].take(),
+            got["PolicyVersion"]["Document"].take(),
+        ))
     }
 
     pub fn backend(&self) -> &Backend {
@@ -135,7 +168,10 @@ impl ToolContext {
 
     /// The call's arguments as the tool's params struct, with every constraint checked.
     /// Arguments over [`MAX_ARGUMENTS_BYTES`] are refused first, before any other work.
-    pub fn parse_args<P: DeserializeOwned + Validate>(&self, args: &JsonObject) -> Result<P, ToolError> {
+    pub fn parse_args<P: DeserializeOwned + Validate>(
+        &self,
+        args: &JsonObject,
+    ) -> Result<P, ToolError> {
         check_size(self.tool.name, args)?;
         let params: P = P::deserialize(args).map_err(|e| {
             ToolError::invalid_arguments(format!("Invalid arguments for {}: {}.", self.tool.name, locate_serde_error::<P>(args, e)))
@@ -157,7 +193,8 @@ impl ToolContext {
 
     /// The structured result.
     pub fn output<R: Serialize>(&self, result: &R) -> Result<Value, ToolError> {
-        serde_json::to_value(result).map_err(|e| ToolError::internal(format!("could not encode the result: {e}")))
+        serde_json::to_value(result)
+            .map_err(|e| ToolError::internal(format!("could not encode the result: {e}")))
     }
 }
 
@@ -189,7 +226,11 @@ fn check_size(tool: &str, args: &JsonObject) -> Result<(), ToolError> {
     if total <= MAX_ARGUMENTS_BYTES {
         return Ok(());
     }
-    let (name, biggest) = args.iter().map(|(k, v)| (k.as_str(), json_size(v))).max_by_key(|(_, size)| *size).unwrap_or(("", 0));
+    let (name, biggest) = args
+        .iter()
+        .map(|(k, v)| (k.as_str(), json_size(v)))
+        .max_by_key(|(_, size)| *size)
+        .unwrap_or(("", 0));
     Err(ToolError::invalid_arguments(format!(
         "Invalid arguments for {tool}: the arguments are {total} bytes of JSON (`{name}` alone is {biggest} bytes), over the limit of {MAX_ARGUMENTS_BYTES} bytes (1 MB); nothing was done."
     ))
@@ -201,16 +242,34 @@ fn check_size(tool: &str, args: &JsonObject) -> Result<(), ToolError> {
 /// line, and the line the error is on names the argument.
 fn locate_serde_error<P: DeserializeOwned>(args: &JsonObject, error: serde_json::Error) -> String {
     let message = error.to_string();
-    if ["missing field", "unknown field", "duplicate field"].iter().any(|p| message.starts_with(p)) {
+    if ["missing field", "unknown field", "duplicate field"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
         return message;
     }
-    let Ok(text) = serde_json::to_string_pretty(args) else { return message };
-    let Err(located) = serde_json::from_str::<P>(&text) else { return message };
+    let Ok(text) = serde_json::to_string_pretty(args) else {
+        return message;
+    };
+    let Err(located) = serde_json::from_str::<P>(&text) else {
+        return message;
+    };
     // Each argument starts on a line indented by exactly two spaces; nested values are deeper.
-    let name = text.lines().take(located.line()).collect::<Vec<_>>().into_iter().rev().find_map(|line| {
-        let rest = line.strip_prefix("  ")?;
-        rest.starts_with('"').then(|| serde_json::Deserializer::from_str(rest).into_iter::<String>().next()?.ok())?
-    });
+    let name = text
+        .lines()
+        .take(located.line())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|line| {
+            let rest = line.strip_prefix("  ")?;
+            rest.starts_with('"').then(|| {
+                serde_json::Deserializer::from_str(rest)
+                    .into_iter::<String>()
+                    .next()?
+                    .ok()
+            })?
+        });
     match name {
         Some(name) => format!("`{name}`: {message}"),
         None => message,
@@ -237,7 +296,11 @@ pub trait PagedOutput {
 
 /// Follows markers from `first` to the last page, or to the all-pages bound (then the
 /// output keeps the marker to continue from and the note says so).
-pub async fn all_pages<I, O, F, Fut>(ctx: &ToolContext, first: I, mut fetch: F) -> Result<(O, Option<String>), ToolError>
+pub async fn all_pages<I, O, F, Fut>(
+    ctx: &ToolContext,
+    first: I,
+    mut fetch: F,
+) -> Result<(O, Option<String>), ToolError>
 where
     I: PagedInput,
     O: PagedOutput,
@@ -267,7 +330,9 @@ where
 
 /// The Note of an included field whose operation the backend cannot answer.
 pub fn unanswered_note(field: &str, operation: &str) -> String {
-    format!("{field} is not known offline: the account file has no iam:{operation} data, so {field} is empty here.")
+    format!(
+        "{field} is not known offline: the account file has no iam:{operation} data, so {field} is empty here."
+    )
 }
 
 /// The notes of a call's operations, joined.
@@ -281,7 +346,9 @@ pub fn render_message(template: &str, args: &JsonObject) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push_str(&rest[..start]);
         let key = &rest[start + 1..start + len];
         match args.get(key) {
@@ -301,13 +368,22 @@ mod tests {
 
     #[test]
     fn messages_fill_params() {
-        let args = serde_json::json!({"user_name": "bob", "n": 3}).as_object().cloned().unwrap();
-        assert_eq!(render_message("Deleted user {user_name} ({n}, {x}).", &args), "Deleted user bob (3, -).");
+        let args = serde_json::json!({"user_name": "bob", "n": 3})
+            .as_object()
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            render_message("Deleted user {user_name} ({n}, {x}).", &args),
+            "Deleted user bob (3, -)."
+        );
     }
 
     #[test]
     fn notes_join() {
-        assert_eq!(join_notes([None, Some("a".to_string()), Some("b".to_string())]), Some("a b".to_string()));
+        assert_eq!(
+            join_notes([None, Some("a".to_string()), Some("b".to_string())]),
+            Some("a b".to_string())
+        );
         assert_eq!(join_notes::<1>([None]), None);
     }
 }

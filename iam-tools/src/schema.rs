@@ -7,8 +7,8 @@
 //! Inspector's `--strict` check flags it).
 
 use crate::JsonObject;
-use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 /// The object schema of `T`.
@@ -37,12 +37,17 @@ fn tidy(value: &mut Value) {
     match value {
         Value::Object(map) => {
             map.remove("default");
-            if map.get("format").and_then(Value::as_str).is_some_and(|f| f.starts_with("int") || f.starts_with("uint")) {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
+            {
                 map.remove("format");
             }
             if let Some(Value::Array(types)) = map.get("type") {
                 // Optional members are optional by not being `required`; `null` adds nothing.
-                let mut types: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                let mut types: Vec<Value> =
+                    types.iter().filter(|t| *t != "null").cloned().collect();
                 if types.is_empty() {
                     types.push("null".into());
                 }
@@ -52,15 +57,25 @@ fn tidy(value: &mut Value) {
                     // Several types: one branch each. The other keywords stay where they are,
                     // each applying to the values of its own type, as before.
                     map.remove("type");
-                    let branches: Vec<Value> = types.into_iter().map(|t| serde_json::json!({ "type": t })).collect();
+                    let branches: Vec<Value> = types
+                        .into_iter()
+                        .map(|t| serde_json::json!({ "type": t }))
+                        .collect();
                     if !map.contains_key("anyOf") {
                         map.insert("anyOf".into(), Value::Array(branches));
-                    } else if let Value::Array(all_of) = map.entry("allOf").or_insert_with(|| Value::Array(Vec::new())) {
+                    } else if let Value::Array(all_of) = map
+                        .entry("allOf")
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                    {
                         all_of.push(serde_json::json!({ "anyOf": branches }));
                     }
                 }
             }
-            if map.get("description").and_then(Value::as_str).is_some_and(|d| d.starts_with("The IAM `")) {
+            if map
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| d.starts_with("The IAM `"))
+            {
                 map.remove("description");
             }
             map.values_mut().for_each(tidy);
@@ -83,15 +98,28 @@ mod tests {
     #[test]
     fn a_value_of_several_types_is_an_any_of_single_types() {
         let doc = json!({"type": ["object", "string"], "description": "A document."});
-        assert_eq!(tidied(doc), json!({"description": "A document.", "anyOf": [{"type": "object"}, {"type": "string"}]}));
+        assert_eq!(
+            tidied(doc),
+            json!({"description": "A document.", "anyOf": [{"type": "object"}, {"type": "string"}]})
+        );
         // An optional one: `null` is dropped first.
         let doc = json!({"type": ["object", "string", "null"]});
-        assert_eq!(tidied(doc), json!({"anyOf": [{"type": "object"}, {"type": "string"}]}));
-        assert_eq!(tidied(json!({"type": ["string", "null"], "minLength": 1})), json!({"type": "string", "minLength": 1}));
-        assert_eq!(tidied(json!({"type": ["integer"]})), json!({"type": "integer"}));
+        assert_eq!(
+            tidied(doc),
+            json!({"anyOf": [{"type": "object"}, {"type": "string"}]})
+        );
+        assert_eq!(
+            tidied(json!({"type": ["string", "null"], "minLength": 1})),
+            json!({"type": "string", "minLength": 1})
+        );
+        assert_eq!(
+            tidied(json!({"type": ["integer"]})),
+            json!({"type": "integer"})
+        );
         assert_eq!(tidied(json!({"type": ["null"]})), json!({"type": "null"}));
         // An `anyOf` already there is kept, the types' one added beside it.
-        let both = json!({"type": ["object", "string"], "anyOf": [{"required": ["a"]}, {"minLength": 2}]});
+        let both =
+            json!({"type": ["object", "string"], "anyOf": [{"required": ["a"]}, {"minLength": 2}]});
         assert_eq!(
             tidied(both),
             json!({"anyOf": [{"required": ["a"]}, {"minLength": 2}], "allOf": [{"anyOf": [{"type": "object"}, {"type": "string"}]}]})
@@ -116,6 +144,9 @@ mod tests {
         assert_eq!(schema["properties"]["optional"]["anyOf"], any_of);
         assert_eq!(schema["properties"]["list"]["items"]["anyOf"], any_of);
         assert_eq!(schema["properties"]["described"]["anyOf"], any_of);
-        assert_eq!(schema["properties"]["described"]["description"], "The document.");
+        assert_eq!(
+            schema["properties"]["described"]["description"],
+            "The document."
+        );
     }
 }

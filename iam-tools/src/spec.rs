@@ -3,7 +3,7 @@
 //! gating, toolset selection and the server's own IAM policy.
 
 use crate::runtime::Handler;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// The one non-IAM action the server calls.
@@ -113,7 +113,9 @@ pub struct ToolSpec {
 
 impl std::fmt::Debug for ToolSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ToolSpec").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("ToolSpec")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -129,7 +131,9 @@ pub struct Catalog {
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Catalog").field("tools", &self.tools.len()).finish_non_exhaustive()
+        f.debug_struct("Catalog")
+            .field("tools", &self.tools.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -156,7 +160,11 @@ impl Catalog {
 
     /// The toolsets on when `--toolsets` is not given.
     pub fn default_toolsets(&self) -> Vec<String> {
-        self.toolsets.iter().filter(|t| t.default).map(|t| t.name.to_string()).collect()
+        self.toolsets
+            .iter()
+            .filter(|t| t.default)
+            .map(|t| t.name.to_string())
+            .collect()
     }
 
     /// Resolves a `--toolsets` list (`all` and `default` allowed) to toolset names, or says
@@ -184,8 +192,16 @@ impl Catalog {
             return Err(format!(
                 "unknown toolset{} {}; known toolsets: {}, or `all`, or `default` ({})",
                 if unknown.len() > 1 { "s" } else { "" },
-                unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "),
-                self.toolsets.iter().map(|t| t.name).collect::<Vec<_>>().join(", "),
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.toolsets
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 self.default_toolsets().join(", "),
             ));
         }
@@ -199,7 +215,13 @@ impl Catalog {
                 "`{}` is in the `{}` toolset, which this server has not enabled; restart it with --toolsets {} (or IAM_MCP_TOOLSETS) to use it.",
                 tool.name,
                 tool.toolset,
-                selection.toolsets.iter().map(String::as_str).chain([tool.toolset]).collect::<Vec<_>>().join(","),
+                selection
+                    .toolsets
+                    .iter()
+                    .map(String::as_str)
+                    .chain([tool.toolset])
+                    .collect::<Vec<_>>()
+                    .join(","),
             ));
         }
         if tool.access == Access::Write && selection.read_only {
@@ -214,7 +236,9 @@ impl Catalog {
     /// The tools offered under `selection`, in manifest order.
     pub fn selected(&self, selection: &Selection) -> impl Iterator<Item = &'static ToolSpec> + '_ {
         let selection = selection.clone();
-        self.tools.iter().filter(move |t| self.refusal(t, &selection).is_none())
+        self.tools
+            .iter()
+            .filter(move |t| self.refusal(t, &selection).is_none())
     }
 
     /// The IAM policy the server needs for the tools offered under `selection`: the union of

@@ -21,7 +21,10 @@ pub struct Pattern {
 
 impl Pattern {
     pub const fn new(source: &'static str) -> Self {
-        Pattern { source, compiled: OnceLock::new() }
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
     }
 
     fn is_match(&self, value: &str) -> bool {
@@ -46,8 +49,14 @@ impl Violations {
         if let Some(value) = value {
             let len = value.chars().count() as u64;
             if len < min || len > max {
-                let range = if max == u64::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
-                self.0.push(format!("`{param}` must be {range} characters long, got {len}"));
+                let range = if max == u64::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                self.0.push(format!(
+                    "`{param}` must be {range} characters long, got {len}"
+                ));
             }
         }
     }
@@ -57,27 +66,49 @@ impl Violations {
         if let Some(count) = count {
             let count = count as u64;
             if count < min || count > max {
-                let range = if max == u64::MAX { format!("at least {min}") } else if min == 0 { format!("at most {max}") } else { format!("{min} to {max}") };
-                self.0.push(format!("`{param}` must have {range} items, got {count}"));
+                let range = if max == u64::MAX {
+                    format!("at least {min}")
+                } else if min == 0 {
+                    format!("at most {max}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                self.0
+                    .push(format!("`{param}` must have {range} items, got {count}"));
             }
         }
     }
 
     pub fn pattern(&mut self, param: &str, value: Option<&str>, pattern: &Pattern) {
-        if let Some(value) = value && !pattern.is_match(value) {
-            self.0.push(format!("`{param}` is {}, which does not match the pattern {}", shown(value), pattern.source));
+        if let Some(value) = value
+            && !pattern.is_match(value)
+        {
+            self.0.push(format!(
+                "`{param}` is {}, which does not match the pattern {}",
+                shown(value),
+                pattern.source
+            ));
         }
     }
 
     pub fn one_of(&mut self, param: &str, value: Option<&str>, allowed: &[&str]) {
-        if let Some(value) = value && !allowed.contains(&value) {
-            self.0.push(format!("`{param}` is {}, expected one of: {}", shown(value), allowed.join(", ")));
+        if let Some(value) = value
+            && !allowed.contains(&value)
+        {
+            self.0.push(format!(
+                "`{param}` is {}, expected one of: {}",
+                shown(value),
+                allowed.join(", ")
+            ));
         }
     }
 
     pub fn range(&mut self, param: &str, value: Option<i64>, min: i64, max: i64) {
-        if let Some(value) = value && (value < min || value > max) {
-            self.0.push(format!("`{param}` is {value}, expected {min} to {max}"));
+        if let Some(value) = value
+            && (value < min || value > max)
+        {
+            self.0
+                .push(format!("`{param}` is {value}, expected {min} to {max}"));
         }
     }
 }

@@ -3,13 +3,13 @@
 //! execution of the plan step by step with progress, cancellation and an exact account of
 //! what ran when a step fails.
 
+use crate::JsonObject;
 use crate::consent;
-use crate::guard;
-use crate::policy::lint::{lint, PolicyKind};
 use crate::error::{ErrorKind, ToolError};
+use crate::guard;
+use crate::policy::lint::{PolicyKind, lint};
 use crate::runtime::ToolContext;
 use crate::spec::CleanupSpec;
-use crate::JsonObject;
 use rmcp::model::ProgressNotificationParam;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -87,16 +87,30 @@ impl Write {
             .map(|(i, s)| guard::Step {
                 operation: s.operation,
                 input: &s.input,
-                label: (i < last).then(|| format!("{}: {}, {}", s.shown.kind, s.shown.target, s.shown.action)),
+                label: (i < last)
+                    .then(|| format!("{}: {}, {}", s.shown.kind, s.shown.target, s.shown.action)),
             })
             .collect();
         guard::check_steps(ctx, &guarded).await?;
         crate::audit::decide("guardrails", "passed");
-        let write = Write { steps, done: 0, already_gone: 0, dry_run: request.dry_run, warnings };
+        let write = Write {
+            steps,
+            done: 0,
+            already_gone: 0,
+            dry_run: request.dry_run,
+            warnings,
+        };
         if write.dry_run {
             crate::audit::decide("consent", "not needed (dry run)");
         } else {
-            consent::obtain(ctx, request.args, &write.plan(), &write.warnings, request.confirmation_token.as_deref()).await?;
+            consent::obtain(
+                ctx,
+                request.args,
+                &write.plan(),
+                &write.warnings,
+                request.confirmation_token.as_deref(),
+            )
+            .await?;
         }
         Ok(write)
     }
@@ -112,7 +126,10 @@ impl Write {
 
     /// The steps that ran (all of them once `finish` succeeded).
     pub fn steps_done(&self) -> Vec<PlanStep> {
-        self.steps[..self.done].iter().map(|s| s.shown.clone()).collect()
+        self.steps[..self.done]
+            .iter()
+            .map(|s| s.shown.clone())
+            .collect()
     }
 
     /// Runs every step before the tool's own operation.
@@ -155,10 +172,16 @@ impl Write {
         if cleanup.is_empty() {
             return None;
         }
-        let counts: Vec<String> = by_kind(cleanup).into_iter().map(|(kind, items)| format!("{} {kind}", items.len())).collect();
+        let counts: Vec<String> = by_kind(cleanup)
+            .into_iter()
+            .map(|(kind, items)| format!("{} {kind}", items.len()))
+            .collect();
         let mut text = format!("Removed first: {}.", counts.join(", "));
         if self.already_gone > 0 {
-            text.push_str(&format!(" ({} of them were already gone.)", self.already_gone));
+            text.push_str(&format!(
+                " ({} of them were already gone.)",
+                self.already_gone
+            ));
         }
         Some(text)
     }
@@ -176,7 +199,13 @@ impl Write {
         ));
         e.hint = Some("Nothing was rolled back. Call the tool again with the same arguments to finish; removed items are skipped.".into());
         // MCP drops the answer to a cancelled request, so the log is where it is told.
-        tracing::warn!(tool = ctx.tool.name, done = self.done, total = self.steps.len(), "{}", e.message);
+        tracing::warn!(
+            tool = ctx.tool.name,
+            done = self.done,
+            total = self.steps.len(),
+            "{}",
+            e.message
+        );
         Err(e)
     }
 
@@ -197,7 +226,10 @@ impl Write {
         );
         out.hint = Some(format!(
             "Nothing was rolled back. Fix the cause{}, then call the tool again with the same arguments: steps already done are skipped (an item already gone counts as done).",
-            e.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default()
+            e.hint
+                .as_deref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default()
         ));
         if out.kind == ErrorKind::Internal {
             out.kind = ErrorKind::Aws;
@@ -212,14 +244,20 @@ impl Write {
         let rest = &self.steps[(failed_or_next + 1).min(self.steps.len())..];
         let mut text = format!("Done ({}):{}", done.len(), list_by_kind(done));
         if failed_or_next < self.steps.len() {
-            text.push_str(&format!("\nNot attempted ({}):{}", rest.len(), list_by_kind(rest)));
+            text.push_str(&format!(
+                "\nNot attempted ({}):{}",
+                rest.len(),
+                list_by_kind(rest)
+            ));
         }
         text
     }
 
     async fn progress(&self, ctx: &ToolContext) {
         let Some(request) = &ctx.request else { return };
-        let Some(token) = request.meta.get_progress_token() else { return };
+        let Some(token) = request.meta.get_progress_token() else {
+            return;
+        };
         let step = &self.steps[self.done - 1].shown;
         let param = ProgressNotificationParam::new(token, self.done as f64)
             .with_total(self.steps.len() as f64)
@@ -237,7 +275,10 @@ pub fn message(rendered: String, write: &Write) -> String {
         None => rendered,
     };
     if !write.warnings.is_empty() {
-        text.push_str(&format!("\nPolicy warnings (the write went through):\n- {}", write.warnings.join("\n- ")));
+        text.push_str(&format!(
+            "\nPolicy warnings (the write went through):\n- {}",
+            write.warnings.join("\n- ")
+        ));
     }
     text
 }
@@ -249,7 +290,9 @@ fn lint_documents(ctx: &ToolContext, args: &JsonObject) -> Result<Vec<String>, T
     let mut warnings = Vec::new();
     let mut linted = Vec::new();
     for (param, kind) in ctx.tool.documents {
-        let Some(doc) = args.get(*param) else { continue };
+        let Some(doc) = args.get(*param) else {
+            continue;
+        };
         let found = lint(doc, PolicyKind::parse(kind).unwrap_or(PolicyKind::Identity));
         errors.extend(found.errors.iter().map(|p| format!("{param}: {p}")));
         warnings.extend(found.warnings.iter().map(|p| format!("{param}: {p}")));
@@ -302,7 +345,11 @@ fn list_by_kind(steps: &[Step]) -> String {
         .map(|(kind, items)| {
             let named: Vec<&str> = items.iter().take(NAMED_PER_KIND).copied().collect();
             let more = items.len().saturating_sub(NAMED_PER_KIND);
-            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             format!("\n- {kind} ({}): {}{more}", items.len(), named.join(", "))
         })
         .collect()
@@ -310,22 +357,40 @@ fn list_by_kind(steps: &[Step]) -> String {
 
 /// Plan lines, for consent texts.
 pub fn describe(plan: &[PlanStep]) -> String {
-    let steps: Vec<Step> = plan.iter().map(|p| Step { shown: p.clone(), operation: "", input: Value::Null }).collect();
+    let steps: Vec<Step> = plan
+        .iter()
+        .map(|p| Step {
+            shown: p.clone(),
+            operation: "",
+            input: Value::Null,
+        })
+        .collect();
     list_by_kind(&steps)
 }
 
 /// The first member of the operation input: the entity the tool acts on.
 fn primary_target(input: &Value) -> String {
-    input.as_object().and_then(|o| o.values().find_map(Value::as_str)).unwrap_or_default().to_string()
+    input
+        .as_object()
+        .and_then(|o| o.values().find_map(Value::as_str))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Input for `members` of an operation, taken from the tool's own operation input.
 fn members_input(input: &Value, members: &[&str]) -> serde_json::Map<String, Value> {
-    members.iter().filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone()))).collect()
+    members
+        .iter()
+        .filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone())))
+        .collect()
 }
 
 /// A listing shared by cleanup steps: the list operation, its fixed input, the items field.
-type ListKey = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+type ListKey = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
 
 /// Every item each cleanup step would remove, listing each list operation (with its fixed
 /// input) once.
@@ -339,7 +404,11 @@ async fn cleanup_steps(ctx: &ToolContext, input: &Value) -> Result<Vec<Step>, To
             e.insert(items);
         }
         for item in &listed[&key] {
-            if !spec.only.iter().all(|(field, glob)| glob_matches(glob, &scalar_text(field_of(item, field)))) {
+            if !spec
+                .only
+                .iter()
+                .all(|(field, glob)| glob_matches(glob, &scalar_text(field_of(item, field))))
+            {
                 continue;
             }
             let mut delete = members_input(input, spec.delete_members);
@@ -351,7 +420,11 @@ async fn cleanup_steps(ctx: &ToolContext, input: &Value) -> Result<Vec<Step>, To
                 None => primary_target(input),
             };
             steps.push(Step {
-                shown: PlanStep { kind: spec.kind.to_string(), action: format!("iam:{}", spec.delete), target },
+                shown: PlanStep {
+                    kind: spec.kind.to_string(),
+                    action: format!("iam:{}", spec.delete),
+                    target,
+                },
                 operation: spec.delete,
                 input: Value::Object(delete),
             });
@@ -372,7 +445,11 @@ fn list_request(spec: &CleanupSpec, input: &Value) -> Value {
 
 /// Every item of a step's list operation, all pages (each with the step's fixed input). A
 /// single object counts as one item.
-async fn list_items(ctx: &ToolContext, spec: &CleanupSpec, input: &Value) -> Result<Vec<Value>, ToolError> {
+async fn list_items(
+    ctx: &ToolContext,
+    spec: &CleanupSpec,
+    input: &Value,
+) -> Result<Vec<Value>, ToolError> {
     let mut request = list_request(spec, input);
     let mut items = Vec::new();
     loop {
@@ -386,15 +463,22 @@ async fn list_items(ctx: &ToolContext, spec: &CleanupSpec, input: &Value) -> Res
             Some(Value::Null) | None => {}
             Some(one) => items.push(one),
         }
-        let marker = page.get("Marker").and_then(Value::as_str).filter(|_| page["IsTruncated"] == true);
+        let marker = page
+            .get("Marker")
+            .and_then(Value::as_str)
+            .filter(|_| page["IsTruncated"] == true);
         match marker {
-            Some(m) if items.len() < ctx.shared.all_pages_max_items => request["Marker"] = Value::String(m.to_string()),
+            Some(m) if items.len() < ctx.shared.all_pages_max_items => {
+                request["Marker"] = Value::String(m.to_string())
+            }
             Some(_) => {
                 return Err(ToolError::refused(format!(
                     "{} found more than {} {}; the server stops there and changed nothing.",
                     ctx.tool.name, ctx.shared.all_pages_max_items, spec.kind
                 ))
-                .with_hint("Restart the server with a larger --all-pages-max-items, or remove some first."))
+                .with_hint(
+                    "Restart the server with a larger --all-pages-max-items, or remove some first.",
+                ));
             }
             None => return Ok(items),
         }
@@ -403,7 +487,11 @@ async fn list_items(ctx: &ToolContext, spec: &CleanupSpec, input: &Value) -> Res
 
 /// `.` is the item itself.
 fn field_of<'v>(item: &'v Value, field: &str) -> &'v Value {
-    if field == "." { item } else { item.get(field).unwrap_or(&Value::Null) }
+    if field == "." {
+        item
+    } else {
+        item.get(field).unwrap_or(&Value::Null)
+    }
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -462,9 +550,15 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_matches("arn:*:mfa/*", "arn:aws:iam::123456789012:mfa/alice"));
+        assert!(glob_matches(
+            "arn:*:mfa/*",
+            "arn:aws:iam::123456789012:mfa/alice"
+        ));
         assert!(!glob_matches("arn:*:mfa/*", "GAHT12345678"));
-        assert!(glob_matches("/aws-service-role/*", "/aws-service-role/elasticbeanstalk.amazonaws.com/"));
+        assert!(glob_matches(
+            "/aws-service-role/*",
+            "/aws-service-role/elasticbeanstalk.amazonaws.com/"
+        ));
         assert!(!glob_matches("/aws-service-role/*", "/"));
         assert!(glob_matches("false", "false"));
         assert!(!glob_matches("a*a", "a"));

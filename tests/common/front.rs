@@ -82,9 +82,18 @@ const PER_USER_PER_SERVICE: usize = 2;
 pub fn error_status(code: &str) -> u16 {
     match code {
         "NoSuchEntity" | "NotSupportedService" => 404,
-        "DeleteConflict" | "EntityAlreadyExists" | "LimitExceeded" | "ConcurrentModification" | "EntityTemporarilyUnmodifiable"
-        | "ReportGenerationLimitExceeded" | "DuplicateCertificate" => 409,
-        "AccessDenied" | "AccessDeniedException" | "InvalidAuthenticationCode" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => 403,
+        "DeleteConflict"
+        | "EntityAlreadyExists"
+        | "LimitExceeded"
+        | "ConcurrentModification"
+        | "EntityTemporarilyUnmodifiable"
+        | "ReportGenerationLimitExceeded"
+        | "DuplicateCertificate" => 409,
+        "AccessDenied"
+        | "AccessDeniedException"
+        | "InvalidAuthenticationCode"
+        | "InvalidClientTokenId"
+        | "SignatureDoesNotMatch" => 403,
         "ReportNotPresent" => 410,
         "ServiceFailure" | "InternalFailure" => 500,
         "ServiceUnavailable" => 503,
@@ -102,9 +111,20 @@ pub struct Front {
 impl Front {
     /// Starts in front of moto's endpoint (`http://127.0.0.1:PORT`, as `Moto::endpoint`).
     pub async fn start(moto_endpoint: &str) -> Front {
-        let moto = moto_endpoint.trim().trim_start_matches("http://").split('/').next().unwrap_or_default().to_string();
-        assert!(moto.contains(':'), "the front door needs moto's endpoint as http://HOST:PORT, not {moto_endpoint:?}");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding the IAM front door on 127.0.0.1");
+        let moto = moto_endpoint
+            .trim()
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            moto.contains(':'),
+            "the front door needs moto's endpoint as http://HOST:PORT, not {moto_endpoint:?}"
+        );
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding the IAM front door on 127.0.0.1");
         let address = listener.local_addr().unwrap();
         let state = Arc::new(State::new(moto));
         let accept_state = state.clone();
@@ -121,7 +141,11 @@ impl Front {
                 }
             }
         });
-        Front { address, state, task }
+        Front {
+            address,
+            state,
+            task,
+        }
     }
 
     /// The endpoint to use as AWS_ENDPOINT_URL / `endpoint_url`.
@@ -160,17 +184,26 @@ impl Front {
 
     /// Faults not yet used up, as (action, contains, remaining times).
     pub fn pending_faults(&self) -> Vec<(String, String, usize)> {
-        lock(&self.state.faults).iter().map(|f| (f.action.clone(), f.contains.clone(), f.remaining)).collect()
+        lock(&self.state.faults)
+            .iter()
+            .map(|f| (f.action.clone(), f.contains.clone(), f.remaining))
+            .collect()
     }
 
     /// Every Action received, in order (faulted and locally answered ones included).
     pub fn actions(&self) -> Vec<String> {
-        lock(&self.state.seen).iter().map(|(action, _)| action.clone()).collect()
+        lock(&self.state.seen)
+            .iter()
+            .map(|(action, _)| action.clone())
+            .collect()
     }
 
     /// The percent-decoded body of every request with an Action, in the order of `actions()`.
     pub fn bodies(&self) -> Vec<String> {
-        lock(&self.state.seen).iter().map(|(_, body)| body.clone()).collect()
+        lock(&self.state.seen)
+            .iter()
+            .map(|(_, body)| body.clone())
+            .collect()
     }
 }
 
@@ -181,7 +214,9 @@ impl Drop for Front {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 struct Fault {
@@ -331,8 +366,16 @@ impl BoundaryUse {
     /// A PolicyUser or PolicyRole list member.
     fn member_xml(&self) -> String {
         match self.entity {
-            Entity::User => format!("<member>{}{}</member>", element("UserName", &self.name), element("UserId", &self.id)),
-            Entity::Role => format!("<member>{}{}</member>", element("RoleName", &self.name), element("RoleId", &self.id)),
+            Entity::User => format!(
+                "<member>{}{}</member>",
+                element("UserName", &self.name),
+                element("UserId", &self.id)
+            ),
+            Entity::Role => format!(
+                "<member>{}{}</member>",
+                element("RoleName", &self.name),
+                element("RoleId", &self.id)
+            ),
         }
     }
 }
@@ -350,12 +393,21 @@ impl Store {
     }
 
     fn random(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect()
+        (0..len)
+            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
+            .collect()
     }
 
     fn request_id(&mut self) -> String {
         let hex = self.random(b"0123456789abcdef", 32);
-        format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
     }
 
     fn new_id(&mut self) -> String {
@@ -377,8 +429,19 @@ impl Store {
     /// `user-at-ACCOUNT`, then `user+1-at-ACCOUNT`, ... (unused among the user's ones).
     fn new_name(&self, user: &str, service: &str, account: &str) -> String {
         (0..)
-            .map(|n| if n == 0 { format!("{user}-at-{account}") } else { format!("{user}+{n}-at-{account}") })
-            .find(|name| !self.credentials.iter().any(|c| c.user == user && c.service == service && &c.name == name))
+            .map(|n| {
+                if n == 0 {
+                    format!("{user}-at-{account}")
+                } else {
+                    format!("{user}+{n}-at-{account}")
+                }
+            })
+            .find(|name| {
+                !self
+                    .credentials
+                    .iter()
+                    .any(|c| c.user == user && c.service == service && &c.name == name)
+            })
             .unwrap()
     }
 
@@ -387,7 +450,12 @@ impl Store {
         self.credentials
             .iter()
             .position(|c| c.id == id && user.is_none_or(|u| c.user == u))
-            .ok_or_else(|| Reply::error("NoSuchEntity", &format!("The Service Specific Credential with ID {id} cannot be found.")))
+            .ok_or_else(|| {
+                Reply::error(
+                    "NoSuchEntity",
+                    &format!("The Service Specific Credential with ID {id} cannot be found."),
+                )
+            })
     }
 }
 
@@ -395,12 +463,18 @@ impl Store {
 enum Reply {
     /// The inside of `<{Action}Result>`, or None for an action without a result.
     Ok(Option<String>),
-    Error { code: String, message: String },
+    Error {
+        code: String,
+        message: String,
+    },
 }
 
 impl Reply {
     fn error(code: &str, message: &str) -> Reply {
-        Reply::Error { code: code.to_string(), message: message.to_string() }
+        Reply::Error {
+            code: code.to_string(),
+            message: message.to_string(),
+        }
     }
 }
 
@@ -425,23 +499,36 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The header values of an HTTP head (lower-cased names).
 fn headers(head: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    head.split("\r\n").skip(1).filter_map(|line| line.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+    head.split("\r\n")
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
 }
 
 fn parse_request(buffer: &[u8]) -> Parsed {
-    let Some(head_end) = find(buffer, b"\r\n\r\n") else { return Parsed::Incomplete { expect_continue: false } };
+    let Some(head_end) = find(buffer, b"\r\n\r\n") else {
+        return Parsed::Incomplete {
+            expect_continue: false,
+        };
+    };
     let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
     let mut length = 0usize;
     let mut expect_continue = false;
     let mut authorization = None;
-    let mut close = head.lines().next().unwrap_or_default().ends_with("HTTP/1.0");
+    let mut close = head
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .ends_with("HTTP/1.0");
     for (name, value) in headers(&head) {
         match name.as_str() {
             "content-length" => match value.parse() {
                 Ok(n) => length = n,
                 Err(_) => return Parsed::Refused(400, "Bad Request"),
             },
-            "transfer-encoding" if value.to_ascii_lowercase().contains("chunked") => return Parsed::Refused(411, "Length Required"),
+            "transfer-encoding" if value.to_ascii_lowercase().contains("chunked") => {
+                return Parsed::Refused(411, "Length Required");
+            }
             "expect" => expect_continue = value.eq_ignore_ascii_case("100-continue"),
             "authorization" => authorization = Some(value),
             "connection" if value.eq_ignore_ascii_case("close") => close = true,
@@ -456,7 +543,12 @@ fn parse_request(buffer: &[u8]) -> Parsed {
     if buffer.len() < end {
         return Parsed::Incomplete { expect_continue };
     }
-    let request = Request { raw: buffer[..end].to_vec(), body: buffer[head_end + 4..end].to_vec(), authorization, close };
+    let request = Request {
+        raw: buffer[..end].to_vec(),
+        body: buffer[head_end + 4..end].to_vec(),
+        authorization,
+        close,
+    };
     Parsed::Complete(request, end)
 }
 
@@ -474,13 +566,19 @@ async fn serve(mut socket: TcpStream, state: Arc<State>) {
                 Parsed::Incomplete { expect_continue } => {
                     if expect_continue && !continued {
                         continued = true;
-                        if socket.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
+                        if socket
+                            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                            .await
+                            .is_err()
+                        {
                             return;
                         }
                     }
                 }
                 Parsed::Refused(status, reason) => {
-                    let response = format!("HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    let response = format!(
+                        "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
                     let _ = timeout(CLIENT_WRITE, socket.write_all(response.as_bytes())).await;
                     return;
                 }
@@ -506,15 +604,24 @@ async fn serve(mut socket: TcpStream, state: Arc<State>) {
 
 impl State {
     fn new(moto: String) -> State {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos() as u64;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos() as u64;
         static STARTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let seed = (nanos ^ (u64::from(std::process::id()) << 32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+        let seed =
+            (nanos ^ (u64::from(std::process::id()) << 32) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                | 1;
         State {
             moto,
             faults: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
-            store: Mutex::new(Store { credentials: Vec::new(), boundaries: Vec::new(), rng: seed }),
+            store: Mutex::new(Store {
+                credentials: Vec::new(),
+                boundaries: Vec::new(),
+                rng: seed,
+            }),
         }
     }
 
@@ -527,7 +634,10 @@ impl State {
         let decoded = percent_decode(&request.body);
         lock(&self.seen).push((action.clone(), decoded.clone()));
         if let Some((code, message)) = self.take_fault(&action, &decoded) {
-            return (self.response(&action, Reply::Error { code, message }), false);
+            return (
+                self.response(&action, Reply::Error { code, message }),
+                false,
+            );
         }
         let reply = match action.as_str() {
             "CreateServiceSpecificCredential" => self.create(request, &params).await,
@@ -537,34 +647,52 @@ impl State {
             "DeleteServiceSpecificCredential" => self.delete(&params),
             "DeleteUser" => match self.delete_user_conflict(&params) {
                 Some(reply) => reply,
-                None => return self.forward_then_forget(request, Entity::User, &params).await,
-            },
-            "DeleteRole" => return self.forward_then_forget(request, Entity::Role, &params).await,
-            "PutUserPermissionsBoundary" => match self.boundary_use(request, &params, Entity::User).await {
-                Ok(found) => {
-                    self.record(found);
-                    Reply::Ok(None)
+                None => {
+                    return self
+                        .forward_then_forget(request, Entity::User, &params)
+                        .await;
                 }
-                Err(reply) => reply,
             },
-            "DeleteUserPermissionsBoundary" => match self.existing(request, &params, Entity::User).await {
-                Ok((name, _, _)) => {
-                    self.forget(Entity::User, &name);
-                    Reply::Ok(None)
-                }
-                Err(reply) => reply,
-            },
-            "PutRolePermissionsBoundary" => match self.boundary_use(request, &params, Entity::Role).await {
-                Ok(found) => {
-                    let (response, close) = self.forward(request).await;
-                    if status_of(&response) == 200 {
+            "DeleteRole" => {
+                return self
+                    .forward_then_forget(request, Entity::Role, &params)
+                    .await;
+            }
+            "PutUserPermissionsBoundary" => {
+                match self.boundary_use(request, &params, Entity::User).await {
+                    Ok(found) => {
                         self.record(found);
+                        Reply::Ok(None)
                     }
-                    return (response, close);
+                    Err(reply) => reply,
                 }
-                Err(reply) => reply,
-            },
-            "DeleteRolePermissionsBoundary" => return self.forward_then_forget(request, Entity::Role, &params).await,
+            }
+            "DeleteUserPermissionsBoundary" => {
+                match self.existing(request, &params, Entity::User).await {
+                    Ok((name, _, _)) => {
+                        self.forget(Entity::User, &name);
+                        Reply::Ok(None)
+                    }
+                    Err(reply) => reply,
+                }
+            }
+            "PutRolePermissionsBoundary" => {
+                match self.boundary_use(request, &params, Entity::Role).await {
+                    Ok(found) => {
+                        let (response, close) = self.forward(request).await;
+                        if status_of(&response) == 200 {
+                            self.record(found);
+                        }
+                        return (response, close);
+                    }
+                    Err(reply) => reply,
+                }
+            }
+            "DeleteRolePermissionsBoundary" => {
+                return self
+                    .forward_then_forget(request, Entity::Role, &params)
+                    .await;
+            }
             "ListEntitiesForPolicy" => return self.entities_for_policy(request, &params).await,
             "DeletePolicy" => match self.delete_policy_conflict(&params) {
                 Some(reply) => reply,
@@ -578,7 +706,9 @@ impl State {
 
     fn take_fault(&self, action: &str, decoded: &str) -> Option<(String, String)> {
         let mut faults = lock(&self.faults);
-        let index = faults.iter().position(|f| f.action == action && f.remaining > 0 && decoded.contains(&f.contains))?;
+        let index = faults
+            .iter()
+            .position(|f| f.action == action && f.remaining > 0 && decoded.contains(&f.contains))?;
         let fault = &mut faults[index];
         fault.remaining -= 1;
         let answer = (fault.code.clone(), fault.message.clone());
@@ -593,7 +723,9 @@ impl State {
         let request_id = lock(&self.store).request_id();
         let (status, xml) = match reply {
             Reply::Ok(result) => {
-                let result = result.map(|r| format!("<{action}Result>{r}</{action}Result>")).unwrap_or_default();
+                let result = result
+                    .map(|r| format!("<{action}Result>{r}</{action}Result>"))
+                    .unwrap_or_default();
                 (
                     200,
                     format!(
@@ -628,11 +760,15 @@ impl State {
             Ok(response) => {
                 let head_end = find(&response, b"\r\n\r\n").unwrap_or(response.len());
                 let head = String::from_utf8_lossy(&response[..head_end]).to_string();
-                let close = headers(&head).any(|(k, v)| k == "connection" && v.eq_ignore_ascii_case("close"));
+                let close = headers(&head)
+                    .any(|(k, v)| k == "connection" && v.eq_ignore_ascii_case("close"));
                 (response, close)
             }
             Err(error) => {
-                let body = format!("IAM front door: moto at {} did not answer: {error}", self.moto);
+                let body = format!(
+                    "IAM front door: moto at {} did not answer: {error}",
+                    self.moto
+                );
                 let response = format!(
                     "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
@@ -645,7 +781,12 @@ impl State {
     /// A request of the front door's own to moto (signed with the caller's Authorization
     /// header; moto does not check signatures): moto's HTTP status and body. Neither
     /// recorded in `actions()` nor subject to faults.
-    async fn ask_moto(&self, request: &Request, action: &str, params: &[(&str, &str)]) -> Result<(u16, String), Reply> {
+    async fn ask_moto(
+        &self,
+        request: &Request,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<(u16, String), Reply> {
         let mut body = format!("Action={action}&Version=2010-05-08");
         for (name, value) in params {
             body += &format!("&{name}={}", percent_encode(value));
@@ -660,10 +801,19 @@ impl State {
         );
         let response = exchange(&self.moto, message.as_bytes())
             .await
-            .map_err(|e| Reply::error("ServiceFailure", &format!("IAM front door: moto's {action} failed: {e}")))?;
+            .map_err(|e| {
+                Reply::error(
+                    "ServiceFailure",
+                    &format!("IAM front door: moto's {action} failed: {e}"),
+                )
+            })?;
         let status = status_of(&response);
         let text = String::from_utf8_lossy(&response);
-        let body = text.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default().to_string();
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body)
+            .unwrap_or_default()
+            .to_string();
         Ok((status, body))
     }
 
@@ -671,29 +821,66 @@ impl State {
     async fn user_account(&self, request: &Request, user: &str) -> Result<String, Reply> {
         let (_, body) = self.entity(request, Entity::User, user).await?;
         let arn = tag(&body, "Arn").unwrap_or_default();
-        Ok(arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or("123456789012").to_string())
+        Ok(arn
+            .split(':')
+            .nth(4)
+            .filter(|a| !a.is_empty())
+            .unwrap_or("123456789012")
+            .to_string())
     }
 
     /// An existing user's or role's id and moto's GetUser / GetRole answer; NoSuchEntity
     /// (with IAM's message) otherwise.
-    async fn entity(&self, request: &Request, entity: Entity, name: &str) -> Result<(String, String), Reply> {
+    async fn entity(
+        &self,
+        request: &Request,
+        entity: Entity,
+        name: &str,
+    ) -> Result<(String, String), Reply> {
         let action = match entity {
             Entity::User => "GetUser",
             Entity::Role => "GetRole",
         };
-        match self.ask_moto(request, action, &[(entity.member(), name)]).await? {
+        match self
+            .ask_moto(request, action, &[(entity.member(), name)])
+            .await?
+        {
             (200, body) => {
-                let id = tag(&body, if entity == Entity::User { "UserId" } else { "RoleId" }).unwrap_or_default().to_string();
+                let id = tag(
+                    &body,
+                    if entity == Entity::User {
+                        "UserId"
+                    } else {
+                        "RoleId"
+                    },
+                )
+                .unwrap_or_default()
+                .to_string();
                 Ok((id, body))
             }
-            (404, _) => Err(Reply::error("NoSuchEntity", &format!("The {} with name {name} cannot be found.", entity.word()))),
-            (status, _) => Err(Reply::error("ServiceFailure", &format!("IAM front door: moto's {action} answered HTTP {status}"))),
+            (404, _) => Err(Reply::error(
+                "NoSuchEntity",
+                &format!("The {} with name {name} cannot be found.", entity.word()),
+            )),
+            (status, _) => Err(Reply::error(
+                "ServiceFailure",
+                &format!("IAM front door: moto's {action} answered HTTP {status}"),
+            )),
         }
     }
 
     /// The request's user or role, when it exists: (name, id, path).
-    async fn existing(&self, request: &Request, params: &[(String, String)], entity: Entity) -> Result<(String, String, String), Reply> {
-        let camel = if entity == Entity::User { "userName" } else { "roleName" };
+    async fn existing(
+        &self,
+        request: &Request,
+        params: &[(String, String)],
+        entity: Entity,
+    ) -> Result<(String, String, String), Reply> {
+        let camel = if entity == Entity::User {
+            "userName"
+        } else {
+            "roleName"
+        };
         let name = required(params, entity.member(), camel)?;
         let (id, body) = self.entity(request, entity, name).await?;
         let path = tag(&body, "Path").unwrap_or("/").to_string();
@@ -702,29 +889,58 @@ impl State {
 
     /// The boundary a Put*PermissionsBoundary request sets, once its entity and policy are
     /// known to exist.
-    async fn boundary_use(&self, request: &Request, params: &[(String, String)], entity: Entity) -> Result<BoundaryUse, Reply> {
+    async fn boundary_use(
+        &self,
+        request: &Request,
+        params: &[(String, String)],
+        entity: Entity,
+    ) -> Result<BoundaryUse, Reply> {
         let policy = required(params, "PermissionsBoundary", "permissionsBoundary")?.to_string();
         let (name, id, path) = self.existing(request, params, entity).await?;
-        match self.ask_moto(request, "GetPolicy", &[("PolicyArn", &policy)]).await? {
-            (200, _) => Ok(BoundaryUse { entity, name, id, path, policy }),
-            (404, _) => Err(Reply::error("NoSuchEntity", &format!("Policy {policy} does not exist or is not attachable."))),
-            (status, _) => Err(Reply::error("ServiceFailure", &format!("IAM front door: moto's GetPolicy answered HTTP {status}"))),
+        match self
+            .ask_moto(request, "GetPolicy", &[("PolicyArn", &policy)])
+            .await?
+        {
+            (200, _) => Ok(BoundaryUse {
+                entity,
+                name,
+                id,
+                path,
+                policy,
+            }),
+            (404, _) => Err(Reply::error(
+                "NoSuchEntity",
+                &format!("Policy {policy} does not exist or is not attachable."),
+            )),
+            (status, _) => Err(Reply::error(
+                "ServiceFailure",
+                &format!("IAM front door: moto's GetPolicy answered HTTP {status}"),
+            )),
         }
     }
 
     /// Sets (or replaces) an entity's boundary in the record.
     fn record(&self, found: BoundaryUse) {
         let mut store = lock(&self.store);
-        store.boundaries.retain(|b| !(b.entity == found.entity && b.name == found.name));
+        store
+            .boundaries
+            .retain(|b| !(b.entity == found.entity && b.name == found.name));
         store.boundaries.push(found);
     }
 
     fn forget(&self, entity: Entity, name: &str) {
-        lock(&self.store).boundaries.retain(|b| !(b.entity == entity && b.name == name));
+        lock(&self.store)
+            .boundaries
+            .retain(|b| !(b.entity == entity && b.name == name));
     }
 
     /// Forwards the request; once moto accepted it, the entity it names has no boundary.
-    async fn forward_then_forget(&self, request: &Request, entity: Entity, params: &[(String, String)]) -> (Vec<u8>, bool) {
+    async fn forward_then_forget(
+        &self,
+        request: &Request,
+        entity: Entity,
+        params: &[(String, String)],
+    ) -> (Vec<u8>, bool) {
         let (response, close) = self.forward(request).await;
         if status_of(&response) == 200
             && let Some(name) = param(params, entity.member())
@@ -744,13 +960,21 @@ impl State {
             _ => true,
         };
         let store = lock(&self.store);
-        let uses = store.boundaries.iter().filter(|b| b.policy == policy && wanted(b.entity) && b.path.starts_with(prefix));
+        let uses = store
+            .boundaries
+            .iter()
+            .filter(|b| b.policy == policy && wanted(b.entity) && b.path.starts_with(prefix));
         // Users first, then roles, as IAM's answer lists them.
-        let (users, roles): (Vec<BoundaryUse>, Vec<BoundaryUse>) = uses.cloned().partition(|b| b.entity == Entity::User);
+        let (users, roles): (Vec<BoundaryUse>, Vec<BoundaryUse>) =
+            uses.cloned().partition(|b| b.entity == Entity::User);
         users.into_iter().chain(roles).collect()
     }
 
-    async fn entities_for_policy(&self, request: &Request, params: &[(String, String)]) -> (Vec<u8>, bool) {
+    async fn entities_for_policy(
+        &self,
+        request: &Request,
+        params: &[(String, String)],
+    ) -> (Vec<u8>, bool) {
         const ACTION: &str = "ListEntitiesForPolicy";
         let policy = match required(params, "PolicyArn", "policyArn") {
             Ok(policy) => policy,
@@ -767,10 +991,18 @@ impl State {
             }
             Some("PermissionsPolicy") => self.forward(request).await,
             Some("PermissionsBoundary") => {
-                let reply = match self.ask_moto(request, "GetPolicy", &[("PolicyArn", policy)]).await {
+                let reply = match self
+                    .ask_moto(request, "GetPolicy", &[("PolicyArn", policy)])
+                    .await
+                {
                     Ok((200, _)) => self.boundary_page(policy, params),
-                    Ok((404, _)) => Reply::error("NoSuchEntity", &format!("Policy {policy} was not found.")),
-                    Ok((status, _)) => Reply::error("ServiceFailure", &format!("IAM front door: moto's GetPolicy answered HTTP {status}")),
+                    Ok((404, _)) => {
+                        Reply::error("NoSuchEntity", &format!("Policy {policy} was not found."))
+                    }
+                    Ok((status, _)) => Reply::error(
+                        "ServiceFailure",
+                        &format!("IAM front door: moto's GetPolicy answered HTTP {status}"),
+                    ),
                     Err(reply) => reply,
                 };
                 (self.response(ACTION, reply), false)
@@ -779,7 +1011,10 @@ impl State {
                 let message = format!(
                     "1 validation error detected: Value '{other}' at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]"
                 );
-                (self.response(ACTION, Reply::error("ValidationError", &message)), false)
+                (
+                    self.response(ACTION, Reply::error("ValidationError", &message)),
+                    false,
+                )
             }
         }
     }
@@ -793,12 +1028,24 @@ impl State {
         let uses = self.boundary_uses(policy, params);
         let page: Vec<&BoundaryUse> = uses.iter().skip(start).take(max_items).collect();
         let list = |entity: Entity, name: &str| {
-            let members: String = page.iter().filter(|b| b.entity == entity).map(|b| b.member_xml()).collect();
-            if members.is_empty() { format!("<{name}/>") } else { element_raw(name, &members) }
+            let members: String = page
+                .iter()
+                .filter(|b| b.entity == entity)
+                .map(|b| b.member_xml())
+                .collect();
+            if members.is_empty() {
+                format!("<{name}/>")
+            } else {
+                element_raw(name, &members)
+            }
         };
         let next = start + max_items;
         let truncated = next < uses.len();
-        let marker = if truncated { element("Marker", &next.to_string()) } else { String::new() };
+        let marker = if truncated {
+            element("Marker", &next.to_string())
+        } else {
+            String::new()
+        };
         Reply::Ok(Some(format!(
             "<PolicyGroups/>{}{}<IsTruncated>{truncated}</IsTruncated>{marker}",
             list(Entity::User, "PolicyUsers"),
@@ -813,32 +1060,54 @@ impl State {
             .boundaries
             .iter()
             .any(|b| b.policy == policy)
-            .then(|| Reply::error("DeleteConflict", "Cannot delete a policy attached to entities."))
+            .then(|| {
+                Reply::error(
+                    "DeleteConflict",
+                    "Cannot delete a policy attached to entities.",
+                )
+            })
     }
 
     /// moto's GetUser, with the user's boundary from the record.
     async fn get_user(&self, request: &Request, params: &[(String, String)]) -> (Vec<u8>, bool) {
         let (response, close) = self.forward(request).await;
-        let Some(user) = param(params, "UserName") else { return (response, close) };
-        let policy = lock(&self.store).boundaries.iter().find(|b| b.entity == Entity::User && b.name == user).map(|b| b.policy.clone());
+        let Some(user) = param(params, "UserName") else {
+            return (response, close);
+        };
+        let policy = lock(&self.store)
+            .boundaries
+            .iter()
+            .find(|b| b.entity == Entity::User && b.name == user)
+            .map(|b| b.policy.clone());
         match policy {
             Some(policy) if status_of(&response) == 200 => {
                 let boundary = element_raw(
                     "PermissionsBoundary",
-                    &(element("PermissionsBoundaryType", "PermissionsBoundaryPolicy") + &element("PermissionsBoundaryArn", &policy)),
+                    &(element("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+                        + &element("PermissionsBoundaryArn", &policy)),
                 );
-                (with_body(&response, |xml| xml.replacen("</User>", &format!("{boundary}</User>"), 1)), close)
+                (
+                    with_body(&response, |xml| {
+                        xml.replacen("</User>", &format!("{boundary}</User>"), 1)
+                    }),
+                    close,
+                )
             }
             _ => (response, close),
         }
     }
 
     async fn create(&self, request: &Request, params: &[(String, String)]) -> Reply {
-        let (user, service) = match (required(params, "UserName", "userName"), required(params, "ServiceName", "serviceName")) {
+        let (user, service) = match (
+            required(params, "UserName", "userName"),
+            required(params, "ServiceName", "serviceName"),
+        ) {
             (Ok(user), Ok(service)) => (user, service),
             (Err(e), _) | (_, Err(e)) => return e,
         };
-        let Some(kind) = service_kind(service) else { return not_supported(service) };
+        let Some(kind) = service_kind(service) else {
+            return not_supported(service);
+        };
         let age_days = match param(params, "CredentialAgeDays") {
             None => None,
             Some(days) => match days.parse::<u64>() {
@@ -846,23 +1115,36 @@ impl State {
                 _ => {
                     return Reply::error(
                         "ValidationError",
-                        &format!("1 validation error detected: Value '{days}' at 'credentialAgeDays' failed to satisfy constraint: Member must have value between 1 and 36600"),
+                        &format!(
+                            "1 validation error detected: Value '{days}' at 'credentialAgeDays' failed to satisfy constraint: Member must have value between 1 and 36600"
+                        ),
                     );
                 }
             },
         };
         if age_days.is_some() && kind == Kind::Password {
-            return Reply::error("InvalidInput", &format!("CredentialAgeDays is not supported for service {service}."));
+            return Reply::error(
+                "InvalidInput",
+                &format!("CredentialAgeDays is not supported for service {service}."),
+            );
         }
         let account = match self.user_account(request, user).await {
             Ok(account) => account,
             Err(reply) => return reply,
         };
         let mut store = lock(&self.store);
-        if store.credentials.iter().filter(|c| c.user == user && c.service == service).count() >= PER_USER_PER_SERVICE {
+        if store
+            .credentials
+            .iter()
+            .filter(|c| c.user == user && c.service == service)
+            .count()
+            >= PER_USER_PER_SERVICE
+        {
             return Reply::error(
                 "LimitExceeded",
-                &format!("Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: {PER_USER_PER_SERVICE}"),
+                &format!(
+                    "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: {PER_USER_PER_SERVICE}"
+                ),
             );
         }
         let created = now();
@@ -886,7 +1168,10 @@ impl State {
         let user = param(params, "UserName");
         let all_users = param(params, "AllUsers").is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if all_users && user.is_some() {
-            return Reply::error("InvalidInput", "AllUsers cannot be specified together with UserName.");
+            return Reply::error(
+                "InvalidInput",
+                "AllUsers cannot be specified together with UserName.",
+            );
         }
         let service = param(params, "ServiceName");
         if let Some(service) = service
@@ -907,19 +1192,44 @@ impl State {
         let matching: Vec<&Credential> = store
             .credentials
             .iter()
-            .filter(|c| if all_users { true } else { user.is_some_and(|u| c.user == u) })
+            .filter(|c| {
+                if all_users {
+                    true
+                } else {
+                    user.is_some_and(|u| c.user == u)
+                }
+            })
             .filter(|c| service.is_none_or(|s| c.service == s))
             .collect();
-        let page: String = matching.iter().skip(start).take(max_items).map(|c| c.member_xml()).collect();
+        let page: String = matching
+            .iter()
+            .skip(start)
+            .take(max_items)
+            .map(|c| c.member_xml())
+            .collect();
         let next = start + max_items;
         let truncated = next < matching.len();
-        let marker = if truncated { element("Marker", &next.to_string()) } else { String::new() };
-        let members = if page.is_empty() { "<ServiceSpecificCredentials/>".to_string() } else { element_raw("ServiceSpecificCredentials", &page) };
-        Reply::Ok(Some(format!("{members}<IsTruncated>{truncated}</IsTruncated>{marker}")))
+        let marker = if truncated {
+            element("Marker", &next.to_string())
+        } else {
+            String::new()
+        };
+        let members = if page.is_empty() {
+            "<ServiceSpecificCredentials/>".to_string()
+        } else {
+            element_raw("ServiceSpecificCredentials", &page)
+        };
+        Reply::Ok(Some(format!(
+            "{members}<IsTruncated>{truncated}</IsTruncated>{marker}"
+        )))
     }
 
     fn update(&self, params: &[(String, String)]) -> Reply {
-        let id = match required(params, "ServiceSpecificCredentialId", "serviceSpecificCredentialId") {
+        let id = match required(
+            params,
+            "ServiceSpecificCredentialId",
+            "serviceSpecificCredentialId",
+        ) {
             Ok(id) => id,
             Err(e) => return e,
         };
@@ -930,7 +1240,9 @@ impl State {
         if status != "Active" && status != "Inactive" {
             return Reply::error(
                 "ValidationError",
-                &format!("1 validation error detected: Value '{status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"),
+                &format!(
+                    "1 validation error detected: Value '{status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+                ),
             );
         }
         let mut store = lock(&self.store);
@@ -944,7 +1256,11 @@ impl State {
     }
 
     fn reset(&self, params: &[(String, String)]) -> Reply {
-        let id = match required(params, "ServiceSpecificCredentialId", "serviceSpecificCredentialId") {
+        let id = match required(
+            params,
+            "ServiceSpecificCredentialId",
+            "serviceSpecificCredentialId",
+        ) {
             Ok(id) => id,
             Err(e) => return e,
         };
@@ -961,7 +1277,11 @@ impl State {
     }
 
     fn delete(&self, params: &[(String, String)]) -> Reply {
-        let id = match required(params, "ServiceSpecificCredentialId", "serviceSpecificCredentialId") {
+        let id = match required(
+            params,
+            "ServiceSpecificCredentialId",
+            "serviceSpecificCredentialId",
+        ) {
             Ok(id) => id,
             Err(e) => return e,
         };
@@ -982,7 +1302,12 @@ impl State {
             .credentials
             .iter()
             .any(|c| c.user == user)
-            .then(|| Reply::error("DeleteConflict", "Cannot delete entity, must remove service specific credentials first."))
+            .then(|| {
+                Reply::error(
+                    "DeleteConflict",
+                    "Cannot delete entity, must remove service specific credentials first.",
+                )
+            })
     }
 }
 
@@ -1008,10 +1333,17 @@ fn page_bounds(params: &[(String, String)]) -> Result<(usize, usize), Reply> {
 }
 
 fn not_supported(service: &str) -> Reply {
-    Reply::error("NotSupportedService", &format!("No such service {service} is supported for Service Specific Credentials"))
+    Reply::error(
+        "NotSupportedService",
+        &format!("No such service {service} is supported for Service Specific Credentials"),
+    )
 }
 
-fn required<'a>(params: &'a [(String, String)], name: &str, member: &str) -> Result<&'a str, Reply> {
+fn required<'a>(
+    params: &'a [(String, String)],
+    name: &str,
+    member: &str,
+) -> Result<&'a str, Reply> {
     param(params, name).ok_or_else(|| {
         Reply::error(
             "ValidationError",
@@ -1023,7 +1355,11 @@ fn required<'a>(params: &'a [(String, String)], name: &str, member: &str) -> Res
 /// The status code of an HTTP response.
 fn status_of(response: &[u8]) -> u16 {
     let line_end = find(response, b"\r\n").unwrap_or(response.len());
-    String::from_utf8_lossy(&response[..line_end]).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    String::from_utf8_lossy(&response[..line_end])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The text of the first `<name>` element.
@@ -1037,13 +1373,21 @@ fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 /// The response with its body rewritten by `change` and its Content-Length set to match
 /// (moto frames its answers with Content-Length; a chunked one is left as it is).
 fn with_body(response: &[u8], change: impl FnOnce(&str) -> String) -> Vec<u8> {
-    let Some(head_end) = find(response, b"\r\n\r\n") else { return response.to_vec() };
+    let Some(head_end) = find(response, b"\r\n\r\n") else {
+        return response.to_vec();
+    };
     let head = String::from_utf8_lossy(&response[..head_end]).to_string();
-    if headers(&head).any(|(name, value)| name == "transfer-encoding" && value.to_ascii_lowercase().contains("chunked")) {
+    if headers(&head).any(|(name, value)| {
+        name == "transfer-encoding" && value.to_ascii_lowercase().contains("chunked")
+    }) {
         return response.to_vec();
     }
     let body = change(&String::from_utf8_lossy(&response[head_end + 4..]));
-    let mut lines: Vec<String> = head.split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("content-length:")).map(str::to_string).collect();
+    let mut lines: Vec<String> = head
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))
+        .map(str::to_string)
+        .collect();
     lines.push(format!("Content-Length: {}", body.len()));
     format!("{}\r\n\r\n{body}", lines.join("\r\n")).into_bytes()
 }
@@ -1052,8 +1396,15 @@ fn with_body(response: &[u8], change: impl FnOnce(&str) -> String) -> Vec<u8> {
 /// each entity once.
 fn merge_uses(xml: &str, uses: &[BoundaryUse]) -> String {
     let mut xml = xml.to_string();
-    for (entity, list, name_tag) in [(Entity::User, "PolicyUsers", "UserName"), (Entity::Role, "PolicyRoles", "RoleName")] {
-        let (open, close, empty) = (format!("<{list}>"), format!("</{list}>"), format!("<{list}/>"));
+    for (entity, list, name_tag) in [
+        (Entity::User, "PolicyUsers", "UserName"),
+        (Entity::Role, "PolicyRoles", "RoleName"),
+    ] {
+        let (open, close, empty) = (
+            format!("<{list}>"),
+            format!("</{list}>"),
+            format!("<{list}/>"),
+        );
         let listed = match (xml.find(&open), xml.find(&close)) {
             (Some(start), Some(end)) if start < end => xml[start..end].to_string(),
             _ => String::new(),
@@ -1071,7 +1422,11 @@ fn merge_uses(xml: &str, uses: &[BoundaryUse]) -> String {
         } else if xml.contains(&empty) {
             xml.replacen(&empty, &element_raw(list, &members), 1)
         } else {
-            xml.replacen("<IsTruncated>", &format!("{}<IsTruncated>", element_raw(list, &members)), 1)
+            xml.replacen(
+                "<IsTruncated>",
+                &format!("{}<IsTruncated>", element_raw(list, &members)),
+                1,
+            )
         };
     }
     xml
@@ -1084,7 +1439,10 @@ async fn exchange(moto: &str, request: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|_| format!("no connection in {MOTO_CONNECT:?}"))?
         .map_err(|e| format!("connecting: {e}"))?;
     timeout(MOTO_ANSWER, async {
-        stream.write_all(request).await.map_err(|e| format!("writing the request: {e}"))?;
+        stream
+            .write_all(request)
+            .await
+            .map_err(|e| format!("writing the request: {e}"))?;
         read_response(&mut stream).await
     })
     .await
@@ -1099,7 +1457,11 @@ async fn read_response(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
     loop {
         if let Some(head_end) = find(&buffer, b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-            let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let status: u16 = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
             if (100..200).contains(&status) {
                 buffer.drain(..head_end + 4);
                 continue;
@@ -1110,7 +1472,9 @@ async fn read_response(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
             for (name, value) in headers(&head) {
                 if name == "content-length" {
                     length = value.parse::<usize>().ok();
-                } else if name == "transfer-encoding" && value.to_ascii_lowercase().contains("chunked") {
+                } else if name == "transfer-encoding"
+                    && value.to_ascii_lowercase().contains("chunked")
+                {
                     chunked = true;
                 }
             }
@@ -1132,7 +1496,10 @@ async fn read_response(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
             }
         }
         if eof {
-            return Err(format!("the connection closed after {} bytes of an incomplete response", buffer.len()));
+            return Err(format!(
+                "the connection closed after {} bytes of an incomplete response",
+                buffer.len()
+            ));
         }
         let mut chunk = [0u8; 16 * 1024];
         match stream.read(&mut chunk).await {
@@ -1149,7 +1516,9 @@ fn chunked_end(body: &[u8]) -> Option<usize> {
     loop {
         let line_end = at + find(&body[at..], b"\r\n")?;
         let size_text = String::from_utf8_lossy(&body[at..line_end]).to_string();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or_default().trim(), 16).ok()?;
+        let size =
+            usize::from_str_radix(size_text.split(';').next().unwrap_or_default().trim(), 16)
+                .ok()?;
         at = line_end + 2;
         if size == 0 {
             // Trailers, then an empty line.
@@ -1180,7 +1549,10 @@ fn form(body: &[u8]) -> Vec<(String, String)> {
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
@@ -1191,15 +1563,13 @@ fn percent_decode(text: &[u8]) -> String {
     while i < text.len() {
         match text[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < text.len() => {
-                match (hex(text[i + 1]), hex(text[i + 2])) {
-                    (Some(high), Some(low)) => {
-                        out.push(high * 16 + low);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < text.len() => match (hex(text[i + 1]), hex(text[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -1210,14 +1580,20 @@ fn percent_decode(text: &[u8]) -> String {
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn element(name: &str, value: &str) -> String {
@@ -1243,7 +1619,10 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -1260,5 +1639,10 @@ fn iso8601(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
 }

@@ -8,7 +8,7 @@ use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, RoleClient};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -55,7 +55,11 @@ impl Moto {
     pub fn start_with_clock(clock_file: &Path) -> Moto {
         let python = moto_server_path().with_file_name("python");
         let clock = clock_file.to_str().unwrap().to_string();
-        Self::spawn(&python, &["-c", SHIFTED_CLOCK_MOTO], &[("MOTO_TEST_CLOCK_FILE", &clock)])
+        Self::spawn(
+            &python,
+            &["-c", SHIFTED_CLOCK_MOTO],
+            &[("MOTO_TEST_CLOCK_FILE", &clock)],
+        )
     }
 
     fn spawn(path: &Path, pre_args: &[&str], env: &[(&str, &str)]) -> Moto {
@@ -138,7 +142,11 @@ sys.exit(main(sys.argv[1:]))
 "#;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The environment the server gets: credentials for moto, no profile files, no IMDS.
@@ -149,7 +157,10 @@ pub fn server_env(endpoint: Option<&str>) -> Vec<(String, String)> {
         ("AWS_REGION", "us-east-1"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("AWS_CONFIG_FILE", "/nonexistent/aws-config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws-credentials",
+        ),
         ("RUST_LOG", "iam_tools::aws=debug,info"),
     ]
     .into_iter()
@@ -210,17 +221,30 @@ impl Server {
 impl<H: ClientHandler> Server<H> {
     /// The server with `handler` as its MCP client (the initialize handshake).
     pub async fn start_with(args: &[&str], env: Vec<(String, String)>, handler: H) -> Server<H> {
-        Self::start_in(args, env, handler, rmcp::service::ClientLifecycleMode::Initialize).await
+        Self::start_in(
+            args,
+            env,
+            handler,
+            rmcp::service::ClientLifecycleMode::Initialize,
+        )
+        .await
     }
 
     /// The server with `handler` as a 2026-07-28 client: `server/discover`, then stateless
     /// requests each carrying the client's capabilities.
     pub async fn start_2026(args: &[&str], env: Vec<(String, String)>, handler: H) -> Server<H> {
-        let lifecycle = rmcp::service::ClientLifecycleMode::Discover { preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28] };
+        let lifecycle = rmcp::service::ClientLifecycleMode::Discover {
+            preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
+        };
         Self::start_in(args, env, handler, lifecycle).await
     }
 
-    async fn start_in(args: &[&str], env: Vec<(String, String)>, handler: H, lifecycle: rmcp::service::ClientLifecycleMode) -> Server<H> {
+    async fn start_in(
+        args: &[&str],
+        env: Vec<(String, String)>,
+        handler: H,
+        lifecycle: rmcp::service::ClientLifecycleMode,
+    ) -> Server<H> {
         use rmcp::service::ClientServiceExt;
         let dir = TempDir::new("server");
         let stderr_path = dir.path().join("stderr.log");
@@ -235,18 +259,30 @@ impl<H: ClientHandler> Server<H> {
             command.env_remove(k);
         }
         command.envs(env);
-        let (transport, _) = TokioChildProcess::builder(command).stderr(stderr).spawn().expect("spawning the server");
-        let client = tokio::time::timeout(CALL_TIMEOUT, handler.serve_with_lifecycle(transport, lifecycle))
-            .await
-            .expect("the server did not answer initialize")
-            .expect("MCP initialize with the server");
-        Server { client, stderr_path, _dir: dir }
+        let (transport, _) = TokioChildProcess::builder(command)
+            .stderr(stderr)
+            .spawn()
+            .expect("spawning the server");
+        let client = tokio::time::timeout(
+            CALL_TIMEOUT,
+            handler.serve_with_lifecycle(transport, lifecycle),
+        )
+        .await
+        .expect("the server did not answer initialize")
+        .expect("MCP initialize with the server");
+        Server {
+            client,
+            stderr_path,
+            _dir: dir,
+        }
     }
 
     /// Calls a tool; panics only on a protocol error.
     pub async fn call(&self, tool: &str, args: Value) -> CallToolResult {
         let args = args.as_object().cloned().unwrap_or_default();
-        let call = self.client.call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(args));
+        let call = self
+            .client
+            .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(args));
         tokio::time::timeout(CALL_TIMEOUT, call)
             .await
             .unwrap_or_else(|_| panic!("{tool}: no answer in {CALL_TIMEOUT:?}"))
@@ -256,19 +292,38 @@ impl<H: ClientHandler> Server<H> {
     /// Calls a tool that must succeed; returns its structured content.
     pub async fn ok(&self, tool: &str, args: Value) -> Value {
         let result = self.call(tool, args.clone()).await;
-        assert_ne!(result.is_error, Some(true), "{tool}({args}) failed: {}", text(&result));
-        result.structured_content.clone().unwrap_or_else(|| panic!("{tool}: no structured content"))
+        assert_ne!(
+            result.is_error,
+            Some(true),
+            "{tool}({args}) failed: {}",
+            text(&result)
+        );
+        result
+            .structured_content
+            .clone()
+            .unwrap_or_else(|| panic!("{tool}: no structured content"))
     }
 
     /// Calls a tool that must fail; returns its error text.
     pub async fn err(&self, tool: &str, args: Value) -> String {
         let result = self.call(tool, args.clone()).await;
-        assert_eq!(result.is_error, Some(true), "{tool}({args}) should have failed: {}", text(&result));
+        assert_eq!(
+            result.is_error,
+            Some(true),
+            "{tool}({args}) should have failed: {}",
+            text(&result)
+        );
         text(&result)
     }
 
     pub async fn tool_names(&self) -> Vec<String> {
-        self.client.list_all_tools().await.unwrap().into_iter().map(|t| t.name.to_string()).collect()
+        self.client
+            .list_all_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect()
     }
 
     /// Stops the server; returns what it wrote to stderr.
@@ -282,7 +337,12 @@ impl<H: ClientHandler> Server<H> {
 
 /// The text content of a result.
 pub fn text(result: &CallToolResult) -> String {
-    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The IAM actions the server sent, from its call log on stderr.
@@ -306,7 +366,11 @@ pub fn run_cli(args: &[&str]) -> String {
         command.env_remove(k);
     }
     let out = command.args(args).output().expect("running the binary");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -317,7 +381,8 @@ impl TempDir {
     pub fn new(prefix: &str) -> TempDir {
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let path = std::env::temp_dir().join(format!("iam-mcp-test-{prefix}-{}-{n}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("iam-mcp-test-{prefix}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&path).unwrap();
         TempDir(path)
     }
@@ -353,7 +418,9 @@ pub async fn create_policy(sdk: &aws_sdk_iam::Client, name: &str) -> String {
 
 /// A recorded IAM endpoint on 127.0.0.1: answers each action with its recorded result
 /// (empty when none is given), and keeps the request bodies.
-pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, String>) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+pub async fn recorded_endpoint(
+    results: std::collections::HashMap<&'static str, String>,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -367,23 +434,37 @@ pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, 
                 let mut buffer = Vec::new();
                 loop {
                     let mut chunk = [0u8; 8192];
-                    let Ok(n) = tokio::io::AsyncReadExt::read(&mut socket, &mut chunk).await else { return };
+                    let Ok(n) = tokio::io::AsyncReadExt::read(&mut socket, &mut chunk).await else {
+                        return;
+                    };
                     if n == 0 {
                         return;
                     }
                     buffer.extend_from_slice(&chunk[..n]);
                     let text = String::from_utf8_lossy(&buffer).to_string();
-                    let Some(head_end) = text.find("\r\n\r\n") else { continue };
+                    let Some(head_end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
                     let length: usize = text[..head_end]
                         .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
                         .unwrap_or(0);
                     if buffer.len() < head_end + 4 + length {
                         continue;
                     }
-                    let body = String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length]).to_string();
+                    let body =
+                        String::from_utf8_lossy(&buffer[head_end + 4..head_end + 4 + length])
+                            .to_string();
                     buffer.drain(..head_end + 4 + length);
-                    let action = body.split('&').find_map(|p| p.strip_prefix("Action=")).unwrap_or("Unknown").to_string();
+                    let action = body
+                        .split('&')
+                        .find_map(|p| p.strip_prefix("Action="))
+                        .unwrap_or("Unknown")
+                        .to_string();
                     log.lock().unwrap().push(body);
                     let result = results.get(action.as_str()).cloned().unwrap_or_default();
                     let xml = format!(
@@ -393,7 +474,10 @@ pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, 
                         "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nx-amzn-RequestId: 5d2e-recorded\r\nContent-Length: {}\r\n\r\n{xml}",
                         xml.len()
                     );
-                    if tokio::io::AsyncWriteExt::write_all(&mut socket, response.as_bytes()).await.is_err() {
+                    if tokio::io::AsyncWriteExt::write_all(&mut socket, response.as_bytes())
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -403,14 +487,19 @@ pub async fn recorded_endpoint(results: std::collections::HashMap<&'static str, 
     (address, seen)
 }
 
-
 /// The actions of an IAM policy's statements.
 pub fn policy_actions(policy: &Value) -> Vec<String> {
     policy["Statement"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()))
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
         .collect()
 }
 
@@ -419,10 +508,19 @@ pub fn policy_actions(policy: &Value) -> Vec<String> {
 pub async fn check_actions_are_declared(server: Server) -> String {
     let stderr = server.stop().await;
     let called = recorded_actions(&stderr);
-    let policy: Value = serde_json::from_str(&run_cli(&["--allow-write", "--toolsets", "all", "permissions"])).unwrap();
+    let policy: Value = serde_json::from_str(&run_cli(&[
+        "--allow-write",
+        "--toolsets",
+        "all",
+        "permissions",
+    ]))
+    .unwrap();
     let allowed = policy_actions(&policy);
     for action in &called {
-        assert!(allowed.contains(action), "{action} was called but is not in `permissions`: {allowed:?}");
+        assert!(
+            allowed.contains(action),
+            "{action} was called but is not in `permissions`: {allowed:?}"
+        );
     }
     stderr
 }

@@ -27,7 +27,9 @@ fn bind(p: &Param, member: &Field) -> TokenStream {
                 quote!(p.#field.as_ref().map(|d| d.to_aws_string(#name)).transpose()?)
             }
         }
-        (ParamTy::StringList | ParamTy::ShapeList, _) if !p.required => quote!(p.#field.clone().unwrap_or_default()),
+        (ParamTy::StringList | ParamTy::ShapeList, _) if !p.required => {
+            quote!(p.#field.clone().unwrap_or_default())
+        }
         _ => quote!(p.#field.clone()),
     };
     if p.required && member.ty.optional {
@@ -114,7 +116,10 @@ fn write_handler(model: &Model, tool: &Tool, op: &Operation) -> TokenStream {
     let op_name = &op.name;
     let cleans = !tool.cleanup.is_empty();
     let (force, dry_run) = if cleans {
-        (quote!(p.force.unwrap_or(false)), quote!(p.dry_run.unwrap_or(false)))
+        (
+            quote!(p.force.unwrap_or(false)),
+            quote!(p.dry_run.unwrap_or(false)),
+        )
     } else {
         (quote!(false), quote!(false))
     };
@@ -188,7 +193,11 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let result_ty = type_ident(&tool.name, "Result");
     let params = all_params(tool);
     let op = model.op(op);
-    let all = if tool.paginate.is_some() { quote!(p.all_pages.unwrap_or(false)) } else { quote!(true) };
+    let all = if tool.paginate.is_some() {
+        quote!(p.all_pages.unwrap_or(false))
+    } else {
+        quote!(true)
+    };
     let primary = call(op, &params, all);
     // Paging params page the primary operation only; includes always fetch everything.
     let own_params: Vec<Param> = params
@@ -220,7 +229,9 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
             }
         })
         .collect();
-    let inc_vars: Vec<_> = (0..tool.includes.len()).map(|i| format_ident!("inc{}", i)).collect();
+    let inc_vars: Vec<_> = (0..tool.includes.len())
+        .map(|i| format_ident!("inc{}", i))
+        .collect();
     let joined = if includes.is_empty() {
         quote!(let out = (#primary).await?;)
     } else {
@@ -270,5 +281,9 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
 }
 
 pub fn handlers(model: &Model) -> TokenStream {
-    model.tools.iter().map(|tool| handler(model, tool)).collect()
+    model
+        .tools
+        .iter()
+        .map(|tool| handler(model, tool))
+        .collect()
 }

@@ -3,8 +3,8 @@
 //! converts its output; with an account file (offline mode) the same function asks the
 //! file through its one JSON interface (AWS member names in and out).
 
-use super::outputs::{data_struct, from_sdk_fields};
 use super::ident;
+use super::outputs::{data_struct, from_sdk_fields};
 use crate::validate::{Base, Field, Model, Operation, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -17,7 +17,9 @@ fn field_decls(fields: &[Field]) -> Vec<TokenStream> {
                 .then(|| quote!(#[schemars(extend("format" = "date-time"))]));
             // A document is a `Value`, whose schema (`true`) says nothing: say what it is.
             let document = matches!(f.ty.base, Base::Document).then(|| {
-                let with = container(&f.ty, quote!(::iam_tools::convert::DecodedDocument)).to_string().replace(' ', "");
+                let with = container(&f.ty, quote!(::iam_tools::convert::DecodedDocument))
+                    .to_string()
+                    .replace(' ', "");
                 quote!(#[schemars(with = #with)])
             });
             quote!(#attrs #format #document pub #name: #ty)
@@ -89,11 +91,22 @@ pub fn shapes(model: &Model) -> TokenStream {
 }
 
 /// A struct of `fields`, with the data derives.
-pub(crate) fn data_struct(name: &proc_macro2::Ident, doc: &str, fields: &[Field], schema: bool) -> TokenStream {
+pub(crate) fn data_struct(
+    name: &proc_macro2::Ident,
+    doc: &str,
+    fields: &[Field],
+    schema: bool,
+) -> TokenStream {
     data_struct_with(name, doc, fields, schema, Vec::new())
 }
 
-fn data_struct_with(name: &proc_macro2::Ident, doc: &str, fields: &[Field], schema: bool, extra: Vec<TokenStream>) -> TokenStream {
+fn data_struct_with(
+    name: &proc_macro2::Ident,
+    doc: &str,
+    fields: &[Field],
+    schema: bool,
+    extra: Vec<TokenStream>,
+) -> TokenStream {
     let derives = data_derives(schema);
     let mut decls = field_decls(fields);
     decls.extend(extra);
@@ -107,7 +120,10 @@ fn data_struct_with(name: &proc_macro2::Ident, doc: &str, fields: &[Field], sche
 /// The fields of a tool's result: the operation's output, each include, the paging note
 /// and the message.
 pub(crate) fn result_fields(model: &Model, tool: &crate::validate::Tool) -> Vec<Field> {
-    let mut fields = tool.op.map(|op| model.op(op).output.clone()).unwrap_or_default();
+    let mut fields = tool
+        .op
+        .map(|op| model.op(op).output.clone())
+        .unwrap_or_default();
     for inc in &tool.includes {
         fields.push(Field {
             name: inc.field.clone(),
@@ -115,12 +131,24 @@ pub(crate) fn result_fields(model: &Model, tool: &crate::validate::Tool) -> Vec<
             ty: inc.take.ty.clone(),
         });
     }
-    let note = Ty { base: Base::String, list: false, optional: true };
+    let note = Ty {
+        base: Base::String,
+        list: false,
+        optional: true,
+    };
     if tool.paginate.is_some() || !tool.includes.is_empty() {
-        fields.push(Field { name: "Note".into(), snake: "note".into(), ty: note.clone() });
+        fields.push(Field {
+            name: "Note".into(),
+            snake: "note".into(),
+            ty: note.clone(),
+        });
     }
     if tool.message.is_some() {
-        fields.push(Field { name: "Message".into(), snake: "message".into(), ty: note });
+        fields.push(Field {
+            name: "Message".into(),
+            snake: "message".into(),
+            ty: note,
+        });
     }
     fields
 }
@@ -176,10 +204,19 @@ mod tests {
 
     #[test]
     fn document_fields_say_what_their_value_is() {
-        let ty = Ty { base: Base::Document, list: false, optional: true };
-        let field = Field { name: "AssumeRolePolicyDocument".into(), snake: "assume_role_policy_document".into(), ty };
+        let ty = Ty {
+            base: Base::Document,
+            list: false,
+            optional: true,
+        };
+        let field = Field {
+            name: "AssumeRolePolicyDocument".into(),
+            snake: "assume_role_policy_document".into(),
+            ty,
+        };
         let decl = field_decls(&[field])[0].to_string();
-        let with = r#"schemars (with = "::std::option::Option<::iam_tools::convert::DecodedDocument>")"#;
+        let with =
+            r#"schemars (with = "::std::option::Option<::iam_tools::convert::DecodedDocument>")"#;
         assert!(decl.contains(with), "{decl}");
     }
 }

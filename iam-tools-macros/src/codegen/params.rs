@@ -55,7 +55,10 @@ pub(crate) fn write_params(tool: &Tool) -> Vec<Param> {
 
 /// The params a paginated tool gets on top of its own.
 pub(crate) fn paging_params() -> Vec<Param> {
-    let param = |name: &str, ty, description: &str| Param { member: crate::validate::pascal(name), ..added(name, ty, description) };
+    let param = |name: &str, ty, description: &str| Param {
+        member: crate::validate::pascal(name),
+        ..added(name, ty, description)
+    };
     let mut max_items = param(
         "max_items",
         ParamTy::Integer,
@@ -71,7 +74,11 @@ pub(crate) fn paging_params() -> Vec<Param> {
     all_pages.member = String::new();
     vec![
         max_items,
-        param("marker", ParamTy::String, "The Marker of the previous result, to get the next page."),
+        param(
+            "marker",
+            ParamTy::String,
+            "The Marker of the previous result, to get the next page.",
+        ),
         all_pages,
     ]
 }
@@ -100,13 +107,19 @@ pub(crate) fn param_ty(p: &Param) -> TokenStream {
         ParamTy::StringList => quote!(::std::vec::Vec<::std::string::String>),
         ParamTy::Document => quote!(::iam_tools::convert::DocumentArg),
         ParamTy::DocumentList => quote!(::std::vec::Vec<::iam_tools::convert::DocumentArg>),
-        ParamTy::DocumentLevels => quote!(::std::vec::Vec<::std::vec::Vec<::iam_tools::convert::DocumentArg>>),
+        ParamTy::DocumentLevels => {
+            quote!(::std::vec::Vec<::std::vec::Vec<::iam_tools::convert::DocumentArg>>)
+        }
         ParamTy::ShapeList => {
             let shape = quote::format_ident!("{}", p.shape.as_deref().unwrap_or_default());
             quote!(::std::vec::Vec<super::shapes::#shape>)
         }
     };
-    if p.required { base } else { quote!(::std::option::Option<#base>) }
+    if p.required {
+        base
+    } else {
+        quote!(::std::option::Option<#base>)
+    }
 }
 
 fn field(p: &Param) -> TokenStream {
@@ -145,7 +158,11 @@ fn checks(p: &Param) -> TokenStream {
     let mut out = TokenStream::new();
     match p.ty {
         ParamTy::String => {
-            let value = if p.required { quote!(::std::option::Option::Some(self.#field.as_str())) } else { quote!(self.#field.as_deref()) };
+            let value = if p.required {
+                quote!(::std::option::Option::Some(self.#field.as_str()))
+            } else {
+                quote!(self.#field.as_deref())
+            };
             if p.min_length.is_some() || p.max_length.is_some() {
                 let min = p.min_length.unwrap_or(0);
                 let max = p.max_length.unwrap_or(u64::MAX);
@@ -162,13 +179,21 @@ fn checks(p: &Param) -> TokenStream {
             }
         }
         ty if ty.is_list() && (p.min_length.is_some() || p.max_length.is_some()) => {
-            let value = if p.required { quote!(::std::option::Option::Some(self.#field.len())) } else { quote!(self.#field.as_ref().map(::std::vec::Vec::len)) };
+            let value = if p.required {
+                quote!(::std::option::Option::Some(self.#field.len()))
+            } else {
+                quote!(self.#field.as_ref().map(::std::vec::Vec::len))
+            };
             let min = p.min_length.unwrap_or(0);
             let max = p.max_length.unwrap_or(u64::MAX);
             out.extend(quote!(v.items(#name, #value, #min, #max);));
         }
         ParamTy::Integer if p.min.is_some() || p.max.is_some() => {
-            let value = if p.required { quote!(::std::option::Option::Some(self.#field)) } else { quote!(self.#field) };
+            let value = if p.required {
+                quote!(::std::option::Option::Some(self.#field))
+            } else {
+                quote!(self.#field)
+            };
             let min = p.min.unwrap_or(i64::MIN);
             let max = p.max.unwrap_or(i64::MAX);
             out.extend(quote!(v.range(#name, #value, #min, #max);));

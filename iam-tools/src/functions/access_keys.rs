@@ -1,13 +1,13 @@
 //! `list_access_keys`: every access key of a user, each with its last use (date, service,
 //! region) from GetAccessKeyLastUsed.
 
-use super::{args, RuntimeTool};
+use super::{RuntimeTool, args};
+use crate::JsonObject;
 use crate::error::ToolError;
 use crate::runtime::ToolContext;
-use crate::JsonObject;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -29,15 +29,27 @@ pub struct AccessKeyWithLastUse {
     /// `Active` or `Inactive`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(extend("format" = "date-time"))]
     pub create_date: Option<String>,
     /// When the key last signed a request; absent when it never has.
-    #[serde(rename = "LastUsedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastUsedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(extend("format" = "date-time"))]
     pub last_used_date: Option<String>,
     /// The service of that request (`N/A` when never used).
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_name: Option<String>,
     /// The region of that request (`N/A` when never used).
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
@@ -69,9 +81,14 @@ impl RuntimeTool for ListAccessKeys {
                 Some(user) => json!({"UserName": user}),
                 None => json!({}),
             };
-            let keys = ctx.call_all_pages("ListAccessKeys", input, "AccessKeyMetadata").await?;
+            let keys = ctx
+                .call_all_pages("ListAccessKeys", input, "AccessKeyMetadata")
+                .await?;
             let last_uses = futures::future::try_join_all(keys.iter().map(|key| {
-                ctx.call("GetAccessKeyLastUsed", json!({"AccessKeyId": key["AccessKeyId"]}))
+                ctx.call(
+                    "GetAccessKeyLastUsed",
+                    json!({"AccessKeyId": key["AccessKeyId"]}),
+                )
             }))
             .await?;
             let access_key_metadata = keys
@@ -90,7 +107,9 @@ impl RuntimeTool for ListAccessKeys {
                     }
                 })
                 .collect();
-            Ok(AccessKeysResult { access_key_metadata })
+            Ok(AccessKeysResult {
+                access_key_metadata,
+            })
         })
     }
 }

@@ -2,15 +2,15 @@
 //! (generated when needed, waited for, the CSV parsed into typed rows) and
 //! `list_inactive_users` (users not used in the last N days).
 
-use super::{args, RuntimeTool};
+use super::{RuntimeTool, args};
+use crate::JsonObject;
 use crate::error::ToolError;
 use crate::runtime::ToolContext;
-use crate::JsonObject;
 use aws_smithy_types::date_time::{DateTime, Format};
 use futures::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -41,7 +41,11 @@ impl RuntimeTool for GetAccountSummary {
             let out = ctx.call("GetAccountSummary", json!({})).await?;
             let summary_map = out["SummaryMap"]
                 .as_object()
-                .map(|m| m.iter().filter_map(|(k, v)| v.as_i64().map(|n| (k.clone(), n))).collect())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_i64().map(|n| (k.clone(), n)))
+                        .collect()
+                })
                 .unwrap_or_default();
             Ok(AccountSummaryResult { summary_map })
         })
@@ -58,7 +62,11 @@ pub const REPORT_WAIT: Duration = Duration::from_secs(1);
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CredentialReportResult {
     /// When AWS generated the report (it is regenerated at most every 4 hours).
-    #[serde(rename = "GeneratedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GeneratedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(extend("format" = "date-time"))]
     pub generated_time: Option<String>,
     /// One row per user (and `<root_account>`), columns named as in AWS's CSV.
@@ -148,13 +156,23 @@ fn csv_fields(line: &str) -> Vec<String> {
 /// The credential report's CSV as typed rows; columns are found by their header name.
 pub fn parse_credential_report(csv: &str) -> Vec<CredentialReportRow> {
     let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
-    let Some(header) = lines.next() else { return Vec::new() };
-    let header: Vec<String> = csv_fields(header).into_iter().map(|h| h.trim().to_string()).collect();
+    let Some(header) = lines.next() else {
+        return Vec::new();
+    };
+    let header: Vec<String> = csv_fields(header)
+        .into_iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     lines
         .map(|line| {
             let cells = csv_fields(line);
             let cell = |name: &str| -> &str {
-                header.iter().position(|h| h == name).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("")
+                header
+                    .iter()
+                    .position(|h| h == name)
+                    .and_then(|i| cells.get(i))
+                    .map(String::as_str)
+                    .unwrap_or("")
             };
             CredentialReportRow {
                 user: cell("user").to_string(),
@@ -247,7 +265,11 @@ pub struct InactiveUser {
     pub user_name: String,
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(extend("format" = "date-time"))]
     pub create_date: Option<String>,
     /// The latest use of its password or of any of its access keys; null when never used.
@@ -258,7 +280,11 @@ pub struct InactiveUser {
     #[serde(rename = "LastActivityType")]
     pub last_activity_type: String,
     /// The access key of that last activity.
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccessKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_key_id: Option<String>,
     /// Whole days since the last activity (since creation when never used).
     #[serde(rename = "DaysInactive")]
@@ -293,12 +319,19 @@ pub fn inactive_users(users: &[UserActivity], now: i64, days: i64) -> Vec<Inacti
     let cutoff = now - days * 86_400;
     let mut out: Vec<(i64, InactiveUser)> = Vec::new();
     for user in users {
-        let candidates = std::iter::once((&user.password_last_used, "password", None))
-            .chain(user.access_keys.iter().map(|(id, used)| (used, "access_key", Some(id.as_str()))));
+        let candidates = std::iter::once((&user.password_last_used, "password", None)).chain(
+            user.access_keys
+                .iter()
+                .map(|(id, used)| (used, "access_key", Some(id.as_str()))),
+        );
         let mut last: Option<(i64, &str, &str, Option<&str>)> = None;
         for (date, kind, key) in candidates {
-            let Some(text) = date.as_deref() else { continue };
-            let Some(secs) = epoch_secs(text) else { continue };
+            let Some(text) = date.as_deref() else {
+                continue;
+            };
+            let Some(secs) = epoch_secs(text) else {
+                continue;
+            };
             if last.is_none_or(|(best, ..)| secs > best) {
                 last = Some((secs, text, kind, key));
             }
@@ -315,8 +348,16 @@ pub fn inactive_users(users: &[UserActivity], now: i64, days: i64) -> Vec<Inacti
             ),
             None => {
                 // Never used: inactive once it has existed for longer than the threshold.
-                let Some(created) = user.create_date.as_deref().and_then(epoch_secs) else { continue };
-                (created, InactiveUser { last_activity_type: "never_used".into(), ..Default::default() })
+                let Some(created) = user.create_date.as_deref().and_then(epoch_secs) else {
+                    continue;
+                };
+                (
+                    created,
+                    InactiveUser {
+                        last_activity_type: "never_used".into(),
+                        ..Default::default()
+                    },
+                )
             }
         };
         if since >= cutoff {
@@ -362,11 +403,19 @@ impl RuntimeTool for ListInactiveUsers {
             let activity: Vec<UserActivity> = futures::stream::iter(users)
                 .map(|user: Value| async move {
                     let name = text(&user["UserName"]).unwrap_or_default();
-                    let keys = ctx.call_all_pages("ListAccessKeys", json!({"UserName": name}), "AccessKeyMetadata").await?;
+                    let keys = ctx
+                        .call_all_pages(
+                            "ListAccessKeys",
+                            json!({"UserName": name}),
+                            "AccessKeyMetadata",
+                        )
+                        .await?;
                     let mut access_keys = Vec::new();
                     for key in &keys {
                         let id = text(&key["AccessKeyId"]).unwrap_or_default();
-                        let used = ctx.call("GetAccessKeyLastUsed", json!({"AccessKeyId": id})).await?;
+                        let used = ctx
+                            .call("GetAccessKeyLastUsed", json!({"AccessKeyId": id}))
+                            .await?;
                         access_keys.push((id, text(&used["AccessKeyLastUsed"]["LastUsedDate"])));
                     }
                     Ok::<_, ToolError>(UserActivity {
@@ -410,43 +459,72 @@ alice,arn:aws:iam::123456789012:user/alice,2020-05-06T07:08:09+00:00,true,no_inf
         let root = &rows[0];
         assert_eq!(root.user, "<root_account>");
         assert_eq!(root.password_enabled, None);
-        assert_eq!(root.password_last_used.as_deref(), Some("2024-01-02T03:04:05Z"));
+        assert_eq!(
+            root.password_last_used.as_deref(),
+            Some("2024-01-02T03:04:05Z")
+        );
         assert!(root.mfa_active);
         assert_eq!(root.access_key_1_last_rotated, None);
         let alice = &rows[1];
         assert_eq!(alice.password_enabled, Some(true));
         assert_eq!(alice.password_last_used, None);
-        assert_eq!(alice.user_creation_time.as_deref(), Some("2020-05-06T07:08:09Z"));
+        assert_eq!(
+            alice.user_creation_time.as_deref(),
+            Some("2020-05-06T07:08:09Z")
+        );
         assert!(alice.access_key_1_active && !alice.access_key_2_active);
-        assert_eq!(alice.access_key_1_last_used_date.as_deref(), Some("2024-02-03T04:05:06Z"));
-        assert_eq!(alice.access_key_1_last_used_region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            alice.access_key_1_last_used_date.as_deref(),
+            Some("2024-02-03T04:05:06Z")
+        );
+        assert_eq!(
+            alice.access_key_1_last_used_region.as_deref(),
+            Some("us-east-1")
+        );
         assert_eq!(alice.access_key_1_last_used_service.as_deref(), Some("s3"));
         assert_eq!(alice.access_key_2_last_used_service, None);
         assert!(alice.cert_1_active);
-        assert_eq!(alice.cert_1_last_rotated.as_deref(), Some("2021-01-01T00:00:00Z"));
+        assert_eq!(
+            alice.cert_1_last_rotated.as_deref(),
+            Some("2021-01-01T00:00:00Z")
+        );
         assert!(parse_credential_report("").is_empty());
     }
 
     #[test]
     fn csv_fields_honour_quotes() {
-        assert_eq!(csv_fields(r#"a,"b,c","d""e",,f"#), ["a", "b,c", "d\"e", "", "f"]);
+        assert_eq!(
+            csv_fields(r#"a,"b,c","d""e",,f"#),
+            ["a", "b,c", "d\"e", "", "f"]
+        );
     }
 
     #[test]
     fn inactive_users_take_the_latest_of_password_and_keys() {
         let now = 1_000 * DAY;
-        let user = |name: &str, created: i64, password: Option<i64>, keys: &[(&str, Option<i64>)]| UserActivity {
+        let user = |name: &str,
+                    created: i64,
+                    password: Option<i64>,
+                    keys: &[(&str, Option<i64>)]| UserActivity {
             user_name: name.into(),
             arn: None,
             create_date: date(now - created * DAY),
             password_last_used: password.and_then(|d| date(now - d * DAY)),
-            access_keys: keys.iter().map(|(id, d)| (id.to_string(), d.and_then(|d| date(now - d * DAY)))).collect(),
+            access_keys: keys
+                .iter()
+                .map(|(id, d)| (id.to_string(), d.and_then(|d| date(now - d * DAY))))
+                .collect(),
         };
         let users = vec![
             // Password used 10 days ago: active, though its key is stale.
             user("pw-recent", 400, Some(10), &[("AKIAOLD", Some(200))]),
             // Key used 95 days ago, other key 120, password 300: inactive, last = key 95.
-            user("key-stale", 400, Some(300), &[("AKIA95", Some(95)), ("AKIA120", Some(120))]),
+            user(
+                "key-stale",
+                400,
+                Some(300),
+                &[("AKIA95", Some(95)), ("AKIA120", Some(120))],
+            ),
             // Never used, created 200 days ago: inactive.
             user("never-old", 200, None, &[("AKIANEVER", None)]),
             // Never used, created 5 days ago: not (yet) inactive.

@@ -10,15 +10,18 @@ mod simulate;
 
 pub use access_keys::{AccessKeyWithLastUse, AccessKeysResult, ListAccessKeys};
 pub use account::{
-    inactive_users, parse_credential_report, AccountSummaryResult, CredentialReportResult, CredentialReportRow,
-    GetAccountSummary, GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
+    AccountSummaryResult, CredentialReportResult, CredentialReportRow, GetAccountSummary,
+    GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
+    inactive_users, parse_credential_report,
 };
-pub use policies::{GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult};
+pub use policies::{
+    GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult,
+};
 pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
 
+use crate::JsonObject;
 use crate::error::ToolError;
 use crate::runtime::ToolContext;
-use crate::JsonObject;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -39,7 +42,11 @@ pub trait RuntimeTool {
 }
 
 /// The arguments as the function's own struct (their shape was checked already).
-fn args<T: serde::de::DeserializeOwned>(ctx: &ToolContext, args: &JsonObject) -> Result<T, ToolError> {
-    serde_json::from_value(serde_json::Value::Object(args.clone()))
-        .map_err(|e| ToolError::invalid_arguments(format!("Invalid arguments for {}: {e}.", ctx.tool.name)))
+fn args<T: serde::de::DeserializeOwned>(
+    ctx: &ToolContext,
+    args: &JsonObject,
+) -> Result<T, ToolError> {
+    serde_json::from_value(serde_json::Value::Object(args.clone())).map_err(|e| {
+        ToolError::invalid_arguments(format!("Invalid arguments for {}: {e}.", ctx.tool.name))
+    })
 }

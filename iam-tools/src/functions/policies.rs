@@ -1,14 +1,14 @@
 //! `get_policy_document`: a managed policy's document, decoded, from its default version
 //! unless a version is named.
 
-use super::{args, RuntimeTool};
-use crate::error::ToolError;
-use crate::policy::lint::{lint, PolicyKind};
-use crate::runtime::ToolContext;
+use super::{RuntimeTool, args};
 use crate::JsonObject;
+use crate::error::ToolError;
+use crate::policy::lint::{PolicyKind, lint};
+use crate::runtime::ToolContext;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -22,7 +22,11 @@ pub struct PolicyDocumentResult {
     /// Whether this version is the one in effect.
     #[serde(rename = "IsDefaultVersion")]
     pub is_default_version: bool,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(extend("format" = "date-time"))]
     pub create_date: Option<String>,
     /// The policy document, decoded into a JSON object.
@@ -52,16 +56,32 @@ impl RuntimeTool for GetPolicyDocument {
             let version_id = match a.version_id {
                 Some(v) => v,
                 None => {
-                    let policy = ctx.call("GetPolicy", json!({"PolicyArn": a.policy_arn})).await?;
-                    policy["Policy"]["DefaultVersionId"].as_str().map(str::to_string).ok_or_else(|| {
-                        ToolError::internal(format!("GetPolicy returned no DefaultVersionId for {}", a.policy_arn))
-                    })?
+                    let policy = ctx
+                        .call("GetPolicy", json!({"PolicyArn": a.policy_arn}))
+                        .await?;
+                    policy["Policy"]["DefaultVersionId"]
+                        .as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| {
+                            ToolError::internal(format!(
+                                "GetPolicy returned no DefaultVersionId for {}",
+                                a.policy_arn
+                            ))
+                        })?
                 }
             };
-            let got = ctx.call("GetPolicyVersion", json!({"PolicyArn": a.policy_arn, "VersionId": version_id})).await?;
+            let got = ctx
+                .call(
+                    "GetPolicyVersion",
+                    json!({"PolicyArn": a.policy_arn, "VersionId": version_id}),
+                )
+                .await?;
             let version = &got["PolicyVersion"];
             Ok(PolicyDocumentResult {
-                version_id: version["VersionId"].as_str().unwrap_or(&version_id).to_string(),
+                version_id: version["VersionId"]
+                    .as_str()
+                    .unwrap_or(&version_id)
+                    .to_string(),
                 is_default_version: version["IsDefaultVersion"].as_bool().unwrap_or(false),
                 create_date: version["CreateDate"].as_str().map(str::to_string),
                 document: version["Document"].clone(),
@@ -133,21 +153,40 @@ impl RuntimeTool for ValidatePolicy {
     ) -> Pin<Box<dyn Future<Output = Result<ValidatePolicyResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
             let a: ValidateArgs = args(ctx, raw)?;
-            let kind = a.policy_type.as_deref().and_then(PolicyKind::parse).unwrap_or(PolicyKind::Identity);
+            let kind = a
+                .policy_type
+                .as_deref()
+                .and_then(PolicyKind::parse)
+                .unwrap_or(PolicyKind::Identity);
             let found = lint(&a.policy_document, kind);
             let findings = |list: Vec<crate::policy::PolicyProblem>| {
-                list.into_iter().map(|p| PolicyFinding { path: p.path, message: p.message }).collect::<Vec<_>>()
+                list.into_iter()
+                    .map(|p| PolicyFinding {
+                        path: p.path,
+                        message: p.message,
+                    })
+                    .collect::<Vec<_>>()
             };
-            let guardrails = crate::guard::document_findings(ctx.catalog, &ctx.shared.guardrails, kind.as_str(), &found)
-                .into_iter()
-                .map(|(rule, p)| GuardrailFinding {
-                    guardrail: rule.name().to_string(),
-                    path: p.path.clone(),
-                    message: p.message.clone(),
-                    relax_with: rule.flag().to_string(),
-                })
-                .collect();
-            Ok(ValidatePolicyResult { valid: found.errors.is_empty(), guardrails, errors: findings(found.errors), warnings: findings(found.warnings) })
+            let guardrails = crate::guard::document_findings(
+                ctx.catalog,
+                &ctx.shared.guardrails,
+                kind.as_str(),
+                &found,
+            )
+            .into_iter()
+            .map(|(rule, p)| GuardrailFinding {
+                guardrail: rule.name().to_string(),
+                path: p.path.clone(),
+                message: p.message.clone(),
+                relax_with: rule.flag().to_string(),
+            })
+            .collect();
+            Ok(ValidatePolicyResult {
+                valid: found.errors.is_empty(),
+                guardrails,
+                errors: findings(found.errors),
+                warnings: findings(found.warnings),
+            })
         })
     }
 }

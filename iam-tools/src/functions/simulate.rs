@@ -2,17 +2,17 @@
 //! simulator (`evaluator: "aws"`) or the local engine (`"local"`), both answering in AWS's
 //! EvaluationResults shape plus an explanation of every decision.
 
-use super::{args, RuntimeTool};
+use super::{RuntimeTool, args};
+use crate::JsonObject;
 use crate::convert::DocumentArg;
 use crate::error::ToolError;
 use crate::policy::{
-    evaluate, Evaluation, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request,
+    Evaluation, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate,
 };
 use crate::runtime::ToolContext;
-use crate::JsonObject;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -26,7 +26,11 @@ pub struct SimulationResult {
     #[serde(rename = "Evaluator")]
     pub evaluator: String,
     /// The policies the local engine evaluated, gathered from IAM or given.
-    #[serde(rename = "EvaluatedPolicies", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "EvaluatedPolicies",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub evaluated_policies: Vec<PolicyRef>,
 }
 
@@ -51,7 +55,11 @@ pub struct EvaluationResultOut {
     pub matched_statements: Vec<MatchedStatementOut>,
     #[serde(rename = "MissingContextValues", default)]
     pub missing_context_values: Vec<String>,
-    #[serde(rename = "PermissionsBoundaryDecisionDetail", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PermissionsBoundaryDecisionDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub permissions_boundary_decision_detail: Option<BoundaryDetail>,
     /// Why: the decision, its reasons, and what each statement did.
     #[serde(rename = "Explanation", default)]
@@ -66,7 +74,11 @@ pub struct MatchedStatementOut {
     pub source_policy_type: String,
     #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
-    #[serde(rename = "StatementIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatementIndex",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub statement_index: Option<usize>,
 }
 
@@ -134,14 +146,37 @@ impl RuntimeTool for SimulatePrincipalPolicy {
         Box::pin(async move {
             let a: PrincipalArgs = args(ctx, raw)?;
             let mut problems = Vec::new();
-            let extra = parse_list(&a.common.policy_input_list, "policy_input_list", PolicySourceType::None, &mut problems);
-            let boundary_list = parse_list(&a.common.permissions_boundary_policy_input_list, "permissions_boundary_policy_input_list", PolicySourceType::PermissionsBoundary, &mut problems);
-            let resource_policy = a.common.resource_policy.as_ref().and_then(|d| parse_one(d, "resource_policy", "ResourcePolicy", PolicySourceType::Resource, &mut problems));
+            let extra = parse_list(
+                &a.common.policy_input_list,
+                "policy_input_list",
+                PolicySourceType::None,
+                &mut problems,
+            );
+            let boundary_list = parse_list(
+                &a.common.permissions_boundary_policy_input_list,
+                "permissions_boundary_policy_input_list",
+                PolicySourceType::PermissionsBoundary,
+                &mut problems,
+            );
+            let resource_policy = a.common.resource_policy.as_ref().and_then(|d| {
+                parse_one(
+                    d,
+                    "resource_policy",
+                    "ResourcePolicy",
+                    PolicySourceType::Resource,
+                    &mut problems,
+                )
+            });
             fail_on(problems)?;
             // Offline (an account file) the local engine is the default, and AWS's simulator
             // is out of reach.
             let offline = ctx.backend().account_file().is_some();
-            match a.common.evaluator.as_deref().unwrap_or(if offline { "local" } else { "aws" }) {
+            match a
+                .common
+                .evaluator
+                .as_deref()
+                .unwrap_or(if offline { "local" } else { "aws" })
+            {
                 "aws" if offline => Err(aws_offline()),
                 "aws" => {
                     let mut input = aws_input(&a.common)?;
@@ -156,8 +191,16 @@ impl RuntimeTool for SimulatePrincipalPolicy {
                         input.permissions_boundary = Some(b);
                     }
                     input.resource_policy = resource_policy;
-                    let caller = a.common.caller_arn.clone().unwrap_or_else(|| a.policy_source_arn.clone());
-                    let owner = a.common.resource_owner.clone().or_else(|| Some(principal.account.clone()));
+                    let caller = a
+                        .common
+                        .caller_arn
+                        .clone()
+                        .unwrap_or_else(|| a.policy_source_arn.clone());
+                    let owner = a
+                        .common
+                        .resource_owner
+                        .clone()
+                        .or_else(|| Some(principal.account.clone()));
                     Ok(local_simulation(&input, &a.common, &caller, owner))
                 }
             }
@@ -177,11 +220,40 @@ impl RuntimeTool for SimulateCustomPolicy {
             let a: CustomArgs = args(ctx, raw)?;
             let c = &a.common;
             let mut problems = Vec::new();
-            let identity = parse_list(&c.policy_input_list, "policy_input_list", PolicySourceType::None, &mut problems);
-            let boundary = parse_list(&c.permissions_boundary_policy_input_list, "permissions_boundary_policy_input_list", PolicySourceType::PermissionsBoundary, &mut problems);
-            let resource_policy = c.resource_policy.as_ref().and_then(|d| parse_one(d, "resource_policy", "ResourcePolicy", PolicySourceType::Resource, &mut problems));
-            let session = a.session_policy.as_ref().and_then(|d| parse_one(d, "session_policy", "SessionPolicy", PolicySourceType::Session, &mut problems));
-            let levels = |levels: &Option<Vec<Vec<DocumentArg>>>, what: &str, ty, problems: &mut Vec<String>| {
+            let identity = parse_list(
+                &c.policy_input_list,
+                "policy_input_list",
+                PolicySourceType::None,
+                &mut problems,
+            );
+            let boundary = parse_list(
+                &c.permissions_boundary_policy_input_list,
+                "permissions_boundary_policy_input_list",
+                PolicySourceType::PermissionsBoundary,
+                &mut problems,
+            );
+            let resource_policy = c.resource_policy.as_ref().and_then(|d| {
+                parse_one(
+                    d,
+                    "resource_policy",
+                    "ResourcePolicy",
+                    PolicySourceType::Resource,
+                    &mut problems,
+                )
+            });
+            let session = a.session_policy.as_ref().and_then(|d| {
+                parse_one(
+                    d,
+                    "session_policy",
+                    "SessionPolicy",
+                    PolicySourceType::Session,
+                    &mut problems,
+                )
+            });
+            let levels = |levels: &Option<Vec<Vec<DocumentArg>>>,
+                          what: &str,
+                          ty,
+                          problems: &mut Vec<String>| {
                 levels.as_ref().map(|levels| {
                     levels
                         .iter()
@@ -190,13 +262,27 @@ impl RuntimeTool for SimulateCustomPolicy {
                         .collect::<Vec<_>>()
                 })
             };
-            let scps = levels(&a.scp_policy_levels, "scp_policy_levels", PolicySourceType::Scp, &mut problems);
-            let rcps = levels(&a.rcp_policy_levels, "rcp_policy_levels", PolicySourceType::Rcp, &mut problems);
+            let scps = levels(
+                &a.scp_policy_levels,
+                "scp_policy_levels",
+                PolicySourceType::Scp,
+                &mut problems,
+            );
+            let rcps = levels(
+                &a.rcp_policy_levels,
+                "rcp_policy_levels",
+                PolicySourceType::Rcp,
+                &mut problems,
+            );
             fail_on(problems)?;
             match c.evaluator.as_deref().unwrap_or("local") {
                 "aws" if ctx.backend().account_file().is_some() => Err(aws_offline()),
                 "aws" => {
-                    if session.is_some() || scps.is_some() || rcps.is_some() || a.resource_account.is_some() {
+                    if session.is_some()
+                        || scps.is_some()
+                        || rcps.is_some()
+                        || a.resource_account.is_some()
+                    {
                         return Err(ToolError::invalid_arguments(
                             "session_policy, scp_policy_levels, rcp_policy_levels and resource_account are local-engine extensions; AWS's simulator does not take them.",
                         )
@@ -213,8 +299,13 @@ impl RuntimeTool for SimulateCustomPolicy {
                         scp_levels: scps,
                         rcp_levels: rcps,
                     };
-                    let caller = c.caller_arn.clone().unwrap_or_else(|| "arn:aws:iam::123456789012:user/simulated-caller".to_string());
-                    let owner = a.resource_account.clone().or_else(|| c.resource_owner.clone());
+                    let caller = c.caller_arn.clone().unwrap_or_else(|| {
+                        "arn:aws:iam::123456789012:user/simulated-caller".to_string()
+                    });
+                    let owner = a
+                        .resource_account
+                        .clone()
+                        .or_else(|| c.resource_owner.clone());
                     Ok(local_simulation(&input, c, &caller, owner))
                 }
             }
@@ -230,7 +321,13 @@ fn aws_offline() -> ToolError {
     .with_hint("Use evaluator \"local\" (the default offline): the local engine evaluates the principal's policies from the file.")
 }
 
-fn parse_one(doc: &DocumentArg, param: &str, id: &str, ty: PolicySourceType, problems: &mut Vec<String>) -> Option<NamedPolicy> {
+fn parse_one(
+    doc: &DocumentArg,
+    param: &str,
+    id: &str,
+    ty: PolicySourceType,
+    problems: &mut Vec<String>,
+) -> Option<NamedPolicy> {
     let value = match crate::policy::document_value(&doc.0) {
         Ok(v) => v,
         Err(e) => {
@@ -247,7 +344,12 @@ fn parse_one(doc: &DocumentArg, param: &str, id: &str, ty: PolicySourceType, pro
     }
 }
 
-fn parse_list(docs: &[DocumentArg], param: &str, ty: PolicySourceType, problems: &mut Vec<String>) -> Vec<NamedPolicy> {
+fn parse_list(
+    docs: &[DocumentArg],
+    param: &str,
+    ty: PolicySourceType,
+    problems: &mut Vec<String>,
+) -> Vec<NamedPolicy> {
     let id_base = match ty {
         PolicySourceType::PermissionsBoundary => "PermissionsBoundaryPolicyInputList",
         PolicySourceType::Scp => "SCP",
@@ -256,7 +358,15 @@ fn parse_list(docs: &[DocumentArg], param: &str, ty: PolicySourceType, problems:
     };
     docs.iter()
         .enumerate()
-        .filter_map(|(i, d)| parse_one(d, &format!("{param}[{i}]"), &format!("{id_base}.{}", i + 1), ty, problems))
+        .filter_map(|(i, d)| {
+            parse_one(
+                d,
+                &format!("{param}[{i}]"),
+                &format!("{id_base}.{}", i + 1),
+                ty,
+                problems,
+            )
+        })
         .collect()
 }
 
@@ -264,8 +374,11 @@ fn fail_on(problems: Vec<String>) -> Result<(), ToolError> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(ToolError::invalid_arguments(format!("Invalid policy document:\n- {}", problems.join("\n- ")))
-        .with_hint("Fix each problem at the path shown (e.g. Statement[0].Effect) and call again."))
+    Err(ToolError::invalid_arguments(format!(
+        "Invalid policy document:\n- {}",
+        problems.join("\n- ")
+    ))
+    .with_hint("Fix each problem at the path shown (e.g. Statement[0].Effect) and call again."))
 }
 
 /// The AWS simulator's input from the common arguments.
@@ -292,52 +405,98 @@ fn aws_input(c: &Common) -> Result<Value, ToolError> {
     Ok(input)
 }
 
-async fn aws_simulation(ctx: &ToolContext, operation: &str, input: Value) -> Result<SimulationResult, ToolError> {
-    let results = ctx.call_all_pages(operation, input, "EvaluationResults").await?;
+async fn aws_simulation(
+    ctx: &ToolContext,
+    operation: &str,
+    input: Value,
+) -> Result<SimulationResult, ToolError> {
+    let results = ctx
+        .call_all_pages(operation, input, "EvaluationResults")
+        .await?;
     let evaluation_results = results
         .into_iter()
         .map(|r| {
-            let mut out: EvaluationResultOut = serde_json::from_value(r)
-                .map_err(|e| ToolError::internal(format!("unexpected EvaluationResult from AWS: {e}")))?;
+            let mut out: EvaluationResultOut = serde_json::from_value(r).map_err(|e| {
+                ToolError::internal(format!("unexpected EvaluationResult from AWS: {e}"))
+            })?;
             out.explanation = aws_explanation(&out);
             Ok(out)
         })
         .collect::<Result<_, ToolError>>()?;
-    Ok(SimulationResult { evaluation_results, evaluator: "aws".into(), evaluated_policies: Vec::new() })
+    Ok(SimulationResult {
+        evaluation_results,
+        evaluator: "aws".into(),
+        evaluated_policies: Vec::new(),
+    })
 }
 
 /// What AWS's answer says, in words (its simulator gives no reasons of its own).
 fn aws_explanation(r: &EvaluationResultOut) -> Vec<String> {
-    let mut lines = vec![format!("decision: {} for {} on {}", r.eval_decision, r.eval_action_name, r.eval_resource_name)];
-    let by: Vec<String> = r.matched_statements.iter().map(|s| format!("{} ({})", s.source_policy_id, s.source_policy_type)).collect();
+    let mut lines = vec![format!(
+        "decision: {} for {} on {}",
+        r.eval_decision, r.eval_action_name, r.eval_resource_name
+    )];
+    let by: Vec<String> = r
+        .matched_statements
+        .iter()
+        .map(|s| format!("{} ({})", s.source_policy_id, s.source_policy_type))
+        .collect();
     match r.eval_decision.as_str() {
         "allowed" => lines.push(format!("allowed by a statement in: {}", by.join(", "))),
-        "explicitDeny" => lines.push(format!("explicitly denied by a statement in: {}", by.join(", "))),
+        "explicitDeny" => lines.push(format!(
+            "explicitly denied by a statement in: {}",
+            by.join(", ")
+        )),
         _ if by.is_empty() => lines.push("No policy grants this permission".into()),
-        _ => lines.push(format!("not allowed; statements considered: {}", by.join(", "))),
+        _ => lines.push(format!(
+            "not allowed; statements considered: {}",
+            by.join(", ")
+        )),
     }
-    if let Some(b) = &r.permissions_boundary_decision_detail && !b.allowed_by_permissions_boundary {
+    if let Some(b) = &r.permissions_boundary_decision_detail
+        && !b.allowed_by_permissions_boundary
+    {
         lines.push("the permissions boundary does not allow it".into());
     }
     if !r.missing_context_values.is_empty() {
-        lines.push(format!("missing context values: {}", r.missing_context_values.join(", ")));
+        lines.push(format!(
+            "missing context values: {}",
+            r.missing_context_values.join(", ")
+        ));
     }
     lines
 }
 
-fn local_simulation(input: &EvaluationInput, c: &Common, caller: &str, owner: Option<String>) -> SimulationResult {
+fn local_simulation(
+    input: &EvaluationInput,
+    c: &Common,
+    caller: &str,
+    owner: Option<String>,
+) -> SimulationResult {
     let mut context = crate::policy::Context::default();
     for entry in &c.context_entries {
         if let Some(name) = &entry.context_key_name {
             context.insert(name.clone(), entry.context_key_values.clone());
         }
     }
-    let resources: Vec<String> = if c.resource_arns.is_empty() { vec!["*".to_string()] } else { c.resource_arns.clone() };
+    let resources: Vec<String> = if c.resource_arns.is_empty() {
+        vec!["*".to_string()]
+    } else {
+        c.resource_arns.clone()
+    };
     let mut evaluation_results = Vec::new();
     for action in &c.action_names {
         for resource in &resources {
-            let account = owner.clone().or_else(|| resource.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string));
-            let mut request = Request::new(action.clone(), resource.clone()).principal(caller).with_context(context.clone());
+            let account = owner.clone().or_else(|| {
+                resource
+                    .split(':')
+                    .nth(4)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+            });
+            let mut request = Request::new(action.clone(), resource.clone())
+                .principal(caller)
+                .with_context(context.clone());
             if let Some(account) = account {
                 request = request.resource_account(account);
             }
@@ -351,16 +510,31 @@ fn local_simulation(input: &EvaluationInput, c: &Common, caller: &str, owner: Op
         .chain(input.permissions_boundary.iter())
         .chain(input.resource_policy.iter())
         .chain(input.session_policy.iter())
-        .map(|p| PolicyRef { source_policy_id: p.id.clone(), source_policy_type: type_name(p.source_type) })
+        .map(|p| PolicyRef {
+            source_policy_id: p.id.clone(),
+            source_policy_type: type_name(p.source_type),
+        })
         .collect();
-    SimulationResult { evaluation_results, evaluator: "local".into(), evaluated_policies }
+    SimulationResult {
+        evaluation_results,
+        evaluator: "local".into(),
+        evaluated_policies,
+    }
 }
 
 fn type_name(ty: PolicySourceType) -> String {
-    serde_json::to_value(ty).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(ty)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
-fn result_of(e: &Evaluation<'_>, request: &Request, action: &str, resource: &str) -> EvaluationResultOut {
+fn result_of(
+    e: &Evaluation<'_>,
+    request: &Request,
+    action: &str,
+    resource: &str,
+) -> EvaluationResultOut {
     let mut explanation = e.explanation_lines(request);
     if e.decision == crate::policy::Decision::ImplicitDeny && e.matched_statements.is_empty() {
         explanation.insert(1, "No policy grants this permission".to_string());
@@ -380,9 +554,9 @@ fn result_of(e: &Evaluation<'_>, request: &Request, action: &str, resource: &str
             })
             .collect(),
         missing_context_values: e.missing_context_values.clone(),
-        permissions_boundary_decision_detail: e
-            .boundary_decision
-            .map(|b| BoundaryDetail { allowed_by_permissions_boundary: b.allowed_by_permissions_boundary }),
+        permissions_boundary_decision_detail: e.boundary_decision.map(|b| BoundaryDetail {
+            allowed_by_permissions_boundary: b.allowed_by_permissions_boundary,
+        }),
         explanation,
     }
 }
@@ -411,8 +585,16 @@ impl Principal {
             "role" => "role",
             _ => return Err(bad()),
         };
-        let name = path.rsplit('/').next().filter(|n| !n.is_empty()).ok_or_else(bad)?;
-        Ok(Principal { kind, name: name.to_string(), account: parts[4].to_string() })
+        let name = path
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(bad)?;
+        Ok(Principal {
+            kind,
+            name: name.to_string(),
+            account: parts[4].to_string(),
+        })
     }
 }
 
@@ -425,18 +607,25 @@ async fn gather(ctx: &ToolContext, p: &Principal) -> Result<EvaluationInput, Too
             let user = ctx.call("GetUser", json!({"UserName": name})).await?;
             inline(ctx, &mut input, "User", name, PolicySourceType::User).await?;
             attached(ctx, &mut input, "User", name).await?;
-            for group in ctx.call_all_pages("ListGroupsForUser", json!({"UserName": name}), "Groups").await? {
+            for group in ctx
+                .call_all_pages("ListGroupsForUser", json!({"UserName": name}), "Groups")
+                .await?
+            {
                 let group = group["GroupName"].as_str().unwrap_or_default().to_string();
                 inline(ctx, &mut input, "Group", &group, PolicySourceType::Group).await?;
                 attached(ctx, &mut input, "Group", &group).await?;
             }
-            user["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"].as_str().map(str::to_string)
+            user["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
+                .as_str()
+                .map(str::to_string)
         }
         "role" => {
             let role = ctx.call("GetRole", json!({"RoleName": name})).await?;
             inline(ctx, &mut input, "Role", name, PolicySourceType::Role).await?;
             attached(ctx, &mut input, "Role", name).await?;
-            role["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"].as_str().map(str::to_string)
+            role["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
+                .as_str()
+                .map(str::to_string)
         }
         _ => {
             inline(ctx, &mut input, "Group", name, PolicySourceType::Group).await?;
@@ -446,40 +635,92 @@ async fn gather(ctx: &ToolContext, p: &Principal) -> Result<EvaluationInput, Too
     };
     if let Some(arn) = boundary_arn {
         let (id, _, policy) = managed(ctx, &arn).await?;
-        input.permissions_boundary = Some(NamedPolicy::new(id, PolicySourceType::PermissionsBoundary, policy));
+        input.permissions_boundary = Some(NamedPolicy::new(
+            id,
+            PolicySourceType::PermissionsBoundary,
+            policy,
+        ));
     }
     Ok(input)
 }
 
 /// `User`/`Group`/`Role` inline policies.
-async fn inline(ctx: &ToolContext, input: &mut EvaluationInput, kind: &str, name: &str, ty: PolicySourceType) -> Result<(), ToolError> {
+async fn inline(
+    ctx: &ToolContext,
+    input: &mut EvaluationInput,
+    kind: &str,
+    name: &str,
+    ty: PolicySourceType,
+) -> Result<(), ToolError> {
     let key = format!("{kind}Name");
-    for policy_name in ctx.call_all_pages(&format!("List{kind}Policies"), json!({ key.clone(): name }), "PolicyNames").await? {
+    for policy_name in ctx
+        .call_all_pages(
+            &format!("List{kind}Policies"),
+            json!({ key.clone(): name }),
+            "PolicyNames",
+        )
+        .await?
+    {
         let policy_name = policy_name.as_str().unwrap_or_default();
-        let got = ctx.call(&format!("Get{kind}Policy"), json!({ key.clone(): name, "PolicyName": policy_name })).await?;
-        let policy = stored(&got["PolicyDocument"], &format!("inline policy {policy_name} of {kind} {name}"))?;
-        input.identity_policies.push(NamedPolicy::new(policy_name, ty, policy));
+        let got = ctx
+            .call(
+                &format!("Get{kind}Policy"),
+                json!({ key.clone(): name, "PolicyName": policy_name }),
+            )
+            .await?;
+        let policy = stored(
+            &got["PolicyDocument"],
+            &format!("inline policy {policy_name} of {kind} {name}"),
+        )?;
+        input
+            .identity_policies
+            .push(NamedPolicy::new(policy_name, ty, policy));
     }
     Ok(())
 }
 
 /// Managed policies attached to a user, group or role (their default versions).
-async fn attached(ctx: &ToolContext, input: &mut EvaluationInput, kind: &str, name: &str) -> Result<(), ToolError> {
+async fn attached(
+    ctx: &ToolContext,
+    input: &mut EvaluationInput,
+    kind: &str,
+    name: &str,
+) -> Result<(), ToolError> {
     let key = format!("{kind}Name");
-    for a in ctx.call_all_pages(&format!("ListAttached{kind}Policies"), json!({ key: name }), "AttachedPolicies").await? {
+    for a in ctx
+        .call_all_pages(
+            &format!("ListAttached{kind}Policies"),
+            json!({ key: name }),
+            "AttachedPolicies",
+        )
+        .await?
+    {
         let arn = a["PolicyArn"].as_str().unwrap_or_default();
         let (id, ty, policy) = managed(ctx, arn).await?;
-        input.identity_policies.push(NamedPolicy::new(id, ty, policy));
+        input
+            .identity_policies
+            .push(NamedPolicy::new(id, ty, policy));
     }
     Ok(())
 }
 
 /// A managed policy's default version, with AWS's SourcePolicyId (its name) and type.
-async fn managed(ctx: &ToolContext, arn: &str) -> Result<(String, PolicySourceType, Policy), ToolError> {
+async fn managed(
+    ctx: &ToolContext,
+    arn: &str,
+) -> Result<(String, PolicySourceType, Policy), ToolError> {
     let (policy, document) = ctx.managed_policy(arn).await?;
     let name = policy["PolicyName"].as_str().unwrap_or(arn).to_string();
-    let ty = if arn.contains(":aws:policy/") { PolicySourceType::AwsManaged } else { PolicySourceType::UserManaged };
-    Ok((name, ty, stored(&document, &format!("managed policy {arn}"))?))
+    let ty = if arn.contains(":aws:policy/") {
+        PolicySourceType::AwsManaged
+    } else {
+        PolicySourceType::UserManaged
+    };
+    Ok((
+        name,
+        ty,
+        stored(&document, &format!("managed policy {arn}"))?,
+    ))
 }
 
 /// A document stored in IAM, decoded by the operation layer.
@@ -499,7 +740,10 @@ mod tests {
     #[test]
     fn principals_parse_from_arns() {
         let p = Principal::parse("arn:aws:iam::123456789012:user/developers/alice").unwrap();
-        assert_eq!((p.kind, p.name.as_str(), p.account.as_str()), ("user", "alice", "123456789012"));
+        assert_eq!(
+            (p.kind, p.name.as_str(), p.account.as_str()),
+            ("user", "alice", "123456789012")
+        );
         assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
         assert!(Principal::parse("nonsense").is_err());
     }

@@ -11,7 +11,7 @@
 //! a condition is taken not to apply, since the guardrail cannot know the requests to come.
 
 use super::document::{Policy, PolicyProblem};
-use super::evaluate::{evaluate, Decision, EvaluationInput, NamedPolicy, PolicySourceType};
+use super::evaluate::{Decision, EvaluationInput, NamedPolicy, PolicySourceType, evaluate};
 use super::request::Request;
 use serde_json::{Map, Value};
 
@@ -28,35 +28,124 @@ const PROBE_SERVICE: &str = "zzprobeservice";
 
 /// Services whose every action is probed whatever the document names (besides the ones it
 /// names): the ones that hand out control of the account.
-const PROBED_SERVICES: [&str; 8] = ["iam", "sts", "organizations", "s3", "ec2", "kms", "lambda", "secretsmanager"];
+const PROBED_SERVICES: [&str; 8] = [
+    "iam",
+    "sts",
+    "organizations",
+    "s3",
+    "ec2",
+    "kms",
+    "lambda",
+    "secretsmanager",
+];
 
 /// One-step privilege escalations (PMapper's and Rhino's lists): an identity allowed one of
 /// these on any resource of its kind can give itself, or become, any principal's access.
 const ESCALATIONS: [(&str, &str, &str); 17] = [
-    ("iam:PutUserPolicy", "user", "write an inline policy granting anything on any user, itself included"),
-    ("iam:PutGroupPolicy", "group", "write an inline policy granting anything on any group"),
-    ("iam:PutRolePolicy", "role", "write an inline policy granting anything on any role"),
-    ("iam:AttachUserPolicy", "user", "attach any policy (AdministratorAccess included) to any user"),
-    ("iam:AttachGroupPolicy", "group", "attach any policy to any group"),
-    ("iam:AttachRolePolicy", "role", "attach any policy to any role"),
-    ("iam:CreatePolicyVersion", "policy", "rewrite any managed policy, the ones attached to itself included"),
-    ("iam:SetDefaultPolicyVersion", "policy", "switch any managed policy to another of its versions"),
-    ("iam:AddUserToGroup", "group", "join any group, the most privileged included"),
-    ("iam:CreateAccessKey", "user", "make access keys for any user and act as them"),
-    ("iam:CreateLoginProfile", "user", "set a console password for any user without one and sign in as them"),
-    ("iam:UpdateLoginProfile", "user", "change any user's console password and sign in as them"),
-    ("iam:UpdateAssumeRolePolicy", "role", "let itself assume any role by rewriting its trust policy"),
-    ("iam:DeleteUserPermissionsBoundary", "user", "lift the permissions boundary of any user"),
-    ("iam:DeleteRolePermissionsBoundary", "role", "lift the permissions boundary of any role"),
-    ("iam:PassRole", "role", "hand any role, admin roles included, to a service it controls"),
-    ("sts:AssumeRole", "role", "assume any role that trusts the account"),
+    (
+        "iam:PutUserPolicy",
+        "user",
+        "write an inline policy granting anything on any user, itself included",
+    ),
+    (
+        "iam:PutGroupPolicy",
+        "group",
+        "write an inline policy granting anything on any group",
+    ),
+    (
+        "iam:PutRolePolicy",
+        "role",
+        "write an inline policy granting anything on any role",
+    ),
+    (
+        "iam:AttachUserPolicy",
+        "user",
+        "attach any policy (AdministratorAccess included) to any user",
+    ),
+    (
+        "iam:AttachGroupPolicy",
+        "group",
+        "attach any policy to any group",
+    ),
+    (
+        "iam:AttachRolePolicy",
+        "role",
+        "attach any policy to any role",
+    ),
+    (
+        "iam:CreatePolicyVersion",
+        "policy",
+        "rewrite any managed policy, the ones attached to itself included",
+    ),
+    (
+        "iam:SetDefaultPolicyVersion",
+        "policy",
+        "switch any managed policy to another of its versions",
+    ),
+    (
+        "iam:AddUserToGroup",
+        "group",
+        "join any group, the most privileged included",
+    ),
+    (
+        "iam:CreateAccessKey",
+        "user",
+        "make access keys for any user and act as them",
+    ),
+    (
+        "iam:CreateLoginProfile",
+        "user",
+        "set a console password for any user without one and sign in as them",
+    ),
+    (
+        "iam:UpdateLoginProfile",
+        "user",
+        "change any user's console password and sign in as them",
+    ),
+    (
+        "iam:UpdateAssumeRolePolicy",
+        "role",
+        "let itself assume any role by rewriting its trust policy",
+    ),
+    (
+        "iam:DeleteUserPermissionsBoundary",
+        "user",
+        "lift the permissions boundary of any user",
+    ),
+    (
+        "iam:DeleteRolePermissionsBoundary",
+        "role",
+        "lift the permissions boundary of any role",
+    ),
+    (
+        "iam:PassRole",
+        "role",
+        "hand any role, admin roles included, to a service it controls",
+    ),
+    (
+        "sts:AssumeRole",
+        "role",
+        "assume any role that trusts the account",
+    ),
 ];
 
 /// The callers a trust policy is probed with, each trying every way of assuming a role.
-const TRUST_PROBES: [Probe; 7] = [Probe::Stranger, Probe::StrangerRole, Probe::Anonymous, Probe::Service, Probe::WebIdentity, Probe::Saml, Probe::CanonicalUser];
+const TRUST_PROBES: [Probe; 7] = [
+    Probe::Stranger,
+    Probe::StrangerRole,
+    Probe::Anonymous,
+    Probe::Service,
+    Probe::WebIdentity,
+    Probe::Saml,
+    Probe::CanonicalUser,
+];
 
 /// The ways of assuming a role.
-const ASSUME_ACTIONS: [&str; 3] = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
+const ASSUME_ACTIONS: [&str; 3] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+];
 
 #[derive(Clone, Copy, Debug)]
 enum Probe {
@@ -74,12 +163,23 @@ impl Probe {
     fn caller(self) -> (Option<String>, &'static str) {
         match self {
             Probe::Stranger => (Some(format!("arn:aws:iam::{STRANGER_ACCOUNT}:root")), "AWS"),
-            Probe::StrangerRole => (Some(format!("arn:aws:iam::{STRANGER_ACCOUNT}:role/{PROBE_NAME}")), "AWS"),
+            Probe::StrangerRole => (
+                Some(format!("arn:aws:iam::{STRANGER_ACCOUNT}:role/{PROBE_NAME}")),
+                "AWS",
+            ),
             Probe::Anonymous => (None, "AWS"),
             Probe::Service => (Some(format!("{PROBE_NAME}.amazonaws.com")), "Service"),
             Probe::WebIdentity => (Some(format!("{PROBE_NAME}.example.com")), "Federated"),
-            Probe::Saml => (Some(format!("arn:aws:iam::{STRANGER_ACCOUNT}:saml-provider/{PROBE_NAME}")), "Federated"),
-            Probe::CanonicalUser => (Some(format!("{PROBE_NAME}-canonical-user")), "CanonicalUser"),
+            Probe::Saml => (
+                Some(format!(
+                    "arn:aws:iam::{STRANGER_ACCOUNT}:saml-provider/{PROBE_NAME}"
+                )),
+                "Federated",
+            ),
+            Probe::CanonicalUser => (
+                Some(format!("{PROBE_NAME}-canonical-user")),
+                "CanonicalUser",
+            ),
         }
     }
 
@@ -98,13 +198,25 @@ impl Probe {
 /// Statements (by path) of an identity policy that allow every action of a service on
 /// every resource, or a one-step privilege escalation on any resource of its kind.
 pub fn broad_grants(doc: &Value) -> Vec<PolicyProblem> {
-    grants(std::slice::from_ref(doc), None).into_iter().map(|(_, path, message)| PolicyProblem { path, message }).collect()
+    grants(std::slice::from_ref(doc), None)
+        .into_iter()
+        .map(|(_, path, message)| PolicyProblem { path, message })
+        .collect()
 }
 
 /// What a principal whose identity policies are `identity`, capped by `boundary` when it
 /// has one, could do that `broad_grants` would refuse, in a phrase; None when nothing.
 pub fn broad_grant_of(identity: &[Value], boundary: Option<&Value>) -> Option<String> {
-    grants(identity, boundary).into_iter().next().map(|(doc, path, message)| format!("{message} (policy {} of {}, {path})", doc + 1, identity.len()))
+    grants(identity, boundary)
+        .into_iter()
+        .next()
+        .map(|(doc, path, message)| {
+            format!(
+                "{message} (policy {} of {}, {path})",
+                doc + 1,
+                identity.len()
+            )
+        })
 }
 
 /// (document index, statement path, what it allows) for each statement of `identity` that
@@ -115,7 +227,11 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
     for (i, doc) in identity.iter().enumerate() {
         if let Some((p, policy)) = permissive(doc) {
             paths.push(p);
-            policies.push(NamedPolicy::new(i.to_string(), PolicySourceType::None, policy));
+            policies.push(NamedPolicy::new(
+                i.to_string(),
+                PolicySourceType::None,
+                policy,
+            ));
         } else {
             paths.push(Vec::new());
         }
@@ -125,7 +241,11 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
     }
     let boundary = match boundary {
         Some(doc) => match permissive(doc) {
-            Some((_, policy)) => Some(NamedPolicy::new("boundary", PolicySourceType::PermissionsBoundary, policy)),
+            Some((_, policy)) => Some(NamedPolicy::new(
+                "boundary",
+                PolicySourceType::PermissionsBoundary,
+                policy,
+            )),
             // A boundary that is no policy allows nothing.
             None => return Vec::new(),
         },
@@ -138,11 +258,21 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
         }
     }
     accounts.push(PROBE_ACCOUNT.to_string());
-    let input = EvaluationInput { identity_policies: policies, permissions_boundary: boundary, ..Default::default() };
+    let input = EvaluationInput {
+        identity_policies: policies,
+        permissions_boundary: boundary,
+        ..Default::default()
+    };
     let mut found: Vec<(usize, String, String)> = Vec::new();
     let mut note = |m: &super::evaluate::MatchedStatement<'_>, message: String| {
-        let Ok(doc) = m.source_policy_id.parse::<usize>() else { return };
-        let path = paths.get(doc).and_then(|p| p.get(m.statement_index)).cloned().unwrap_or_else(|| "Statement".into());
+        let Ok(doc) = m.source_policy_id.parse::<usize>() else {
+            return;
+        };
+        let path = paths
+            .get(doc)
+            .and_then(|p| p.get(m.statement_index))
+            .cloned()
+            .unwrap_or_else(|| "Statement".into());
         if !found.iter().any(|(d, p, _)| *d == doc && *p == path) {
             found.push((doc, path, message));
         }
@@ -156,10 +286,15 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
     for service in &services {
         let action = format!("{service}:{PROBE_ACTION}");
         for resource in probe_resources(service, &accounts) {
-            let request = Request::new(action.as_str(), resource.as_str()).resource_account(accounts[0].as_str());
+            let request = Request::new(action.as_str(), resource.as_str())
+                .resource_account(accounts[0].as_str());
             let result = evaluate(&input, &request);
             if result.decision == Decision::Allowed {
-                let what = if service == PROBE_SERVICE { "every action of every service".to_string() } else { format!("every action of {service}") };
+                let what = if service == PROBE_SERVICE {
+                    "every action of every service".to_string()
+                } else {
+                    format!("every action of {service}")
+                };
                 for m in &result.matched_statements {
                     note(m, format!("allows {what} on every resource"));
                 }
@@ -170,23 +305,43 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
     for (action, kind, why) in ESCALATIONS {
         let (service, _) = action.split_once(':').unwrap_or_default();
         for account in &accounts {
-            let resource = format!("arn:aws:{}::{account}:{kind}/{PROBE_NAME}", if service == "sts" { "iam" } else { service });
+            let resource = format!(
+                "arn:aws:{}::{account}:{kind}/{PROBE_NAME}",
+                if service == "sts" { "iam" } else { service }
+            );
             let caller = format!("arn:aws:iam::{account}:user/{PROBE_NAME}");
-            let request = Request::new(action, resource.as_str()).principal(caller.as_str()).resource_account(account.as_str());
+            let request = Request::new(action, resource.as_str())
+                .principal(caller.as_str())
+                .resource_account(account.as_str());
             // A role's trust policy must allow AssumeRole too: one that trusts the account
             // leaves the decision to the identity policies under test.
             let trusting;
             let input = if action == "sts:AssumeRole" {
                 let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "sts:AssumeRole"}]});
-                trusting = EvaluationInput { resource_policy: Policy::parse(&trust).ok().map(|p| NamedPolicy::new("trust", PolicySourceType::Resource, p)), ..input.clone() };
+                trusting = EvaluationInput {
+                    resource_policy: Policy::parse(&trust)
+                        .ok()
+                        .map(|p| NamedPolicy::new("trust", PolicySourceType::Resource, p)),
+                    ..input.clone()
+                };
                 &trusting
             } else {
                 &input
             };
             let result = evaluate(input, &request);
             if result.decision == Decision::Allowed {
-                for m in result.matched_statements.iter().filter(|m| !matches!(m.source_policy_type, PolicySourceType::Resource | PolicySourceType::PermissionsBoundary)) {
-                    note(m, format!("allows {action} on any {kind}: a principal with it can {why}, so it is as good as administrator access"));
+                for m in result.matched_statements.iter().filter(|m| {
+                    !matches!(
+                        m.source_policy_type,
+                        PolicySourceType::Resource | PolicySourceType::PermissionsBoundary
+                    )
+                }) {
+                    note(
+                        m,
+                        format!(
+                            "allows {action} on any {kind}: a principal with it can {why}, so it is as good as administrator access"
+                        ),
+                    );
                 }
                 break;
             }
@@ -199,20 +354,32 @@ fn grants(identity: &[Value], boundary: Option<&Value>) -> Vec<(usize, String, S
 /// federated identity assume the role.
 pub fn open_trust(doc: &Value) -> Vec<PolicyProblem> {
     let mut found: Vec<PolicyProblem> = Vec::new();
-    for (probe, action) in TRUST_PROBES.into_iter().flat_map(|p| ASSUME_ACTIONS.map(|a| (p, a))) {
+    for (probe, action) in TRUST_PROBES
+        .into_iter()
+        .flat_map(|p| ASSUME_ACTIONS.map(|a| (p, a)))
+    {
         let (caller, key) = probe.caller();
         // Principal values with wildcards are read as the globs they look like.
         let globbed = match &caller {
             Some(caller) => with_globs_resolved(doc, key, caller),
             None => doc.clone(),
         };
-        let Some((paths, policy)) = permissive(&globbed) else { return Vec::new() };
+        let Some((paths, policy)) = permissive(&globbed) else {
+            return Vec::new();
+        };
         let role = format!("arn:aws:iam::{PROBE_ACCOUNT}:role/{PROBE_NAME}");
         // The stranger may do anything in its own account: only the trust policy decides.
         let anything = Policy::parse(&serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})).ok();
         let input = EvaluationInput {
-            identity_policies: anything.into_iter().map(|p| NamedPolicy::new("caller", PolicySourceType::None, p)).collect(),
-            resource_policy: Some(NamedPolicy::new("trust policy", PolicySourceType::Resource, policy)),
+            identity_policies: anything
+                .into_iter()
+                .map(|p| NamedPolicy::new("caller", PolicySourceType::None, p))
+                .collect(),
+            resource_policy: Some(NamedPolicy::new(
+                "trust policy",
+                PolicySourceType::Resource,
+                policy,
+            )),
             ..Default::default()
         };
         let mut request = Request::new(action, role.as_str()).resource_account(PROBE_ACCOUNT);
@@ -224,11 +391,21 @@ pub fn open_trust(doc: &Value) -> Vec<PolicyProblem> {
         if result.decision != Decision::Allowed {
             continue;
         }
-        for m in result.matched_statements.iter().filter(|m| m.source_policy_type == PolicySourceType::Resource) {
-            let path = paths.get(m.statement_index).cloned().unwrap_or_else(|| "Statement".into());
+        for m in result
+            .matched_statements
+            .iter()
+            .filter(|m| m.source_policy_type == PolicySourceType::Resource)
+        {
+            let path = paths
+                .get(m.statement_index)
+                .cloned()
+                .unwrap_or_else(|| "Statement".into());
             let path = format!("{path}.Principal");
             if !found.iter().any(|p| p.path == path) {
-                found.push(PolicyProblem { path, message: format!("lets {} assume the role ({action})", probe.who()) });
+                found.push(PolicyProblem {
+                    path,
+                    message: format!("lets {} assume the role ({action})", probe.who()),
+                });
             }
         }
     }
@@ -239,7 +416,9 @@ pub fn open_trust(doc: &Value) -> Vec<PolicyProblem> {
 /// permissive reading), parsed, with each statement's path; None when it is not a policy.
 fn permissive(doc: &Value) -> Option<(Vec<String>, Policy)> {
     let doc = super::document_value(doc).ok()?;
-    let Value::Object(map) = doc.as_ref() else { return None };
+    let Value::Object(map) = doc.as_ref() else {
+        return None;
+    };
     let (statements, single) = match map.get("Statement") {
         Some(Value::Array(list)) => (list.clone(), false),
         Some(one @ Value::Object(_)) => (vec![one.clone()], true),
@@ -248,14 +427,25 @@ fn permissive(doc: &Value) -> Option<(Vec<String>, Policy)> {
     let mut paths = Vec::new();
     let mut kept = Vec::new();
     for (i, statement) in statements.into_iter().enumerate() {
-        let Value::Object(mut s) = statement else { continue };
-        let conditional = s.get("Condition").is_some_and(|c| c.as_object().is_none_or(|c| !c.is_empty()));
-        let deny = s.get("Effect").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("Deny"));
+        let Value::Object(mut s) = statement else {
+            continue;
+        };
+        let conditional = s
+            .get("Condition")
+            .is_some_and(|c| c.as_object().is_none_or(|c| !c.is_empty()));
+        let deny = s
+            .get("Effect")
+            .and_then(Value::as_str)
+            .is_some_and(|e| e.eq_ignore_ascii_case("Deny"));
         if deny && conditional {
             continue;
         }
         s.remove("Condition");
-        paths.push(if single { "Statement".to_string() } else { format!("Statement[{i}]") });
+        paths.push(if single {
+            "Statement".to_string()
+        } else {
+            format!("Statement[{i}]")
+        });
         kept.push(Value::Object(s));
     }
     let mut map: Map<String, Value> = map.clone();
@@ -299,14 +489,20 @@ fn accounts_named(doc: &Value) -> Vec<String> {
 fn probe_resources(service: &str, accounts: &[String]) -> Vec<String> {
     let mut out = vec![format!("arn:aws:{service}:::{PROBE_NAME}/{PROBE_NAME}")];
     for account in accounts {
-        out.push(format!("arn:aws:{service}::{account}:{PROBE_NAME}/{PROBE_NAME}"));
-        out.push(format!("arn:aws:{service}:us-east-1:{account}:{PROBE_NAME}/{PROBE_NAME}"));
+        out.push(format!(
+            "arn:aws:{service}::{account}:{PROBE_NAME}/{PROBE_NAME}"
+        ));
+        out.push(format!(
+            "arn:aws:{service}:us-east-1:{account}:{PROBE_NAME}/{PROBE_NAME}"
+        ));
     }
     out
 }
 
 fn for_each_string(doc: &Value, keys: &[&str], f: &mut dyn FnMut(&str)) {
-    let Ok(doc) = super::document_value(doc) else { return };
+    let Ok(doc) = super::document_value(doc) else {
+        return;
+    };
     let statements: Vec<&Value> = match doc.get("Statement") {
         Some(Value::Array(list)) => list.iter().collect(),
         Some(one) => vec![one],
@@ -316,7 +512,9 @@ fn for_each_string(doc: &Value, keys: &[&str], f: &mut dyn FnMut(&str)) {
         for key in keys {
             match s.get(*key) {
                 Some(Value::String(v)) => f(v),
-                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).for_each(&mut *f),
+                Some(Value::Array(items)) => {
+                    items.iter().filter_map(Value::as_str).for_each(&mut *f)
+                }
                 _ => {}
             }
         }
@@ -328,7 +526,9 @@ fn for_each_string(doc: &Value, keys: &[&str], f: &mut dyn FnMut(&str)) {
 /// value of `Service`, `Federated` or `CanonicalUser` too (AWS reads only the `AWS` key's
 /// `*` as everyone).
 fn with_globs_resolved(doc: &Value, key: &str, caller: &str) -> Value {
-    let Ok(doc) = super::document_value(doc) else { return doc.clone() };
+    let Ok(doc) = super::document_value(doc) else {
+        return doc.clone();
+    };
     let mut doc = doc.into_owned();
     let resolve = |v: &mut Value| {
         if let Value::String(s) = v
@@ -345,7 +545,9 @@ fn with_globs_resolved(doc: &Value, key: &str, caller: &str) -> Value {
     };
     for s in statements {
         for element in ["Principal", "NotPrincipal"] {
-            let Some(Value::Object(principal)) = s.get_mut(element) else { continue };
+            let Some(Value::Object(principal)) = s.get_mut(element) else {
+                continue;
+            };
             for (k, v) in principal.iter_mut() {
                 if !k.eq_ignore_ascii_case(key) {
                     continue;
@@ -398,10 +600,15 @@ mod tests {
             json!({"Effect": "Allow", "Action": ["s3:GetObject", "iam:Attach*"], "Resource": "*"}),
             json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}),
         ] {
-            assert!(!broad_grants(&doc(json!([s.clone()]))).is_empty(), "not found: {s}");
+            assert!(
+                !broad_grants(&doc(json!([s.clone()]))).is_empty(),
+                "not found: {s}"
+            );
         }
         // A conditional Deny does not make a broad Allow narrow.
-        let d = doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]));
+        let d = doc(
+            json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]),
+        );
         assert_eq!(broad_grants(&d)[0].path, "Statement[0]");
     }
 
@@ -416,10 +623,16 @@ mod tests {
             json!({"Effect": "Deny", "Action": "*", "Resource": "*"}),
             json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"}),
         ] {
-            assert_eq!(broad_grants(&doc(json!([s.clone()]))), vec![], "flagged: {s}");
+            assert_eq!(
+                broad_grants(&doc(json!([s.clone()]))),
+                vec![],
+                "flagged: {s}"
+            );
         }
         // A Deny without condition narrows.
-        let d = doc(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "NotAction": ["s3:GetObject"], "Resource": "*"}]));
+        let d = doc(
+            json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Deny", "NotAction": ["s3:GetObject"], "Resource": "*"}]),
+        );
         assert_eq!(broad_grants(&d), vec![]);
     }
 
@@ -427,15 +640,23 @@ mod tests {
     fn a_boundary_caps_what_policies_grant_together() {
         let admin = doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]));
         let s3 = doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
-        assert!(broad_grant_of(&[s3.clone(), admin.clone()], None).is_some_and(|m| m.contains("policy 2 of 2")));
-        assert_eq!(broad_grant_of(&[s3.clone(), admin.clone()], Some(&s3)), None);
+        assert!(
+            broad_grant_of(&[s3.clone(), admin.clone()], None)
+                .is_some_and(|m| m.contains("policy 2 of 2"))
+        );
+        assert_eq!(
+            broad_grant_of(&[s3.clone(), admin.clone()], Some(&s3)),
+            None
+        );
         assert!(broad_grant_of(std::slice::from_ref(&admin), Some(&admin)).is_some());
         assert_eq!(broad_grant_of(&[s3], None), None);
     }
 
     #[test]
     fn open_trust_is_found_whatever_the_spelling() {
-        let t = |principal: Value| doc(json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]));
+        let t = |principal: Value| {
+            doc(json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]))
+        };
         for p in [
             json!("*"),
             json!({"AWS": "*"}),
@@ -449,11 +670,20 @@ mod tests {
         ] {
             assert!(!open_trust(&t(p.clone())).is_empty(), "not found: {p}");
         }
-        let not = doc(json!([{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]));
+        let not = doc(
+            json!([{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]),
+        );
         assert!(!open_trust(&not).is_empty());
-        let web = doc(json!([{"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}]));
+        let web = doc(
+            json!([{"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}]),
+        );
         assert!(!open_trust(&web).is_empty());
-        for p in [json!({"Service": "ec2.amazonaws.com"}), json!({"AWS": "arn:aws:iam::111122223333:root"}), json!({"AWS": "arn:aws:iam::111122223333:role/deployer"}), json!({"Federated": "arn:aws:iam::111122223333:saml-provider/corp"})] {
+        for p in [
+            json!({"Service": "ec2.amazonaws.com"}),
+            json!({"AWS": "arn:aws:iam::111122223333:root"}),
+            json!({"AWS": "arn:aws:iam::111122223333:role/deployer"}),
+            json!({"Federated": "arn:aws:iam::111122223333:saml-provider/corp"}),
+        ] {
             assert_eq!(open_trust(&t(p.clone())), vec![], "flagged: {p}");
         }
     }

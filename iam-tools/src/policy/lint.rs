@@ -70,7 +70,8 @@ pub fn lint(doc: &Value, kind: PolicyKind) -> Lint {
     };
     let doc = doc.as_ref();
     let Value::Object(map) = doc else {
-        out.errors.push(problem("$", "a policy document must be a JSON object"));
+        out.errors
+            .push(problem("$", "a policy document must be a JSON object"));
         return out;
     };
     let (_, problems) = Policy::parse_lenient(doc);
@@ -79,7 +80,11 @@ pub fn lint(doc: &Value, kind: PolicyKind) -> Lint {
         out.errors.push(problem("Version", "missing: add \"Version\": \"2012-10-17\" (without it IAM assumes 2008-10-17, where policy variables do not work)"));
     }
     let statements: Vec<(String, &serde_json::Map<String, Value>)> = match map.get("Statement") {
-        Some(Value::Array(list)) => list.iter().enumerate().filter_map(|(i, s)| s.as_object().map(|o| (format!("Statement[{i}]"), o))).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_object().map(|o| (format!("Statement[{i}]"), o)))
+            .collect(),
         Some(Value::Object(o)) => vec![("Statement".to_string(), o)],
         _ => Vec::new(),
     };
@@ -95,7 +100,10 @@ pub fn lint(doc: &Value, kind: PolicyKind) -> Lint {
 }
 
 fn problem(path: &str, message: impl Into<String>) -> PolicyProblem {
-    PolicyProblem { path: path.to_string(), message: message.into() }
+    PolicyProblem {
+        path: path.to_string(),
+        message: message.into(),
+    }
 }
 
 fn strings(v: Option<&Value>) -> Vec<&str> {
@@ -110,27 +118,49 @@ fn valid_action(action: &str) -> bool {
     if action == "*" {
         return true;
     }
-    let Some((service, name)) = action.split_once(':') else { return false };
+    let Some((service, name)) = action.split_once(':') else {
+        return false;
+    };
     !service.is_empty()
         && !name.is_empty()
-        && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?' || c == '-' || c == '_')
 }
 
 fn valid_arn(resource: &str) -> bool {
-    resource == "*" || (resource.starts_with("arn:") && resource.splitn(6, ':').count() == 6 && resource.split(':').nth(2).is_some_and(|s| !s.is_empty()))
+    resource == "*"
+        || (resource.starts_with("arn:")
+            && resource.splitn(6, ':').count() == 6
+            && resource.split(':').nth(2).is_some_and(|s| !s.is_empty()))
 }
 
-fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKind, out: &mut Lint) {
+fn lint_statement(
+    path: &str,
+    s: &serde_json::Map<String, Value>,
+    kind: PolicyKind,
+    out: &mut Lint,
+) {
     let allow = s.get("Effect").and_then(Value::as_str) == Some("Allow");
-    let (action_key, not_action) = if s.contains_key("NotAction") { ("NotAction", true) } else { ("Action", false) };
+    let (action_key, not_action) = if s.contains_key("NotAction") {
+        ("NotAction", true)
+    } else {
+        ("Action", false)
+    };
     let actions = strings(s.get(action_key));
     for a in &actions {
         if !valid_action(a) {
             out.errors.push(problem(&format!("{path}.{action_key}"), format!("{a:?} is not an action: write service:ActionName (e.g. \"s3:GetObject\") or \"*\"")));
         }
     }
-    let (resource_key, not_resource) = if s.contains_key("NotResource") { ("NotResource", true) } else { ("Resource", false) };
+    let (resource_key, not_resource) = if s.contains_key("NotResource") {
+        ("NotResource", true)
+    } else {
+        ("Resource", false)
+    };
     let resources = strings(s.get(resource_key));
     for r in &resources {
         if !valid_arn(r) {
@@ -146,10 +176,16 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
         }
         PolicyKind::Trust => {
             if !has_principal {
-                out.errors.push(problem(path, "a trust policy statement needs a Principal: who may assume the role"));
+                out.errors.push(problem(
+                    path,
+                    "a trust policy statement needs a Principal: who may assume the role",
+                ));
             }
             if s.contains_key("Resource") || s.contains_key("NotResource") {
-                out.errors.push(problem(&format!("{path}.{resource_key}"), "a trust policy has no Resource (the role is the resource): remove it"));
+                out.errors.push(problem(
+                    &format!("{path}.{resource_key}"),
+                    "a trust policy has no Resource (the role is the resource): remove it",
+                ));
             }
             for a in &actions {
                 if valid_action(a) && !TRUST_ACTIONS.contains(&a.to_lowercase().as_str()) {
@@ -162,13 +198,16 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
                 _ => false,
             };
             if allow && everyone {
-                let guarded = s.get("Condition").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()));
+                let guarded = s
+                    .get("Condition")
+                    .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()));
                 let message = if guarded {
                     "Principal \"*\": any AWS account may assume this role when the Condition holds; check that it pins the caller"
                 } else {
                     "Principal \"*\" without a Condition: anyone, in any AWS account, may assume this role"
                 };
-                out.warnings.push(problem(&format!("{path}.Principal"), message));
+                out.warnings
+                    .push(problem(&format!("{path}.Principal"), message));
             }
         }
     }
@@ -181,9 +220,15 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
     if kind == PolicyKind::Identity {
         for a in &actions {
             if *a == "*" && !not_action {
-                out.warnings.push(problem(&format!("{path}.Action"), "\"*\" allows every action of every service"));
+                out.warnings.push(problem(
+                    &format!("{path}.Action"),
+                    "\"*\" allows every action of every service",
+                ));
             } else if a.ends_with(":*") && !not_action {
-                out.warnings.push(problem(&format!("{path}.Action"), format!("{a:?} allows every action of {}", a.trim_end_matches(":*"))));
+                out.warnings.push(problem(
+                    &format!("{path}.Action"),
+                    format!("{a:?} allows every action of {}", a.trim_end_matches(":*")),
+                ));
             }
         }
         let all_resources = resources.contains(&"*") && !not_resource;
@@ -193,7 +238,10 @@ fn lint_statement(path: &str, s: &serde_json::Map<String, Value>, kind: PolicyKi
         });
         if all_resources && passes_roles && !not_action {
             out.warnings.push(problem(&format!("{path}.Resource"), "iam:PassRole on \"*\": the principal can hand any role, admin roles included, to a service it controls; name the roles it may pass"));
-        } else if all_resources && !not_action && !actions.iter().any(|a| *a == "*" || a.ends_with(":*")) {
+        } else if all_resources
+            && !not_action
+            && !actions.iter().any(|a| *a == "*" || a.ends_with(":*"))
+        {
             out.warnings.push(problem(&format!("{path}.Resource"), "\"*\": the actions apply to every resource of their service; name the resources where you can"));
         }
     }
@@ -221,13 +269,29 @@ mod tests {
         let doc = json!({"Statement": [{"Effect": "Alow", "Action": "s3GetObject", "NotAction": "x:y", "Resource": "bucket"}]});
         let e = messages(&lint(&doc, PolicyKind::Identity).errors);
         assert!(e.iter().any(|m| m.starts_with("Version: missing")), "{e:?}");
-        assert!(e.iter().any(|m| m.starts_with("Statement[0].Effect")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("Action and NotAction")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("\"bucket\" is not an ARN")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.starts_with("Statement[0].Effect")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|m| m.contains("Action and NotAction")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|m| m.contains("\"bucket\" is not an ARN")),
+            "{e:?}"
+        );
         let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]});
         let e = messages(&lint(&trust, PolicyKind::Trust).errors);
-        assert!(e.iter().any(|m| m.contains("needs a Principal")) && e.iter().any(|m| m.contains("no meaning in a trust policy")), "{e:?}");
-        assert_eq!(messages(&lint(&json!("{nope"), PolicyKind::Identity).errors).len(), 1);
+        assert!(
+            e.iter().any(|m| m.contains("needs a Principal"))
+                && e.iter().any(|m| m.contains("no meaning in a trust policy")),
+            "{e:?}"
+        );
+        assert_eq!(
+            messages(&lint(&json!("{nope"), PolicyKind::Identity).errors).len(),
+            1
+        );
     }
 
     #[test]
@@ -241,9 +305,24 @@ mod tests {
         let l = lint(&doc, PolicyKind::Identity);
         assert!(l.errors.is_empty(), "{:?}", l.errors);
         let w = messages(&l.warnings);
-        assert!(w.iter().any(|m| m.starts_with("Statement[0].Action: \"*\" allows every action")), "{w:?}");
-        assert!(w.iter().any(|m| m.starts_with("Statement[1].NotAction")), "{w:?}");
-        assert!(w.iter().any(|m| m.starts_with("Statement[2].Resource: iam:PassRole")), "{w:?}");
-        assert!(w.iter().any(|m| m.starts_with("Statement[3].Action: \"s3:*\"")), "{w:?}");
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("Statement[0].Action: \"*\" allows every action")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter().any(|m| m.starts_with("Statement[1].NotAction")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("Statement[2].Resource: iam:PassRole")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("Statement[3].Action: \"s3:*\"")),
+            "{w:?}"
+        );
     }
 }

@@ -51,7 +51,9 @@ pub use positions::Position;
 pub use request::{Context, Request};
 
 /// A policy document as given to a tool, a JSON object or a string holding one, as JSON.
-pub fn document_value(doc: &serde_json::Value) -> Result<std::borrow::Cow<'_, serde_json::Value>, serde_json::Error> {
+pub fn document_value(
+    doc: &serde_json::Value,
+) -> Result<std::borrow::Cow<'_, serde_json::Value>, serde_json::Error> {
     match doc {
         serde_json::Value::String(text) => serde_json::from_str(text).map(std::borrow::Cow::Owned),
         other => Ok(std::borrow::Cow::Borrowed(other)),
