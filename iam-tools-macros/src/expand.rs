@@ -298,24 +298,24 @@ mod tests {
         ]
     "#;
 
-    /// The formatted expansion of [`FIXTURE`] must match `tests/snapshots/fixture.rs.snap`;
-    /// `UPDATE_SNAPSHOTS=1 cargo test -p iam-tools-macros --lib` rewrites it.
-    #[test]
-    fn fixture_expansion_matches_snapshot() {
-        let literal = proc_macro2::Literal::string(FIXTURE);
-        let tokens =
-            expand(quote!(inline = #literal)).unwrap_or_else(|e| panic!("fixture is invalid: {e}"));
+    /// The formatted expansion of `manifest`, compared with `tests/snapshots/<name>`;
+    /// `UPDATE_SNAPSHOTS=1 cargo test -p iam-tools-macros --lib` rewrites the snapshots.
+    fn assert_expansion_snapshot(manifest: &str, name: &str) {
+        let literal = proc_macro2::Literal::string(manifest);
+        let tokens = expand(quote!(inline = #literal))
+            .unwrap_or_else(|e| panic!("manifest of {name} is invalid: {e}"));
         let file: syn::File = syn::parse2(tokens).expect("expansion parses as a Rust file");
         let actual = prettyplease::unparse(&file);
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/snapshots/fixture.rs.snap");
+            .join("tests/snapshots")
+            .join(name);
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &actual).unwrap();
             return;
         }
         let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("cannot read tests/snapshots/fixture.rs.snap ({e}); create it with UPDATE_SNAPSHOTS=1")
+            panic!("cannot read tests/snapshots/{name} ({e}); create it with UPDATE_SNAPSHOTS=1")
         });
         if actual != expected {
             let line = actual
@@ -324,12 +324,26 @@ mod tests {
                 .position(|(a, e)| a != e)
                 .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
             panic!(
-                "the expansion differs from tests/snapshots/fixture.rs.snap from line {}:\n  snapshot: {:?}\n  actual:   {:?}\n\
+                "the expansion differs from tests/snapshots/{name} from line {}:\n  snapshot: {:?}\n  actual:   {:?}\n\
                  review the change and rerun with UPDATE_SNAPSHOTS=1 to accept it",
                 line + 1,
                 expected.lines().nth(line).unwrap_or("<end>"),
                 actual.lines().nth(line).unwrap_or("<end>"),
             );
         }
+    }
+
+    #[test]
+    fn fixture_expansion_matches_snapshot() {
+        assert_expansion_snapshot(FIXTURE, "fixture.rs.snap");
+    }
+
+    /// The whole generated surface of the real manifest: a manifest refactoring that keeps
+    /// this file byte-identical changes nothing the server does.
+    #[test]
+    fn real_manifest_expansion_matches_snapshot() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools.toml");
+        let manifest = std::fs::read_to_string(&path).expect("the workspace's tools.toml");
+        assert_expansion_snapshot(&manifest, "tools.toml.rs.snap");
     }
 }

@@ -32,4 +32,29 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
+
+    /// Everything of the runtime that generated code names, flat: a runtime file can move
+    /// without touching codegen (only this list follows it).
+    pub mod rt {
+        pub use crate::JsonObject;
+        pub use crate::backend::Backend;
+        pub use crate::convert::{
+            DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, narrow,
+        };
+        pub use crate::error::ToolError;
+        pub use crate::functions;
+        pub use crate::functions::RuntimeTool;
+        pub use crate::runtime::{
+            ALL_PAGES_PAGE_SIZE, HandlerFuture, OperationFuture, PagedInput, PagedOutput,
+            ToolContext, all_pages, join_notes, render_message, unanswered_note,
+        };
+        pub use crate::schema::object_schema;
+        pub use crate::spec::{
+            Access, Catalog, CleanupSpec, GuardrailSpec, OperationSpec, ToolSpec, ToolsetSpec,
+        };
+        pub use crate::validate::{Pattern, Validate, Violations};
+        pub use crate::write::{
+            PlanStep, Request as WriteRequest, Write, dry_run_message, message as write_message,
+        };
+    }
 }

@@ -15,9 +15,9 @@ fn bind(p: &Param, member: &Field) -> TokenStream {
     let value = match (p.ty, &member.ty.base) {
         (ParamTy::Integer, Base::Int) => {
             if p.required {
-                quote!(::iam_tools::convert::narrow(#name, p.#field)?)
+                quote!(::iam_tools::__private::rt::narrow(#name, p.#field)?)
             } else {
-                quote!(p.#field.map(|v| ::iam_tools::convert::narrow(#name, v)).transpose()?)
+                quote!(p.#field.map(|v| ::iam_tools::__private::rt::narrow(#name, v)).transpose()?)
             }
         }
         (ParamTy::Document, _) => {
@@ -66,7 +66,7 @@ fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
             async {
                 let input = #input;
                 if #all {
-                    ::iam_tools::runtime::all_pages(ctx, input, |i| super::ops::#func(backend, i)).await
+                    ::iam_tools::__private::rt::all_pages(ctx, input, |i| super::ops::#func(backend, i)).await
                 } else {
                     super::ops::#func(backend, input).await.map(|o| (o, ::std::option::Option::None))
                 }
@@ -91,12 +91,12 @@ fn run_handler(tool: &Tool, run: &str) -> TokenStream {
     quote! {
         #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
         pub fn #name<'a>(
-            ctx: &'a ::iam_tools::runtime::ToolContext,
-            args: ::iam_tools::JsonObject,
-        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ctx: &'a ::iam_tools::__private::rt::ToolContext,
+            args: ::iam_tools::__private::rt::JsonObject,
+        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let _: super::params::#params_ty = ctx.parse_args(&args)?;
-                let result = <::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::run(ctx, &args).await?;
+                let result = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::run(ctx, &args).await?;
                 ctx.output(&result)
             })
         }
@@ -128,10 +128,10 @@ fn write_handler(model: &Model, tool: &Tool, op: &Operation) -> TokenStream {
         quote!(#n: out.#n)
     });
     let message = tool.message.as_ref().map(|m| {
-        quote!(message: ::std::option::Option::Some(::iam_tools::write::message(::iam_tools::runtime::render_message(#m, &args), &write)),)
+        quote!(message: ::std::option::Option::Some(::iam_tools::__private::rt::write_message(::iam_tools::__private::rt::render_message(#m, &args), &write)),)
     });
     let dry_run_exit = cleans.then(|| {
-        let dry_message = tool.message.is_some().then(|| quote!(message: ::std::option::Option::Some(::iam_tools::write::dry_run_message(&write)),));
+        let dry_message = tool.message.is_some().then(|| quote!(message: ::std::option::Option::Some(::iam_tools::__private::rt::dry_run_message(&write)),));
         quote! {
             if write.is_dry_run() {
                 return ctx.output(&super::results::#result_ty {
@@ -148,23 +148,23 @@ fn write_handler(model: &Model, tool: &Tool, op: &Operation) -> TokenStream {
     quote! {
         #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
         pub fn #name<'a>(
-            ctx: &'a ::iam_tools::runtime::ToolContext,
-            args: ::iam_tools::JsonObject,
-        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ctx: &'a ::iam_tools::__private::rt::ToolContext,
+            args: ::iam_tools::__private::rt::JsonObject,
+        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let p: super::params::#params_ty = ctx.parse_args(&args)?;
                 let backend = ctx.backend();
                 let input = #input;
-                let request = ::iam_tools::write::Request {
+                let request = ::iam_tools::__private::rt::WriteRequest {
                     args: &args,
                     input: #p::serde_json::to_value(&input).map_err(|e| {
-                        ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #op_name))
+                        ::iam_tools::__private::rt::ToolError::internal(::std::format!("bad input for {}: {e}", #op_name))
                     })?,
                     force: #force,
                     dry_run: #dry_run,
                     confirmation_token: p.confirmation_token.clone(),
                 };
-                let mut write = ::iam_tools::write::Write::begin(ctx, request).await?;
+                let mut write = ::iam_tools::__private::rt::Write::begin(ctx, request).await?;
                 #dry_run_exit
                 write.cleanup(ctx).await?;
                 let out = write.finish(ctx, super::ops::#func(backend, input)).await?;
@@ -222,7 +222,7 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
                     } else {
                         ::std::result::Result::Ok((
                             ::std::default::Default::default(),
-                            ::std::option::Option::Some(::iam_tools::runtime::unanswered_note(#field, #name)),
+                            ::std::option::Option::Some(::iam_tools::__private::rt::unanswered_note(#field, #name)),
                         ))
                     }
                 }
@@ -255,15 +255,15 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let has_note = tool.paginate.is_some() || !tool.includes.is_empty();
     let note = has_note.then(|| {
         let inc_notes = inc_vars.iter().map(|v| quote!(#v.1.clone()));
-        quote!(note: ::iam_tools::runtime::join_notes([out.1.clone(), #(#inc_notes),*]),)
+        quote!(note: ::iam_tools::__private::rt::join_notes([out.1.clone(), #(#inc_notes),*]),)
     });
-    let message = tool.message.as_ref().map(|m| quote!(message: ::std::option::Option::Some(::iam_tools::runtime::render_message(#m, &args)),));
+    let message = tool.message.as_ref().map(|m| quote!(message: ::std::option::Option::Some(::iam_tools::__private::rt::render_message(#m, &args)),));
     quote! {
         #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
         pub fn #name<'a>(
-            ctx: &'a ::iam_tools::runtime::ToolContext,
-            args: ::iam_tools::JsonObject,
-        ) -> ::iam_tools::runtime::HandlerFuture<'a> {
+            ctx: &'a ::iam_tools::__private::rt::ToolContext,
+            args: ::iam_tools::__private::rt::JsonObject,
+        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let p: super::params::#params_ty = ctx.parse_args(&args)?;
                 let backend = ctx.backend();

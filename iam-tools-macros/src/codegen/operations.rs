@@ -69,16 +69,16 @@ fn dispatcher(model: &Model) -> TokenStream {
         let input = format_ident!("{}Input", op.name);
         quote! {
             fn #caller<'a>(
-                backend: &'a ::iam_tools::backend::Backend,
+                backend: &'a ::iam_tools::__private::rt::Backend,
                 input: #p::serde_json::Value,
-            ) -> ::iam_tools::runtime::OperationFuture<'a> {
+            ) -> ::iam_tools::__private::rt::OperationFuture<'a> {
                 ::std::boxed::Box::pin(async move {
                     let input: #input = #p::serde_json::from_value(input).map_err(|e| {
-                        ::iam_tools::error::ToolError::internal(::std::format!("bad input for {}: {e}", #name))
+                        ::iam_tools::__private::rt::ToolError::internal(::std::format!("bad input for {}: {e}", #name))
                     })?;
                     let output = #func(backend, input).await?;
                     #p::serde_json::to_value(output).map_err(|e| {
-                        ::iam_tools::error::ToolError::internal(::std::format!("could not encode {}: {e}", #name))
+                        ::iam_tools::__private::rt::ToolError::internal(::std::format!("could not encode {}: {e}", #name))
                     })
                 })
             }
@@ -94,14 +94,14 @@ fn dispatcher(model: &Model) -> TokenStream {
 
         /// Calls operation `name` with its AWS-shaped JSON input; returns its JSON output.
         pub fn call<'a>(
-            backend: &'a ::iam_tools::backend::Backend,
+            backend: &'a ::iam_tools::__private::rt::Backend,
             name: &'a str,
             input: #p::serde_json::Value,
-        ) -> ::iam_tools::runtime::OperationFuture<'a> {
+        ) -> ::iam_tools::__private::rt::OperationFuture<'a> {
             match name {
                 #(#arms)*
                 other => {
-                    let error = ::iam_tools::error::ToolError::internal(
+                    let error = ::iam_tools::__private::rt::ToolError::internal(
                         ::std::format!("operation `{other}` is not declared in the manifest"),
                     );
                     ::std::boxed::Box::pin(async move { ::std::result::Result::Err(error) })
@@ -124,15 +124,15 @@ pub fn operations(model: &Model) -> TokenStream {
             let op_name = &op.name;
             let action = format!("iam:{}", op.name);
             let access = match op.access {
-                crate::validate::Access::Read => quote!(::iam_tools::spec::Access::Read),
-                crate::validate::Access::Write => quote!(::iam_tools::spec::Access::Write),
+                crate::validate::Access::Read => quote!(::iam_tools::__private::rt::Access::Read),
+                crate::validate::Access::Write => quote!(::iam_tools::__private::rt::Access::Write),
             };
             let input_struct = input_struct(op);
             let output_struct = data_struct(&output, &format!("Output of `iam:{}`.", op.name), &op.output, true);
             let setters = op.input.iter().map(|f| {
                 let setter = format_ident!("set_{}", f.snake);
                 let n = ident(&f.snake);
-                quote!(.#setter(::iam_tools::convert::IntoSdk::into_sdk(input.#n)))
+                quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(input.#n)))
             });
             let conv = from_sdk_fields(&op.output, &quote!(out));
             let paged = op.paged.then(|| {
@@ -143,7 +143,7 @@ pub fn operations(model: &Model) -> TokenStream {
                     None => quote!(0),
                 };
                 let large = op.input_field("MaxItems").map(|f| {
-                    let value = if f.ty.optional { quote!(::std::option::Option::Some(::iam_tools::runtime::ALL_PAGES_PAGE_SIZE)) } else { quote!(::iam_tools::runtime::ALL_PAGES_PAGE_SIZE) };
+                    let value = if f.ty.optional { quote!(::std::option::Option::Some(::iam_tools::__private::rt::ALL_PAGES_PAGE_SIZE)) } else { quote!(::iam_tools::__private::rt::ALL_PAGES_PAGE_SIZE) };
                     if f.ty.optional {
                         quote!(if self.max_items.is_none() { self.max_items = #value; })
                     } else {
@@ -151,7 +151,7 @@ pub fn operations(model: &Model) -> TokenStream {
                     }
                 });
                 quote! {
-                    impl ::iam_tools::runtime::PagedInput for #input {
+                    impl ::iam_tools::__private::rt::PagedInput for #input {
                         fn set_marker(&mut self, marker: ::std::option::Option<::std::string::String>) {
                             self.marker = marker;
                         }
@@ -159,7 +159,7 @@ pub fn operations(model: &Model) -> TokenStream {
                             #large
                         }
                     }
-                    impl ::iam_tools::runtime::PagedOutput for #output {
+                    impl ::iam_tools::__private::rt::PagedOutput for #output {
                         fn next_marker(&self) -> ::std::option::Option<::std::string::String> {
                             if self.is_truncated { self.marker.clone() } else { ::std::option::Option::None }
                         }
@@ -182,7 +182,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 #paged
 
                 #[doc = concat!("What the server knows of `", #action, "`.")]
-                pub static #spec: ::iam_tools::spec::OperationSpec = ::iam_tools::spec::OperationSpec {
+                pub static #spec: ::iam_tools::__private::rt::OperationSpec = ::iam_tools::__private::rt::OperationSpec {
                     name: #op_name,
                     action: #action,
                     access: #access,
@@ -190,9 +190,9 @@ pub fn operations(model: &Model) -> TokenStream {
 
                 #[doc = concat!("Calls `", #action, "` through the backend.")]
                 pub async fn #func(
-                    backend: &::iam_tools::backend::Backend,
+                    backend: &::iam_tools::__private::rt::Backend,
                     input: #input,
-                ) -> ::std::result::Result<#output, ::iam_tools::error::ToolError> {
+                ) -> ::std::result::Result<#output, ::iam_tools::__private::rt::ToolError> {
                     if let ::std::option::Option::Some(file) = backend.account_file() {
                         return file.call_typed(&#spec, &input);
                     }
@@ -203,7 +203,7 @@ pub fn operations(model: &Model) -> TokenStream {
                         #(#setters)*
                         .send()
                         .await
-                        .map_err(|e| ::iam_tools::error::ToolError::aws(&#spec, e))?;
+                        .map_err(|e| ::iam_tools::__private::rt::ToolError::aws(&#spec, e))?;
                     let _ = &out;
                     ::std::result::Result::Ok(#output { #(#conv,)* })
                 }

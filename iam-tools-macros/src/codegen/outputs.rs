@@ -17,7 +17,7 @@ fn field_decls(fields: &[Field]) -> Vec<TokenStream> {
                 .then(|| quote!(#[schemars(extend("format" = "date-time"))]));
             // A document is a `Value`, whose schema (`true`) says nothing: say what it is.
             let document = matches!(f.ty.base, Base::Document).then(|| {
-                let with = container(&f.ty, quote!(::iam_tools::convert::DecodedDocument))
+                let with = container(&f.ty, quote!(::iam_tools::__private::rt::DecodedDocument))
                     .to_string()
                     .replace(' ', "");
                 quote!(#[schemars(with = #with)])
@@ -33,7 +33,7 @@ pub(crate) fn from_sdk_fields(fields: &[Field], src: &TokenStream) -> Vec<TokenS
         .iter()
         .map(|f| {
             let name = ident(&f.snake);
-            quote!(#name: ::iam_tools::convert::FromSdk::from_sdk(#src.#name()))
+            quote!(#name: ::iam_tools::__private::rt::FromSdk::from_sdk(#src.#name()))
         })
         .collect()
 }
@@ -58,12 +58,12 @@ pub fn shapes(model: &Model) -> TokenStream {
                 let setters = shape.fields.iter().map(|f| {
                     let setter = format_ident!("set_{}", f.snake);
                     let n = ident(&f.snake);
-                    quote!(.#setter(::iam_tools::convert::IntoSdk::into_sdk(self.#n)))
+                    quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(self.#n)))
                 });
                 quote! {
-                    impl ::iam_tools::convert::IntoSdkItem<#p::aws_sdk_iam::types::#name> for #name {
+                    impl ::iam_tools::__private::rt::IntoSdkItem<#p::aws_sdk_iam::types::#name> for #name {
                         fn into_sdk_item(self) -> #p::aws_sdk_iam::types::#name {
-                            ::iam_tools::convert::built(#p::aws_sdk_iam::types::#name::builder() #(#setters)* .build())
+                            ::iam_tools::__private::rt::built(#p::aws_sdk_iam::types::#name::builder() #(#setters)* .build())
                         }
                     }
                 }
@@ -75,14 +75,14 @@ pub fn shapes(model: &Model) -> TokenStream {
 
                 #into_sdk
 
-                impl<'a> ::iam_tools::convert::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
+                impl<'a> ::iam_tools::__private::rt::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
                     fn from_sdk(src: &'a #p::aws_sdk_iam::types::#name) -> Self {
                         Self { #(#conv,)* }
                     }
                 }
-                impl<'a> ::iam_tools::convert::FromSdk<::std::option::Option<&'a #p::aws_sdk_iam::types::#name>> for #name {
+                impl<'a> ::iam_tools::__private::rt::FromSdk<::std::option::Option<&'a #p::aws_sdk_iam::types::#name>> for #name {
                     fn from_sdk(src: ::std::option::Option<&'a #p::aws_sdk_iam::types::#name>) -> Self {
-                        src.map(::iam_tools::convert::FromSdk::from_sdk).unwrap_or_default()
+                        src.map(::iam_tools::__private::rt::FromSdk::from_sdk).unwrap_or_default()
                     }
                 }
             }
@@ -167,12 +167,12 @@ fn cleanup_fields(tool: &crate::validate::Tool) -> Vec<TokenStream> {
         quote! {
             /// The dry run's plan: every step, in order, the tool's own operation last.
             #[serde(rename = "Plan", default, skip_serializing_if = "Option::is_none")]
-            pub plan: ::std::option::Option<::std::vec::Vec<::iam_tools::write::PlanStep>>
+            pub plan: ::std::option::Option<::std::vec::Vec<::iam_tools::__private::rt::PlanStep>>
         },
         quote! {
             /// The steps that ran, in order, the tool's own operation last.
             #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
-            pub steps: ::std::option::Option<::std::vec::Vec<::iam_tools::write::PlanStep>>
+            pub steps: ::std::option::Option<::std::vec::Vec<::iam_tools::__private::rt::PlanStep>>
         },
     ]
 }
@@ -189,7 +189,7 @@ pub fn results(model: &Model) -> TokenStream {
                     let run = format_ident!("{}", run);
                     quote! {
                         #[doc = #doc]
-                        pub type #name = <::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::Output;
+                        pub type #name = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::Output;
                     }
                 }
                 None => data_struct_with(&name, &doc, &result_fields(model, tool), true, cleanup_fields(tool)),
@@ -215,8 +215,7 @@ mod tests {
             ty,
         };
         let decl = field_decls(&[field])[0].to_string();
-        let with =
-            r#"schemars (with = "::std::option::Option<::iam_tools::convert::DecodedDocument>")"#;
+        let with = r#"schemars (with = "::std::option::Option<::iam_tools::__private::rt::DecodedDocument>")"#;
         assert!(decl.contains(with), "{decl}");
     }
 }

@@ -105,10 +105,10 @@ pub(crate) fn param_ty(p: &Param) -> TokenStream {
         ParamTy::Integer => quote!(i64),
         ParamTy::Boolean => quote!(bool),
         ParamTy::StringList => quote!(::std::vec::Vec<::std::string::String>),
-        ParamTy::Document => quote!(::iam_tools::convert::DocumentArg),
-        ParamTy::DocumentList => quote!(::std::vec::Vec<::iam_tools::convert::DocumentArg>),
+        ParamTy::Document => quote!(::iam_tools::__private::rt::DocumentArg),
+        ParamTy::DocumentList => quote!(::std::vec::Vec<::iam_tools::__private::rt::DocumentArg>),
         ParamTy::DocumentLevels => {
-            quote!(::std::vec::Vec<::std::vec::Vec<::iam_tools::convert::DocumentArg>>)
+            quote!(::std::vec::Vec<::std::vec::Vec<::iam_tools::__private::rt::DocumentArg>>)
         }
         ParamTy::ShapeList => {
             let shape = quote::format_ident!("{}", p.shape.as_deref().unwrap_or_default());
@@ -170,7 +170,7 @@ fn checks(p: &Param) -> TokenStream {
             }
             if let Some(pattern) = &p.pattern {
                 out.extend(quote! {{
-                    static PATTERN: ::iam_tools::validate::Pattern = ::iam_tools::validate::Pattern::new(#pattern);
+                    static PATTERN: ::iam_tools::__private::rt::Pattern = ::iam_tools::__private::rt::Pattern::new(#pattern);
                     v.pattern(#name, #value, &PATTERN);
                 }});
             }
@@ -220,8 +220,8 @@ pub fn params(model: &Model) -> TokenStream {
                 #[serde(deny_unknown_fields)]
                 pub struct #name { #(#fields,)* }
 
-                impl ::iam_tools::validate::Validate for #name {
-                    fn validate(&self, v: &mut ::iam_tools::validate::Violations) {
+                impl ::iam_tools::__private::rt::Validate for #name {
+                    fn validate(&self, v: &mut ::iam_tools::__private::rt::Violations) {
                         let _ = &v;
                         #(#checks)*
                     }

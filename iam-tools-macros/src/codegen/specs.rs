@@ -8,15 +8,15 @@ use quote::{format_ident, quote};
 
 fn access(a: Access) -> TokenStream {
     match a {
-        Access::Read => quote!(::iam_tools::spec::Access::Read),
-        Access::Write => quote!(::iam_tools::spec::Access::Write),
+        Access::Read => quote!(::iam_tools::__private::rt::Access::Read),
+        Access::Write => quote!(::iam_tools::__private::rt::Access::Write),
     }
 }
 
 pub fn specs(model: &Model) -> TokenStream {
     let toolsets = model.toolsets.iter().map(|t| {
         let (name, description, default) = (&t.name, &t.description, t.default);
-        quote!(::iam_tools::spec::ToolsetSpec { name: #name, description: #description, default: #default })
+        quote!(::iam_tools::__private::rt::ToolsetSpec { name: #name, description: #description, default: #default })
     });
     let operations = model.operations.iter().map(|op| {
         let spec = format_ident!("{}", op.snake.to_uppercase());
@@ -42,7 +42,7 @@ pub fn specs(model: &Model) -> TokenStream {
         let optional = match &tool.run {
             Some(run) => {
                 let run = format_ident!("{}", run);
-                quote!(<::iam_tools::functions::#run as ::iam_tools::functions::RuntimeTool>::OPTIONAL_OPERATIONS)
+                quote!(<::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::OPTIONAL_OPERATIONS)
             }
             None => {
                 let names = tool.includes.iter().map(|inc| &model.op(inc.op).name);
@@ -67,7 +67,7 @@ pub fn specs(model: &Model) -> TokenStream {
                 None => quote!(::std::option::Option::None),
             };
             let absent_ok = c.absent_ok;
-            quote!(::iam_tools::spec::CleanupSpec {
+            quote!(::iam_tools::__private::rt::CleanupSpec {
                 kind: #kind,
                 list: #list,
                 list_members: &[#(#list_members),*],
@@ -89,7 +89,7 @@ pub fn specs(model: &Model) -> TokenStream {
         let secrets = tool.params.iter().filter(|p| p.secret).map(|p| &p.name);
         let hashed = tool.params.iter().filter(|p| matches!(p.ty, ParamTy::Document | ParamTy::DocumentList | ParamTy::DocumentLevels)).map(|p| &p.name);
         quote! {
-            ::iam_tools::spec::ToolSpec {
+            ::iam_tools::__private::rt::ToolSpec {
                 name: #name,
                 title: #title,
                 description: #description,
@@ -105,8 +105,8 @@ pub fn specs(model: &Model) -> TokenStream {
                 documents: &[#(#documents),*],
                 secrets: &[#(#secrets),*],
                 hashed: &[#(#hashed),*],
-                input_schema: ::iam_tools::schema::object_schema::<params::#params_ty>,
-                output_schema: ::iam_tools::schema::object_schema::<results::#result_ty>,
+                input_schema: ::iam_tools::__private::rt::object_schema::<params::#params_ty>,
+                output_schema: ::iam_tools::__private::rt::object_schema::<results::#result_ty>,
                 handler: handlers::#handler,
             }
         }
@@ -118,7 +118,7 @@ pub fn specs(model: &Model) -> TokenStream {
             Some(d) => quote!(::std::option::Option::Some(#d)),
             None => quote!(::std::option::Option::None),
         };
-        quote!(::iam_tools::spec::GuardrailSpec {
+        quote!(::iam_tools::__private::rt::GuardrailSpec {
             name: #name,
             operations: &[#(#operations),*],
             documents: #documents,
@@ -126,15 +126,15 @@ pub fn specs(model: &Model) -> TokenStream {
     });
     quote! {
         /// The guardrails, in manifest order.
-        pub static GUARDRAILS: &[::iam_tools::spec::GuardrailSpec] = &[#(#guardrails),*];
+        pub static GUARDRAILS: &[::iam_tools::__private::rt::GuardrailSpec] = &[#(#guardrails),*];
         /// The toolsets, in manifest order.
-        pub static TOOLSETS: &[::iam_tools::spec::ToolsetSpec] = &[#(#toolsets),*];
+        pub static TOOLSETS: &[::iam_tools::__private::rt::ToolsetSpec] = &[#(#toolsets),*];
         /// Every IAM operation the manifest declares.
-        pub static OPERATIONS: &[&::iam_tools::spec::OperationSpec] = &[#(#operations),*];
+        pub static OPERATIONS: &[&::iam_tools::__private::rt::OperationSpec] = &[#(#operations),*];
         /// Every tool, in manifest order.
-        pub static TOOLS: &[::iam_tools::spec::ToolSpec] = &[#(#tools),*];
+        pub static TOOLS: &[::iam_tools::__private::rt::ToolSpec] = &[#(#tools),*];
         /// Everything the runtime needs to serve these tools.
-        pub static CATALOG: ::iam_tools::spec::Catalog = ::iam_tools::spec::Catalog {
+        pub static CATALOG: ::iam_tools::__private::rt::Catalog = ::iam_tools::__private::rt::Catalog {
             toolsets: TOOLSETS,
             operations: OPERATIONS,
             tools: TOOLS,
