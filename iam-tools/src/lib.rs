@@ -10,7 +10,6 @@ pub mod convert;
 pub mod error;
 pub mod functions;
 pub mod guard;
-pub mod policy;
 pub mod registry;
 pub mod runtime;
 pub mod schema;
@@ -18,6 +17,8 @@ pub mod spec;
 pub mod validate;
 pub mod write;
 
+/// The policy engine, a crate of its own (no AWS SDK type, nothing of this runtime).
+pub use iam_policy as policy;
 pub use iam_tools_macros::generate_tools;
 
 /// A JSON object, as MCP carries arguments and schemas.

@@ -1,6 +1,6 @@
 //! Policy evaluation throughput, single thread, explanation included.
 //!
-//! `cargo bench -p iam-tools --bench policy_eval`
+//! `cargo bench -p iam-policy --bench policy_eval`
 //!
 //! One request against 3 identity policies of 5 statements (with conditions) plus a
 //! permissions boundary; prints evaluations per second.
@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use iam_tools::policy::{
+use iam_policy::{
     Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate,
 };
 use serde_json::json;

@@ -1,11 +1,12 @@
 //! Local AWS IAM policy evaluation: parse policy documents, evaluate requests the way
 //! AWS does (IAM User Guide, "Policy evaluation logic"), and explain every decision.
 //!
-//! This module has no AWS SDK dependency: it works offline, on policies gathered from any
+//! This crate depends on no AWS SDK type and on nothing else of iam-mcp-server (the build
+//! enforces it: it is a crate of its own): it works offline, on policies gathered from any
 //! source.
 //!
 //! ```
-//! use iam_tools::policy::{evaluate, Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request};
+//! use iam_policy::{evaluate, Decision, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request};
 //!
 //! let doc = serde_json::json!({
 //!     "Version": "2012-10-17",
