@@ -7,9 +7,10 @@ mod tools;
 use anyhow::Context;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use iam_tools::backend::Backend;
+use iam_tools::catalog::Selection;
+use iam_tools::context::Catalog;
+use iam_tools::context::{ALL_PAGES_MAX_ITEMS, Shared};
 use iam_tools::registry::Registry;
-use iam_tools::runtime::{ALL_PAGES_MAX_ITEMS, Shared};
-use iam_tools::spec::{Catalog, Selection};
 use rmcp::ServiceExt;
 
 /// The values an on/off switch (flag or `IAM_MCP_*` variable) accepts: true/false, 1/0,
@@ -144,7 +145,7 @@ struct GuardrailFlags {
 
     /// The policies never attached without --allow-privileged-policies, comma-separated:
     /// names of AWS-managed policies (matched in every partition) or full policy ARNs.
-    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_values = iam_tools::guard::DEFAULT_PRIVILEGED_POLICIES)]
+    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_values = iam_tools::context::DEFAULT_PRIVILEGED_POLICIES)]
     privileged_policies: Vec<String>,
 
     /// Allow identity policies (written, or a version made the one in effect) that grant
@@ -171,8 +172,8 @@ struct GuardrailFlags {
 }
 
 impl GuardrailFlags {
-    fn guardrails(&self) -> iam_tools::guard::Guardrails {
-        use iam_tools::guard::Rule;
+    fn guardrails(&self) -> iam_tools::context::Guardrails {
+        use iam_tools::catalog::Rule;
         let relaxed = [
             (self.allow_privileged_policies, Rule::PrivilegedPolicies),
             (self.allow_broad_policies, Rule::BroadAllow),
@@ -180,7 +181,7 @@ impl GuardrailFlags {
             (self.allow_self_lockout, Rule::SelfLockout),
             (self.allow_service_linked_roles, Rule::ServiceLinkedRoles),
         ];
-        iam_tools::guard::Guardrails::new(
+        iam_tools::context::Guardrails::new(
             relaxed
                 .into_iter()
                 .filter(|(on, _)| *on)
@@ -262,7 +263,7 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
     match &mode.account_file {
         Some(path) => {
             let started = std::time::Instant::now();
-            let file = iam_tools::account_file::AccountFile::load(path)
+            let file = iam_tools::backend::account_file::AccountFile::load(path)
                 .map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
             let (users, groups, roles, policies) = file.counts();
             tracing::info!(file = %path.display(), users, groups, roles, policies, taken_at = file.taken_at(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "account file loaded (offline mode)");
@@ -290,14 +291,14 @@ fn shared(mode: &Mode, backend: Backend) -> anyhow::Result<Shared> {
     Ok(Shared {
         backend,
         all_pages_max_items: usize::try_from(mode.all_pages_max_items).unwrap_or(usize::MAX),
-        consent: iam_tools::consent::Consent::new(consent_mode(mode)),
+        consent: iam_tools::context::Consent::new(consent_mode(mode)),
         guardrails: mode.guardrails.guardrails(),
         audit,
     })
 }
 
-fn consent_mode(mode: &Mode) -> iam_tools::consent::Mode {
-    iam_tools::consent::Mode::parse(&mode.consent).unwrap_or(iam_tools::consent::Mode::Auto)
+fn consent_mode(mode: &Mode) -> iam_tools::context::Mode {
+    iam_tools::context::Mode::parse(&mode.consent).unwrap_or(iam_tools::context::Mode::Auto)
 }
 
 fn main() -> std::process::ExitCode {
@@ -624,8 +625,8 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
         }
         doc.insert("IsTruncated".into(), json!(false));
         doc.insert(
-            iam_tools::account_file::SNAPSHOT_TIME_KEY.into(),
-            json!(iam_tools::convert::rfc3339(&aws_smithy_types_now())),
+            iam_tools::backend::account_file::SNAPSHOT_TIME_KEY.into(),
+            json!(iam_tools::codec::rfc3339(&aws_smithy_types_now())),
         );
         anyhow::Ok(Value::Object(doc))
     })?;
@@ -674,8 +675,9 @@ fn call(
         && written.consent
         && mode.allow_write
         && !mode.readonly
-        && consent_mode(mode) == iam_tools::consent::Mode::None;
-    if spec.access == iam_tools::spec::Access::Write && !explicit && mode.account_file.is_none() {
+        && consent_mode(mode) == iam_tools::context::Mode::None;
+    if spec.access == iam_tools::catalog::Access::Write && !explicit && mode.account_file.is_none()
+    {
         eprintln!(
             "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none typed on its command line (the IAM_MCP_ALLOW_WRITE and IAM_MCP_CONSENT variables are not enough for `call`). Nothing was changed."
         );

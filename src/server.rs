@@ -1,7 +1,7 @@
 //! The MCP server: rmcp's `ServerHandler` over the runtime's registry.
 
+use iam_tools::context::Retry;
 use iam_tools::registry::{Outcome, Registry};
-use iam_tools::runtime::Retry;
 #[allow(deprecated)]
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,

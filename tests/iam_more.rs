@@ -101,7 +101,7 @@ async fn credential_tools_against_moto() {
     assert_eq!(got["LoginProfile"]["PasswordResetRequired"], true);
     assert_eq!(
         got["LoginProfile"]["CreateDate"].as_str(),
-        Some(iam_tools::convert::rfc3339(profile.login_profile().unwrap().create_date()).as_str())
+        Some(iam_tools::codec::rfc3339(profile.login_profile().unwrap().create_date()).as_str())
     );
 
     // delete_login_profile.
@@ -1011,7 +1011,7 @@ async fn list_inactive_users_on_moto_with_known_last_use() {
         .unwrap();
     assert_eq!(
         never["CreateDate"].as_str(),
-        Some(iam_tools::convert::rfc3339(created.user().unwrap().create_date()).as_str())
+        Some(iam_tools::codec::rfc3339(created.user().unwrap().create_date()).as_str())
     );
     for (entry, label, days) in [(&inactive[1], "stale", 120), (&inactive[2], "b", 100)] {
         let id = &keys[label].0;
@@ -1031,7 +1031,7 @@ async fn list_inactive_users_on_moto_with_known_last_use() {
             .unwrap();
         assert_eq!(
             entry["LastActivity"].as_str(),
-            Some(iam_tools::convert::rfc3339(used).as_str())
+            Some(iam_tools::codec::rfc3339(used).as_str())
         );
     }
     // A tighter and a looser threshold.
@@ -1105,7 +1105,7 @@ async fn list_inactive_users_password_use_on_recorded_responses() {
         .unwrap()
         .as_secs() as i64;
     let date = |days_ago: i64| {
-        iam_tools::convert::rfc3339(&aws_sdk_iam::primitives::DateTime::from_secs(
+        iam_tools::codec::rfc3339(&aws_sdk_iam::primitives::DateTime::from_secs(
             now - days_ago * 86_400,
         ))
     };

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 /// A policy document IAM returns (percent-encoded, or plain from moto), as JSON.
 fn decoded(raw: &str) -> Value {
-    iam_tools::convert::decode_document(raw)
+    iam_tools::codec::decode_document(raw)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -876,7 +876,7 @@ async fn access_key_tools_against_moto() {
         assert_eq!(
             key["LastUsedDate"].as_str(),
             used.last_used_date()
-                .map(iam_tools::convert::rfc3339)
+                .map(iam_tools::codec::rfc3339)
                 .as_deref(),
             "{key}"
         );

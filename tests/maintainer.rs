@@ -3,10 +3,11 @@
 //! tool in tools/list, with schema and annotations, and its action in the policy.
 
 use iam_tools::backend::Backend;
-use iam_tools::consent::{Consent, Mode};
+use iam_tools::catalog::Selection;
+use iam_tools::context::Catalog;
+use iam_tools::context::Shared;
+use iam_tools::context::{Consent, Mode};
 use iam_tools::registry::Registry;
-use iam_tools::runtime::Shared;
-use iam_tools::spec::{Catalog, Selection};
 
 mod before {
     iam_tools::generate_tools!(

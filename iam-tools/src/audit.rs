@@ -10,9 +10,9 @@
 //! What happens during a call is gathered in a task-local record, so the SDK's interceptor
 //! ([`crate::backend`]) and the write path can add to it without being passed anything.
 
-use crate::JsonObject;
+use crate::catalog::JsonObject;
+use crate::catalog::ToolSpecOf;
 use crate::error::ToolError;
-use crate::spec::ToolSpec;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -72,7 +72,7 @@ pub fn decide(kind: &'static str, outcome: impl Into<String>) {
 
 /// The call's arguments as they may be written down: secret params and the confirmation
 /// token replaced, documents replaced by `{"sha256": ..., "bytes": N}`.
-pub fn redacted(tool: &ToolSpec, args: &JsonObject) -> JsonObject {
+pub fn redacted<H>(tool: &ToolSpecOf<H>, args: &JsonObject) -> JsonObject {
     args.iter()
         .map(|(k, v)| {
             let v = if tool.secrets.contains(&k.as_str()) || k == "confirmation_token" {

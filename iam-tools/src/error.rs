@@ -2,7 +2,7 @@
 //! and request id. Every failure of a tool call becomes one of these and reaches the model
 //! as an `isError` result, never as a masked protocol error.
 
-use crate::spec::OperationSpec;
+use crate::catalog::OperationSpec;
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -641,7 +641,7 @@ mod tests {
         let op = OperationSpec {
             name: "GetUser",
             action: "iam:GetUser",
-            access: crate::spec::Access::Read,
+            access: crate::catalog::Access::Read,
         };
         let e = service_error(
             &op,
@@ -660,7 +660,7 @@ mod tests {
         let op = OperationSpec {
             name: "CreateUser",
             action: "iam:CreateUser",
-            access: crate::spec::Access::Write,
+            access: crate::catalog::Access::Write,
         };
         let e = service_error(
             &op,
@@ -677,7 +677,7 @@ mod tests {
         Box::leak(Box::new(OperationSpec {
             name,
             action,
-            access: crate::spec::Access::Write,
+            access: crate::catalog::Access::Write,
         }))
     }
 

@@ -2,27 +2,21 @@
 //! calls into (tool specs, read-only gating, error mapping, pagination, output conversion,
 //! backends) and the policy engine.
 
-pub mod account_file;
 pub mod audit;
 pub mod backend;
-pub mod consent;
-pub mod convert;
+pub mod catalog;
+pub mod codec;
+pub mod context;
 pub mod error;
 pub mod functions;
-pub mod guard;
 pub mod registry;
-pub mod runtime;
-pub mod schema;
-pub mod spec;
-pub mod validate;
 pub mod write;
 
 /// The policy engine, a crate of its own (no AWS SDK type, nothing of this runtime).
 pub use iam_policy as policy;
 pub use iam_tools_macros::generate_tools;
 
-/// A JSON object, as MCP carries arguments and schemas.
-pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+pub use catalog::JsonObject;
 
 /// The dependencies generated code names, through one path, so the crate that invokes
 /// `generate_tools!` need not depend on them.
@@ -37,23 +31,21 @@ pub mod __private {
     /// Everything of the runtime that generated code names, flat: a runtime file can move
     /// without touching codegen (only this list follows it).
     pub mod rt {
-        pub use crate::JsonObject;
         pub use crate::backend::Backend;
-        pub use crate::convert::{
-            DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, narrow,
+        pub use crate::catalog::{
+            Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, ToolsetSpec,
+        };
+        pub use crate::codec::{
+            DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, Pattern, Validate,
+            Violations, built, narrow, object_schema,
+        };
+        pub use crate::context::{
+            ALL_PAGES_PAGE_SIZE, Catalog, HandlerFuture, OperationFuture, PagedInput, PagedOutput,
+            ToolContext, ToolSpec, all_pages, join_notes, render_message, unanswered_note,
         };
         pub use crate::error::ToolError;
         pub use crate::functions;
         pub use crate::functions::RuntimeTool;
-        pub use crate::runtime::{
-            ALL_PAGES_PAGE_SIZE, HandlerFuture, OperationFuture, PagedInput, PagedOutput,
-            ToolContext, all_pages, join_notes, render_message, unanswered_note,
-        };
-        pub use crate::schema::object_schema;
-        pub use crate::spec::{
-            Access, Catalog, CleanupSpec, GuardrailSpec, OperationSpec, ToolSpec, ToolsetSpec,
-        };
-        pub use crate::validate::{Pattern, Validate, Violations};
         pub use crate::write::{
             PlanStep, Request as WriteRequest, Write, dry_run_message, message as write_message,
         };

@@ -2,10 +2,11 @@
 //! selection (read-only, toolsets) excludes it, run its handler, and turn the outcome into
 //! an MCP result.
 
-use crate::JsonObject;
+use crate::catalog::JsonObject;
+use crate::catalog::{Access, Selection};
+use crate::context::{Catalog, ToolSpec};
+use crate::context::{Retry, Shared, ToolContext};
 use crate::error::ToolError;
-use crate::runtime::{Retry, Shared, ToolContext};
-use crate::spec::{Access, Catalog, Selection, ToolSpec};
 use futures::FutureExt;
 use rmcp::model::{CallToolResult, ContentBlock, InputRequiredResult, Tool, ToolAnnotations};
 use std::panic::AssertUnwindSafe;
@@ -54,7 +55,7 @@ impl Registry {
     pub fn tools(&self) -> &[Tool] {
         let tokens = matches!(
             self.shared.consent.mode,
-            crate::consent::Mode::Auto | crate::consent::Mode::Token
+            crate::context::Mode::Auto | crate::context::Mode::Token
         );
         self.tools.get_or_init(|| {
             self.catalog
@@ -73,7 +74,7 @@ impl Registry {
     /// The server's `instructions`: what it is and which mode it runs in.
     pub fn instructions(&self) -> String {
         let consent = match self.shared.consent.mode {
-            crate::consent::Mode::None => {
+            crate::context::Mode::None => {
                 " Consent is off (--consent none): writes run as soon as they are called, so confirm every change with the user first."
             }
             _ => {
@@ -202,8 +203,8 @@ fn structured(value: serde_json::Value) -> CallToolResult {
 }
 
 /// The write-mode sentence on the guardrails in force.
-fn guardrails_text(guardrails: &crate::guard::Guardrails) -> String {
-    use crate::guard::Rule;
+fn guardrails_text(guardrails: &crate::context::Guardrails) -> String {
+    use crate::catalog::Rule;
     let refused: Vec<&str> = [
         (Rule::PrivilegedPolicies, "attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them"),
         (Rule::BroadAllow, "identity policies allowing every action of a service on every resource, or a privilege escalation (iam:PutUserPolicy, iam:AttachRolePolicy, iam:PassRole, sts:AssumeRole, ...) on any resource, however spelt"),

@@ -1,10 +1,10 @@
 //! `list_access_keys`: every access key of a user, each with its last use (date, service,
 //! region) from GetAccessKeyLastUsed.
 
-use super::{RuntimeTool, args};
-use crate::JsonObject;
+use super::tool::{RuntimeTool, args};
+use crate::catalog::JsonObject;
+use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::runtime::ToolContext;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -2,10 +2,10 @@
 //! (generated when needed, waited for, the CSV parsed into typed rows) and
 //! `list_inactive_users` (users not used in the last N days).
 
-use super::{RuntimeTool, args};
-use crate::JsonObject;
+use super::tool::{RuntimeTool, args};
+use crate::catalog::JsonObject;
+use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::runtime::ToolContext;
 use aws_smithy_types::date_time::{DateTime, Format};
 use futures::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
@@ -115,7 +115,7 @@ fn report_date(cell: &str) -> Option<String> {
     }
     let cell = cell.trim();
     Some(match epoch_secs(cell) {
-        Some(secs) => crate::convert::rfc3339(&DateTime::from_secs(secs)),
+        Some(secs) => crate::codec::rfc3339(&DateTime::from_secs(secs)),
         None => cell.to_string(),
     })
 }
@@ -446,7 +446,7 @@ mod tests {
     const DAY: i64 = 86_400;
 
     fn date(secs: i64) -> Option<String> {
-        Some(crate::convert::rfc3339(&DateTime::from_secs(secs)))
+        Some(crate::codec::rfc3339(&DateTime::from_secs(secs)))
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! `get_policy_document`: a managed policy's document, decoded, from its default version
 //! unless a version is named.
 
-use super::{RuntimeTool, args};
-use crate::JsonObject;
+use super::tool::{RuntimeTool, args};
+use crate::catalog::JsonObject;
+use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::policy::lint::{PolicyKind, lint};
-use crate::runtime::ToolContext;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -31,7 +31,7 @@ pub struct PolicyDocumentResult {
     pub create_date: Option<String>,
     /// The policy document, decoded into a JSON object.
     #[serde(rename = "Document")]
-    #[schemars(with = "crate::convert::DecodedDocument")]
+    #[schemars(with = "crate::codec::DecodedDocument")]
     pub document: Value,
 }
 
@@ -167,7 +167,7 @@ impl RuntimeTool for ValidatePolicy {
                     })
                     .collect::<Vec<_>>()
             };
-            let guardrails = crate::guard::document_findings(
+            let guardrails = crate::write::guard::document_findings(
                 ctx.catalog,
                 &ctx.shared.guardrails,
                 kind.as_str(),

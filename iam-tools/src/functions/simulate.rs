@@ -2,14 +2,14 @@
 //! simulator (`evaluator: "aws"`) or the local engine (`"local"`), both answering in AWS's
 //! EvaluationResults shape plus an explanation of every decision.
 
-use super::{RuntimeTool, args};
-use crate::JsonObject;
-use crate::convert::DocumentArg;
+use super::tool::{RuntimeTool, args};
+use crate::catalog::JsonObject;
+use crate::codec::DocumentArg;
+use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::policy::{
     Evaluation, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate,
 };
-use crate::runtime::ToolContext;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -18,136 +18,14 @@
 //! - `service_linked_roles`: no change to a role under `/aws-service-role/`.
 
 use crate::backend::{Caller, Principal};
+use crate::catalog::{Rule, glob_matches};
+use crate::context::Guardrails;
+use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::policy::PolicyProblem;
 use crate::policy::lint::Lint;
-use crate::runtime::ToolContext;
-use crate::write::glob_matches;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-/// The rules, by their manifest names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rule {
-    PrivilegedPolicies,
-    BroadAllow,
-    PublicTrust,
-    SelfLockout,
-    ServiceLinkedRoles,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 5] = [
-        Rule::PrivilegedPolicies,
-        Rule::BroadAllow,
-        Rule::PublicTrust,
-        Rule::SelfLockout,
-        Rule::ServiceLinkedRoles,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::PrivilegedPolicies => "privileged_policies",
-            Rule::BroadAllow => "broad_allow",
-            Rule::PublicTrust => "public_trust",
-            Rule::SelfLockout => "self_lockout",
-            Rule::ServiceLinkedRoles => "service_linked_roles",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.name() == name)
-    }
-
-    /// The server flag that relaxes the rule.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Rule::PrivilegedPolicies => "--allow-privileged-policies",
-            Rule::BroadAllow => "--allow-broad-policies",
-            Rule::PublicTrust => "--allow-public-trust",
-            Rule::SelfLockout => "--allow-self-lockout",
-            Rule::ServiceLinkedRoles => "--allow-service-linked-roles",
-        }
-    }
-}
-
-/// The AWS-managed policies `privileged_policies` refuses to attach unless configured otherwise.
-pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
-    ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
-
-/// A server's guardrail settings.
-#[derive(Debug, Clone)]
-pub struct Guardrails {
-    relaxed: Vec<Rule>,
-    /// Policy names (AWS-managed, any partition and path) or full ARNs.
-    privileged: Vec<String>,
-}
-
-impl Default for Guardrails {
-    fn default() -> Self {
-        Guardrails {
-            relaxed: Vec::new(),
-            privileged: DEFAULT_PRIVILEGED_POLICIES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-}
-
-impl Guardrails {
-    pub fn new(relaxed: Vec<Rule>, privileged: Vec<String>) -> Self {
-        let privileged = privileged
-            .into_iter()
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect();
-        Guardrails {
-            relaxed,
-            privileged,
-        }
-    }
-
-    pub fn is_on(&self, rule: Rule) -> bool {
-        !self.relaxed.contains(&rule)
-    }
-
-    /// The rules in force, for logs and the audit log.
-    pub fn on(&self) -> Vec<&'static str> {
-        Rule::ALL
-            .into_iter()
-            .filter(|r| self.is_on(*r))
-            .map(Rule::name)
-            .collect()
-    }
-
-    /// The deny-list entry `arn` matches: a name matches an AWS-managed policy of that name
-    /// (`arn:<any partition>:iam::aws:policy/<any path>/NAME`, case-insensitive); an ARN
-    /// matches itself in any partition.
-    pub fn privileged_entry(&self, arn: &str) -> Option<&str> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let [prefix, _partition, service, region, account, resource] = parts[..] else {
-            return None;
-        };
-        self.privileged.iter().map(String::as_str).find(|entry| {
-            if entry.starts_with("arn:") {
-                let e: Vec<&str> = entry.splitn(6, ':').collect();
-                e.len() == 6
-                    && [e[0], e[2], e[3], e[4], e[5]]
-                        == [prefix, service, region, account, resource]
-            } else {
-                prefix == "arn"
-                    && service == "iam"
-                    && account == "aws"
-                    && resource.strip_prefix("policy/").is_some_and(|r| {
-                        r.rsplit('/')
-                            .next()
-                            .is_some_and(|n| n.eq_ignore_ascii_case(entry))
-                    })
-            }
-        })
-    }
-}
 
 /// A refusal by `rule`: what it saw and how to proceed.
 fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolError {
@@ -163,7 +41,7 @@ fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolEr
 /// What the document rules in force refuse in one linted document of `kind` (`identity`
 /// or `trust`): each finding with its rule. The catalog says which rule checks which kind.
 pub fn document_findings<'l>(
-    catalog: &crate::spec::Catalog,
+    catalog: &crate::context::Catalog,
     guardrails: &Guardrails,
     kind: &str,
     lint: &'l Lint,

@@ -6,7 +6,7 @@
 //! that map tool schemas onto a single-`type` dialect reject or drop a `type` array; MCP
 //! Inspector's `--strict` check flags it).
 
-use crate::JsonObject;
+use crate::catalog::JsonObject;
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
@@ -131,12 +131,12 @@ mod tests {
         #[derive(JsonSchema)]
         #[allow(dead_code)]
         struct Out {
-            #[schemars(with = "Option<crate::convert::DecodedDocument>")]
+            #[schemars(with = "Option<crate::codec::DecodedDocument>")]
             optional: Option<Value>,
-            #[schemars(with = "Vec<crate::convert::DecodedDocument>")]
+            #[schemars(with = "Vec<crate::codec::DecodedDocument>")]
             list: Vec<Value>,
             /// The document.
-            #[schemars(with = "crate::convert::DecodedDocument")]
+            #[schemars(with = "crate::codec::DecodedDocument")]
             described: Value,
         }
         let schema = Value::Object(object_schema::<Out>());

@@ -1,12 +1,14 @@
 //! Where operations go: the live account through aws-sdk-iam (the client built on first
 //! use, so `initialize` never waits for credential or region discovery), or an account
-//! file (offline mode, [`crate::account_file`]) answering read operations from a snapshot.
+//! file (offline mode, [`account_file`]) answering read operations from a snapshot.
 //! Generated operation functions ask [`Backend::account_file`] first and, when there is
 //! one, call it through its one JSON interface; otherwise they call the SDK.
 
-use crate::account_file::AccountFile;
+pub mod account_file;
+
+use crate::catalog::{Access, OperationSpec, ToolSpecOf};
 use crate::error::ToolError;
-use crate::spec::{Access, OperationSpec, ToolSpec};
+use account_file::AccountFile;
 use aws_config::{AppName, BehaviorVersion, Region};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -135,8 +137,8 @@ impl Backend {
 
     /// Why `tool` is not offered by this backend, or None when it is: an account file
     /// offers no write tool and no tool needing an operation it cannot answer (operations
-    /// the tool can do without, `ToolSpec::optional`, excepted).
-    pub fn refusal(&self, tool: &ToolSpec) -> Option<String> {
+    /// the tool can do without, `ToolSpecOf::optional`, excepted).
+    pub fn refusal<H>(&self, tool: &ToolSpecOf<H>) -> Option<String> {
         let file = self.account_file()?;
         if tool.access == Access::Write {
             return Some(format!(
@@ -162,7 +164,7 @@ impl Backend {
     /// The SDK client for `op`, built on first use. The last gate of read-only mode: a write
     /// operation is refused here even if a tool's own gate was bypassed.
     pub async fn aws(&self, op: &'static OperationSpec) -> Result<&aws_sdk_iam::Client, ToolError> {
-        if self.read_only && op.access == crate::spec::Access::Write {
+        if self.read_only && op.access == crate::catalog::Access::Write {
             return Err(ToolError::refused(format!(
                 "{} is a write operation and this server is read-only; restart it with --allow-write to change IAM. Nothing was changed.",
                 op.action

@@ -14,9 +14,9 @@
 //! `iam-mcp-server snapshot` writes them), a policy's Tags (ListPolicyTags is answerable
 //! only when the file records them).
 
-use crate::convert::{decode_document, rfc3339};
+use crate::catalog::OperationSpec;
+use crate::codec::{decode_document, rfc3339};
 use crate::error::ToolError;
-use crate::spec::OperationSpec;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use serde_json::{Map, Value, json};
@@ -810,7 +810,7 @@ impl AccountFile {
             let mut e = ToolError::refused(format!(
                 "{} cannot be answered from an account file (offline mode serves a snapshot of get-account-authorization-details{}). Nothing was sent to AWS.",
                 op.action,
-                if op.access == crate::spec::Access::Write { " and is read-only" } else { "" }
+                if op.access == crate::catalog::Access::Write { " and is read-only" } else { "" }
             ))
             .with_hint("Run the server on the live account (without --account-file) for this.");
             e.action = Some(op.action);
@@ -1500,7 +1500,7 @@ fn finish(out: &mut Value, next: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Access;
+    use crate::catalog::Access;
 
     static GET_USER: OperationSpec = OperationSpec {
         name: "GetUser",

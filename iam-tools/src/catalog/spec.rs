@@ -1,8 +1,11 @@
 //! Static metadata generated from `tools.toml`: what each tool is, which IAM actions it
 //! needs, how it is annotated. The catalog is the single source for tools/list, read-only
 //! gating, toolset selection and the server's own IAM policy.
+//!
+//! Pure data, the bottom layer: a tool's spec is generic over how it is run (`H`, the
+//! handler, and `C`, the operation dispatcher), which the call context fixes
+//! (`context::ToolSpec`, `context::Catalog`).
 
-use crate::runtime::Handler;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -72,7 +75,7 @@ pub struct CleanupSpec {
 
 /// A guardrail of the manifest: which write operations (or policy documents) the rule
 /// checks; the reads it makes are in the actions of the tools it checks. The rule itself
-/// is [`crate::guard::Rule`], by name.
+/// is [`crate::write::guard::Rule`], by name.
 #[derive(Debug)]
 pub struct GuardrailSpec {
     pub name: &'static str,
@@ -81,8 +84,11 @@ pub struct GuardrailSpec {
     pub documents: Option<&'static str>,
 }
 
-/// One tool as the manifest declares it.
-pub struct ToolSpec {
+/// A JSON object, as MCP carries arguments and schemas.
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// One tool as the manifest declares it, run by a handler of type `H`.
+pub struct ToolSpecOf<H: 'static> {
     pub name: &'static str,
     pub title: &'static str,
     pub description: &'static str,
@@ -106,12 +112,12 @@ pub struct ToolSpec {
     pub secrets: &'static [&'static str],
     /// Document params: audited as a SHA-256 and a size.
     pub hashed: &'static [&'static str],
-    pub input_schema: fn() -> crate::JsonObject,
-    pub output_schema: fn() -> crate::JsonObject,
-    pub handler: Handler,
+    pub input_schema: fn() -> JsonObject,
+    pub output_schema: fn() -> JsonObject,
+    pub handler: H,
 }
 
-impl std::fmt::Debug for ToolSpec {
+impl<H> std::fmt::Debug for ToolSpecOf<H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ToolSpec")
             .field("name", &self.name)
@@ -119,17 +125,17 @@ impl std::fmt::Debug for ToolSpec {
     }
 }
 
-/// Everything generated from one manifest.
-pub struct Catalog {
+/// Everything generated from one manifest: tools run by `H`, operations called through `C`.
+pub struct CatalogOf<H: 'static, C> {
     pub toolsets: &'static [ToolsetSpec],
     pub operations: &'static [&'static OperationSpec],
-    pub tools: &'static [ToolSpec],
+    pub tools: &'static [ToolSpecOf<H>],
     pub guardrails: &'static [GuardrailSpec],
     /// Every operation behind one JSON interface (AWS member names in and out).
-    pub call: crate::runtime::OperationCall,
+    pub call: C,
 }
 
-impl std::fmt::Debug for Catalog {
+impl<H, C> std::fmt::Debug for CatalogOf<H, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Catalog")
             .field("tools", &self.tools.len())
@@ -146,8 +152,8 @@ pub struct Selection {
     pub toolsets: Vec<String>,
 }
 
-impl Catalog {
-    pub fn tool(&self, name: &str) -> Option<&'static ToolSpec> {
+impl<H, C> CatalogOf<H, C> {
+    pub fn tool(&self, name: &str) -> Option<&'static ToolSpecOf<H>> {
         self.tools.iter().find(|t| t.name == name)
     }
 
@@ -209,7 +215,7 @@ impl Catalog {
     }
 
     /// Why a tool is not offered under `selection`, or None when it is.
-    pub fn refusal(&self, tool: &ToolSpec, selection: &Selection) -> Option<String> {
+    pub fn refusal(&self, tool: &ToolSpecOf<H>, selection: &Selection) -> Option<String> {
         if !selection.toolsets.iter().any(|t| t == tool.toolset) {
             return Some(format!(
                 "`{}` is in the `{}` toolset, which this server has not enabled; restart it with --toolsets {} (or IAM_MCP_TOOLSETS) to use it.",
@@ -234,7 +240,10 @@ impl Catalog {
     }
 
     /// The tools offered under `selection`, in manifest order.
-    pub fn selected(&self, selection: &Selection) -> impl Iterator<Item = &'static ToolSpec> + '_ {
+    pub fn selected(
+        &self,
+        selection: &Selection,
+    ) -> impl Iterator<Item = &'static ToolSpecOf<H>> + '_ {
         let selection = selection.clone();
         self.tools
             .iter()

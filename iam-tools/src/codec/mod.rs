@@ -1,0 +1,14 @@
+//! Codecs: between the SDK's types and the generated ones, JSON schemas for tools/list, and
+//! the argument checks the schemas state. Above the catalog and errors, below everything
+//! that calls IAM.
+
+mod checks;
+mod convert;
+mod schema;
+
+pub use checks::{Pattern, Validate, Violations};
+pub use convert::{
+    Built, DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, decode_document,
+    narrow, rfc3339,
+};
+pub use schema::object_schema;

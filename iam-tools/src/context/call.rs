@@ -1,0 +1,200 @@
+//! One tool call's view of the server: the spec and catalog it runs under, the server's
+//! shared state, the MCP request; and how generated handlers and runtime functions call IAM
+//! operations through it.
+
+use super::args::{check_size, locate_serde_error};
+use crate::backend::Backend;
+use crate::catalog::{CatalogOf, JsonObject, ToolSpecOf};
+use crate::codec::{Validate, Violations};
+use crate::error::ToolError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A tool's future result: its structured output, or an error for the assistant.
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// An operation's future JSON output.
+pub type OperationFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// The generated dispatcher: operation name and AWS-shaped JSON input to JSON output.
+pub type OperationCall = for<'a> fn(&'a Backend, &'a str, Value) -> OperationFuture<'a>;
+
+/// A generated tool handler.
+pub type Handler = for<'a> fn(&'a ToolContext, JsonObject) -> HandlerFuture<'a>;
+
+/// A tool of the catalog, run by a generated handler.
+pub type ToolSpec = ToolSpecOf<Handler>;
+
+/// The catalog of generated tools and operations.
+pub type Catalog = CatalogOf<Handler, OperationCall>;
+
+/// What every call of a server shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub backend: Backend,
+    pub all_pages_max_items: usize,
+    pub consent: super::Consent,
+    pub guardrails: super::Guardrails,
+    /// `--audit-log`: one JSON line per call.
+    pub audit: Option<crate::audit::AuditLog>,
+}
+
+/// One tool call's view of the server.
+pub struct ToolContext {
+    pub tool: &'static ToolSpec,
+    pub catalog: &'static crate::context::Catalog,
+    pub shared: Arc<Shared>,
+    /// The MCP request (client, progress token, cancellation), when called over MCP.
+    pub request: Option<rmcp::service::RequestContext<rmcp::RoleServer>>,
+    /// What a 2026-07-28 client sent back when retrying after an input-required answer.
+    pub retry: Option<Retry>,
+}
+
+/// A retried call's answers to the server's questions and the state it echoes.
+#[derive(Debug, Clone, Default)]
+pub struct Retry {
+    pub input_responses: rmcp::model::InputResponses,
+    pub request_state: Option<String>,
+}
+
+impl std::fmt::Debug for ToolContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolContext")
+            .field("tool", &self.tool.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ToolContext {
+    /// Calls IAM operation `name` (one the tool declares) with AWS-shaped JSON input.
+    pub async fn call(&self, name: &str, input: Value) -> Result<Value, ToolError> {
+        let action = format!("iam:{name}");
+        if !self.tool.actions.contains(&action.as_str()) {
+            return Err(ToolError::internal(format!(
+                "{} called {action}, which its manifest entry does not declare",
+                self.tool.name
+            )));
+        }
+        (self.catalog.call)(self.backend(), name, input).await
+    }
+
+    /// Like [`Self::call`], but an entity that is not there (NoSuchEntity) is `None`.
+    pub async fn call_found(&self, name: &str, input: Value) -> Result<Option<Value>, ToolError> {
+        match self.call(name, input).await {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Like [`Self::call`], following `Marker` to the last page and appending the list
+    /// field `items` of each page.
+    pub async fn call_all_pages(
+        &self,
+        name: &str,
+        input: Value,
+        items: &str,
+    ) -> Result<Vec<Value>, ToolError> {
+        let [all] = self.call_all_pages_of(name, input, [items]).await?;
+        Ok(all)
+    }
+
+    /// [`Self::call_all_pages`] for several list fields of the same pages.
+    pub async fn call_all_pages_of<const N: usize>(
+        &self,
+        name: &str,
+        input: Value,
+        items: [&str; N],
+    ) -> Result<[Vec<Value>; N], ToolError> {
+        let mut input = input;
+        let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
+        loop {
+            let mut page = self.call(name, input.clone()).await?;
+            for (field, into) in items.iter().zip(all.iter_mut()) {
+                if let Some(Value::Array(list)) = page.get_mut(*field).map(Value::take) {
+                    into.extend(list);
+                }
+            }
+            let marker = page
+                .get("Marker")
+                .and_then(Value::as_str)
+                .filter(|_| page["IsTruncated"] == true);
+            match marker {
+                Some(m)
+                    if all.iter().map(Vec::len).sum::<usize>()
+                        < self.shared.all_pages_max_items =>
+                {
+                    input["Marker"] = Value::String(m.to_string())
+                }
+                Some(_) => {
+                    return Err(ToolError::internal(format!(
+                        "{name} has more than {} {}; the server stops there",
+                        self.shared.all_pages_max_items,
+                        items.join(" and ")
+                    )));
+                }
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// A managed policy (GetPolicy's `Policy`) and the document of its version in effect.
+    pub async fn managed_policy(&self, arn: &str) -> Result<(Value, Value), ToolError> {
+        let mut policy = self
+            .call("GetPolicy", serde_json::json!({ "PolicyArn": arn }))
+            .await?;
+        let version = policy["Policy"]["DefaultVersionId"]
+            .as_str()
+            .unwrap_or("v1")
+            .to_string();
+        let mut got = self
+            .call(
+                "GetPolicyVersion",
+                serde_json::json!({ "PolicyArn": arn, "VersionId": version }),
+            )
+            .await?;
+        Ok((
+            policy["Policy"].take(),
+            got["PolicyVersion"]["Document"].take(),
+        ))
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.shared.backend
+    }
+
+    /// The call's arguments as the tool's params struct, with every constraint checked.
+    /// Arguments over [`MAX_ARGUMENTS_BYTES`] are refused first, before any other work.
+    pub fn parse_args<P: DeserializeOwned + Validate>(
+        &self,
+        args: &JsonObject,
+    ) -> Result<P, ToolError> {
+        check_size(self.tool.name, args)?;
+        let params: P = P::deserialize(args).map_err(|e| {
+            ToolError::invalid_arguments(format!("Invalid arguments for {}: {}.", self.tool.name, locate_serde_error::<P>(args, e)))
+                .with_hint("Send the arguments the tool's input schema lists, with those types; names are snake_case.")
+        })?;
+        let mut violations = Violations::default();
+        params.validate(&mut violations);
+        if violations.0.is_empty() {
+            Ok(params)
+        } else {
+            Err(ToolError::invalid_arguments(format!(
+                "Invalid arguments for {}:\n- {}",
+                self.tool.name,
+                violations.0.join("\n- ")
+            ))
+            .with_hint("Correct each argument listed and call again."))
+        }
+    }
+
+    /// The structured result.
+    pub fn output<R: Serialize>(&self, result: &R) -> Result<Value, ToolError> {
+        serde_json::to_value(result)
+            .map_err(|e| ToolError::internal(format!("could not encode the result: {e}")))
+    }
+}

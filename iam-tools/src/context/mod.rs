@@ -1,0 +1,21 @@
+//! The call context: what a generated handler or a runtime function sees of the server
+//! (its spec, the backend, the server's shared state, the MCP request), and the helpers
+//! handlers are thin glue over (argument parsing, paging, notes, messages).
+
+mod args;
+mod call;
+mod notes;
+mod paging;
+mod seal;
+mod settings;
+
+pub use args::MAX_ARGUMENTS_BYTES;
+pub use call::{
+    Catalog, Handler, HandlerFuture, OperationCall, OperationFuture, Retry, Shared, ToolContext,
+    ToolSpec,
+};
+pub use notes::{join_notes, render_message, unanswered_note};
+pub use paging::{ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, all_pages};
+pub(crate) use seal::StateCheck;
+pub use seal::{Consent, Mode, TOKEN_LIFETIME, canonical_args};
+pub use settings::{DEFAULT_PRIVILEGED_POLICIES, Guardrails};

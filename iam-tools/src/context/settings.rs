@@ -1,0 +1,82 @@
+//! The guardrails' settings of a server run: which rules are relaxed, which policies count
+//! as privileged.
+
+use crate::catalog::Rule;
+
+/// The AWS-managed policies `privileged_policies` refuses to attach unless configured otherwise.
+pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
+    ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
+
+/// A server's guardrail settings.
+#[derive(Debug, Clone)]
+pub struct Guardrails {
+    relaxed: Vec<Rule>,
+    /// Policy names (AWS-managed, any partition and path) or full ARNs.
+    privileged: Vec<String>,
+}
+
+impl Default for Guardrails {
+    fn default() -> Self {
+        Guardrails {
+            relaxed: Vec::new(),
+            privileged: DEFAULT_PRIVILEGED_POLICIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+impl Guardrails {
+    pub fn new(relaxed: Vec<Rule>, privileged: Vec<String>) -> Self {
+        let privileged = privileged
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        Guardrails {
+            relaxed,
+            privileged,
+        }
+    }
+
+    pub fn is_on(&self, rule: Rule) -> bool {
+        !self.relaxed.contains(&rule)
+    }
+
+    /// The rules in force, for logs and the audit log.
+    pub fn on(&self) -> Vec<&'static str> {
+        Rule::ALL
+            .into_iter()
+            .filter(|r| self.is_on(*r))
+            .map(Rule::name)
+            .collect()
+    }
+
+    /// The deny-list entry `arn` matches: a name matches an AWS-managed policy of that name
+    /// (`arn:<any partition>:iam::aws:policy/<any path>/NAME`, case-insensitive); an ARN
+    /// matches itself in any partition.
+    pub fn privileged_entry(&self, arn: &str) -> Option<&str> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [prefix, _partition, service, region, account, resource] = parts[..] else {
+            return None;
+        };
+        self.privileged.iter().map(String::as_str).find(|entry| {
+            if entry.starts_with("arn:") {
+                let e: Vec<&str> = entry.splitn(6, ':').collect();
+                e.len() == 6
+                    && [e[0], e[2], e[3], e[4], e[5]]
+                        == [prefix, service, region, account, resource]
+            } else {
+                prefix == "arn"
+                    && service == "iam"
+                    && account == "aws"
+                    && resource.strip_prefix("policy/").is_some_and(|r| {
+                        r.rsplit('/')
+                            .next()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(entry))
+                    })
+            }
+        })
+    }
+}
