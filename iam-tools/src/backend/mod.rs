@@ -364,3 +364,24 @@ impl Intercept for CallLog {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callers_are_read_from_arns() {
+        assert_eq!(
+            Principal::from_arn("arn:aws:iam::123456789012:user/ops/alice"),
+            Principal::User("alice".into())
+        );
+        assert_eq!(
+            Principal::from_arn("arn:aws:sts::123456789012:assumed-role/deployer/session-1"),
+            Principal::Role("deployer".into())
+        );
+        assert_eq!(
+            Principal::from_arn("arn:aws:iam::123456789012:root"),
+            Principal::Other
+        );
+    }
+}

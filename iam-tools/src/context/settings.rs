@@ -80,3 +80,49 @@ impl Guardrails {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deny_list_matches_names_in_any_partition_and_arns() {
+        let g = Guardrails::default();
+        assert_eq!(
+            g.privileged_entry("arn:aws:iam::aws:policy/AdministratorAccess"),
+            Some("AdministratorAccess")
+        );
+        assert_eq!(
+            g.privileged_entry("arn:aws-us-gov:iam::aws:policy/PowerUserAccess"),
+            Some("PowerUserAccess")
+        );
+        assert_eq!(
+            g.privileged_entry("arn:aws-cn:iam::aws:policy/IAMFullAccess"),
+            Some("IAMFullAccess")
+        );
+        assert_eq!(
+            g.privileged_entry("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            None
+        );
+        // A customer policy of the same name is not the AWS one.
+        assert_eq!(
+            g.privileged_entry("arn:aws:iam::123456789012:policy/AdministratorAccess"),
+            None
+        );
+        let custom = Guardrails::new(
+            vec![],
+            vec![
+                "arn:aws:iam::123456789012:policy/admin".into(),
+                " job-function/x ".into(),
+            ],
+        );
+        assert_eq!(
+            custom.privileged_entry("arn:aws-cn:iam::123456789012:policy/admin"),
+            Some("arn:aws:iam::123456789012:policy/admin")
+        );
+        assert_eq!(
+            custom.privileged_entry("arn:aws:iam::aws:policy/AdministratorAccess"),
+            None
+        );
+    }
+}

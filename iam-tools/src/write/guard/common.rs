@@ -1,0 +1,126 @@
+//! What the rules share: the refusal, a step as the guard sees it, what a write's checks
+//! learnt, and the policy documents they read.
+
+use crate::catalog::Rule;
+use crate::context::ToolContext;
+use crate::error::ToolError;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// A refusal by `rule`: what it saw and how to proceed.
+pub(super) fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolError {
+    crate::audit::decide("guardrails", format!("refused: {}", rule.name()));
+    ToolError::refused(format!(
+        "{} was refused by the `{}` guardrail: {what}. Nothing was changed.",
+        ctx.tool.name,
+        rule.name()
+    ))
+    .with_hint(format!("{instead} If this change is really intended, the user can restart the server with {} to relax this guardrail.", rule.flag()))
+}
+
+/// One step of a write plan, as the guard sees it.
+pub struct Step<'a> {
+    pub operation: &'a str,
+    pub input: &'a Value,
+    /// How the step reads in texts (`remove members alice`), None for the tool's own operation.
+    pub label: Option<String>,
+}
+
+/// What a write's checks learnt, so each is asked once.
+#[derive(Default)]
+pub(super) struct Memo {
+    /// The server's own user's groups (lower case).
+    pub(super) groups: Option<Vec<String>>,
+    pub(super) role_paths: HashMap<String, Option<String>>,
+    /// Managed policies' default documents (None: no such policy).
+    pub(super) managed: HashMap<String, Option<Value>>,
+}
+
+pub(super) fn text<'v>(input: &'v Value, member: &str) -> Option<&'v str> {
+    input.get(member).and_then(Value::as_str)
+}
+
+pub(super) type Found = Option<(String, &'static str)>;
+
+/// What makes a document admin-equivalent or service-wide, in a phrase, if anything.
+pub(super) fn broad_finding(document: &Value) -> Option<String> {
+    let found = crate::policy::effect::broad_grants(document);
+    let first = found.first()?;
+    Some(format!("{} ({})", first.message, first.path))
+}
+
+/// A managed policy's default document; None when there is no such policy.
+pub(super) async fn managed_document(
+    ctx: &ToolContext,
+    arn: &str,
+    memo: &mut Memo,
+) -> Result<Option<Value>, ToolError> {
+    if let Some(known) = memo.managed.get(arn) {
+        return Ok(known.clone());
+    }
+    let document = match ctx.managed_policy(arn).await {
+        Ok((_, document)) => Some(document),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => return Err(e),
+    };
+    memo.managed.insert(arn.to_string(), document.clone());
+    Ok(document)
+}
+
+pub(super) async fn version_document(
+    ctx: &ToolContext,
+    arn: &str,
+    version: &str,
+) -> Result<Option<Value>, ToolError> {
+    let out = ctx
+        .call_found(
+            "GetPolicyVersion",
+            json!({ "PolicyArn": arn, "VersionId": version }),
+        )
+        .await?;
+    Ok(out.and_then(|mut out| out.pointer_mut("/PolicyVersion/Document").map(Value::take)))
+}
+
+/// An inline policy's document of the server's user, role or group; None when absent.
+pub(super) async fn inline_document(
+    ctx: &ToolContext,
+    own: &Own<'_>,
+    name: &str,
+) -> Result<Option<Value>, ToolError> {
+    let (op, input) = match own {
+        Own::User(u) => (
+            "GetUserPolicy",
+            json!({ "UserName": u, "PolicyName": name }),
+        ),
+        Own::Role(r) => (
+            "GetRolePolicy",
+            json!({ "RoleName": r, "PolicyName": name }),
+        ),
+        Own::Group(g) => (
+            "GetGroupPolicy",
+            json!({ "GroupName": g, "PolicyName": name }),
+        ),
+    };
+    Ok(ctx
+        .call_found(op, input)
+        .await?
+        .and_then(|mut out| out.get_mut("PolicyDocument").map(Value::take)))
+}
+
+/// Which entity of the server a step names, if any.
+pub(super) enum Own<'a> {
+    User(&'a str),
+    Role(&'a str),
+    /// A group the server's user is in.
+    Group(&'a str),
+}
+
+impl Own<'_> {
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Own::User(u) => format!("the server's own user '{u}'"),
+            Own::Role(r) => format!("the server's own role '{r}'"),
+            Own::Group(g) => format!("group '{g}', which the server's own user is in"),
+        }
+    }
+}
