@@ -500,136 +500,13 @@ fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// `snapshot`: the live account as an account file.
 fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Result<()> {
-    use serde_json::{Value, json};
     let runtime = current_thread()?;
-    let document = runtime.block_on(async {
-        let backend = Backend::live(true);
-        let call = (catalog, &backend);
-        // Every page of `op`, its list fields appended.
-        async fn pages(
-            (catalog, backend): (&'static Catalog, &Backend),
-            op: &'static str,
-            input: Value,
-            lists: &[&str],
-        ) -> anyhow::Result<serde_json::Map<String, Value>> {
-            let mut merged = serde_json::Map::new();
-            for l in lists {
-                merged.insert(l.to_string(), json!([]));
-            }
-            let mut input = input;
-            loop {
-                let page = (catalog.call)(backend, op, input.clone())
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{op}: {e}"))?;
-                for l in lists {
-                    if let (Some(Value::Array(into)), Some(Value::Array(items))) =
-                        (merged.get_mut(*l), page.get(*l))
-                    {
-                        into.extend(items.iter().cloned());
-                    }
-                }
-                match page
-                    .get("Marker")
-                    .and_then(Value::as_str)
-                    .filter(|_| page["IsTruncated"] == true)
-                {
-                    Some(m) => input["Marker"] = json!(m),
-                    None => return Ok(merged),
-                }
-            }
-        }
-        let lists = [
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ];
-        let mut doc = pages(
-            call,
-            "GetAccountAuthorizationDetails",
-            json!({"MaxItems": 1000}),
-            &lists,
-        )
-        .await?;
-        // What the export lacks: roles' Description and MaxSessionDuration, users'
-        // PasswordLastUsed, customer-managed policies' tags.
-        let roles = pages(call, "ListRoles", json!({"MaxItems": 1000}), &["Roles"]).await?;
-        let users = pages(call, "ListUsers", json!({"MaxItems": 1000}), &["Users"]).await?;
-        let by = |list: &Value, key: &str| -> std::collections::HashMap<String, Value> {
-            list.as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| Some((v[key].as_str()?.to_string(), v.clone())))
-                .collect()
-        };
-        let roles = by(&roles["Roles"], "RoleName");
-        let users = by(&users["Users"], "UserName");
-        if let Some(Value::Array(list)) = doc.get_mut("RoleDetailList") {
-            for r in list.iter_mut() {
-                if let Some(live) = r["RoleName"].as_str().and_then(|n| roles.get(n)) {
-                    for k in ["Description", "MaxSessionDuration"] {
-                        if let Some(v) = live.get(k) {
-                            r[k] = v.clone();
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(Value::Array(list)) = doc.get_mut("UserDetailList") {
-            for u in list.iter_mut() {
-                if let Some(v) = u["UserName"]
-                    .as_str()
-                    .and_then(|n| users.get(n))
-                    .and_then(|l| l.get("PasswordLastUsed"))
-                {
-                    u["PasswordLastUsed"] = v.clone();
-                }
-            }
-        }
-        // Customer-managed policies' identity as ListPolicies gives it, where the export
-        // leaves fields out (moto's has no PolicyName or PolicyId).
-        let local = pages(
-            call,
-            "ListPolicies",
-            json!({"Scope": "Local", "MaxItems": 1000}),
-            &["Policies"],
-        )
-        .await?;
-        let local = by(&local["Policies"], "Arn");
-        if let Some(Value::Array(list)) = doc.get_mut("Policies") {
-            for p in list.iter_mut() {
-                if let (Some(live), Some(detail)) = (
-                    p["Arn"].as_str().and_then(|a| local.get(a)),
-                    p.as_object_mut(),
-                ) {
-                    for (k, v) in live.as_object().into_iter().flatten() {
-                        if !detail.contains_key(k) && k != "Tags" {
-                            detail.insert(k.clone(), v.clone());
-                        }
-                    }
-                }
-                let arn = p["Arn"].as_str().unwrap_or_default().to_string();
-                let tags = if arn.contains(":aws:policy/") {
-                    json!([])
-                } else {
-                    Value::Array(
-                        pages(call, "ListPolicyTags", json!({"PolicyArn": arn}), &["Tags"])
-                            .await?
-                            .remove("Tags")
-                            .and_then(|t| t.as_array().cloned())
-                            .unwrap_or_default(),
-                    )
-                };
-                p["Tags"] = tags;
-            }
-        }
-        doc.insert("IsTruncated".into(), json!(false));
-        doc.insert(
-            iam_tools::backend::account_file::SNAPSHOT_TIME_KEY.into(),
-            json!(iam_tools::codec::rfc3339(&aws_smithy_types_now())),
-        );
-        anyhow::Ok(Value::Object(doc))
-    })?;
+    let backend = Backend::live(true);
+    let document = runtime
+        .block_on(iam_tools::backend::account_file::export(|op, input| {
+            (catalog.call)(&backend, op, input)
+        }))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let text = serde_json::to_string_pretty(&document)? + "\n";
     if output.as_os_str() == "-" {
         print!("{text}");
@@ -646,10 +523,6 @@ fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> anyhow::Resu
         );
     }
     Ok(())
-}
-
-fn aws_smithy_types_now() -> iam_tools::__private::aws_sdk_iam::primitives::DateTime {
-    iam_tools::__private::aws_sdk_iam::primitives::DateTime::from(std::time::SystemTime::now())
 }
 
 /// `call`: one tool, its structured result on stdout. Returns the exit code.

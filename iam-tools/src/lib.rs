@@ -31,7 +31,7 @@ pub mod __private {
     /// Everything of the runtime that generated code names, flat: a runtime file can move
     /// without touching codegen (only this list follows it).
     pub mod rt {
-        pub use crate::backend::Backend;
+        pub use crate::backend::{Backend, OperationFuture};
         pub use crate::catalog::{
             Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, ToolsetSpec,
         };
@@ -40,8 +40,8 @@ pub mod __private {
             Violations, built, narrow, object_schema,
         };
         pub use crate::context::{
-            ALL_PAGES_PAGE_SIZE, Catalog, HandlerFuture, OperationFuture, PagedInput, PagedOutput,
-            ToolContext, ToolSpec, all_pages, join_notes, render_message, unanswered_note,
+            ALL_PAGES_PAGE_SIZE, Catalog, HandlerFuture, PagedInput, PagedOutput, ToolContext,
+            ToolSpec, all_pages, join_notes, render_message, unanswered_note,
         };
         pub use crate::error::ToolError;
         pub use crate::functions;

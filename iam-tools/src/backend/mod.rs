@@ -17,7 +17,16 @@ use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorC
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use std::future::Future;
+use std::pin::Pin;
 use tokio::sync::OnceCell;
+
+/// An operation's future JSON output.
+pub type OperationFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<serde_json::Value, ToolError>> + Send + 'a>>;
+
+/// The generated dispatcher: operation name and AWS-shaped JSON input to JSON output.
+pub type OperationCall = for<'a> fn(&'a Backend, &'a str, serde_json::Value) -> OperationFuture<'a>;
 
 /// The app name in every request's user agent (`app/iam-mcp-server`), so CloudTrail can
 /// tell this server's calls apart.

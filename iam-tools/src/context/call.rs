@@ -3,7 +3,7 @@
 //! operations through it.
 
 use super::args::{check_size, locate_serde_error};
-use crate::backend::Backend;
+use crate::backend::{Backend, OperationCall};
 use crate::catalog::{CatalogOf, JsonObject, ToolSpecOf};
 use crate::codec::{Validate, Violations};
 use crate::error::ToolError;
@@ -16,12 +16,6 @@ use std::sync::Arc;
 
 /// A tool's future result: its structured output, or an error for the assistant.
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
-
-/// An operation's future JSON output.
-pub type OperationFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
-
-/// The generated dispatcher: operation name and AWS-shaped JSON input to JSON output.
-pub type OperationCall = for<'a> fn(&'a Backend, &'a str, Value) -> OperationFuture<'a>;
 
 /// A generated tool handler.
 pub type Handler = for<'a> fn(&'a ToolContext, JsonObject) -> HandlerFuture<'a>;

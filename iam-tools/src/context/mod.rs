@@ -10,10 +10,7 @@ mod seal;
 mod settings;
 
 pub use args::MAX_ARGUMENTS_BYTES;
-pub use call::{
-    Catalog, Handler, HandlerFuture, OperationCall, OperationFuture, Retry, Shared, ToolContext,
-    ToolSpec,
-};
+pub use call::{Catalog, Handler, HandlerFuture, Retry, Shared, ToolContext, ToolSpec};
 pub use notes::{join_notes, render_message, unanswered_note};
 pub use paging::{ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, all_pages};
 pub(crate) use seal::StateCheck;
