@@ -386,6 +386,20 @@ mod tests {
         assert_expansion_snapshot(FIXTURE, "fixture.rs.snap");
     }
 
+    /// The worked example of adding a tool (`tests/examples/`): a shape, an operation and a
+    /// tool, for `iam:ListOpenIDConnectProviders`, in at most 12 lines of manifest, expanded
+    /// with a toolset to hold the tool.
+    #[test]
+    fn worked_example_expansion_matches_snapshot() {
+        let example = include_str!("../tests/examples/list_open_id_connect_providers.toml");
+        let lines = example.lines().count();
+        assert!(lines <= 12, "the worked example takes {lines} lines");
+        let manifest = format!(
+            "[toolsets.identity_providers]\ndescription = \"OpenID Connect identity providers.\"\n\n{example}"
+        );
+        assert_expansion_snapshot(&manifest, "list_open_id_connect_providers.rs.snap");
+    }
+
     /// The whole generated surface of the real manifest: a manifest refactoring that keeps
     /// this file byte-identical changes nothing the server does.
     #[test]
