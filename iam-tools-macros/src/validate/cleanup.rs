@@ -4,11 +4,31 @@
 
 use super::tool::Context;
 use super::{
-    Access, Base, Cleanup, Field, Operation, Param, Problems, find_op, only_list, ty_text,
+    Access, Base, Cleanup, Field, Operation, Param, Problems, Shape, find_op, only_list, ty_text,
 };
 use crate::manifest::{CleanupStep, OrderedMap};
 use toml::Spanned;
 
+/// What the listed items are.
+enum Items<'a> {
+    /// Not known (their problem is reported already): nothing more is said about them.
+    Unknown,
+    /// Strings or enums: `.`, the item itself, is their only field.
+    Scalars,
+    Shape(&'a Shape),
+}
+
+impl Items<'_> {
+    fn have(&self, field: &str) -> bool {
+        match self {
+            Items::Unknown => true,
+            Items::Scalars => field == ".",
+            Items::Shape(shape) => shape.fields.iter().any(|f| f.name == field),
+        }
+    }
+}
+
+/// One step: its operations, the items its list yields, what fills the inputs of both.
 pub(super) fn step(
     cx: &Context,
     step: &CleanupStep,
@@ -16,52 +36,18 @@ pub(super) fn step(
     what: &str,
     problems: &mut Problems,
 ) -> Option<Cleanup> {
-    let ops = cx.ops;
     let swhat = format!("{what}, cleanup step `{}`", step.kind.get_ref());
-    let list = find_op(
-        ops,
-        step.list.get_ref(),
-        step.list.span().start,
-        &swhat,
-        problems,
-    );
-    let delete = find_op(
-        ops,
-        step.delete.get_ref(),
-        step.delete.span().start,
-        &swhat,
-        problems,
-    );
-    let (list, delete) = (list?, delete?);
-    let (list_op, delete_op) = (&ops[list], &ops[delete]);
-    if list_op.access != Access::Read {
-        problems.push(
-            &step.list,
-            format!(
-                "{swhat}: `{}` is a write operation, not a list",
-                list_op.name
-            ),
-        );
-    }
-    if delete_op.access != Access::Write {
-        problems.push(
-            &step.delete,
-            format!(
-                "{swhat}: `{}` is a read operation, not a delete",
-                delete_op.name
-            ),
-        );
-    }
-    let items = items(step, list_op, &swhat, problems);
-    // The fields of each item: a shape's, or none (`.` is the item itself).
-    let item_shape: Option<Option<&super::Shape>> = items.as_ref().map(|f| match &f.ty.base {
-        Base::Shape(s) => cx.shapes.iter().find(|x| &x.name == s),
-        _ => None,
-    });
-    let has_field = |from: &str| match item_shape {
-        Some(Some(shape)) => shape.fields.iter().any(|f| f.name == from),
-        Some(None) => from == ".",
-        None => true,
+    let (list, delete) = operations(cx.ops, step, &swhat, problems)?;
+    let (list_op, delete_op) = (&cx.ops[list], &cx.ops[delete]);
+    let items_field = items(step, list_op, &swhat, problems);
+    let items = match items_field.map(|f| &f.ty.base) {
+        None => Items::Unknown,
+        Some(Base::Shape(name)) => cx
+            .shapes
+            .iter()
+            .find(|x| &x.name == name)
+            .map_or(Items::Unknown, Items::Shape),
+        Some(_) => Items::Scalars,
     };
     // Input members of an operation that the tool's params fill.
     let members_of = |op: &Operation| -> Vec<String> {
@@ -74,39 +60,10 @@ pub(super) fn step(
     let list_members = members_of(list_op);
     let delete_members = members_of(delete_op);
     let list_input = list_input(step, list_op, &list_members, &swhat, problems);
-
-    // Bindings: said, or each delete member no param fills that the items have a field
-    // of the same name for.
-    let derived: Vec<(String, String)> = delete_op
-        .input
-        .iter()
-        .filter(|f| !delete_members.contains(&f.name))
-        .filter(|f| matches!(item_shape, Some(Some(_))) && has_field(&f.name))
-        .map(|f| (f.name.clone(), f.name.clone()))
-        .collect();
-    let bind = match &step.bind {
-        Some(said) => bind(said, &derived, delete_op, &has_field, &swhat, problems),
-        None => derived,
-    };
-    // (Unknown items: their problem is reported already.)
-    let required = delete_op
-        .input
-        .iter()
-        .filter(|f| items.is_some() && !f.ty.optional && !f.ty.list);
-    for f in required {
-        if !delete_members.contains(&f.name) && !bind.iter().any(|(m, _)| m == &f.name) {
-            problems.push(
-                &step.delete,
-                format!(
-                    "{swhat}: neither a param nor `bind` fills required member `{}` of `{}`",
-                    f.name, delete_op.name
-                ),
-            );
-        }
-    }
+    let bind = bindings(step, delete_op, &delete_members, &items, &swhat, problems);
     let mut only = Vec::new();
     for (field, glob) in step.only.iter() {
-        if !has_field(field.get_ref()) {
+        if !items.have(field.get_ref()) {
             problems.push(
                 field,
                 format!(
@@ -118,7 +75,7 @@ pub(super) fn step(
         only.push((field.get_ref().clone(), glob.get_ref().clone()));
     }
     let label = match &step.label {
-        Some(l) if !has_field(l.get_ref()) => {
+        Some(l) if !items.have(l.get_ref()) => {
             problems.push(
                 l,
                 format!(
@@ -135,7 +92,7 @@ pub(super) fn step(
         kind: step.kind.get_ref().clone(),
         list,
         list_input,
-        items: items?.name.clone(),
+        items: items_field?.name.clone(),
         delete,
         bind,
         only,
@@ -144,6 +101,93 @@ pub(super) fn step(
         list_members,
         delete_members,
     })
+}
+
+/// The list operation (a read) and the delete operation (a write).
+fn operations(
+    ops: &[Operation],
+    step: &CleanupStep,
+    swhat: &str,
+    problems: &mut Problems,
+) -> Option<(usize, usize)> {
+    let list = find_op(
+        ops,
+        step.list.get_ref(),
+        step.list.span().start,
+        swhat,
+        problems,
+    );
+    let delete = find_op(
+        ops,
+        step.delete.get_ref(),
+        step.delete.span().start,
+        swhat,
+        problems,
+    );
+    let (list, delete) = (list?, delete?);
+    if ops[list].access != Access::Read {
+        problems.push(
+            &step.list,
+            format!(
+                "{swhat}: `{}` is a write operation, not a list",
+                ops[list].name
+            ),
+        );
+    }
+    if ops[delete].access != Access::Write {
+        problems.push(
+            &step.delete,
+            format!(
+                "{swhat}: `{}` is a read operation, not a delete",
+                ops[delete].name
+            ),
+        );
+    }
+    Some((list, delete))
+}
+
+/// Delete-operation member <- item field: said, or each member no param fills that the
+/// items have a field of the same name for. Every required member is filled.
+fn bindings(
+    step: &CleanupStep,
+    delete_op: &Operation,
+    delete_members: &[String],
+    items: &Items,
+    swhat: &str,
+    problems: &mut Problems,
+) -> Vec<(String, String)> {
+    let derived: Vec<(String, String)> = match items {
+        Items::Shape(_) => delete_op
+            .input
+            .iter()
+            .filter(|f| !delete_members.contains(&f.name) && items.have(&f.name))
+            .map(|f| (f.name.clone(), f.name.clone()))
+            .collect(),
+        Items::Unknown | Items::Scalars => Vec::new(),
+    };
+    let bind = match &step.bind {
+        Some(said) => bind(said, &derived, delete_op, items, swhat, problems),
+        None => derived,
+    };
+    if matches!(items, Items::Unknown) {
+        return bind;
+    }
+    for f in delete_op
+        .input
+        .iter()
+        .filter(|f| !f.ty.optional && !f.ty.list)
+    {
+        if !delete_members.contains(&f.name) && !bind.iter().any(|(m, _)| m == &f.name) {
+            problems.push(
+                &step.delete,
+                format!(
+                    "{swhat}: neither a param nor `bind` fills required member `{}` of `{}`",
+                    f.name, delete_op.name
+                ),
+            );
+        }
+    }
+    bind
 }
 
 /// The output field that holds the items: said, or the list operation's only list field.
@@ -245,7 +289,7 @@ fn bind(
     said: &Spanned<OrderedMap<Spanned<String>>>,
     derived: &[(String, String)],
     delete_op: &Operation,
-    has_field: &dyn Fn(&str) -> bool,
+    items: &Items,
     swhat: &str,
     problems: &mut Problems,
 ) -> Vec<(String, String)> {
@@ -261,7 +305,7 @@ fn bind(
                 ),
             );
         }
-        if !has_field(from.get_ref()) {
+        if !items.have(from.get_ref()) {
             problems.push(
                 from,
                 format!("{swhat}: listed items have no field `{}`", from.get_ref()),

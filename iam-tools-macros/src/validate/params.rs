@@ -213,168 +213,92 @@ fn slots<'m>(tool: &'m Tool, side: &ToolSide, problems: &mut Problems) -> Vec<Sl
     out
 }
 
-/// One param: its type (its own, or its `[params]` entry's), its keys (the tool's, else
-/// the entry's), whether it is required (the tool's say, else the member's), the member it
-/// fills.
-fn resolve(cx: &Context, slot: &Slot, side: &ToolSide, problems: &mut Problems) -> Option<Placed> {
-    let what = side.what;
-    let pname = &slot.name;
-    let pwhat = format!("{what}, param `{pname}`");
-    let (at, own, own_description) = match slot.own {
-        Some((key, value)) => match value.get_ref() {
-            ParamUse::Description(d) => (
-                key.span().start,
-                None,
-                Some((d.as_str(), value.span().start)),
-            ),
-            ParamUse::Spec(spec) => (
-                key.span().start,
-                Some(&**spec),
-                spec.description
+/// What a tool says of one of its params.
+struct Own<'m> {
+    /// The tool's `params.NAME` key, or the tool's name for a param it does not list.
+    at: usize,
+    /// The keys it gives (none for the description form).
+    spec: Option<&'m ParamSpec>,
+    /// Its description, and where.
+    description: Option<(&'m str, usize)>,
+}
+
+impl<'m> Own<'m> {
+    fn of(slot: &Slot<'m>, side: &ToolSide) -> Self {
+        let Some((key, value)) = slot.own else {
+            return Own {
+                at: side.at,
+                spec: None,
+                description: None,
+            };
+        };
+        let at = key.span().start;
+        match value.get_ref() {
+            ParamUse::Description(d) => Own {
+                at,
+                spec: None,
+                description: Some((d.as_str(), value.span().start)),
+            },
+            ParamUse::Spec(spec) => Own {
+                at,
+                spec: Some(&**spec),
+                description: spec
+                    .description
                     .as_ref()
                     .map(|d| (d.get_ref().as_str(), d.span().start)),
-            ),
-        },
-        None => (side.at, None, None),
-    };
-    check_name(pname, &pwhat, at, side, problems);
-
-    // The type, and the `[params]` entry the param takes after.
-    let own_ty = own.and_then(|s| s.ty.as_ref());
-    let by_name = cx.named.iter().find(|n| n.name.get_ref() == pname);
-    if let (Some(said), Some(_)) = (own_ty, by_name) {
-        problems.push(said, format!("{pwhat}: its type is [params.{pname}]'s; remove `type` (a param of another type needs another name)"));
+            },
+        }
     }
-    let own_ty = own_ty.filter(|_| by_name.is_none());
-    let (base, ty, shape, ty_name) = match (own_ty, by_name) {
-        (Some(said), None) => match cx.named.iter().find(|n| n.name.get_ref() == said.get_ref()) {
-            Some(named) => {
-                let (ty, shape) = named.ty.clone()?;
-                (Some(named), ty, shape, named_ty_text(named))
-            }
-            None => {
-                let (ty, shape) = parse_param_ty(said, cx.shapes, true, &pwhat, problems)?;
-                (None, ty, shape, said.get_ref().clone())
-            }
-        },
-        (_, Some(named)) => {
-            let (ty, shape) = named.ty.clone()?;
-            (Some(named), ty, shape, named_ty_text(named))
-        }
-        (None, None) => {
-            match (slot.own, &slot.member, side.op) {
-                (None, Some(member), Some(op)) => problems.at(at, format!("{what}: operation `{}` takes `{member}`, and no [params.{pname}] says what that param is: declare one, or give the tool `params.{pname} = {{ type = ..., description = ... }}`", op.name)),
-                _ => problems.at(at, format!("{pwhat}: needs a `type` (a param type, or the name of a [params] entry): there is no [params.{pname}]")),
-            }
-            return None;
-        }
-    };
-    let base_spec = base.map(|n| n.spec);
-    let base_name = base.map_or("", |n| n.name.get_ref().as_str());
-    let keys = Keys {
-        own,
-        base: base_spec,
-        base_name,
-        pwhat: &pwhat,
-    };
+}
 
-    // The description: the tool's, else the entry's.
-    let base_description = base_spec.and_then(|s| s.description.as_ref());
-    if let (Some((d, d_at)), Some(b)) = (own_description, base_description)
-        && d == b.get_ref()
-    {
-        problems.at(
-            d_at,
-            format!("{pwhat}: the description repeats [params.{base_name}]'s; remove it"),
-        );
-    }
-    let description = match (own_description, base_description) {
-        (Some((d, _)), _) => d.to_string(),
-        (None, Some(b)) => b.get_ref().clone(),
-        (None, None) => {
-            let entry = match base {
-                Some(_) => format!(" ([params.{base_name}] has none)"),
-                None => String::new(),
-            };
-            problems.at(at, format!("{pwhat}: needs a description{entry}"));
-            String::new()
-        }
-    };
+/// A param's type, and the `[params]` entry it takes after (its name's, or the one its
+/// `type` names).
+struct Typed<'a, 'm> {
+    base: Option<&'a Named<'m>>,
+    ty: ParamTy,
+    shape: Option<String>,
+    /// The type as the manifest says it, for messages.
+    ty_name: String,
+    /// The tool's own `type`, when it counts.
+    own_ty: Option<&'m Spanned<String>>,
+}
 
-    if let Some(own) = own {
-        check_keys(own, ty, &ty_name, &pwhat, problems);
-        check_range(own, base_spec, &pwhat, problems);
-        if let Some(policy) = &own.policy
+/// One param: its type and `[params]` entry, its description, its keys (the tool's, else
+/// the entry's), the member it fills and whether it is required (the tool's say, else the
+/// member's).
+fn resolve(cx: &Context, slot: &Slot, side: &ToolSide, problems: &mut Problems) -> Option<Placed> {
+    let pname = &slot.name;
+    let pwhat = format!("{}, param `{pname}`", side.what);
+    let own = Own::of(slot, side);
+    check_name(pname, &pwhat, own.at, side, problems);
+    let typed = typed(cx, slot, &own, side, &pwhat, problems)?;
+    let base = typed.base.map(|n| n.spec);
+    let base_name = typed.base.map_or("", |n| n.name.get_ref().as_str());
+    let description = description(&own, typed.base, &pwhat, problems);
+    if let Some(spec) = own.spec {
+        check_keys(spec, typed.ty, &typed.ty_name, &pwhat, problems);
+        check_range(spec, base, &pwhat, problems);
+        if let Some(policy) = &spec.policy
             && side.access == Access::Read
         {
             problems.push(policy, format!("{pwhat}: `policy` makes write tools lint the document before AWS sees it; a read tool does not: remove it"));
         }
     }
-
-    // The member it fills, and whether it is required.
     let member = slot.member.clone().unwrap_or_else(|| pascal(pname));
-    let fills = side.op.and_then(|op| op.input_field(&member));
-    let derived_required = fills.is_some_and(|f| !f.ty.optional && !f.ty.list);
-    let required = match own.and_then(|s| s.required.as_ref()) {
-        Some(said) => {
-            if *said.get_ref() == derived_required {
-                let why = match (fills, side.op) {
-                    (Some(f), Some(op)) => format!(
-                        "what member `{}` of `{}` (`{}`) says already",
-                        f.name,
-                        op.name,
-                        ty_text(&f.ty)
-                    ),
-                    _ => "the default".to_string(),
-                };
-                problems.push(
-                    said,
-                    format!(
-                        "{pwhat}: `required = {}` is {why}; remove it",
-                        said.get_ref()
-                    ),
-                );
-            }
-            *said.get_ref()
-        }
-        None => derived_required,
-    };
-    if let Some(op) = side.op {
-        let type_at = own_ty.map_or(at, |t| t.span().start);
-        match fills {
-            Some(f) if !param_fits_member(ty, &f.ty) => problems.at(
-                type_at,
-                format!(
-                    "{pwhat}: type `{ty_name}` does not fit member `{member}` of `{}` (`{}`)",
-                    op.name,
-                    ty_text(&f.ty)
-                ),
-            ),
-            Some(_) => {}
-            None if side
-                .includes
-                .iter()
-                .any(|o| o.input_field(&member).is_some()) => {}
-            None => {
-                let member_at = own
-                    .and_then(|s| s.member.as_ref())
-                    .map_or(at, |m| m.span().start);
-                problems.at(
-                    member_at,
-                    format!(
-                        "{pwhat}: operation `{}` has no input member `{member}`",
-                        op.name
-                    ),
-                );
-            }
-        }
-    }
+    let required = required(&own, &member, side.op, &pwhat, problems);
+    check_member(&own, &typed, &member, side, &pwhat, problems);
 
+    let keys = Keys {
+        own: own.spec,
+        base,
+        base_name,
+        pwhat: &pwhat,
+    };
     let policy = keys.pick("policy", |s| s.policy.as_ref(), problems);
     let param = Param {
         name: pname.clone(),
-        ty,
-        shape,
+        ty: typed.ty,
+        shape: typed.shape,
         required,
         description,
         member,
@@ -390,12 +314,165 @@ fn resolve(cx: &Context, slot: &Slot, side: &ToolSide, problems: &mut Problems) 
             .pick("secret", |s| s.secret.as_ref(), problems)
             .unwrap_or(false),
     };
-    let required_said = own.is_some_and(|s| s.required.is_some());
     Some(Placed {
         param,
-        at,
-        required_said,
+        at: own.at,
+        required_said: own.spec.is_some_and(|s| s.required.is_some()),
     })
+}
+
+/// The type: the `[params]` entry of the param's name (whose type a tool does not change),
+/// or the tool's `type`: a param type or the name of a `[params]` entry.
+fn typed<'a, 'm>(
+    cx: &Context<'a, 'm>,
+    slot: &Slot<'m>,
+    own: &Own<'m>,
+    side: &ToolSide,
+    pwhat: &str,
+    problems: &mut Problems,
+) -> Option<Typed<'a, 'm>> {
+    let pname = &slot.name;
+    let said = own.spec.and_then(|s| s.ty.as_ref());
+    let entry = |name: &str| cx.named.iter().find(|n| n.name.get_ref() == name);
+    let (base, own_ty) = match (said, entry(pname)) {
+        (Some(said), Some(named)) => {
+            problems.push(said, format!("{pwhat}: its type is [params.{pname}]'s; remove `type` (a param of another type needs another name)"));
+            (Some(named), None)
+        }
+        (None, Some(named)) => (Some(named), None),
+        (Some(said), None) => (entry(said.get_ref()), Some(said)),
+        (None, None) => {
+            match (slot.own, &slot.member, side.op) {
+                (None, Some(member), Some(op)) => problems.at(own.at, format!("{}: operation `{}` takes `{member}`, and no [params.{pname}] says what that param is: declare one, or give the tool `params.{pname} = {{ type = ..., description = ... }}`", side.what, op.name)),
+                _ => problems.at(own.at, format!("{pwhat}: needs a `type` (a param type, or the name of a [params] entry): there is no [params.{pname}]")),
+            }
+            return None;
+        }
+    };
+    let (ty, shape, ty_name) = match (base, own_ty) {
+        // A broken entry: its problem is reported at the entry.
+        (Some(named), _) => {
+            let (ty, shape) = named.ty.clone()?;
+            let ty_name = named
+                .spec
+                .ty
+                .as_ref()
+                .map_or_else(String::new, |t| t.get_ref().clone());
+            (ty, shape, ty_name)
+        }
+        (None, Some(said)) => {
+            let (ty, shape) = parse_param_ty(said, cx.shapes, true, pwhat, problems)?;
+            (ty, shape, said.get_ref().clone())
+        }
+        (None, None) => unreachable!("a param without an entry has its own type"),
+    };
+    Some(Typed {
+        base,
+        ty,
+        shape,
+        ty_name,
+        own_ty,
+    })
+}
+
+/// The description: the tool's, else the `[params]` entry's.
+fn description(own: &Own, base: Option<&Named>, pwhat: &str, problems: &mut Problems) -> String {
+    let base_name = base.map_or("", |n| n.name.get_ref().as_str());
+    let base_description = base.and_then(|n| n.spec.description.as_ref());
+    match (own.description, base_description) {
+        (Some((d, at)), Some(b)) if d == b.get_ref() => {
+            problems.at(
+                at,
+                format!("{pwhat}: the description repeats [params.{base_name}]'s; remove it"),
+            );
+            d.to_string()
+        }
+        (Some((d, _)), _) => d.to_string(),
+        (None, Some(b)) => b.get_ref().clone(),
+        (None, None) => {
+            let entry = match base {
+                Some(_) => format!(" ([params.{base_name}] has none)"),
+                None => String::new(),
+            };
+            problems.at(own.at, format!("{pwhat}: needs a description{entry}"));
+            String::new()
+        }
+    }
+}
+
+/// Required: the tool's say, else whether the param fills a required member (neither `T?`
+/// nor a list) of the tool's operation.
+fn required(
+    own: &Own,
+    member: &str,
+    op: Option<&Operation>,
+    pwhat: &str,
+    problems: &mut Problems,
+) -> bool {
+    let fills = op.and_then(|op| op.input_field(member));
+    let derived = fills.is_some_and(|f| !f.ty.optional && !f.ty.list);
+    let Some(said) = own.spec.and_then(|s| s.required.as_ref()) else {
+        return derived;
+    };
+    if *said.get_ref() == derived {
+        let why = match (fills, op) {
+            (Some(f), Some(op)) => format!(
+                "what member `{}` of `{}` (`{}`) says already",
+                f.name,
+                op.name,
+                ty_text(&f.ty)
+            ),
+            _ => "the default".to_string(),
+        };
+        problems.push(
+            said,
+            format!(
+                "{pwhat}: `required = {}` is {why}; remove it",
+                said.get_ref()
+            ),
+        );
+    }
+    *said.get_ref()
+}
+
+/// The member is one of the tool's operation (or of an included one), of a type the param's
+/// fits.
+fn check_member(
+    own: &Own,
+    typed: &Typed,
+    member: &str,
+    side: &ToolSide,
+    pwhat: &str,
+    problems: &mut Problems,
+) {
+    let Some(op) = side.op else {
+        return;
+    };
+    match op.input_field(member) {
+        Some(f) if !param_fits_member(typed.ty, &f.ty) => problems.at(
+            typed.own_ty.map_or(own.at, |t| t.span().start),
+            format!(
+                "{pwhat}: type `{}` does not fit member `{member}` of `{}` (`{}`)",
+                typed.ty_name,
+                op.name,
+                ty_text(&f.ty)
+            ),
+        ),
+        Some(_) => {}
+        None if side
+            .includes
+            .iter()
+            .any(|o| o.input_field(member).is_some()) => {}
+        None => problems.at(
+            own.spec
+                .and_then(|s| s.member.as_ref())
+                .map_or(own.at, |m| m.span().start),
+            format!(
+                "{pwhat}: operation `{}` has no input member `{member}`",
+                op.name
+            ),
+        ),
+    }
 }
 
 /// A param's name: snake_case, and not one the macro adds.
@@ -445,15 +522,6 @@ impl Keys<'_> {
         }
         own.or(base).map(|v| v.get_ref().clone())
     }
-}
-
-/// The type text of a `[params]` entry, for messages.
-fn named_ty_text(named: &Named) -> String {
-    named
-        .spec
-        .ty
-        .as_ref()
-        .map_or_else(String::new, |t| t.get_ref().clone())
 }
 
 /// The constraints, `policy` and `secret` that `spec` gives fit type `ty`.
