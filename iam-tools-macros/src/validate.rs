@@ -1156,6 +1156,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_tool_name_is_one_tool() {
+        let problems = check(&format!(
+            r#"{USERS}
+            [toolsets.admin]
+            description = "Admin."
+            [tools.users.get_user]
+            title = "Get"
+            description = "Get a user."
+            [tools.admin.get_user]
+            title = "Get"
+            description = "Get a user, again."
+            "#
+        ))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            ["tool `get_user` is declared in toolset `users` already"]
+        );
+    }
+
     /// A tool whose one cleanup step's list operation gets `list_input`.
     fn with_list_input(list_input: &str) -> Result<Model, Vec<String>> {
         check(&format!(
