@@ -20,18 +20,12 @@ mod before {
         UserName = "string"
         Arn = "string"
 
-        [operations.ListUsers]
-        access = "read"
-        input = { PathPrefix = "string?", Marker = "string?", MaxItems = "int?" }
-        output = { Users = "[User]", IsTruncated = "bool", Marker = "string?" }
+        [operations]
+        ListUsers = { output = { Users = "[User]" }, paged = "Users" }
 
-        [tools.list_users]
+        [tools.users.list_users]
         title = "List IAM users"
         description = "List IAM users."
-        toolset = "users"
-        access = "read"
-        operation = "ListUsers"
-        paginate = "Users"
     "#
     );
 }
@@ -47,37 +41,23 @@ mod after {
         UserName = "string"
         Arn = "string"
 
-        [operations.ListUsers]
-        access = "read"
-        input = { PathPrefix = "string?", Marker = "string?", MaxItems = "int?" }
-        output = { Users = "[User]", IsTruncated = "bool", Marker = "string?" }
+        [operations]
+        ListUsers = { output = { Users = "[User]" }, paged = "Users" }
+        # The maintainer's addition: one operation, one tool.
+        UpdateUser = { input = { UserName = "string", NewUserName = "string?" } }
 
-        [tools.list_users]
+        [tools.users.list_users]
         title = "List IAM users"
         description = "List IAM users."
-        toolset = "users"
-        access = "read"
-        operation = "ListUsers"
-        paginate = "Users"
 
-        # The maintainer's addition: one operation, one tool.
-        [operations.UpdateUser]
-        access = "write"
-        input = { UserName = "string", NewUserName = "string?", NewPath = "string?" }
-
-        [tools.update_user]
-        title = "Rename or move an IAM user"
-        description = "Change an IAM user's name or path."
-        toolset = "users"
-        access = "write"
+        [tools.users.update_user]
+        title = "Rename an IAM user"
+        description = "Change an IAM user's name."
         destructive = false
         idempotent = true
-        operation = "UpdateUser"
         message = "Updated IAM user {user_name}."
-        params = [
-          { name = "user_name", type = "string", required = true, description = "The user." },
-          { name = "new_user_name", type = "string", description = "Its new name." },
-        ]
+        params.user_name = { type = "string", description = "The user." }
+        params.new_user_name = { type = "string", description = "Its new name." }
     "#
     );
 }

@@ -104,9 +104,23 @@ fn permissions_policy_is_generated_from_the_manifest() {
         .parse()
         .unwrap();
     let operations = manifest["operations"].as_table().unwrap();
-    let access = |action: &str| match operations.get(action.trim_start_matches("iam:")) {
-        Some(op) => op["access"].as_str().unwrap().to_string(),
-        None => "read".to_string(),
+    // An operation's access is its `access`, else its verb's (the manifest's rule: List,
+    // Get, Generate and Simulate read, any other verb writes).
+    let access = |action: &str| {
+        let name = action.trim_start_matches("iam:");
+        let verb_end = name[1..]
+            .find(char::is_uppercase)
+            .map_or(name.len(), |i| i + 1);
+        match operations.get(name) {
+            Some(op) => match op.get("access") {
+                Some(said) => said.as_str().unwrap().to_string(),
+                None if ["List", "Get", "Generate", "Simulate"].contains(&&name[..verb_end]) => {
+                    "read".to_string()
+                }
+                None => "write".to_string(),
+            },
+            None => "read".to_string(),
+        }
     };
     let actions = |policy: &str| -> Vec<String> {
         let policy: Value = serde_json::from_str(policy).unwrap();

@@ -49,11 +49,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// The manifest entry (`tool `get_user``, `operation `ListUsers``, ...) a parse error at
-/// `offset` falls in, so that a serde error ("unknown field `titel`") names what it is about.
-/// An entry runs from its `[section.NAME]` header (or its key) to the next entry.
+/// The manifest entry (`tool `get_user``, `operation `ListUsers``, `[params.user_name]`, ...)
+/// a parse error at `offset` falls in, so that a serde error ("unknown field `titel`") names
+/// what it is about. An entry runs from its `[section.NAME]` (or `[tools.TOOLSET.NAME]`)
+/// header, or its key, to the next entry.
 fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
-    let root = toml::de::DeTable::parse(text).ok()?;
+    let Ok(root) = toml::de::DeTable::parse(text) else {
+        return header_entry(text, offset);
+    };
     // The start of a key: the start of its line when the key is in a `[table]` header.
     let start = |key: std::ops::Range<usize>| {
         let line = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
@@ -71,25 +74,74 @@ fn enclosing_entry(text: &str, offset: usize) -> Option<String> {
     };
     for (section, value) in root.get_ref().iter() {
         consider(start(section.span()), None);
-        let kind = match section.get_ref().as_ref() {
-            "toolsets" => "toolset",
-            "shapes" => "shape",
-            "operations" => "operation",
-            "tools" => "tool",
-            "guardrails" => "guardrail",
-            _ => continue,
-        };
+        let section = section.get_ref().as_ref();
         let toml::de::DeValue::Table(entries) = value.get_ref() else {
             continue;
         };
-        for (name, _) in entries.iter() {
-            consider(
-                start(name.span()),
-                Some(format!("{kind} `{}`", name.get_ref())),
-            );
+        for (name, value) in entries.iter() {
+            let name_text = name.get_ref();
+            let label = match section {
+                "toolsets" => format!("toolset `{name_text}`"),
+                "shapes" => format!("shape `{name_text}`"),
+                "params" => format!("[params.{name_text}]"),
+                "operations" => format!("operation `{name_text}`"),
+                "guardrails" => format!("guardrail `{name_text}`"),
+                "tools" => format!("[tools.{name_text}]"),
+                _ => break,
+            };
+            consider(start(name.span()), Some(label));
+            // `[tools.TOOLSET.NAME]`: the tools of a toolset.
+            if section == "tools"
+                && let toml::de::DeValue::Table(tools) = value.get_ref()
+            {
+                for (tool, value) in tools.iter() {
+                    if let toml::de::DeValue::Table(_) = value.get_ref() {
+                        consider(
+                            start(tool.span()),
+                            Some(format!("tool `{}`", tool.get_ref())),
+                        );
+                    }
+                }
+            }
         }
     }
     best.and_then(|(_, label)| label)
+}
+
+/// [`enclosing_entry`] for text that does not parse (a duplicate key, a broken string):
+/// the entry is named by the `[...]` header above `offset` or, in a table of one entry a
+/// line (`[operations]`, `[params]`), by the key that starts the line.
+fn header_entry(text: &str, offset: usize) -> Option<String> {
+    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default();
+    let header = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))?;
+    let path: Vec<&str> = header
+        .trim_matches(|c| c == '[' || c == ']')
+        .split('.')
+        .map(str::trim)
+        .collect();
+    let key = line
+        .split(['=', '.'])
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with(['#', '[', '{']));
+    match (path.as_slice(), key) {
+        (["tools", _, name, ..], _) => Some(format!("tool `{name}`")),
+        (["tools", toolset], _) => Some(format!("[tools.{toolset}]")),
+        (["toolsets", name, ..], _) => Some(format!("toolset `{name}`")),
+        (["shapes", name, ..], _) => Some(format!("shape `{name}`")),
+        (["guardrails", name, ..], _) => Some(format!("guardrail `{name}`")),
+        (["operations", name, ..], _) => Some(format!("operation `{name}`")),
+        (["operations"], Some(name)) => Some(format!("operation `{name}`")),
+        (["params", name, ..], _) => Some(format!("[params.{name}]")),
+        (["params"], Some(name)) => Some(format!("[params.{name}]")),
+        _ => None,
+    }
 }
 
 fn located(span: Span, origin: &str, text: &str, message: &str, offset: usize) -> syn::Error {
@@ -185,14 +237,11 @@ mod tests {
             inline = r#"
             [toolsets.users]
             description = "Users"
-            [operations.ListUsers]
-            access = "reed"
-            [tools.list_users]
+            [operations]
+            ListUsers = { access = "reed" }
+            [tools.user.list_users]
             title = "List"
             description = "d"
-            toolset = "nope"
-            access = "read"
-            operation = "ListUsers"
         "#
         );
         let err = expand(input).unwrap_err();
@@ -203,9 +252,9 @@ mod tests {
             "{}",
             messages[0]
         );
-        assert!(messages[0].ends_with("--> inline:5:22"), "{}", messages[0]);
+        assert!(messages[0].ends_with("--> inline:5:36"), "{}", messages[0]);
         assert!(
-            messages[1].contains("tool `list_users`: unknown toolset `nope`"),
+            messages[1].contains("[tools.user]: unknown toolset `user`"),
             "{}",
             messages[1]
         );
@@ -213,7 +262,7 @@ mod tests {
 
     #[test]
     fn parse_errors_name_the_entry_they_fall_in() {
-        let text = "[toolsets.users]\ndescription = \"u\"\n\n[tools.a]\ntitel = \"x\"\n\n[operations.B]\naccess = \"read\"\n\n[tools.c]\nx = 1\n\n[extra]\ny = 2\n";
+        let text = "[toolsets.users]\ndescription = \"u\"\n\n[tools.users.a]\ntitel = \"x\"\n\n[operations]\nB = { access = \"read\" }\nC.input = { X = 1 }\n\n[params]\nd = { tipe = 1 }\n\n[tools.users.c]\nx = 1\n\n[extra]\ny = 2\n";
         let at = |needle: &str| text.find(needle).unwrap();
         assert_eq!(
             enclosing_entry(text, at("description")).as_deref(),
@@ -225,7 +274,7 @@ mod tests {
         );
         // A missing field points at the table header.
         assert_eq!(
-            enclosing_entry(text, at("[tools.a]")).as_deref(),
+            enclosing_entry(text, at("[tools.users.a]")).as_deref(),
             Some("tool `a`")
         );
         assert_eq!(
@@ -233,11 +282,31 @@ mod tests {
             Some("operation `B`")
         );
         assert_eq!(
+            enclosing_entry(text, at("X = 1")).as_deref(),
+            Some("operation `C`")
+        );
+        assert_eq!(
+            enclosing_entry(text, at("tipe")).as_deref(),
+            Some("[params.d]")
+        );
+        assert_eq!(
             enclosing_entry(text, at("x = 1")).as_deref(),
             Some("tool `c`")
         );
         assert_eq!(enclosing_entry(text, at("y = 2")), None);
         assert_eq!(enclosing_entry("not [ toml", 0), None);
+
+        // Text that does not parse: the header above, or the key of the line.
+        let broken = "[tools.users.a]\ntitle = \"x\"\ntitle = \"y\"\n\n[operations]\nB = { access = \"read }\n";
+        let at = |needle: &str| broken.find(needle).unwrap();
+        assert_eq!(
+            enclosing_entry(broken, at("title = \"y")).as_deref(),
+            Some("tool `a`")
+        );
+        assert_eq!(
+            enclosing_entry(broken, at("access")).as_deref(),
+            Some("operation `B`")
+        );
     }
 
     /// The manifest of the codegen snapshot: a paginated read tool with an include and a
@@ -256,46 +325,25 @@ mod tests {
         PolicyName = "string?"
         PolicyArn = "string?"
 
-        [operations.ListGroupsForUser]
-        access = "read"
-        input = { UserName = "string", Marker = "string?", MaxItems = "int?" }
-        output = { Groups = "[Group]", IsTruncated = "bool", Marker = "string?" }
+        [operations]
+        ListGroupsForUser = { input = { UserName = "string" }, output = { Groups = "[Group]" }, paged = "Groups" }
+        ListAttachedUserPolicies.input = { UserName = "string", PathPrefix = "string?" }
+        ListAttachedUserPolicies.output = { AttachedPolicies = "[AttachedPolicy]" }
+        ListAttachedUserPolicies.paged = "AttachedPolicies"
+        DeleteUser = { input = { UserName = "string" } }
 
-        [operations.ListAttachedUserPolicies]
-        access = "read"
-        input = { UserName = "string", PathPrefix = "string?", Marker = "string?", MaxItems = "int?" }
-        output = { AttachedPolicies = "[AttachedPolicy]", IsTruncated = "bool", Marker = "string?" }
-
-        [operations.DeleteUser]
-        access = "write"
-        input = { UserName = "string" }
-
-        [tools.list_groups_for_user]
+        [tools.users.list_groups_for_user]
         title = "List a user's groups"
-        toolset = "users"
-        access = "read"
-        operation = "ListGroupsForUser"
-        paginate = "Groups"
         description = "List the IAM groups a user belongs to, with the user's attached policies."
-        params = [
-          { name = "user_name", type = "string", required = true, description = "The user.", min_length = 1, max_length = 64, pattern = "[\\w+=,.@-]+" },
-        ]
-        include = [
-          { field = "AttachedPolicies", operation = "ListAttachedUserPolicies", take = "AttachedPolicies" },
-        ]
+        params.user_name = { type = "string", min_length = 1, max_length = 64, pattern = "[\\w+=,.@-]+", description = "The user." }
+        include.AttachedPolicies = "ListAttachedUserPolicies"
 
-        [tools.delete_user]
+        [tools.users.delete_user]
         title = "Delete an IAM user"
-        toolset = "users"
-        access = "write"
         destructive = true
-        idempotent = false
-        operation = "DeleteUser"
         message = "Deleted IAM user {user_name}."
         description = "Delete an IAM user."
-        params = [
-          { name = "user_name", type = "string", required = true, description = "The user to delete." },
-        ]
+        params.user_name = { type = "string", description = "The user to delete." }
     "#;
 
     /// The formatted expansion of `manifest`, compared with `tests/snapshots/<name>`;
@@ -336,6 +384,20 @@ mod tests {
     #[test]
     fn fixture_expansion_matches_snapshot() {
         assert_expansion_snapshot(FIXTURE, "fixture.rs.snap");
+    }
+
+    /// The worked example of adding a tool (`tests/examples/`): a shape, an operation and a
+    /// tool, for `iam:ListOpenIDConnectProviders`, in at most 12 lines of manifest, expanded
+    /// with a toolset to hold the tool.
+    #[test]
+    fn worked_example_expansion_matches_snapshot() {
+        let example = include_str!("../tests/examples/list_open_id_connect_providers.toml");
+        let lines = example.lines().count();
+        assert!(lines <= 12, "the worked example takes {lines} lines");
+        let manifest = format!(
+            "[toolsets.identity_providers]\ndescription = \"OpenID Connect identity providers.\"\n\n{example}"
+        );
+        assert_expansion_snapshot(&manifest, "list_open_id_connect_providers.rs.snap");
     }
 
     /// The whole generated surface of the real manifest: a manifest refactoring that keeps

@@ -1,5 +1,8 @@
-//! The serde model of `tools.toml`. Every value that a later check can reject keeps its
-//! span, so an error can point at `tools.toml:LINE:COL`.
+//! The serde model of `tools.toml`: what the file says, nothing derived. Every value that a
+//! later check can reject keeps its span, so an error can point at `tools.toml:LINE:COL`.
+//! What the manifest leaves out (a tool's operation, access and params, an operation's
+//! access and paging members, a cleanup step's items and bindings) is derived in
+//! [`crate::validate`], which documents each rule where it applies it.
 
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -50,10 +53,14 @@ pub struct Manifest {
     pub toolsets: OrderedMap<Toolset>,
     #[serde(default)]
     pub shapes: OrderedMap<OrderedMap<Spanned<String>>>,
+    /// Named params: what a param of that name is, wherever a tool takes it.
+    #[serde(default)]
+    pub params: OrderedMap<ParamSpec>,
     #[serde(default)]
     pub operations: OrderedMap<Operation>,
+    /// The tools of each toolset: `[tools.TOOLSET.NAME]`.
     #[serde(default)]
-    pub tools: OrderedMap<Tool>,
+    pub tools: OrderedMap<OrderedMap<Tool>>,
     #[serde(default)]
     pub guardrails: OrderedMap<Guardrail>,
 }
@@ -81,10 +88,20 @@ pub struct Toolset {
     pub default: bool,
 }
 
+/// One IAM API call, keyed by its PascalCase name.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an operation: a table of `input`, `output`, `paged` and `access`"
+)]
 pub struct Operation {
-    pub access: Spanned<String>,
+    /// `read` or `write`; by default the verb's (see `validate::verb_access`).
+    #[serde(default)]
+    pub access: Option<Spanned<String>>,
+    /// The list field of the output that pages: the operation then also takes `Marker` and
+    /// `MaxItems` and returns `IsTruncated` and `Marker`.
+    #[serde(default)]
+    pub paged: Option<Spanned<String>>,
     #[serde(default)]
     pub input: OrderedMap<Spanned<String>>,
     #[serde(default)]
@@ -92,13 +109,18 @@ pub struct Operation {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a tool: a table `[tools.TOOLSET.NAME]`"
+)]
 pub struct Tool {
     pub title: Spanned<String>,
     pub description: Spanned<String>,
-    pub toolset: Spanned<String>,
-    pub access: Spanned<String>,
-    /// The IAM operation the tool is (one API call, plus `include`s).
+    /// `read` or `write`; by default the operation's (`read` for a `run` tool).
+    #[serde(default)]
+    pub access: Option<Spanned<String>>,
+    /// The IAM operation the tool is (one API call, plus `include`s); by default the
+    /// operation whose snake_case name is the tool's.
     #[serde(default)]
     pub operation: Option<Spanned<String>>,
     /// Or: a runtime function (a type in `iam_tools::functions` implementing
@@ -114,33 +136,38 @@ pub struct Tool {
     pub idempotent: Option<Spanned<bool>>,
     #[serde(default)]
     pub open_world: Option<bool>,
-    /// The list field of the operation's output that `max_items`, `marker` and `all_pages`
-    /// page through.
+    /// Whether `max_items`, `marker` and `all_pages` page through the operation's `paged`
+    /// list; by default whether the operation pages.
     #[serde(default)]
-    pub paginate: Option<Spanned<String>>,
+    pub paginate: Option<Spanned<bool>>,
     /// A sentence shown with a successful result, `{param}` replaced by its value.
     #[serde(default)]
     pub message: Option<Spanned<String>>,
+    /// The params it describes, overrides or adds, by name (see [`ParamUse`]).
     #[serde(default)]
-    pub params: Vec<Param>,
-    /// Further operations whose output is added to the result (all pages).
+    pub params: OrderedMap<Spanned<ParamUse>>,
+    /// Further operations whose output is added to the result (all pages), by the result
+    /// field that receives it.
     #[serde(default)]
-    pub include: Vec<Include>,
+    pub include: OrderedMap<Spanned<IncludeUse>>,
     /// Force-delete steps: list every item, then apply the delete operation to each.
     #[serde(default)]
     pub cleanup: Vec<CleanupStep>,
 }
 
-#[derive(Debug, Deserialize)]
+/// What a param is: its type, description and constraints. A `[params]` entry gives all
+/// but `required` and `member` (how a tool uses it); a tool's own entry gives what differs
+/// from the `[params]` entry of its name, or everything for a param of its own.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Param {
-    pub name: Spanned<String>,
-    #[serde(rename = "type")]
-    pub ty: Spanned<String>,
-    pub description: Spanned<String>,
+pub struct ParamSpec {
+    #[serde(default, rename = "type")]
+    pub ty: Option<Spanned<String>>,
     #[serde(default)]
-    pub required: bool,
-    /// The operation input member this param fills; defaults to the PascalCase name.
+    pub description: Option<Spanned<String>>,
+    #[serde(default)]
+    pub required: Option<Spanned<bool>>,
+    /// The operation input member this param fills.
     #[serde(default)]
     pub member: Option<Spanned<String>>,
     #[serde(default, rename = "enum")]
@@ -164,14 +191,67 @@ pub struct Param {
     pub secret: Option<Spanned<bool>>,
 }
 
+/// A tool's `params.NAME`: a string is the param's description, a table its keys.
+#[derive(Debug)]
+pub enum ParamUse {
+    Description(String),
+    Spec(Box<ParamSpec>),
+}
+
+impl<'de> Deserialize<'de> for ParamUse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UseVisitor;
+        impl<'de> Visitor<'de> for UseVisitor {
+            type Value = ParamUse;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a description (a string) or a table of param keys")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<ParamUse, E> {
+                Ok(ParamUse::Description(value.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamUse, A::Error> {
+                ParamSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|spec| ParamUse::Spec(Box::new(spec)))
+            }
+        }
+        deserializer.deserialize_any(UseVisitor)
+    }
+}
+
+/// A tool's `include.FIELD`: the operation's name, or a table naming its output field.
+#[derive(Debug)]
+pub enum IncludeUse {
+    Operation(String),
+    Spec(IncludeSpec),
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Include {
-    /// The field of the tool's result that receives the data.
-    pub field: Spanned<String>,
+pub struct IncludeSpec {
     pub operation: Spanned<String>,
-    /// The output field of `operation` to take.
-    pub take: Spanned<String>,
+    /// The output field of `operation` to take; by default its only list field.
+    #[serde(default)]
+    pub take: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for IncludeUse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IncludeVisitor;
+        impl<'de> Visitor<'de> for IncludeVisitor {
+            type Value = IncludeUse;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an operation name or a table `{ operation, take }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<IncludeUse, E> {
+                Ok(IncludeUse::Operation(value.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<IncludeUse, A::Error> {
+                IncludeSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(IncludeUse::Spec)
+            }
+        }
+        deserializer.deserialize_any(IncludeVisitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,13 +265,15 @@ pub struct CleanupStep {
     /// string or enum members only.
     #[serde(default)]
     pub list_input: OrderedMap<Spanned<String>>,
-    /// The list field of the list operation's output.
-    pub items: Spanned<String>,
+    /// The list field of the list operation's output; by default its only list field.
+    #[serde(default)]
+    pub items: Option<Spanned<String>>,
     pub delete: Spanned<String>,
     /// Delete-operation input member <- field of each listed item (`.` for the item itself);
-    /// other members come from the tool's params.
+    /// by default each member no param fills that the items have a field of the same name
+    /// for. Other members come from the tool's params.
     #[serde(default)]
-    pub bind: OrderedMap<Spanned<String>>,
+    pub bind: Option<Spanned<OrderedMap<Spanned<String>>>>,
     /// Only items whose field matches the glob (`*` any run; booleans as true / false).
     #[serde(default)]
     pub only: OrderedMap<Spanned<String>>,

@@ -1,8 +1,25 @@
-//! Semantic checks over the parsed manifest. Every problem is collected (never just the
-//! first), each with the byte offset it points at; the result is the checked model that
-//! codegen reads.
+//! Semantic checks over the parsed manifest, and the defaults that let the manifest say each
+//! fact once. Every problem is collected (never just the first), each with the byte offset
+//! it points at; the result is the checked model that codegen reads.
+//!
+//! What the manifest may leave out, and where it comes from:
+//! - an operation's access: its verb ([`verb_access`]); its paging members: `paged`;
+//! - a tool's toolset: its table, `[tools.TOOLSET.NAME]`; its operation: the one whose
+//!   snake_case name is the tool's; its access: the operation's (a `run` tool reads); its
+//!   pagination: whether the operation pages ([`tool`]);
+//! - a tool's params: its operation's input members, each typed, constrained and described
+//!   by the `[params]` entry of its snake_case name, required when the member is
+//!   ([`params`]);
+//! - a cleanup step's `items` and `bind`, an include's `take` ([`tool`], [`cleanup`]).
+//!
+//! A key that says what would be derived anyway is an error (it would be a second copy of
+//! the fact, free to drift from the first).
 
-use crate::manifest::{self, Manifest, OrderedMap};
+mod cleanup;
+mod params;
+mod tool;
+
+use crate::manifest::{Manifest, OrderedMap};
 use std::collections::HashSet;
 use toml::Spanned;
 
@@ -12,7 +29,10 @@ pub struct Problems(pub Vec<(String, usize)>);
 
 impl Problems {
     fn push<T>(&mut self, at: &Spanned<T>, message: String) {
-        self.0.push((message, at.span().start));
+        self.at(at.span().start, message);
+    }
+    fn at(&mut self, offset: usize, message: String) {
+        self.0.push((message, offset));
     }
 }
 
@@ -64,8 +84,9 @@ pub struct Operation {
     pub access: Access,
     pub input: Vec<Field>,
     pub output: Vec<Field>,
-    /// Takes `Marker` and returns `Marker` + `IsTruncated`.
-    pub paged: bool,
+    /// The output list field that pages, when the operation pages: it then takes `Marker`
+    /// and `MaxItems` and returns `IsTruncated` and `Marker`.
+    pub paged: Option<String>,
 }
 
 impl Operation {
@@ -358,9 +379,12 @@ fn fields(
     out
 }
 
+/// A param type; `or_named` says whether the name of a `[params]` entry would have done
+/// too (for the message).
 fn parse_param_ty(
     value: &Spanned<String>,
     shapes: &[Shape],
+    or_named: bool,
     what: &str,
     problems: &mut Problems,
 ) -> Option<(ParamTy, Option<String>)> {
@@ -377,11 +401,16 @@ fn parse_param_ty(
                 (ParamTy::ShapeList, Some(shape.to_string()))
             }
             _ => {
+                let last = if or_named {
+                    ", [Shape] or the name of a [params] entry"
+                } else {
+                    " or [Shape]"
+                };
                 problems.push(
                     value,
                     format!(
                         "{what}: unknown param type `{other}`, expected string, integer, boolean, \
-                         string_list, document, document_list, document_levels or [Shape]"
+                         string_list, document, document_list, document_levels{last}"
                     ),
                 );
                 return None;
@@ -402,27 +431,135 @@ fn param_fits_member(param: ParamTy, member: &Ty) -> bool {
     )
 }
 
+/// Verbs of the operations that change nothing: an operation whose name starts with one is
+/// `read`, any other `write`, unless it says `access`.
+pub const READ_VERBS: [&str; 4] = ["List", "Get", "Generate", "Simulate"];
+
+/// `read` or `write`, from the operation name's first word (`ListUsers` -> `List`).
+pub fn verb_access(operation: &str) -> Access {
+    let end = operation
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or(operation.len(), |(i, _)| i);
+    if READ_VERBS.contains(&&operation[..end]) {
+        Access::Read
+    } else {
+        Access::Write
+    }
+}
+
+/// What `paged` adds to an operation, with their types: input members, then output members.
+const PAGING_INPUT: [(&str, &str); 2] = [("Marker", "string?"), ("MaxItems", "int?")];
+const PAGING_OUTPUT: [(&str, &str); 2] = [("IsTruncated", "bool"), ("Marker", "string?")];
+
+/// The operation named `name`, or a problem at `at` saying there is none.
 fn find_op(
     ops: &[Operation],
-    name: &Spanned<String>,
+    name: &str,
+    at: usize,
     what: &str,
     problems: &mut Problems,
 ) -> Option<usize> {
-    let found = ops.iter().position(|o| &o.name == name.get_ref());
+    let found = ops.iter().position(|o| o.name == name);
     if found.is_none() {
-        problems.push(
-            name,
-            format!("{what}: unknown operation `{}`", name.get_ref()),
-        );
+        problems.at(at, format!("{what}: unknown operation `{name}`"));
     }
     found
+}
+
+/// The one list field of an operation's output, or why there is not exactly one.
+fn only_list(op: &Operation) -> Result<&Field, String> {
+    let lists: Vec<&Field> = op.output.iter().filter(|f| f.ty.list).collect();
+    match lists[..] {
+        [one] => Ok(one),
+        [] => Err(format!("`{}`'s output has no list field", op.name)),
+        _ => Err(format!(
+            "`{}`'s output has several list fields ({})",
+            op.name,
+            lists
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// Checks the whole manifest; returns the model, or every problem found.
 pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
     let mut problems = Problems::default();
+    let toolsets = validate_toolsets(manifest, &mut problems);
+    let shape_names: HashSet<&str> = manifest
+        .shapes
+        .iter()
+        .map(|(n, _)| n.get_ref().as_str())
+        .collect();
+    let shapes = validate_shapes(manifest, &shape_names, &mut problems);
+    let operations: Vec<Operation> = manifest
+        .operations
+        .iter()
+        .map(|(name, op)| validate_operation(manifest, name, op, &shape_names, &mut problems))
+        .collect();
+    let named = params::validate_named(manifest, &shapes, &mut problems);
+    let guardrails = validate_guardrails(manifest, &operations, &mut problems);
 
-    let toolsets: Vec<Toolset> = manifest
+    let cx = tool::Context {
+        ops: &operations,
+        shapes: &shapes,
+        named: &named,
+        guardrails: &guardrails,
+    };
+    let mut tools: Vec<Tool> = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (toolset, group) in manifest.tools.iter() {
+        if !toolsets.iter().any(|t| &t.name == toolset.get_ref()) {
+            problems.push(
+                toolset,
+                format!(
+                    "[tools.{0}]: unknown toolset `{0}`, declared toolsets: {1}",
+                    toolset.get_ref(),
+                    toolsets
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        for (name, tool) in group.iter() {
+            if let Some((_, other)) = seen.iter().find(|(n, _)| n == name.get_ref()) {
+                problems.push(
+                    name,
+                    format!(
+                        "tool `{}` is declared in toolset `{other}` already",
+                        name.get_ref()
+                    ),
+                );
+                continue;
+            }
+            seen.push((name.get_ref(), toolset.get_ref()));
+            if let Some(t) = tool::validate_tool(&cx, toolset, name, tool, &mut problems) {
+                tools.push(t);
+            }
+        }
+    }
+
+    if problems.0.is_empty() {
+        Ok(Model {
+            toolsets,
+            shapes,
+            operations,
+            tools,
+            guardrails,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn validate_toolsets(manifest: &Manifest, problems: &mut Problems) -> Vec<Toolset> {
+    manifest
         .toolsets
         .iter()
         .map(|(name, t)| {
@@ -438,14 +575,15 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
                 default: t.default,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let shape_names: HashSet<&str> = manifest
-        .shapes
-        .iter()
-        .map(|(n, _)| n.get_ref().as_str())
-        .collect();
-    let shapes: Vec<Shape> = manifest
+fn validate_shapes(
+    manifest: &Manifest,
+    shape_names: &HashSet<&str>,
+    problems: &mut Problems,
+) -> Vec<Shape> {
+    manifest
         .shapes
         .iter()
         .map(|(name, table)| {
@@ -462,76 +600,132 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
                 name: name.get_ref().clone(),
                 fields: fields(
                     table,
-                    &shape_names,
+                    shape_names,
                     &format!("shape `{}`", name.get_ref()),
-                    &mut problems,
+                    problems,
                 ),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let operations: Vec<Operation> = manifest
-        .operations
-        .iter()
-        .map(|(name, op)| {
-            let what = format!("operation `{}`", name.get_ref());
-            if !is_pascal_ident(name.get_ref()) {
-                problems.push(name, format!("{what}: name must be the IAM API's PascalCase operation name"));
-            }
-            let input = fields(&op.input, &shape_names, &what, &mut problems);
-            for (member, ty) in op.input.iter() {
-                if let Ok(ty) = parse_ty(ty.get_ref(), &shape_names) {
-                    let shape_ok = match &ty.base {
-                        Base::Shape(name) => ty.list && input_shape_ok(manifest, name),
-                        _ => true,
-                    };
-                    if matches!(ty.base, Base::Date) || !shape_ok {
-                        problems.push(member, format!("{what}: input member `{}` has type `{}`; inputs take string, int, long, bool, enum, document, [string] or [Shape] of a shape with only string, int, long, bool, enum or [string] fields", member.get_ref(), ty_text(&ty)));
-                    }
-                }
-            }
-            let output = fields(&op.output, &shape_names, &what, &mut problems);
-            let has_in = |n: &str| input.iter().any(|f| f.name == n);
-            let has_out = |n: &str| output.iter().any(|f| f.name == n);
-            let paged = has_in("Marker") && has_out("Marker") && has_out("IsTruncated");
-            Operation {
-                name: name.get_ref().clone(),
-                snake: snake(name.get_ref()),
-                access: parse_access(&op.access, &what, &mut problems),
-                input,
-                output,
-                paged,
-            }
-        })
-        .collect();
-
-    let guardrails = validate_guardrails(manifest, &operations, &mut problems);
-
-    let mut tools = Vec::new();
-    for (name, tool) in manifest.tools.iter() {
-        if let Some(t) = validate_tool(
+/// An operation: its members, its access (said, or its verb's) and its paging (`paged`
+/// adds the paging members after the declared ones, unless it declares them itself to
+/// place them elsewhere).
+fn validate_operation(
+    manifest: &Manifest,
+    name: &Spanned<String>,
+    op: &crate::manifest::Operation,
+    shape_names: &HashSet<&str>,
+    problems: &mut Problems,
+) -> Operation {
+    let what = format!("operation `{}`", name.get_ref());
+    if !is_pascal_ident(name.get_ref()) {
+        problems.push(
             name,
-            tool,
-            &toolsets,
-            &operations,
-            &shapes,
-            &guardrails,
-            &mut problems,
-        ) {
-            tools.push(t);
+            format!("{what}: name must be the IAM API's PascalCase operation name"),
+        );
+    }
+    let mut input = fields(&op.input, shape_names, &what, problems);
+    for (member, ty) in op.input.iter() {
+        if let Ok(ty) = parse_ty(ty.get_ref(), shape_names) {
+            let shape_ok = match &ty.base {
+                Base::Shape(name) => ty.list && input_shape_ok(manifest, name),
+                _ => true,
+            };
+            if matches!(ty.base, Base::Date) || !shape_ok {
+                problems.push(member, format!("{what}: input member `{}` has type `{}`; inputs take string, int, long, bool, enum, document, [string] or [Shape] of a shape with only string, int, long, bool, enum or [string] fields", member.get_ref(), ty_text(&ty)));
+            }
         }
     }
+    let mut output = fields(&op.output, shape_names, &what, problems);
+    let paged = match &op.paged {
+        Some(list) => {
+            if !output
+                .iter()
+                .any(|f| &f.name == list.get_ref() && f.ty.list)
+            {
+                problems.push(
+                    list,
+                    format!(
+                        "{what}: `paged = \"{}\"` is not a list field of its output",
+                        list.get_ref()
+                    ),
+                );
+            }
+            add_paging(&mut input, &op.input, &PAGING_INPUT, &what, problems);
+            add_paging(&mut output, &op.output, &PAGING_OUTPUT, &what, problems);
+            Some(list.get_ref().clone())
+        }
+        None => {
+            let declared = op
+                .input
+                .iter()
+                .filter(|(m, _)| PAGING_INPUT.iter().any(|(p, _)| m.get_ref() == p))
+                .chain(
+                    op.output
+                        .iter()
+                        .filter(|(m, _)| PAGING_OUTPUT.iter().any(|(p, _)| m.get_ref() == p)),
+                );
+            let declared: Vec<&Spanned<String>> = declared.map(|(member, _)| member).collect();
+            if let Some(first) = declared.first() {
+                let names: Vec<&str> = declared.iter().map(|m| m.get_ref().as_str()).collect();
+                problems.push(first, format!("{what}: declares paging members ({}): say `paged = \"<list field>\"` instead, which adds Marker and MaxItems to the input and IsTruncated and Marker to the output", names.join(", ")));
+            }
+            None
+        }
+    };
+    let derived = verb_access(name.get_ref());
+    let access = match &op.access {
+        Some(said) => {
+            let access = parse_access(said, &what, problems);
+            if access == derived && matches!(said.get_ref().as_str(), "read" | "write") {
+                problems.push(
+                    said,
+                    format!(
+                        "{what}: `access = \"{}\"` is what its verb says already; remove it",
+                        said.get_ref()
+                    ),
+                );
+            }
+            access
+        }
+        None => derived,
+    };
+    Operation {
+        name: name.get_ref().clone(),
+        snake: snake(name.get_ref()),
+        access,
+        input,
+        output,
+        paged,
+    }
+}
 
-    if problems.0.is_empty() {
-        Ok(Model {
-            toolsets,
-            shapes,
-            operations,
-            tools,
-            guardrails,
-        })
-    } else {
-        Err(problems)
+/// Appends the paging members `members` that `declared` does not place itself.
+fn add_paging(
+    fields: &mut Vec<Field>,
+    declared: &OrderedMap<Spanned<String>>,
+    members: &[(&str, &str)],
+    what: &str,
+    problems: &mut Problems,
+) {
+    for (member, ty) in members {
+        match declared.iter().find(|(n, _)| n.get_ref() == member) {
+            Some((_, said)) if said.get_ref() == ty => {}
+            Some((_, said)) => problems.push(
+                said,
+                format!(
+                    "{what}: paging member `{member}` is `{ty}`, not `{}`",
+                    said.get_ref()
+                ),
+            ),
+            None => fields.push(Field {
+                name: member.to_string(),
+                snake: snake(member),
+                ty: parse_ty(ty, &HashSet::new()).expect("paging member types parse"),
+            }),
+        }
     }
 }
 
@@ -556,7 +750,7 @@ fn validate_guardrails(
         }
         let mut operations = Vec::new();
         for (op, read_list) in g.operations.iter() {
-            let Some(index) = find_op(ops, op, &what, problems) else {
+            let Some(index) = find_op(ops, op.get_ref(), op.span().start, &what, problems) else {
                 continue;
             };
             if ops[index].access != Access::Write {
@@ -564,7 +758,8 @@ fn validate_guardrails(
             }
             let mut reads = Vec::new();
             for read in read_list {
-                let Some(r) = find_op(ops, read, &what, problems) else {
+                let Some(r) = find_op(ops, read.get_ref(), read.span().start, &what, problems)
+                else {
                     continue;
                 };
                 if ops[r].access != Access::Read {
@@ -635,651 +830,356 @@ fn ty_text(ty: &Ty) -> String {
     }
 }
 
-fn validate_tool(
-    name: &Spanned<String>,
-    tool: &manifest::Tool,
-    toolsets: &[Toolset],
-    ops: &[Operation],
-    shapes: &[Shape],
-    guardrails: &[Guardrail],
-    problems: &mut Problems,
-) -> Option<Tool> {
-    let tname = name.get_ref();
-    let what = format!("tool `{tname}`");
-    let before = problems.0.len();
-    if !is_snake_ident(tname) {
-        problems.push(name, format!("{what}: name must be snake_case"));
-    }
-    if tool.title.get_ref().trim().is_empty() {
-        problems.push(&tool.title, format!("{what}: title is empty"));
-    }
-    if tool.description.get_ref().trim().is_empty() {
-        problems.push(&tool.description, format!("{what}: description is empty"));
-    }
-    if !toolsets.iter().any(|t| &t.name == tool.toolset.get_ref()) {
-        problems.push(
-            &tool.toolset,
-            format!(
-                "{what}: unknown toolset `{}`, declared toolsets: {}",
-                tool.toolset.get_ref(),
-                toolsets
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-    }
-    let access = parse_access(&tool.access, &what, problems);
-    let op = match (&tool.operation, &tool.run) {
-        (Some(operation), None) => find_op(ops, operation, &what, problems),
-        (None, Some(run)) => {
-            if !is_pascal_ident(run.get_ref()) {
-                problems.push(
-                    run,
-                    format!(
-                        "{what}: `run = \"{}\"` must name a runtime function type (PascalCase)",
-                        run.get_ref()
-                    ),
-                );
-            }
-            None
-        }
-        (Some(operation), Some(_)) => {
-            problems.push(
-                operation,
-                format!("{what}: give `operation` or `run`, not both"),
-            );
-            None
-        }
-        (None, None) => {
-            problems.push(
-                name,
-                format!("{what}: needs `operation` (an IAM call) or `run` (a runtime function)"),
-            );
-            None
-        }
-    };
-    if tool.run.is_none() && !tool.uses.is_empty() {
-        problems.push(&tool.uses[0], format!("{what}: `uses` is for `run` tools; an `operation` tool calls its operation and `include`s"));
-    }
-    let uses: Vec<usize> = tool
-        .uses
-        .iter()
-        .filter_map(|u| find_op(ops, u, &what, problems))
-        .collect();
-
-    let destructive = match (&tool.destructive, access) {
-        (Some(d), Access::Read) if *d.get_ref() => {
-            problems.push(d, format!("{what}: a read tool cannot be destructive"));
-            false
-        }
-        (Some(d), _) => *d.get_ref(),
-        (None, Access::Write) => {
-            problems.push(
-                &tool.access,
-                format!(
-                    "{what}: a write tool must say `destructive = true` or `destructive = false`"
-                ),
-            );
-            false
-        }
-        (None, Access::Read) => false,
-    };
-    let idempotent = tool
-        .idempotent
-        .as_ref()
-        .map_or(access == Access::Read, |i| *i.get_ref());
-
-    // Every operation the tool calls must fit its access class.
-    let check_op_access = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
-        if access == Access::Read && ops[index].access == Access::Write {
-            problems.push(
-                at,
-                format!("{what}: read tool calls write operation `{}`; declare the tool `access = \"write\"`", ops[index].name),
-            );
-        }
-    };
-    if let (Some(op), Some(at)) = (op, &tool.operation) {
-        check_op_access(op, at, problems);
-    }
-    for (index, at) in uses.iter().zip(&tool.uses) {
-        check_op_access(*index, at, problems);
-    }
-    if tool.run.is_some()
-        && (tool.paginate.is_some() || !tool.include.is_empty() || !tool.cleanup.is_empty())
-    {
-        problems.push(&tool.access, format!("{what}: a `run` tool pages, includes and cleans up in its runtime function; remove `paginate`, `include` and `cleanup`"));
-    }
-
-    // Params.
-    let mut params = Vec::new();
-    let mut seen = HashSet::new();
-    for p in &tool.params {
-        let pname = p.name.get_ref();
-        let pwhat = format!("{what}, param `{pname}`");
-        if !seen.insert(pname.clone()) {
-            problems.push(&p.name, format!("{what}: duplicate param `{pname}`"));
-            continue;
-        }
-        if !is_snake_ident(pname) {
-            problems.push(&p.name, format!("{pwhat}: name must be snake_case"));
-        }
-        if tool.paginate.is_some() && PAGING_PARAMS.contains(&pname.as_str()) {
-            problems.push(
-                &p.name,
-                format!("{pwhat}: `{pname}` is added to every paginated tool; remove it"),
-            );
-        }
-        if access == Access::Write && WRITE_PARAMS.contains(&pname.as_str()) {
-            problems.push(&p.name, format!("{pwhat}: `{pname}` is added by the macro to write tools (force and dry_run with cleanup steps); remove it"));
-        }
-        let Some((ty, shape)) = parse_param_ty(&p.ty, shapes, &pwhat, problems) else {
-            continue;
-        };
-        let member = p
-            .member
-            .as_ref()
-            .map_or_else(|| pascal(pname), |m| m.get_ref().clone());
-        let member_at = p.member.as_ref().unwrap_or(&p.name);
-        if let Some(op) = op {
-            let o = &ops[op];
-            let in_include = tool.include.iter().any(|inc| {
-                ops.iter()
-                    .find(|x| &x.name == inc.operation.get_ref())
-                    .is_some_and(|x| x.input_field(&member).is_some())
-            });
-            match o.input_field(&member) {
-                Some(f) => {
-                    if !param_fits_member(ty, &f.ty) {
-                        problems.push(
-                            &p.ty,
-                            format!(
-                                "{pwhat}: type `{}` does not fit member `{member}` of `{}` (`{}`)",
-                                p.ty.get_ref(),
-                                o.name,
-                                ty_text(&f.ty)
-                            ),
-                        );
-                    }
-                }
-                None if in_include => {}
-                None => problems.push(
-                    member_at,
-                    format!(
-                        "{pwhat}: operation `{}` has no input member `{member}`",
-                        o.name
-                    ),
-                ),
-            }
-        }
-        let numeric = ty == ParamTy::Integer;
-        let stringy = ty == ParamTy::String;
-        // A list's length is its number of items.
-        let sized = stringy || ty.is_list();
-        for (present, at, ok, what_c) in [
-            (
-                p.min.is_some(),
-                p.min.as_ref().map(|s| s.span()),
-                numeric,
-                "min",
-            ),
-            (
-                p.max.is_some(),
-                p.max.as_ref().map(|s| s.span()),
-                numeric,
-                "max",
-            ),
-            (
-                p.min_length.is_some(),
-                p.min_length.as_ref().map(|s| s.span()),
-                sized,
-                "min_length",
-            ),
-            (
-                p.max_length.is_some(),
-                p.max_length.as_ref().map(|s| s.span()),
-                sized,
-                "max_length",
-            ),
-            (
-                p.pattern.is_some(),
-                p.pattern.as_ref().map(|s| s.span()),
-                stringy,
-                "pattern",
-            ),
-            (
-                p.enum_values.is_some(),
-                p.enum_values.as_ref().map(|s| s.span()),
-                stringy,
-                "enum",
-            ),
-        ] {
-            if present && !ok {
-                let at = at.unwrap_or(0..0);
-                problems.0.push((
-                    format!(
-                        "{pwhat}: `{what_c}` does not apply to type `{}`",
-                        p.ty.get_ref()
-                    ),
-                    at.start,
-                ));
-            }
-        }
-        if let Some(kind) = &p.policy {
-            if !matches!(kind.get_ref().as_str(), "identity" | "trust") {
-                problems.push(
-                    kind,
-                    format!(
-                        "{pwhat}: `policy` is `identity` or `trust`, not `{}`",
-                        kind.get_ref()
-                    ),
-                );
-            } else if !matches!(ty, ParamTy::Document) {
-                problems.push(
-                    kind,
-                    format!("{pwhat}: `policy` applies to `document` params only"),
-                );
-            }
-        }
-        if let Some(secret) = &p.secret
-            && !matches!(ty, ParamTy::String)
-        {
-            problems.push(
-                secret,
-                format!("{pwhat}: `secret` applies to `string` params only"),
-            );
-        }
-        if let (Some(min), Some(max)) = (&p.min, &p.max)
-            && min.get_ref() > max.get_ref()
-        {
-            problems.push(
-                min,
-                format!(
-                    "{pwhat}: min {} is greater than max {}",
-                    min.get_ref(),
-                    max.get_ref()
-                ),
-            );
-        }
-        params.push(Param {
-            name: pname.clone(),
-            ty,
-            shape,
-            required: p.required,
-            description: p.description.get_ref().clone(),
-            member,
-            enum_values: p.enum_values.as_ref().map(|e| e.get_ref().clone()),
-            min: p.min.as_ref().map(|v| *v.get_ref()),
-            max: p.max.as_ref().map(|v| *v.get_ref()),
-            min_length: p.min_length.as_ref().map(|v| *v.get_ref()),
-            max_length: p.max_length.as_ref().map(|v| *v.get_ref()),
-            pattern: p.pattern.as_ref().map(|v| v.get_ref().clone()),
-            policy: p.policy.as_ref().map(|v| v.get_ref().clone()),
-            secret: p.secret.as_ref().is_some_and(|s| *s.get_ref()),
-        });
-    }
-
-    // Required members of the primary and included operations need a required param.
-    let check_required = |index: usize, at: &Spanned<String>, problems: &mut Problems| {
-        for f in ops[index]
-            .input
-            .iter()
-            .filter(|f| !f.ty.optional && !f.ty.list)
-        {
-            match params.iter().find(|p| p.member == f.name) {
-                Some(p) if p.required => {}
-                Some(p) => {
-                    // Point at the param that lacks `required = true`, not at the operation.
-                    let at = tool
-                        .params
-                        .iter()
-                        .find(|m| m.name.get_ref() == &p.name)
-                        .map_or(at, |m| &m.name);
-                    problems.push(at, format!("{what}: param `{}` fills required member `{}` of `{}`, so it must be `required = true`", p.name, f.name, ops[index].name))
-                }
-                None => problems.push(
-                    at,
-                    format!(
-                        "{what}: no param fills required member `{}` of operation `{}`",
-                        f.name, ops[index].name
-                    ),
-                ),
-            }
-        }
-    };
-    if let (Some(op), Some(at)) = (op, &tool.operation) {
-        check_required(op, at, problems);
-    }
-
-    // Pagination.
-    let paginate = tool.paginate.as_ref().and_then(|field| {
-        let op = &ops[op?];
-        if !op.paged || op.input_field("MaxItems").is_none() {
-            problems.push(field, format!("{what}: `paginate = \"{}\"` needs an operation that pages (input Marker and MaxItems, output Marker and IsTruncated); `{}` does not", field.get_ref(), op.name));
-            return None;
-        }
-        match op.output_field(field.get_ref()) {
-            Some(f) if f.ty.list => Some(field.get_ref().clone()),
-            _ => {
-                problems.push(field, format!("{what}: `paginate = \"{}\"` is not a list field of `{}`'s output", field.get_ref(), op.name));
-                None
-            }
-        }
-    });
-
-    // Included operations.
-    let mut includes = Vec::new();
-    for inc in &tool.include {
-        let Some(index) = find_op(ops, &inc.operation, &what, problems) else {
-            continue;
-        };
-        check_op_access(index, &inc.operation, problems);
-        check_required(index, &inc.operation, problems);
-        let clash = op.is_some_and(|o| ops[o].output_field(inc.field.get_ref()).is_some())
-            || includes
-                .iter()
-                .any(|i: &Include| &i.field == inc.field.get_ref());
-        if clash || !is_pascal_ident(inc.field.get_ref()) {
-            problems.push(
-                &inc.field,
-                format!(
-                    "{what}: include field `{}` must be a new PascalCase field of the result",
-                    inc.field.get_ref()
-                ),
-            );
-        }
-        match ops[index].output_field(inc.take.get_ref()) {
-            Some(f) => includes.push(Include {
-                field: inc.field.get_ref().clone(),
-                op: index,
-                take: f.clone(),
-            }),
-            None => problems.push(
-                &inc.take,
-                format!(
-                    "{what}: operation `{}` has no output field `{}`",
-                    ops[index].name,
-                    inc.take.get_ref()
-                ),
-            ),
-        }
-    }
-
-    // Cleanup steps and refusals: list (or read) operations filled from the params, a
-    // delete operation filled from each item and the params.
-    let members_of = |index: usize| -> Vec<String> {
-        ops[index]
-            .input
-            .iter()
-            .filter(|f| params.iter().any(|p| p.member == f.name))
-            .map(|f| f.name.clone())
-            .collect()
-    };
-    let mut cleanup = Vec::new();
-    if !tool.cleanup.is_empty() && access == Access::Read {
-        problems.push(
-            &tool.access,
-            format!("{what}: only a write tool can have cleanup steps"),
-        );
-    }
-    if access == Access::Write && (tool.run.is_some() || !tool.include.is_empty()) {
-        problems.push(&tool.access, format!("{what}: a write tool is one `operation` (consent, plans and cleanup wrap it); remove `run` and `include`"));
-    }
-    for step in &tool.cleanup {
-        let swhat = format!("{what}, cleanup step `{}`", step.kind.get_ref());
-        let list = find_op(ops, &step.list, &swhat, problems);
-        let delete = find_op(ops, &step.delete, &swhat, problems);
-        let (Some(list), Some(delete)) = (list, delete) else {
-            continue;
-        };
-        let item_shape = match ops[list].output_field(step.items.get_ref()) {
-            Some(Field {
-                ty: Ty { base, .. },
-                ..
-            }) => Some(base.clone()),
-            _ => {
-                problems.push(
-                    &step.items,
-                    format!(
-                        "{swhat}: `{}` is not a field of `{}`'s output",
-                        step.items.get_ref(),
-                        ops[list].name
-                    ),
-                );
-                None
-            }
-        };
-        if ops[list].access != Access::Read {
-            problems.push(
-                &step.list,
-                format!(
-                    "{swhat}: `{}` is a write operation, not a list",
-                    ops[list].name
-                ),
-            );
-        }
-        if ops[delete].access != Access::Write {
-            problems.push(
-                &step.delete,
-                format!(
-                    "{swhat}: `{}` is a read operation, not a delete",
-                    ops[delete].name
-                ),
-            );
-        }
-        let has_field = |from: &str| match &item_shape {
-            Some(Base::Shape(s)) => shapes
-                .iter()
-                .find(|x| &x.name == s)
-                .is_some_and(|x| x.fields.iter().any(|f| f.name == from)),
-            Some(_) => from == ".",
-            None => true,
-        };
-        let list_members = members_of(list);
-        let delete_members = members_of(delete);
-        let mut list_input = Vec::new();
-        for (member, value) in step.list_input.iter() {
-            let name = member.get_ref();
-            match ops[list].input_field(name) {
-                None => problems.push(member, format!("{swhat}: `list_input` names `{name}`, which is not an input member of `{}`", ops[list].name)),
-                Some(_) if name == "Marker" || name == "MaxItems" => {
-                    problems.push(member, format!("{swhat}: `list_input` sets `{name}`, which the runtime sets to page through every item; remove it"))
-                }
-                Some(_) if list_members.contains(name) => {
-                    problems.push(member, format!("{swhat}: `list_input` sets `{name}`, which a param of the tool fills; remove one of them"))
-                }
-                Some(Field { ty, .. }) if ty.list || !matches!(ty.base, Base::String | Base::Enum) => problems.push(
-                    member,
-                    format!("{swhat}: `list_input` sets `{name}`, a `{}` member of `{}`; only string and enum members take a fixed value", ty_text(ty), ops[list].name),
-                ),
-                Some(_) => {}
-            }
-            if list_input.iter().any(|(m, _)| m == name) {
-                problems.push(member, format!("{swhat}: `list_input` sets `{name}` twice"));
-            }
-            list_input.push((name.clone(), value.get_ref().clone()));
-        }
-        for f in ops[list]
-            .input
-            .iter()
-            .filter(|f| !f.ty.optional && !f.ty.list)
-        {
-            if !list_members.contains(&f.name) && !list_input.iter().any(|(m, _)| m == &f.name) {
-                problems.push(&step.list, format!("{swhat}: neither a param nor `list_input` fills required member `{}` of `{}`", f.name, ops[list].name));
-            }
-        }
-        let mut bind = Vec::new();
-        for (member, from) in step.bind.iter() {
-            if ops[delete].input_field(member.get_ref()).is_none() {
-                problems.push(
-                    member,
-                    format!(
-                        "{swhat}: `{}` has no input member `{}`",
-                        ops[delete].name,
-                        member.get_ref()
-                    ),
-                );
-            }
-            if !has_field(from.get_ref()) {
-                problems.push(
-                    from,
-                    format!("{swhat}: listed items have no field `{}`", from.get_ref()),
-                );
-            }
-            bind.push((member.get_ref().clone(), from.get_ref().clone()));
-        }
-        for f in ops[delete]
-            .input
-            .iter()
-            .filter(|f| !f.ty.optional && !f.ty.list)
-        {
-            if !delete_members.contains(&f.name) && !bind.iter().any(|(m, _)| m == &f.name) {
-                problems.push(
-                    &step.delete,
-                    format!(
-                        "{swhat}: neither a param nor `bind` fills required member `{}` of `{}`",
-                        f.name, ops[delete].name
-                    ),
-                );
-            }
-        }
-        let mut only = Vec::new();
-        for (field, glob) in step.only.iter() {
-            if !has_field(field.get_ref()) {
-                problems.push(
-                    field,
-                    format!(
-                        "{swhat}: `only` names `{}`, which listed items do not have",
-                        field.get_ref()
-                    ),
-                );
-            }
-            only.push((field.get_ref().clone(), glob.get_ref().clone()));
-        }
-        let label = match &step.label {
-            Some(l) if !has_field(l.get_ref()) => {
-                problems.push(
-                    l,
-                    format!(
-                        "{swhat}: `label` names `{}`, which listed items do not have",
-                        l.get_ref()
-                    ),
-                );
-                None
-            }
-            Some(l) => Some(l.get_ref().clone()),
-            None => bind.first().map(|(_, from)| from.clone()),
-        };
-        cleanup.push(Cleanup {
-            kind: step.kind.get_ref().clone(),
-            list,
-            list_input,
-            items: step.items.get_ref().clone(),
-            delete,
-            bind,
-            only,
-            label,
-            absent_ok: step.absent_ok,
-            list_members,
-            delete_members,
-        });
-    }
-    // Message placeholders name params.
-    if let Some(message) = &tool.message {
-        check_placeholders(message, &params, &what, problems);
-    }
-
-    if problems.0.len() > before {
-        return None;
-    }
-    let run = tool.run.as_ref().map(|r| r.get_ref().clone());
-    let mut actions: Vec<String> = Vec::new();
-    let mut add = |index: usize| {
-        let action = format!("iam:{}", ops[index].name);
-        if !actions.contains(&action) {
-            actions.push(action);
-        }
-    };
-    op.into_iter()
-        .chain(uses.iter().copied())
-        .for_each(&mut add);
-    includes.iter().for_each(|i| add(i.op));
-    cleanup.iter().for_each(|c| {
-        add(c.list);
-        add(c.delete);
-    });
-    // What the guardrails checking the tool's steps read.
-    let steps: Vec<usize> = op
-        .into_iter()
-        .filter(|_| access == Access::Write)
-        .chain(cleanup.iter().map(|c| c.delete))
-        .collect();
-    for g in guardrails {
-        for (_, reads) in g.operations.iter().filter(|(o, _)| steps.contains(o)) {
-            reads.iter().for_each(|r| add(*r));
-        }
-    }
-    Some(Tool {
-        name: tname.clone(),
-        title: tool.title.get_ref().clone(),
-        description: tool.description.get_ref().trim().to_string(),
-        toolset: tool.toolset.get_ref().clone(),
-        access,
-        destructive,
-        idempotent,
-        open_world: tool.open_world.unwrap_or(true),
-        op,
-        run,
-        paginate,
-        message: tool.message.as_ref().map(|m| m.get_ref().clone()),
-        params,
-        includes,
-        cleanup,
-        actions,
-    })
-}
-
-/// Every `{name}` in `message` names a param.
-fn check_placeholders(
-    message: &Spanned<String>,
-    params: &[Param],
-    what: &str,
-    problems: &mut Problems,
-) {
-    let mut rest = message.get_ref().as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let key = &rest[start + 1..start + end];
-        if !params.iter().any(|p| p.name == key) {
-            problems.push(
-                message,
-                format!("{what}: message names `{{{key}}}`, which is not a param"),
-            );
-        }
-        rest = &rest[start + end + 1..];
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(text: &str) -> Result<Model, Vec<String>> {
+        let manifest: Manifest = toml::from_str(text).unwrap();
+        validate(&manifest).map_err(|p| p.0.into_iter().map(|(message, _)| message).collect())
+    }
 
     #[test]
     fn snake_follows_the_sdk() {
         assert_eq!(snake("UserName"), "user_name");
         assert_eq!(snake("ListMFADevices"), "list_mfa_devices");
+        assert_eq!(snake("ListSSHPublicKeys"), "list_ssh_public_keys");
         assert_eq!(snake("SSHPublicKeyId"), "ssh_public_key_id");
+        assert_eq!(
+            snake("ListOpenIDConnectProviders"),
+            "list_open_id_connect_providers"
+        );
+        assert_eq!(
+            snake("GetAccountAuthorizationDetails"),
+            "get_account_authorization_details"
+        );
         assert_eq!(snake("AccessKeyMetadata"), "access_key_metadata");
         assert_eq!(snake("IsTruncated"), "is_truncated");
         assert_eq!(pascal("path_prefix"), "PathPrefix");
     }
 
+    #[test]
+    fn access_follows_the_verb() {
+        for (op, access) in [
+            ("ListUsers", Access::Read),
+            ("GetAccountAuthorizationDetails", Access::Read),
+            ("GenerateCredentialReport", Access::Read),
+            ("SimulateCustomPolicy", Access::Read),
+            ("DeleteUser", Access::Write),
+            ("UpdateAccessKey", Access::Write),
+            ("Listen", Access::Write),
+            ("Get", Access::Read),
+        ] {
+            assert_eq!(verb_access(op), access, "{op}");
+        }
+    }
+
+    /// Users, their groups and their access keys: a paged list, a delete with cleanup.
+    const USERS: &str = r#"
+        [toolsets.users]
+        description = "Users."
+
+        [shapes.Group]
+        GroupName = "string"
+        [shapes.AccessKeyMetadata]
+        AccessKeyId = "string?"
+        Status = "enum?"
+
+        [operations]
+        ListGroupsForUser = { input = { UserName = "string", PathPrefix = "string?" }, output = { Groups = "[Group]" }, paged = "Groups" }
+        ListAccessKeys = { input = { UserName = "string?" }, output = { AccessKeyMetadata = "[AccessKeyMetadata]" }, paged = "AccessKeyMetadata" }
+        DeleteAccessKey = { input = { UserName = "string?", AccessKeyId = "string" } }
+        RemoveUserFromGroup = { input = { GroupName = "string", UserName = "string" } }
+        DeleteUser = { input = { UserName = "string" } }
+        GetUser = { input = { UserName = "string?" } }
+        UpdateUser = { input = { UserName = "string", NewPath = "string?", NewUserName = "string?" } }
+
+        [params]
+        user_name = { type = "string", min_length = 1, max_length = 64, description = "The user." }
+        path_prefix = { type = "string", pattern = "/.*", description = "Only what is under this path." }
+    "#;
+
+    #[test]
+    fn what_the_manifest_leaves_out_is_derived() {
+        let model = check(&format!(
+            r#"{USERS}
+            [tools.users.list_groups_for_user]
+            title = "List"
+            description = "List a user's groups."
+            params.path_prefix = "Only groups under this path."
+
+            [tools.users.delete_user]
+            title = "Delete"
+            description = "Delete a user."
+            destructive = true
+            cleanup = [
+              {{ kind = "access keys", list = "ListAccessKeys", delete = "DeleteAccessKey" }},
+              {{ kind = "group memberships", list = "ListGroupsForUser", delete = "RemoveUserFromGroup" }},
+            ]
+            "#
+        ))
+        .unwrap();
+        let list = &model.operations[0];
+        assert_eq!(list.access, Access::Read);
+        assert_eq!(list.paged.as_deref(), Some("Groups"));
+        let members = |fields: &[Field]| fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            members(&list.input),
+            ["UserName", "PathPrefix", "Marker", "MaxItems"]
+        );
+        assert_eq!(members(&list.output), ["Groups", "IsTruncated", "Marker"]);
+        assert_eq!(model.operations[2].access, Access::Write);
+
+        let tool = &model.tools[0];
+        assert_eq!(model.op(tool.op.unwrap()).name, "ListGroupsForUser");
+        assert_eq!(tool.toolset, "users");
+        assert_eq!(tool.access, Access::Read);
+        assert_eq!(tool.paginate.as_deref(), Some("Groups"));
+        let user = &tool.params[0];
+        assert_eq!(
+            (user.name.as_str(), user.member.as_str(), user.required),
+            ("user_name", "UserName", true)
+        );
+        assert_eq!(user.description, "The user.");
+        assert_eq!((user.min_length, user.max_length), (Some(1), Some(64)));
+        let prefix = &tool.params[1];
+        assert_eq!(
+            (prefix.required, prefix.description.as_str()),
+            (false, "Only groups under this path.")
+        );
+        assert_eq!(prefix.pattern.as_deref(), Some("/.*"));
+
+        let delete = &model.tools[1];
+        assert_eq!(
+            (delete.access, delete.destructive, delete.idempotent),
+            (Access::Write, true, false)
+        );
+        let keys = &delete.cleanup[0];
+        assert_eq!(keys.items, "AccessKeyMetadata");
+        assert_eq!(
+            keys.bind,
+            [("AccessKeyId".to_string(), "AccessKeyId".to_string())]
+        );
+        assert_eq!(keys.label.as_deref(), Some("AccessKeyId"));
+        let groups = &delete.cleanup[1];
+        assert_eq!(
+            groups.bind,
+            [("GroupName".to_string(), "GroupName".to_string())]
+        );
+        assert_eq!(
+            delete.actions,
+            [
+                "iam:DeleteUser",
+                "iam:ListAccessKeys",
+                "iam:DeleteAccessKey",
+                "iam:ListGroupsForUser",
+                "iam:RemoveUserFromGroup"
+            ]
+        );
+    }
+
+    #[test]
+    fn params_follow_the_operation_unless_the_tool_lists_every_one() {
+        let tool = |params: &str| {
+            check(&format!(
+                r#"{USERS}
+                [tools.users.list_groups_for_user]
+                title = "List"
+                description = "List a user's groups."
+                {params}
+                "#
+            ))
+            .map(|m| {
+                m.tools[0]
+                    .params
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(tool("").unwrap(), ["user_name", "path_prefix"]);
+        assert_eq!(
+            tool(r#"params.path_prefix = "Under this." "#).unwrap(),
+            ["user_name", "path_prefix"]
+        );
+        assert_eq!(
+            tool("params.path_prefix = \"Under this.\"\nparams.user_name = {}").unwrap(),
+            ["path_prefix", "user_name"]
+        );
+    }
+
+    /// Every problem of a tool of `USERS`.
+    fn tool_problems(tool: &str) -> Vec<String> {
+        check(&format!("{USERS}\n[tools.users.{tool}")).unwrap_err()
+    }
+
+    #[test]
+    fn a_key_that_repeats_a_derived_value_is_refused() {
+        assert_eq!(
+            tool_problems(
+                r#"list_groups_for_user]
+                title = "List"
+                description = "List a user's groups."
+                operation = "ListGroupsForUser"
+                access = "read"
+                paginate = true
+                params.user_name = { description = "The user.", required = true, min_length = 1 }
+                "#
+            ),
+            [
+                "tool `list_groups_for_user`: `operation = \"ListGroupsForUser\"` is what the tool's name says already; remove it",
+                "tool `list_groups_for_user`: `access = \"read\"` is what operation `ListGroupsForUser` says already; remove it",
+                "tool `list_groups_for_user`: `paginate = true` is what operation `ListGroupsForUser` says already; remove it",
+                "tool `list_groups_for_user`, param `user_name`: the description repeats [params.user_name]'s; remove it",
+                "tool `list_groups_for_user`, param `user_name`: `required = true` is what member `UserName` of `ListGroupsForUser` (`string`) says already; remove it",
+                "tool `list_groups_for_user`, param `user_name`: `min_length` repeats [params.user_name]; remove it",
+            ]
+        );
+        assert_eq!(
+            tool_problems(
+                r#"delete_user]
+                title = "Delete"
+                description = "Delete a user."
+                destructive = true
+                cleanup = [
+                  { kind = "access keys", list = "ListAccessKeys", items = "AccessKeyMetadata", delete = "DeleteAccessKey", bind = { AccessKeyId = "AccessKeyId" } },
+                ]
+                "#
+            ),
+            [
+                "tool `delete_user`, cleanup step `access keys`: `items = \"AccessKeyMetadata\"` is `ListAccessKeys`'s only list field, the default; remove it",
+                "tool `delete_user`, cleanup step `access keys`: this `bind` binds each member to the item field of its name, the default; remove it",
+            ]
+        );
+    }
+
+    #[test]
+    fn param_faults_are_reported() {
+        assert_eq!(
+            tool_problems(
+                r#"get_user]
+                title = "Get"
+                description = "Get a user."
+                params.user_name = { type = "string", description = "Who." }
+                params.group = "The group."
+                params.limit = { type = "user_nme", description = "How many." }
+                "#
+            ),
+            [
+                "tool `get_user`, param `user_name`: its type is [params.user_name]'s; remove `type` (a param of another type needs another name)",
+                "tool `get_user`, param `group`: needs a `type` (a param type, or the name of a [params] entry): there is no [params.group]",
+                "tool `get_user`, param `limit`: unknown param type `user_nme`, expected string, integer, boolean, string_list, document, document_list, document_levels, [Shape] or the name of a [params] entry",
+            ]
+        );
+        assert_eq!(
+            tool_problems(
+                r#"list_groups_for_user]
+                title = "List"
+                description = "List a user's groups."
+                params.path_prefix = { max = 3 }
+                "#
+            ),
+            [
+                "tool `list_groups_for_user`, param `path_prefix`: `max` does not apply to type `string`"
+            ]
+        );
+        assert_eq!(
+            tool_problems(
+                r#"update_user]
+                title = "Update"
+                description = "Rename or move a user."
+                destructive = false
+                params.new_user_name = { type = "user_name", description = "The new name." }
+                params.new_path = { type = "path_prefix", description = "The new path." }
+                params.extra = { type = "string", description = "More." }
+                "#
+            ),
+            [
+                "tool `update_user`: `params` lists `new_path` after `new_user_name`, which the operation takes in the other order: list every param to choose the order, or follow the operation's",
+                "tool `update_user`, param `extra`: operation `UpdateUser` has no input member `Extra`",
+            ]
+        );
+    }
+
+    #[test]
+    fn named_param_faults_are_reported_once() {
+        let problems = check(
+            r#"
+            [toolsets.users]
+            description = "Users."
+            [operations]
+            GetUser = { input = { UserName = "string?" } }
+            [params]
+            user_name = { type = "string", min = 1, required = true, member = "User" }
+            path = { description = "A path." }
+            [tools.users.get_user]
+            title = "Get"
+            description = "Get a user."
+            "#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "[params.user_name]: whether a param is required depends on the tool (by default: whether the operation's member is); say it in the tool's `params.user_name`",
+                "[params.user_name]: the member a param fills depends on the tool's operation; say it in the tool's `params.user_name`",
+                "[params.user_name]: `min` does not apply to type `string`",
+                "[params.path]: needs a `type` (a [params] entry says what the param is)",
+                "tool `get_user`, param `user_name`: needs a description ([params.user_name] has none)",
+            ]
+        );
+    }
+
+    #[test]
+    fn operation_faults_are_reported() {
+        let problems = check(
+            r#"
+            [operations]
+            ListUsers = { input = { Marker = "string?" }, output = { Users = "[string]", Count = "int" }, access = "read" }
+            ListGroups = { input = { MaxItems = "int" }, output = { Groups = "[string]" }, paged = "Group" }
+            [tools.users.list_userz]
+            title = "List"
+            description = "List users."
+            "#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "operation `ListUsers`: declares paging members (Marker): say `paged = \"<list field>\"` instead, which adds Marker and MaxItems to the input and IsTruncated and Marker to the output",
+                "operation `ListUsers`: `access = \"read\"` is what its verb says already; remove it",
+                "operation `ListGroups`: `paged = \"Group\"` is not a list field of its output",
+                "operation `ListGroups`: paging member `MaxItems` is `int?`, not `int`",
+                "[tools.users]: unknown toolset `users`, declared toolsets: ",
+                "tool `list_userz`: no operation is named `list_userz` in snake_case (`ListUserz`?): declare it in [operations], or say `operation = \"...\"` (an IAM call) or `run = \"...\"` (a runtime function)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tool_name_is_one_tool() {
+        let problems = check(&format!(
+            r#"{USERS}
+            [toolsets.admin]
+            description = "Admin."
+            [tools.users.get_user]
+            title = "Get"
+            description = "Get a user."
+            [tools.admin.get_user]
+            title = "Get"
+            description = "Get a user, again."
+            "#
+        ))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            ["tool `get_user` is declared in toolset `users` already"]
+        );
+    }
+
     /// A tool whose one cleanup step's list operation gets `list_input`.
     fn with_list_input(list_input: &str) -> Result<Model, Vec<String>> {
-        let text = format!(
+        check(&format!(
             r#"
             [toolsets.policies]
             description = "Policies."
@@ -1287,39 +1187,21 @@ mod tests {
             [shapes.PolicyUser]
             UserName = "string?"
 
-            [operations.ListEntitiesForPolicy]
-            access = "read"
-            input = {{ PolicyArn = "string", PolicyUsageFilter = "enum?", PathPrefix = "string?", OnlyNames = "[string]", Marker = "string?", MaxItems = "int?" }}
-            output = {{ PolicyUsers = "[PolicyUser]", IsTruncated = "bool", Marker = "string?" }}
+            [operations]
+            ListEntitiesForPolicy = {{ input = {{ PolicyArn = "string", PolicyUsageFilter = "enum?", PathPrefix = "string?", OnlyNames = "[string]" }}, output = {{ PolicyUsers = "[PolicyUser]" }}, paged = "PolicyUsers" }}
+            DeleteUserPermissionsBoundary = {{ input = {{ UserName = "string" }} }}
+            DeletePolicy = {{ input = {{ PolicyArn = "string" }} }}
 
-            [operations.DeleteUserPermissionsBoundary]
-            access = "write"
-            input = {{ UserName = "string" }}
-
-            [operations.DeletePolicy]
-            access = "write"
-            input = {{ PolicyArn = "string" }}
-
-            [tools.delete_policy]
+            [tools.policies.delete_policy]
             title = "Delete a policy"
             description = "Delete a policy."
-            toolset = "policies"
-            access = "write"
             destructive = true
-            operation = "DeletePolicy"
-            params = [{{ name = "policy_arn", type = "string", required = true, description = "The policy." }}]
-
-            [[tools.delete_policy.cleanup]]
-            kind = "permissions boundaries of users"
-            list = "ListEntitiesForPolicy"
-            list_input = {list_input}
-            items = "PolicyUsers"
-            delete = "DeleteUserPermissionsBoundary"
-            bind = {{ UserName = "UserName" }}
+            params.policy_arn = {{ type = "string", description = "The policy." }}
+            cleanup = [
+              {{ kind = "permissions boundaries of users", list = "ListEntitiesForPolicy", list_input = {list_input}, delete = "DeleteUserPermissionsBoundary" }},
+            ]
             "#
-        );
-        let manifest: Manifest = toml::from_str(&text).unwrap();
-        validate(&manifest).map_err(|p| p.0.into_iter().map(|(message, _)| message).collect())
+        ))
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! There are no pass cases here: generated code needs the `iam-tools` runtime, which this
 //! crate does not depend on. Valid manifests are covered by the main crate's build and by
-//! the codegen snapshot in `src/expand.rs`.
+//! the expansion snapshots in `src/expand.rs` (the real manifest, a fixture, and the worked
+//! example of adding a tool in `tests/examples/`).
 
 #[test]
 fn manifest_faults() {

@@ -61,7 +61,7 @@ fn input_expr(op: &Operation, params: &[Param]) -> TokenStream {
 fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
     let func = ident(&op.snake);
     let input = input_expr(op, params);
-    if op.paged {
+    if op.paged.is_some() {
         quote! {
             async {
                 let input = #input;

@@ -135,11 +135,13 @@ pub fn operations(model: &Model) -> TokenStream {
                 quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(input.#n)))
             });
             let conv = from_sdk_fields(&op.output, &quote!(out));
-            let paged = op.paged.then(|| {
+            let paged = op.paged.as_ref().map(|paged| {
                 let lists = op.output.iter().filter(|f| f.ty.list).map(|f| ident(&f.snake));
-                let first_list = op.output.iter().find(|f| f.ty.list).map(|f| ident(&f.snake));
-                let len = match first_list {
-                    Some(l) => quote!(self.#l.len()),
+                let len = match op.output_field(paged) {
+                    Some(l) => {
+                        let l = ident(&l.snake);
+                        quote!(self.#l.len())
+                    }
                     None => quote!(0),
                 };
                 let large = op.input_field("MaxItems").map(|f| {

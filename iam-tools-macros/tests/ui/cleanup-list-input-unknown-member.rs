@@ -5,37 +5,21 @@ description = "Managed policies"
 [shapes.PolicyUser]
 UserName = "string?"
 
-[operations.ListEntitiesForPolicy]
-access = "read"
-input = { PolicyArn = "string", PolicyUsageFilter = "enum?", Marker = "string?", MaxItems = "int?" }
-output = { PolicyUsers = "[PolicyUser]", IsTruncated = "bool", Marker = "string?" }
+[operations]
+ListEntitiesForPolicy = { input = { PolicyArn = "string", PolicyUsageFilter = "enum?" }, output = { PolicyUsers = "[PolicyUser]" }, paged = "PolicyUsers" }
+DeleteUserPermissionsBoundary = { input = { UserName = "string" } }
+DeletePolicy = { input = { PolicyArn = "string" } }
 
-[operations.DeleteUserPermissionsBoundary]
-access = "write"
-input = { UserName = "string" }
+[params]
+policy_arn = { type = "string", description = "The policy." }
 
-[operations.DeletePolicy]
-access = "write"
-input = { PolicyArn = "string" }
-
-[tools.delete_policy]
+[tools.policies.delete_policy]
 title = "Delete a policy"
 description = "Delete a managed policy and its uses as a permissions boundary."
-toolset = "policies"
-access = "write"
 destructive = true
-operation = "DeletePolicy"
-params = [
-  { name = "policy_arn", type = "string", required = true, description = "The policy." },
+cleanup = [
+  { kind = "permissions boundaries of users", list = "ListEntitiesForPolicy", list_input = { UsageFilter = "PermissionsBoundary" }, delete = "DeleteUserPermissionsBoundary" },
 ]
-
-[[tools.delete_policy.cleanup]]
-kind = "permissions boundaries of users"
-list = "ListEntitiesForPolicy"
-list_input = { UsageFilter = "PermissionsBoundary" }
-items = "PolicyUsers"
-delete = "DeleteUserPermissionsBoundary"
-bind = { UserName = "UserName" }
 "#);
 
 fn main() {}

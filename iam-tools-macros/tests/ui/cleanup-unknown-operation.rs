@@ -5,31 +5,20 @@ description = "IAM users"
 [shapes.AccessKeyMetadata]
 AccessKeyId = "string?"
 
-[operations.ListAccessKeys]
-access = "read"
-input = { UserName = "string?", Marker = "string?", MaxItems = "int?" }
-output = { AccessKeyMetadata = "[AccessKeyMetadata]", IsTruncated = "bool", Marker = "string?" }
+[operations]
+ListAccessKeys = { input = { UserName = "string?" }, output = { AccessKeyMetadata = "[AccessKeyMetadata]" }, paged = "AccessKeyMetadata" }
+DeleteAccessKey = { input = { UserName = "string?", AccessKeyId = "string" } }
+DeleteUser = { input = { UserName = "string" } }
 
-[operations.DeleteAccessKey]
-access = "write"
-input = { UserName = "string?", AccessKeyId = "string" }
+[params]
+user_name = { type = "string", description = "The user." }
 
-[operations.DeleteUser]
-access = "write"
-input = { UserName = "string" }
-
-[tools.delete_user]
+[tools.users.delete_user]
 title = "Delete a user"
 description = "Delete an IAM user and its access keys."
-toolset = "users"
-access = "write"
 destructive = true
-operation = "DeleteUser"
-params = [
-  { name = "user_name", type = "string", required = true, description = "The user." },
-]
 cleanup = [
-  { kind = "access keys", list = "ListAccessKey", items = "AccessKeyMetadata", delete = "DeleteAccessKey", bind = { AccessKeyId = "AccessKeyId" } },
+  { kind = "access keys", list = "ListAccessKey", delete = "DeleteAccessKey" },
 ]
 "#);
 

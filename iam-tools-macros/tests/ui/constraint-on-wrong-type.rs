@@ -1,20 +1,19 @@
 iam_tools_macros::generate_tools!(inline = r#"
-[toolsets.users]
-description = "IAM users"
+[toolsets.roles]
+description = "IAM roles"
 
-[operations.ListUsers]
-access = "read"
-input = { PathPrefix = "string?", MaxItems = "int?" }
+[operations]
+UpdateRole = { input = { RoleName = "string", MaxSessionDuration = "int?" } }
 
-[tools.list_users]
-title = "List users"
-description = "List IAM users."
-toolset = "users"
-access = "read"
-operation = "ListUsers"
-params = [
-  { name = "max_items", type = "integer", description = "At most this many.", pattern = "[0-9]+" },
-]
+[params]
+role_name = { type = "string", description = "The role.", min = 1 }
+max_session_duration = { type = "integer", min = 3600, max = 43200 }
+
+[tools.roles.update_role]
+title = "Update a role"
+description = "Change a role's maximum session duration."
+destructive = false
+params.max_session_duration = { description = "Longest session, in seconds.", pattern = "[0-9]+" }
 "#);
 
 fn main() {}

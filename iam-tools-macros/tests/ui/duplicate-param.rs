@@ -2,20 +2,17 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
+[operations]
+GetUser = { input = { UserName = "string?" } }
 
-[tools.get_user]
+[params]
+user_name = { type = "string", description = "The user." }
+
+[tools.users.get_user]
 title = "Get a user"
 description = "Get one IAM user."
-toolset = "users"
-access = "read"
-operation = "GetUser"
-params = [
-  { name = "user_name", type = "string", description = "The user." },
-  { name = "user_name", type = "string", description = "The user, again." },
-]
+params.user_name = "The user's name."
+params.user_name = "The user's name, again."
 "#);
 
 fn main() {}

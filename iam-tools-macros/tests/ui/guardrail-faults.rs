@@ -2,13 +2,9 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
-
-[operations.DeleteUser]
-access = "write"
-input = { UserName = "string" }
+[operations]
+GetUser = { input = { UserName = "string?" } }
+DeleteUser = { input = { UserName = "string" } }
 
 [guardrails.no_fun]
 documents = "identity"

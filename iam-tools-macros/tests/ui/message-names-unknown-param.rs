@@ -2,21 +2,17 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.DeleteUser]
-access = "write"
-input = { UserName = "string" }
+[operations]
+DeleteUser = { input = { UserName = "string" } }
 
-[tools.delete_user]
+[params]
+user_name = { type = "string", description = "The user." }
+
+[tools.users.delete_user]
 title = "Delete a user"
 description = "Delete an IAM user."
-toolset = "users"
-access = "write"
 destructive = true
-operation = "DeleteUser"
 message = "Deleted IAM user {username}."
-params = [
-  { name = "user_name", type = "string", required = true, description = "The user." },
-]
 "#);
 
 fn main() {}

@@ -5,18 +5,13 @@ description = "IAM users"
 [shapes.User]
 UserName = "string"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
-output = { User = "User" }
+[operations]
+GetUser = { output = { User = "User" } }
 
-[tools.get_user]
+[tools.users.get_user]
 title = "Get a user"
 description = "Get one IAM user."
-toolset = "users"
-access = "read"
-operation = "GetUser"
-paginate = "User"
+paginate = true
 "#);
 
 fn main() {}

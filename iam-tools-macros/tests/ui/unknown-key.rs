@@ -2,16 +2,12 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
+[operations]
+GetUser = { output = { UserName = "string?" } }
 
-[tools.get_user]
+[tools.users.get_user]
 titel = "Get a user"
 description = "Get one IAM user."
-toolset = "users"
-access = "read"
-operation = "GetUser"
 "#);
 
 fn main() {}

@@ -2,16 +2,17 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
+[operations]
+GetUser = { output = { UserName = "string?" } }
 
-[tools.get_user]
+[tools.users.get_user_again]
 title = "Get a user"
 description = "Get one IAM user."
-toolset = "users"
-access = "read"
 operation = "GetUsr"
+
+[tools.users.list_userz]
+title = "List users"
+description = "List IAM users."
 "#);
 
 fn main() {}

@@ -2,19 +2,16 @@ iam_tools_macros::generate_tools!(inline = r#"
 [toolsets.users]
 description = "IAM users"
 
-[operations.GetUser]
-access = "read"
-input = { UserName = "string?" }
+[operations]
+GetUser = { input = { UserName = "string?" } }
 
-[tools.get_user]
+[params]
+user_name = { type = "string", description = "The user." }
+
+[tools.users.get_user]
 title = "Get a user"
 description = "Get one IAM user."
-toolset = "users"
-access = "read"
-operation = "GetUser"
-params = [
-  { name = "user_name", type = "string", description = "The user.", max_len = 64 },
-]
+params.user_name = { description = "Whom to get.", max_len = 64 }
 "#);
 
 fn main() {}
