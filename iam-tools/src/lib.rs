@@ -47,7 +47,7 @@ pub mod __private {
         pub use crate::functions;
         pub use crate::functions::RuntimeTool;
         pub use crate::write::{
-            PlanStep, Request as WriteRequest, Write, dry_run_message, message as write_message,
+            PlanStep, Write, WriteRequest, dry_run_message, message as write_message,
         };
     }
 }

@@ -58,7 +58,7 @@ enum Kind {
 struct Live {
     config: OnceCell<aws_config::SdkConfig>,
     iam: OnceCell<aws_sdk_iam::Client>,
-    caller: OnceCell<Caller>,
+    caller: OnceCell<CallerIdentity>,
     /// A caller lookup failed: error messages stop asking (the guardrail still does).
     caller_failed: std::sync::atomic::AtomicBool,
 }
@@ -73,17 +73,17 @@ impl Live {
 /// Who the server is in AWS: what `sts:GetCallerIdentity` answers, plus the access key id
 /// of its credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
+pub struct CallerIdentity {
     pub arn: String,
     pub account: String,
-    pub principal: Principal,
+    pub principal: CallerEntity,
     /// The access key id the server signs with (an IAM user's key, or a session's).
     pub access_key_id: Option<String>,
 }
 
 /// The IAM entity behind the server's credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
+pub enum CallerEntity {
     User(String),
     /// The role of an assumed-role session.
     Role(String),
@@ -91,17 +91,17 @@ pub enum Principal {
     Other,
 }
 
-impl Principal {
+impl CallerEntity {
     /// Reads a caller ARN: `...:user/path/name`, `...:assumed-role/name/session`.
-    pub fn from_arn(arn: &str) -> Principal {
+    pub fn from_arn(arn: &str) -> CallerEntity {
         let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
         if let Some(rest) = resource.strip_prefix("user/") {
-            return Principal::User(rest.rsplit('/').next().unwrap_or(rest).to_string());
+            return CallerEntity::User(rest.rsplit('/').next().unwrap_or(rest).to_string());
         }
         if let Some(rest) = resource.strip_prefix("assumed-role/") {
-            return Principal::Role(rest.split('/').next().unwrap_or(rest).to_string());
+            return CallerEntity::Role(rest.split('/').next().unwrap_or(rest).to_string());
         }
-        Principal::Other
+        CallerEntity::Other
     }
 }
 
@@ -193,7 +193,7 @@ impl Backend {
 
     /// Who the server is: `sts:GetCallerIdentity` (which needs no permission) and the access
     /// key id of its credentials, asked once and remembered.
-    pub async fn caller(&self) -> Result<&Caller, ToolError> {
+    pub async fn caller(&self) -> Result<&CallerIdentity, ToolError> {
         let Kind::Aws(live) = &self.kind else {
             return Err(ToolError::refused(
                 "an account file has no caller: offline mode makes no AWS call",
@@ -233,7 +233,7 @@ static GET_CALLER_IDENTITY: OperationSpec = OperationSpec {
     access: Access::Read,
 };
 
-async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<Caller, ToolError> {
+async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<CallerIdentity, ToolError> {
     use aws_credential_types::provider::ProvideCredentials;
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(config)
@@ -254,8 +254,8 @@ async fn fetch_caller(config: &aws_config::SdkConfig) -> Result<Caller, ToolErro
         None => None,
     };
     let arn = out.arn().unwrap_or_default().to_string();
-    Ok(Caller {
-        principal: Principal::from_arn(&arn),
+    Ok(CallerIdentity {
+        principal: CallerEntity::from_arn(&arn),
         account: out.account().unwrap_or_default().to_string(),
         arn,
         access_key_id,
@@ -381,16 +381,16 @@ mod tests {
     #[test]
     fn callers_are_read_from_arns() {
         assert_eq!(
-            Principal::from_arn("arn:aws:iam::123456789012:user/ops/alice"),
-            Principal::User("alice".into())
+            CallerEntity::from_arn("arn:aws:iam::123456789012:user/ops/alice"),
+            CallerEntity::User("alice".into())
         );
         assert_eq!(
-            Principal::from_arn("arn:aws:sts::123456789012:assumed-role/deployer/session-1"),
-            Principal::Role("deployer".into())
+            CallerEntity::from_arn("arn:aws:sts::123456789012:assumed-role/deployer/session-1"),
+            CallerEntity::Role("deployer".into())
         );
         assert_eq!(
-            Principal::from_arn("arn:aws:iam::123456789012:root"),
-            Principal::Other
+            CallerEntity::from_arn("arn:aws:iam::123456789012:root"),
+            CallerEntity::Other
         );
     }
 }

@@ -184,7 +184,7 @@ impl RuntimeTool for SimulatePrincipalPolicy {
                     aws_simulation(ctx, "SimulatePrincipalPolicy", input).await
                 }
                 _ => {
-                    let principal = Principal::parse(&a.policy_source_arn)?;
+                    let principal = SimulatedPrincipal::parse(&a.policy_source_arn)?;
                     let mut input = gather(ctx, &principal).await?;
                     input.identity_policies.extend(extra);
                     if let Some(b) = boundary_list.into_iter().next() {
@@ -562,14 +562,14 @@ fn result_of(
 }
 
 /// A user, group or role ARN.
-struct Principal {
+struct SimulatedPrincipal {
     kind: &'static str,
     name: String,
     account: String,
 }
 
-impl Principal {
-    fn parse(arn: &str) -> Result<Principal, ToolError> {
+impl SimulatedPrincipal {
+    fn parse(arn: &str) -> Result<SimulatedPrincipal, ToolError> {
         let bad = || {
             ToolError::invalid_arguments(format!("`policy_source_arn` {arn:?} is not the ARN of an IAM user, group or role"))
                 .with_hint("Use e.g. arn:aws:iam::123456789012:user/alice (get_user and get_group show the Arn).")
@@ -590,7 +590,7 @@ impl Principal {
             .next()
             .filter(|n| !n.is_empty())
             .ok_or_else(bad)?;
-        Ok(Principal {
+        Ok(SimulatedPrincipal {
             kind,
             name: name.to_string(),
             account: parts[4].to_string(),
@@ -599,7 +599,7 @@ impl Principal {
 }
 
 /// The principal's identity policies and boundary, read from IAM.
-async fn gather(ctx: &ToolContext, p: &Principal) -> Result<EvaluationInput, ToolError> {
+async fn gather(ctx: &ToolContext, p: &SimulatedPrincipal) -> Result<EvaluationInput, ToolError> {
     let mut input = EvaluationInput::default();
     let name = p.name.as_str();
     let boundary_arn = match p.kind {
@@ -739,12 +739,13 @@ mod tests {
 
     #[test]
     fn principals_parse_from_arns() {
-        let p = Principal::parse("arn:aws:iam::123456789012:user/developers/alice").unwrap();
+        let p =
+            SimulatedPrincipal::parse("arn:aws:iam::123456789012:user/developers/alice").unwrap();
         assert_eq!(
             (p.kind, p.name.as_str(), p.account.as_str()),
             ("user", "alice", "123456789012")
         );
-        assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
-        assert!(Principal::parse("nonsense").is_err());
+        assert!(SimulatedPrincipal::parse("arn:aws:s3:::bucket").is_err());
+        assert!(SimulatedPrincipal::parse("nonsense").is_err());
     }
 }

@@ -8,4 +8,4 @@ mod plan;
 mod run;
 
 pub use plan::{PlanStep, describe};
-pub use run::{Request, Write, dry_run_message, message};
+pub use run::{Write, WriteRequest, dry_run_message, message};

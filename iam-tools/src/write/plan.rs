@@ -25,14 +25,14 @@ pub struct PlanStep {
 
 /// A step with the operation input it sends.
 #[derive(Debug, Clone)]
-pub(super) struct Step {
+pub(super) struct PlannedStep {
     pub(super) shown: PlanStep,
     pub(super) operation: &'static str,
     pub(super) input: Value,
 }
 
 /// Steps grouped by kind, in plan order.
-pub(super) fn by_kind(steps: &[Step]) -> Vec<(&str, Vec<&str>)> {
+pub(super) fn by_kind(steps: &[PlannedStep]) -> Vec<(&str, Vec<&str>)> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for s in steps {
         match groups.iter_mut().find(|(k, _)| *k == s.shown.kind) {
@@ -46,7 +46,7 @@ pub(super) fn by_kind(steps: &[Step]) -> Vec<(&str, Vec<&str>)> {
 /// Up to this many targets are named per kind in texts; the rest are counted.
 const NAMED_PER_KIND: usize = 20;
 
-pub(super) fn list_by_kind(steps: &[Step]) -> String {
+pub(super) fn list_by_kind(steps: &[PlannedStep]) -> String {
     if steps.is_empty() {
         return " none".into();
     }
@@ -67,9 +67,9 @@ pub(super) fn list_by_kind(steps: &[Step]) -> String {
 
 /// Plan lines, for consent texts.
 pub fn describe(plan: &[PlanStep]) -> String {
-    let steps: Vec<Step> = plan
+    let steps: Vec<PlannedStep> = plan
         .iter()
-        .map(|p| Step {
+        .map(|p| PlannedStep {
             shown: p.clone(),
             operation: "",
             input: Value::Null,
@@ -107,7 +107,7 @@ type ListKey = (
 pub(super) async fn cleanup_steps(
     ctx: &ToolContext,
     input: &Value,
-) -> Result<Vec<Step>, ToolError> {
+) -> Result<Vec<PlannedStep>, ToolError> {
     let mut listed: HashMap<ListKey, Vec<Value>> = HashMap::new();
     let mut steps = Vec::new();
     for spec in ctx.tool.cleanup {
@@ -132,7 +132,7 @@ pub(super) async fn cleanup_steps(
                 Some(label) => scalar_text(field_of(item, label)),
                 None => primary_target(input),
             };
-            steps.push(Step {
+            steps.push(PlannedStep {
                 shown: PlanStep {
                     kind: spec.kind.to_string(),
                     action: format!("iam:{}", spec.delete),

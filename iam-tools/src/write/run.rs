@@ -3,7 +3,9 @@
 //! execution of the plan step by step with progress, cancellation and an exact account of
 //! what ran when a step fails.
 
-use super::plan::{PlanStep, Step, by_kind, cleanup_steps, describe, list_by_kind, primary_target};
+use super::plan::{
+    PlanStep, PlannedStep, by_kind, cleanup_steps, describe, list_by_kind, primary_target,
+};
 use super::{consent, guard};
 use crate::catalog::JsonObject;
 use crate::context::ToolContext;
@@ -14,7 +16,7 @@ use serde_json::Value;
 use std::future::Future;
 
 /// What the generated handler of a write tool asks for.
-pub struct Request<'a> {
+pub struct WriteRequest<'a> {
     /// The call's arguments, as sent (messages and consent are built from them).
     pub args: &'a JsonObject,
     /// The tool's own operation's input, AWS-shaped.
@@ -27,7 +29,7 @@ pub struct Request<'a> {
 /// A write in progress: the plan and how far it got.
 #[derive(Debug)]
 pub struct Write {
-    steps: Vec<Step>,
+    steps: Vec<PlannedStep>,
     done: usize,
     /// Steps found already done (NoSuchEntity when removing).
     already_gone: usize,
@@ -38,14 +40,14 @@ pub struct Write {
 
 impl Write {
     /// Checks refusals, builds the plan and, unless this is a dry run, gets consent.
-    pub async fn begin(ctx: &ToolContext, request: Request<'_>) -> Result<Write, ToolError> {
+    pub async fn begin(ctx: &ToolContext, request: WriteRequest<'_>) -> Result<Write, ToolError> {
         let warnings = lint_documents(ctx, request.args)?;
         let mut steps = Vec::new();
         if request.force {
             steps = cleanup_steps(ctx, &request.input).await?;
         }
         let operation = ctx.tool.operation.unwrap_or_default();
-        steps.push(Step {
+        steps.push(PlannedStep {
             shown: PlanStep {
                 kind: operation.to_string(),
                 action: format!("iam:{operation}"),
@@ -55,10 +57,10 @@ impl Write {
             input: request.input.clone(),
         });
         let last = steps.len() - 1;
-        let guarded: Vec<guard::Step> = steps
+        let guarded: Vec<guard::GuardedStep> = steps
             .iter()
             .enumerate()
-            .map(|(i, s)| guard::Step {
+            .map(|(i, s)| guard::GuardedStep {
                 operation: s.operation,
                 input: &s.input,
                 label: (i < last)

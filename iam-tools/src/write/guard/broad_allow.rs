@@ -8,7 +8,7 @@ use crate::error::ToolError;
 /// Making an existing version the one in effect: the same check as writing its document.
 pub(super) async fn promoted_version(
     ctx: &ToolContext,
-    step: &Step<'_>,
+    step: &GuardedStep<'_>,
 ) -> Result<Found, ToolError> {
     let (Some(arn), Some(version)) = (text(step.input, "PolicyArn"), text(step.input, "VersionId"))
     else {

@@ -11,7 +11,7 @@ use crate::context::ToolContext;
 use crate::error::ToolError;
 
 /// The operation rules over every step of a write.
-pub async fn check_steps(ctx: &ToolContext, steps: &[Step<'_>]) -> Result<(), ToolError> {
+pub async fn check_steps(ctx: &ToolContext, steps: &[GuardedStep<'_>]) -> Result<(), ToolError> {
     let guardrails = &ctx.shared.guardrails;
     let mut memo = Memo::default();
     for step in steps {

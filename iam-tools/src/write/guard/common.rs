@@ -19,7 +19,7 @@ pub(super) fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str
 }
 
 /// One step of a write plan, as the guard sees it.
-pub struct Step<'a> {
+pub struct GuardedStep<'a> {
     pub operation: &'a str,
     pub input: &'a Value,
     /// How the step reads in texts (`remove members alice`), None for the tool's own operation.

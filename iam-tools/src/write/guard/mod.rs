@@ -26,5 +26,5 @@ mod self_lockout;
 mod service_linked;
 
 pub use check::check_steps;
-pub use common::Step;
+pub use common::GuardedStep;
 pub use documents::{check_documents, document_findings};

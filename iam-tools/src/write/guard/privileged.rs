@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 /// the deny list by name, or any policy whose document grants it (by effect).
 pub(super) async fn privileged(
     ctx: &ToolContext,
-    step: &Step<'_>,
+    step: &GuardedStep<'_>,
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
     const INSTEAD: &str = "Attach a policy with only the permissions needed (least privilege). The deny list is set with --privileged-policies.";
@@ -58,7 +58,7 @@ pub(super) async fn privileged(
 /// under the boundary before it (tightening is never refused).
 pub(super) async fn boundary_change(
     ctx: &ToolContext,
-    step: &Step<'_>,
+    step: &GuardedStep<'_>,
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
     let (principal, name) = match (text(step.input, "UserName"), text(step.input, "RoleName")) {

@@ -2,7 +2,7 @@
 //! and the policies that give it IAM permissions.
 
 use super::common::*;
-use crate::backend::{Caller, Principal};
+use crate::backend::{CallerEntity, CallerIdentity};
 use crate::catalog::glob_matches;
 use crate::context::ToolContext;
 use crate::error::ToolError;
@@ -13,7 +13,7 @@ const INSTEAD: &str = "Make this change with other credentials (e.g. an administ
 
 pub(super) async fn self_lockout(
     ctx: &ToolContext,
-    step: &Step<'_>,
+    step: &GuardedStep<'_>,
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
     let caller = ctx.backend().caller().await.map_err(|e| {
@@ -169,12 +169,12 @@ pub(super) async fn self_lockout(
 /// The server's own user, role or group that the step's input names.
 async fn own_entity<'a>(
     ctx: &ToolContext,
-    caller: &Caller,
+    caller: &CallerIdentity,
     input: &'a Value,
     memo: &mut Memo,
 ) -> Result<Option<Own<'a>>, ToolError> {
     match &caller.principal {
-        Principal::User(me) => {
+        CallerEntity::User(me) => {
             if let Some(user) = text(input, "UserName") {
                 return Ok(user.eq_ignore_ascii_case(me).then_some(Own::User(user)));
             }
@@ -186,10 +186,10 @@ async fn own_entity<'a>(
                 .contains(&group.to_lowercase());
             Ok(member.then_some(Own::Group(group)))
         }
-        Principal::Role(me) => Ok(text(input, "RoleName")
+        CallerEntity::Role(me) => Ok(text(input, "RoleName")
             .filter(|r| r.eq_ignore_ascii_case(me))
             .map(Own::Role)),
-        Principal::Other => Ok(None),
+        CallerEntity::Other => Ok(None),
     }
 }
 
@@ -227,8 +227,8 @@ async fn my_groups<'m>(
 /// permissions the current one gives.
 async fn new_default_version(
     ctx: &ToolContext,
-    caller: &Caller,
-    step: &Step<'_>,
+    caller: &CallerIdentity,
+    step: &GuardedStep<'_>,
     arn: &str,
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
@@ -271,7 +271,7 @@ async fn new_default_version(
 /// user's groups, or its role.
 async fn attached_to_me(
     ctx: &ToolContext,
-    caller: &Caller,
+    caller: &CallerIdentity,
     arn: &str,
     memo: &mut Memo,
 ) -> Result<Option<String>, ToolError> {
@@ -297,7 +297,7 @@ async fn attached_to_me(
         );
     }
     let found = match &caller.principal {
-        Principal::User(me) => {
+        CallerEntity::User(me) => {
             let groups = my_groups(ctx, me, memo).await?.clone();
             entities.into_iter().find_map(|(kind, name)| match kind {
                 "user" if name.eq_ignore_ascii_case(me) => {
@@ -309,11 +309,11 @@ async fn attached_to_me(
                 _ => None,
             })
         }
-        Principal::Role(me) => entities
+        CallerEntity::Role(me) => entities
             .into_iter()
             .find(|(kind, name)| *kind == "role" && name.eq_ignore_ascii_case(me))
             .map(|(_, name)| format!("the server's own role '{name}'")),
-        Principal::Other => None,
+        CallerEntity::Other => None,
     };
     Ok(found)
 }

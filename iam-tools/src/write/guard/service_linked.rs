@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 pub(super) async fn service_linked(
     ctx: &ToolContext,
-    step: &Step<'_>,
+    step: &GuardedStep<'_>,
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
     let Some(role) = text(step.input, "RoleName") else {
