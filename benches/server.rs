@@ -15,7 +15,7 @@
 //!
 //! Nothing leaves 127.0.0.1; every wait is bounded; moto and the server are stopped at the end.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use common::{CLEARED_ENV, MOTO_VERSION, Moto, TempDir, server_bin, server_env};

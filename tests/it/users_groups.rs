@@ -2,7 +2,7 @@
 //! effect checked with an independent SDK client, every AWS call the run made checked
 //! against the server's own permissions policy.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, create_policy, names, recorded_actions, run_cli};
 use serde_json::{Value, json};

@@ -7,13 +7,13 @@
 //!
 //! ```text
 //! npm install --prefix .inspector --no-audit --no-fund @modelcontextprotocol/inspector@2.12.0
-//! cargo test --test inspector
+//! cargo test --test it inspector::
 //! ```
 //!
 //! or point MCP_INSPECTOR at an `mcp-inspector` executable. It needs neither the network
 //! nor AWS: tools/list is answered from the manifest, the server gets dummy credentials.
 
-mod common;
+use crate::common;
 
 use common::{CLEARED_ENV, TempDir, run_cli, server_bin, server_env, workspace};
 use serde_json::Value;

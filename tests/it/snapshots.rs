@@ -1,9 +1,9 @@
 //! Snapshots of what clients and operators see: every tool as tools/list shows it (name,
 //! title, annotations, input and output schema) and the generated permissions policy. The
 //! README's copies of the tool table and the policy are checked against the generated ones.
-//! Refresh with `UPDATE_SNAPSHOTS=1 cargo test --test snapshots`.
+//! Refresh with `UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::`.
 
-mod common;
+use crate::common;
 
 use common::{Server, run_cli, server_env, workspace};
 use serde_json::Value;
@@ -29,12 +29,12 @@ fn check_snapshot(name: &str, actual: &str) {
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("snapshot {} is missing: run `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and commit it", path.display())
+        panic!("snapshot {} is missing: run `UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::` and commit it", path.display())
     });
     assert!(
         expected == actual,
         "snapshot {name} differs from what the server now produces; if the change is intended, run \
-         `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff.\n--- now:\n{actual}"
+         `UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::` and review the diff.\n--- now:\n{actual}"
     );
 }
 

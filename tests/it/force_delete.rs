@@ -2,7 +2,7 @@
 //! plans that change nothing, progress notifications, cancellation, and service-linked
 //! roles refused.
 
-mod common;
+use crate::common;
 
 use common::{
     CALL_TIMEOUT, CLEARED_ENV, Moto, Server, create_policy, server_bin, server_env, sorted, trust,

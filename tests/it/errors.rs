@@ -2,7 +2,7 @@
 //! the real binary over stdio. AWS is moto on 127.0.0.1 (its own answers wherever moto gives
 //! them; the front door injects the ones moto never sends); nothing leaves 127.0.0.1.
 
-mod common;
+use crate::common;
 
 use common::front::Front;
 use common::{Moto, Server, TempDir, server_env};

@@ -4,7 +4,7 @@
 //! an operation, the test says which tool could not be verified on moto, why, and how it
 //! is checked instead.
 
-mod common;
+use crate::common;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use common::{

@@ -5,7 +5,7 @@
 //! flight; plus raw JSON-RPC lines no client library would send. The server must answer
 //! every call, fail only with a clear `isError` result, never panic, and keep serving.
 
-mod common;
+use crate::common;
 
 use common::{CALL_TIMEOUT, CLEARED_ENV, Moto, Server, server_bin, server_env, text};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
@@ -852,7 +852,7 @@ async fn raw_garbage_on_the_wire_is_survived() {
         "the 10 MB policy was not refused for its size: {refused}"
     );
     // Lines that are not JSON (as serde_json reads it) have no id to answer with: each got a
-    // parse error with id null (tests/protocol.rs checks them one by one).
+    // parse error with id null (tests/it/protocol.rs checks them one by one).
     for id in [509, 510, 514] {
         assert!(
             !answers.contains_key(&id),

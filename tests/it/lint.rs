@@ -1,7 +1,7 @@
 //! Policy lint before every write that takes a document: each error kind refused before
 //! AWS sees it, each warning kind returned with the result; and validate_policy.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, recorded_actions, trust};
 use serde_json::{Value, json};

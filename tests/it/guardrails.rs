@@ -1,7 +1,7 @@
 //! Guardrails, on by default: each rule refuses what it should (before AWS sees the write,
 //! checked with an independent read), lets the rest through, and its flag relaxes it.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, allow, check_actions_are_declared, create_policy, server_env, trust};
 use serde_json::{Value, json};

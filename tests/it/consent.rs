@@ -1,7 +1,7 @@
 //! Consent before writes, with real MCP clients: one that can elicit and accepts, one that
 //! declines, and one without elicitation (the confirmation-token path).
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, server_env};
 use rmcp::model::{

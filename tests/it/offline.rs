@@ -6,7 +6,7 @@
 //! Fields compared field by field, except where moto cannot produce what AWS does (each
 //! skip is listed in `moto_gaps` with the reason).
 
-mod common;
+use crate::common;
 
 use common::{CLEARED_ENV, Moto, Server, TempDir, server_bin, server_env, trust};
 use serde_json::{Value, json};

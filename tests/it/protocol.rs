@@ -2,7 +2,7 @@
 //! stateless requests (server/discover and per-request `_meta`), and stdout carrying MCP
 //! messages only while logs go to stderr.
 
-mod common;
+use crate::common;
 
 use common::{CLEARED_ENV, Moto, server_env};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Read-only is the default: write tools are absent from tools/list, and calling one by
 //! name anyway is refused with an actionable message and sends nothing to AWS.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, create_policy, recorded_actions, run_cli};
 use serde_json::{Value, json};

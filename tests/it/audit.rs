@@ -2,7 +2,7 @@
 //! redacted arguments, decisions, AWS calls with request ids, result, duration), and no
 //! secret in it; plus the summary line per call on stderr.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, TempDir, allow};
 use serde_json::{Value, json};

@@ -1,8 +1,8 @@
-//! The IAM front door (tests/common/front.rs) in front of moto: it forwards what moto does,
+//! The IAM front door (tests/it/common/front.rs) in front of moto: it forwards what moto does,
 //! implements the service-specific credentials and the permissions boundaries moto 5.2.5
 //! lacks (checked through the SDK, so its XML is what the SDK parses), and injects faults.
 
-mod common;
+use crate::common;
 
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use common::front::Front;

@@ -11,7 +11,7 @@
 //!   moto with IAM's clock set back (Moto::start_with_clock), since moto has no API to
 //!   backdate a user's CreateDate or a key's last use.
 
-mod common;
+use crate::common;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use common::{

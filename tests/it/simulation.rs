@@ -2,7 +2,7 @@
 //! brief's example, AWS's simulator on recorded responses (moto has no simulator), and
 //! invalid documents.
 
-mod common;
+use crate::common;
 
 use common::{Moto, Server, server_env};
 use serde_json::{Value, json};
