@@ -546,6 +546,56 @@ fn the_runtime_has_no_import_cycle() {
     );
 }
 
+/// The runtime's layers, bottom first (ARCHITECTURE.md): each may use only those before it.
+const LAYERS: &[&str] = &[
+    "catalog",
+    "error",
+    "codec",
+    "audit",
+    "backend",
+    "context",
+    "write",
+    "functions",
+    "registry",
+];
+
+#[test]
+fn each_layer_uses_only_the_layers_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let krate = Crate::load(&src);
+    let top: BTreeSet<String> = krate
+        .modules
+        .keys()
+        .filter_map(|m| m.first().cloned())
+        .collect();
+    let unplaced: Vec<&String> = top
+        .iter()
+        .filter(|m| !LAYERS.contains(&m.as_str()))
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "modules in no layer: {unplaced:?}; add them to LAYERS (and ARCHITECTURE.md)"
+    );
+    let rank = |m: &ModPath| m.first().and_then(|l| LAYERS.iter().position(|x| x == l));
+    let upward: Vec<String> = krate
+        .edges()
+        .into_iter()
+        .filter_map(|((from, to), at)| match (rank(&from), rank(&to)) {
+            (Some(a), Some(b)) if b > a => {
+                Some(format!("{} -> {} at {at}", name(&from), name(&to)))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        upward.is_empty(),
+        "{} use(s) of a higher layer (the order is {}):\n{}",
+        upward.len(),
+        LAYERS.join(" < "),
+        upward.join("\n")
+    );
+}
+
 #[test]
 fn the_checker_sees_a_cycle_and_follows_reexports() {
     let dir = std::env::temp_dir().join(format!("layers-{}", std::process::id()));
