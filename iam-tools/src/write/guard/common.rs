@@ -124,3 +124,61 @@ impl Own<'_> {
         }
     }
 }
+
+/// The first policy of `group`, attached then inline, that a judge picks, with what it said:
+/// `by_arn` decides on a managed policy's ARN alone, else `by_document` on its document in
+/// effect (an inline one's, for inline policies). A policy is named by its ARN, or as
+/// `'name' (inline)`. None when the group has no such policy, or does not exist.
+pub(super) async fn group_policy_where<T>(
+    ctx: &ToolContext,
+    group: &str,
+    memo: &mut Memo,
+    by_arn: impl Fn(&str) -> Option<T>,
+    by_document: impl Fn(&Value) -> Option<T>,
+) -> Result<Option<(String, T)>, ToolError> {
+    let attached = match ctx
+        .call_all_pages(
+            "ListAttachedGroupPolicies",
+            json!({ "GroupName": group }),
+            "AttachedPolicies",
+        )
+        .await
+    {
+        Ok(attached) => attached,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    for a in attached {
+        let Some(arn) = a["PolicyArn"].as_str() else {
+            continue;
+        };
+        if let Some(said) = by_arn(arn) {
+            return Ok(Some((arn.to_string(), said)));
+        }
+        if let Some(said) = managed_document(ctx, arn, memo)
+            .await?
+            .as_ref()
+            .and_then(&by_document)
+        {
+            return Ok(Some((arn.to_string(), said)));
+        }
+    }
+    for name in ctx
+        .call_all_pages(
+            "ListGroupPolicies",
+            json!({ "GroupName": group }),
+            "PolicyNames",
+        )
+        .await?
+    {
+        let Some(name) = name.as_str() else { continue };
+        if let Some(said) = inline_document(ctx, &Own::Group(group), name)
+            .await?
+            .as_ref()
+            .and_then(&by_document)
+        {
+            return Ok(Some((format!("'{name}' (inline)"), said)));
+        }
+    }
+    Ok(None)
+}

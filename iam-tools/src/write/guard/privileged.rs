@@ -201,52 +201,17 @@ async fn group_privileged_policy(
     group: &str,
     memo: &mut Memo,
 ) -> Result<Option<(String, String)>, ToolError> {
-    let attached = match ctx
-        .call_all_pages(
-            "ListAttachedGroupPolicies",
-            json!({ "GroupName": group }),
-            "AttachedPolicies",
-        )
-        .await
-    {
-        Ok(attached) => attached,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    for a in attached {
-        let Some(arn) = a["PolicyArn"].as_str() else {
-            continue;
-        };
-        if let Some(entry) = ctx.shared.guardrails.privileged_entry(arn) {
-            return Ok(Some((
-                arn.to_string(),
-                format!("is on the server's list of privileged policies ({entry})"),
-            )));
-        }
-        if let Some(why) = managed_document(ctx, arn, memo)
-            .await?
-            .as_ref()
-            .and_then(broad_finding)
-        {
-            return Ok(Some((arn.to_string(), why)));
-        }
-    }
-    for name in ctx
-        .call_all_pages(
-            "ListGroupPolicies",
-            json!({ "GroupName": group }),
-            "PolicyNames",
-        )
-        .await?
-    {
-        let Some(name) = name.as_str() else { continue };
-        if let Some(why) = inline_document(ctx, &Own::Group(group), name)
-            .await?
-            .as_ref()
-            .and_then(broad_finding)
-        {
-            return Ok(Some((format!("'{name}' (inline)"), why)));
-        }
-    }
-    Ok(None)
+    let guardrails = &ctx.shared.guardrails;
+    group_policy_where(
+        ctx,
+        group,
+        memo,
+        |arn| {
+            guardrails
+                .privileged_entry(arn)
+                .map(|entry| format!("is on the server's list of privileged policies ({entry})"))
+        },
+        broad_finding,
+    )
+    .await
 }

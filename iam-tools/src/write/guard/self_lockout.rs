@@ -56,7 +56,7 @@ pub(super) async fn self_lockout(
     if let (Own::User(_), Some(group), "AddUserToGroup") =
         (&own, text(input, "GroupName"), step.operation)
     {
-        if let Some(policy) = group_policy_where(ctx, group, memo, denies_iam).await? {
+        if let Some(policy) = group_policy_passing(ctx, group, memo, denies_iam).await? {
             return Ok(Some((
                 format!(
                     "would add {whose} to group '{group}', whose policy {policy} denies IAM actions: the server would lose its IAM permissions"
@@ -324,53 +324,18 @@ async fn group_iam_policy(
     group: &str,
     memo: &mut Memo,
 ) -> Result<Option<String>, ToolError> {
-    group_policy_where(ctx, group, memo, allows_iam).await
+    group_policy_passing(ctx, group, memo, allows_iam).await
 }
 
-/// A policy of `group` (attached or inline) whose document satisfies `test`, by name.
-async fn group_policy_where(
+/// A policy of `group` (attached or inline) whose document passes `test`, by name.
+async fn group_policy_passing(
     ctx: &ToolContext,
     group: &str,
     memo: &mut Memo,
     test: fn(&Value) -> bool,
 ) -> Result<Option<String>, ToolError> {
-    for attached in ctx
-        .call_all_pages(
-            "ListAttachedGroupPolicies",
-            json!({ "GroupName": group }),
-            "AttachedPolicies",
-        )
-        .await?
-    {
-        let Some(arn) = attached["PolicyArn"].as_str() else {
-            continue;
-        };
-        if managed_document(ctx, arn, memo)
-            .await?
-            .as_ref()
-            .is_some_and(test)
-        {
-            return Ok(Some(arn.to_string()));
-        }
-    }
-    for name in ctx
-        .call_all_pages(
-            "ListGroupPolicies",
-            json!({ "GroupName": group }),
-            "PolicyNames",
-        )
-        .await?
-    {
-        let Some(name) = name.as_str() else { continue };
-        if inline_document(ctx, &Own::Group(group), name)
-            .await?
-            .as_ref()
-            .is_some_and(test)
-        {
-            return Ok(Some(format!("'{name}' (inline)")));
-        }
-    }
-    Ok(None)
+    let found = group_policy_where(ctx, group, memo, |_| None, |d| test(d).then_some(())).await?;
+    Ok(found.map(|(policy, ())| policy))
 }
 
 /// Whether a policy document (an object, or a string holding one) allows any IAM action:
