@@ -206,6 +206,8 @@ pub struct Tool {
     pub op: Option<usize>,
     /// The runtime function type of a `run` tool.
     pub run: Option<String>,
+    /// The operations a `run` tool may call.
+    pub uses: Vec<usize>,
     pub paginate: Option<String>,
     pub message: Option<String>,
     pub params: Vec<Param>,
