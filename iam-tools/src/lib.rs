@@ -36,7 +36,7 @@ pub mod __private {
     pub mod rt {
         pub use crate::backend::{Backend, OperationFuture};
         pub use crate::catalog::{
-            Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, ToolsetSpec,
+            Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, Rule, ToolsetSpec,
         };
         pub use crate::codec::{
             DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, Pattern, Validate,

@@ -162,11 +162,11 @@ impl RuntimeTool for ValidatePolicy {
                 &found,
             )
             .into_iter()
-            .map(|(rule, p)| GuardrailFinding {
-                guardrail: rule.name().to_string(),
+            .map(|(spec, p)| GuardrailFinding {
+                guardrail: spec.name.to_string(),
                 path: p.path.clone(),
                 message: p.message.clone(),
-                relax_with: rule.flag().to_string(),
+                relax_with: spec.flag.to_string(),
             })
             .collect();
             Ok(ValidatePolicyResult {
