@@ -233,7 +233,7 @@ impl RuntimeTool for GetCredentialReport {
                     "The credential report is still being generated (state {state} after {REPORT_TRIES} tries, {} s apart).",
                     REPORT_WAIT.as_secs()
                 ))
-                .with_hint("Call get_credential_report again in a few seconds."));
+                .with_hint(format!("Call {} again in a few seconds.", ctx.tool.name)));
             }
             let report = ctx.call("GetCredentialReport", json!({})).await?;
             let content = report["Content"].as_str().unwrap_or_default();
