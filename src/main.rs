@@ -10,6 +10,7 @@ mod tools;
 use anyhow::Context;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use iam_tools::backend::Backend;
+use iam_tools::catalog::Rule;
 use iam_tools::catalog::Selection;
 use iam_tools::context::Catalog;
 use iam_tools::context::{ALL_PAGES_MAX_ITEMS, Shared};
@@ -132,67 +133,69 @@ struct Mode {
     #[arg(long, global = true, env = "IAM_MCP_AUDIT_LOG", value_name = "FILE")]
     audit_log: Option<std::path::PathBuf>,
 
-    #[command(flatten)]
-    guardrails: GuardrailFlags,
+    /// The guardrails' settings, from the flags [`guardrail_args`] adds to the command.
+    #[arg(skip)]
+    guardrails: iam_tools::context::Guardrails,
 }
 
-/// Guardrails: checks on every write, on by default; each flag relaxes one. A refused write
-/// changes nothing and says which flag would allow it.
-#[derive(Args, Debug, Clone)]
-struct GuardrailFlags {
-    /// Allow attaching the policies of --privileged-policies (AdministratorAccess,
-    /// IAMFullAccess, PowerUserAccess by default) or any policy whose document grants
-    /// admin-equivalent access, and adding users to groups that hold one.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PRIVILEGED_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
-    allow_privileged_policies: bool,
+/// The id of the deny list `privileged_policies` reads.
+const PRIVILEGED_POLICIES: &str = "privileged_policies";
 
-    /// The policies never attached without --allow-privileged-policies, comma-separated:
-    /// names of AWS-managed policies (matched in every partition) or full policy ARNs.
-    #[arg(long, global = true, env = "IAM_MCP_PRIVILEGED_POLICIES", value_delimiter = ',', value_name = "LIST", default_values = iam_tools::context::DEFAULT_PRIVILEGED_POLICIES)]
-    privileged_policies: Vec<String>,
-
-    /// Allow identity policies (written, or a version made the one in effect) that grant
-    /// every action of a service on every resource, or a privilege escalation such as
-    /// iam:PutUserPolicy or iam:PassRole on any resource, however spelt.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_BROAD_POLICIES", action = ArgAction::SetTrue, value_parser = Switch)]
-    allow_broad_policies: bool,
-
-    /// Allow trust policies that let anyone, any account, any service or any federated
-    /// identity assume a role (Principal "*", wildcard ARNs, NotPrincipal, ...).
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_PUBLIC_TRUST", action = ArgAction::SetTrue, value_parser = Switch)]
-    allow_public_trust: bool,
-
-    /// Allow changes that cut the server's own access: deleting its own user or role,
-    /// deleting or deactivating its access key, detaching or deleting the policies (or
-    /// leaving the groups) that give it IAM permissions, a boundary without IAM actions.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SELF_LOCKOUT", action = ArgAction::SetTrue, value_parser = Switch)]
-    allow_self_lockout: bool,
-
-    /// Allow writes to service-linked roles (path /aws-service-role/); AWS itself still
-    /// refuses most of them.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_SERVICE_LINKED_ROLES", action = ArgAction::SetTrue, value_parser = Switch)]
-    allow_service_linked_roles: bool,
-}
-
-impl GuardrailFlags {
-    fn guardrails(&self) -> iam_tools::context::Guardrails {
-        use iam_tools::catalog::Rule;
-        let relaxed = [
-            (self.allow_privileged_policies, Rule::PrivilegedPolicies),
-            (self.allow_broad_policies, Rule::BroadAllow),
-            (self.allow_public_trust, Rule::PublicTrust),
-            (self.allow_self_lockout, Rule::SelfLockout),
-            (self.allow_service_linked_roles, Rule::ServiceLinkedRoles),
-        ];
-        iam_tools::context::Guardrails::new(
-            relaxed
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, r)| r)
-                .collect(),
-            self.privileged_policies.clone(),
-        )
+/// The guardrail flags, built from the catalog's guardrails (the manifest's
+/// `[guardrails.NAME]`, in its order): each one's `--allow-...` switch with its variable and
+/// help text and, after the flag of `privileged_policies`, the deny list that rule reads.
+/// Guardrails are checks on every write, on by default; each flag relaxes one. A refused
+/// write changes nothing and says which flag would allow it.
+fn guardrail_args(catalog: &Catalog) -> Vec<clap::Arg> {
+    let mut args = Vec::new();
+    for g in catalog.guardrails {
+        args.push(
+            clap::Arg::new(g.flag.trim_start_matches('-'))
+                .long(g.flag.trim_start_matches('-'))
+                .global(true)
+                .env(g.env)
+                .action(ArgAction::SetTrue)
+                .value_parser(Switch)
+                .help(g.help),
+        );
+        if g.rule == Rule::PrivilegedPolicies {
+            args.push(
+                clap::Arg::new(PRIVILEGED_POLICIES)
+                    .long("privileged-policies")
+                    .global(true)
+                    .env("IAM_MCP_PRIVILEGED_POLICIES")
+                    .value_delimiter(',')
+                    .value_name("LIST")
+                    .default_values(iam_tools::context::DEFAULT_PRIVILEGED_POLICIES)
+                    .help(format!(
+                        "The policies never attached without {}, comma-separated: names of AWS-managed policies (matched in every partition) or full policy ARNs",
+                        g.flag
+                    )),
+            );
+        }
     }
+    args
+}
+
+/// The guardrail settings the flags of [`guardrail_args`] give.
+fn guardrail_settings(
+    matches: &clap::ArgMatches,
+    catalog: &Catalog,
+) -> iam_tools::context::Guardrails {
+    let relaxed = catalog
+        .guardrails
+        .iter()
+        .filter(|g| matches.get_flag(g.flag.trim_start_matches('-')))
+        .map(|g| g.rule)
+        .collect();
+    let privileged = match matches.try_get_many::<String>(PRIVILEGED_POLICIES) {
+        Ok(Some(list)) => list.cloned().collect(),
+        _ => iam_tools::context::DEFAULT_PRIVILEGED_POLICIES
+            .iter()
+            .map(|p| p.to_string())
+            .collect(),
+    };
+    iam_tools::context::Guardrails::new(relaxed, privileged)
 }
 
 #[derive(Subcommand, Debug)]
@@ -295,7 +298,7 @@ fn shared(mode: &Mode, backend: Backend) -> anyhow::Result<Shared> {
         backend,
         all_pages_max_items: usize::try_from(mode.all_pages_max_items).unwrap_or(usize::MAX),
         consent: iam_tools::context::Consent::new(consent_mode(mode)),
-        guardrails: mode.guardrails.guardrails(),
+        guardrails: mode.guardrails.clone(),
         audit,
     })
 }
@@ -304,9 +307,15 @@ fn consent_mode(mode: &Mode) -> iam_tools::context::Mode {
     iam_tools::context::Mode::parse(&mode.consent).unwrap_or(iam_tools::context::Mode::Auto)
 }
 
+/// The command line: the derived arguments and the guardrail flags of the catalog.
+fn command(catalog: &Catalog) -> clap::Command {
+    Cli::command().args(guardrail_args(catalog))
+}
+
 fn main() -> std::process::ExitCode {
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = command(&tools::CATALOG).get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.mode.guardrails = guardrail_settings(&matches, &tools::CATALOG);
     let on_command_line = |id: &str| {
         let sub = matches.subcommand().map(|(_, m)| m);
         [Some(&matches), sub]
@@ -426,7 +435,7 @@ fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> any
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = shared.consent.mode.as_str(), guardrails = ?shared.guardrails.on(), "serving MCP on stdio");
+        tracing::info!(read_only = selection.read_only, toolsets = ?selection.toolsets, consent = shared.consent.mode.as_str(), guardrails = ?shared.guardrails.on(catalog.guardrails), "serving MCP on stdio");
         let server = server::IamServer::new(Registry::new(catalog, selection, shared));
         let running = server
             .serve({
@@ -438,4 +447,27 @@ fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> any
         running.waiting().await.context("the MCP service stopped abnormally")?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The manifest declares every rule the runtime implements (each is named by its variant
+    /// in the generated catalog, so it declares no other).
+    #[test]
+    fn every_rule_has_a_manifest_entry() {
+        for rule in Rule::ALL {
+            assert!(
+                tools::CATALOG.guardrail(rule).is_some(),
+                "tools.toml has no [guardrails.NAME] for {rule:?}"
+            );
+        }
+    }
+
+    /// The command line built from the catalog is one clap accepts (no id or flag twice).
+    #[test]
+    fn the_command_line_is_well_formed() {
+        command(&tools::CATALOG).debug_assert();
+    }
 }

@@ -149,7 +149,29 @@ fn located(span: Span, origin: &str, text: &str, message: &str, offset: usize) -
     syn::Error::new(span, format!("{message}\n  --> {origin}:{line}:{col}"))
 }
 
+/// `generate_tools!`: everything a manifest declares.
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let (model, track) = load(input)?;
+    let items = crate::codegen::generate(&model);
+    Ok(quote! {
+        #track
+        #items
+    })
+}
+
+/// `generate_run_types!`: what the runtime functions take from the manifest.
+pub fn expand_run_types(input: TokenStream) -> syn::Result<TokenStream> {
+    let (model, track) = load(input)?;
+    let items = crate::codegen::run_types(&model);
+    Ok(quote! {
+        #track
+        #items
+    })
+}
+
+/// The checked model of the manifest the input names, and the item that rebuilds the
+/// caller when a manifest file changes.
+fn load(input: TokenStream) -> syn::Result<(crate::validate::Model, TokenStream)> {
     let source: Source = syn::parse2(input)?;
     let (text, origin, span, track) = match &source {
         Source::File(path) => {
@@ -212,11 +234,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             })
             .unwrap_or_else(|| syn::Error::new(span, "invalid manifest"))
     })?;
-    let items = crate::codegen::generate(&model);
-    Ok(quote! {
-        #track
-        #items
-    })
+    Ok((model, track))
 }
 
 #[cfg(test)]
@@ -349,6 +367,15 @@ mod tests {
     /// The formatted expansion of `manifest`, compared with `tests/snapshots/<name>`;
     /// `UPDATE_SNAPSHOTS=1 cargo test -p iam-tools-macros --lib` rewrites the snapshots.
     fn assert_expansion_snapshot(manifest: &str, name: &str) {
+        assert_snapshot_of(expand, manifest, name);
+    }
+
+    /// [`assert_expansion_snapshot`] for either macro's expansion.
+    fn assert_snapshot_of(
+        expand: fn(TokenStream) -> syn::Result<TokenStream>,
+        manifest: &str,
+        name: &str,
+    ) {
         let literal = proc_macro2::Literal::string(manifest);
         let tokens = expand(quote!(inline = #literal))
             .unwrap_or_else(|e| panic!("manifest of {name} is invalid: {e}"));
@@ -407,5 +434,14 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools.toml");
         let manifest = std::fs::read_to_string(&path).expect("the workspace's tools.toml");
         assert_expansion_snapshot(&manifest, "tools.toml.rs.snap");
+    }
+
+    /// What the runtime functions take from the real manifest (`generate_run_types!`):
+    /// the params of every `run` tool and the shapes they and its operations name.
+    #[test]
+    fn real_manifest_run_types_match_snapshot() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools.toml");
+        let manifest = std::fs::read_to_string(&path).expect("the workspace's tools.toml");
+        assert_snapshot_of(expand_run_types, &manifest, "tools.toml.run-types.rs.snap");
     }
 }

@@ -66,11 +66,22 @@ pub struct Manifest {
 }
 
 /// A check the runtime runs before writes, on by default, relaxed by a server flag. The
-/// runtime implements each rule by name; the manifest says where it applies and what it
-/// reads (which the IAM policy the server needs must include).
+/// runtime implements each rule (`iam_tools::catalog::Rule`, the name in PascalCase); the
+/// manifest says where it applies and what it reads (which the IAM policy the server needs
+/// must include), how the server's instructions name what it refuses, and the flag that
+/// relaxes it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Guardrail {
+    /// What it refuses, as the server's instructions list it ("Guardrails refuse ...").
+    #[serde(default)]
+    pub refuses: Option<Spanned<String>>,
+    /// The help text of its flag.
+    #[serde(default)]
+    pub help: Option<Spanned<String>>,
+    /// The flag that relaxes it; by default `--allow-NAME` (underscores as dashes).
+    #[serde(default)]
+    pub flag: Option<Spanned<String>>,
     /// The write operations whose steps it checks (the tool's own and force-delete steps),
     /// each with the read operations it may call to decide about that step.
     #[serde(default)]

@@ -173,7 +173,8 @@ pub struct Cleanup {
     pub delete_members: Vec<String>,
 }
 
-/// A guardrail: a rule the runtime implements, where it applies and what it reads.
+/// A guardrail: a rule the runtime implements (the `Rule` variant of its name, in
+/// PascalCase), where it applies and what it reads, what it refuses and how it is relaxed.
 #[derive(Debug)]
 pub struct Guardrail {
     pub name: String,
@@ -181,16 +182,29 @@ pub struct Guardrail {
     pub operations: Vec<(usize, Vec<usize>)>,
     /// `identity` or `trust`: the policy document params it checks.
     pub documents: Option<String>,
+    /// What it refuses, as the server's instructions list it.
+    pub refuses: String,
+    /// Its flag's help text.
+    pub help: String,
+    /// `--allow-...`, and its environment variable `IAM_MCP_ALLOW_...`.
+    pub flag: String,
+    pub env: String,
 }
 
-/// The guardrails the runtime implements (`iam_tools::guard::Rule`).
-pub const GUARDRAILS: [&str; 5] = [
-    "privileged_policies",
-    "broad_allow",
-    "public_trust",
-    "self_lockout",
-    "service_linked_roles",
-];
+/// A guardrail's flag when the manifest says none: `--allow-` and its name, dashed.
+pub fn default_flag(name: &str) -> String {
+    format!("--allow-{}", name.replace('_', "-"))
+}
+
+/// A flag's environment variable: `--allow-public-trust` -> `IAM_MCP_ALLOW_PUBLIC_TRUST`.
+pub fn flag_env(flag: &str) -> String {
+    format!(
+        "IAM_MCP_{}",
+        flag.trim_start_matches('-')
+            .replace('-', "_")
+            .to_uppercase()
+    )
+}
 
 #[derive(Debug)]
 pub struct Tool {
@@ -206,6 +220,8 @@ pub struct Tool {
     pub op: Option<usize>,
     /// The runtime function type of a `run` tool.
     pub run: Option<String>,
+    /// The operations a `run` tool may call.
+    pub uses: Vec<usize>,
     pub paginate: Option<String>,
     pub message: Option<String>,
     pub params: Vec<Param>,
@@ -729,23 +745,23 @@ fn add_paging(
     }
 }
 
-/// Guardrails: names the runtime implements, write operations to check, read operations
-/// to decide with, or a kind of policy document.
+/// Guardrails: a name (the runtime's rule of that name, which the generated catalog names
+/// by its `Rule` variant: a name the runtime does not implement fails to compile there),
+/// write operations to check, read operations to decide with, or a kind of policy
+/// document; what it refuses and its flag's help, and the flag (by default its name's).
 fn validate_guardrails(
     manifest: &Manifest,
     ops: &[Operation],
     problems: &mut Problems,
 ) -> Vec<Guardrail> {
     let mut out = Vec::new();
+    let mut flags: Vec<String> = Vec::new();
     for (name, g) in manifest.guardrails.iter() {
         let what = format!("guardrail `{}`", name.get_ref());
-        if !GUARDRAILS.contains(&name.get_ref().as_str()) {
+        if !is_snake_ident(name.get_ref()) {
             problems.push(
                 name,
-                format!(
-                    "{what}: unknown guardrail, expected one of {}",
-                    GUARDRAILS.join(", ")
-                ),
+                format!("{what}: name must be snake_case (the runtime's rule of that name is the `Rule` variant of its PascalCase)"),
             );
         }
         let mut operations = Vec::new();
@@ -789,10 +805,69 @@ fn validate_guardrails(
         if g.operations.0.is_empty() && g.documents.is_none() {
             problems.push(name, format!("{what}: give `operations` (the writes it checks), `documents` (identity or trust), or both"));
         }
+        let mut text = |key: &str, value: &Option<Spanned<String>>, says: &str| match value {
+            Some(v) if v.get_ref().trim().is_empty() || v.get_ref().contains('\n') => {
+                problems.push(
+                    v,
+                    format!("{what}: `{key}` must be one line of text, not empty"),
+                );
+                String::new()
+            }
+            Some(v) => v.get_ref().trim().to_string(),
+            None => {
+                problems.push(name, format!("{what}: give `{key}` ({says})"));
+                String::new()
+            }
+        };
+        let refuses = text(
+            "refuses",
+            &g.refuses,
+            "what it refuses, as the server's instructions list it",
+        );
+        let help = text("help", &g.help, "the help text of the flag that relaxes it");
+        let derived = default_flag(name.get_ref());
+        let flag = match &g.flag {
+            Some(flag) => {
+                let f = flag.get_ref();
+                let words = f.strip_prefix("--allow-").unwrap_or_default();
+                if words.is_empty()
+                    || !words.split('-').all(|w| {
+                        !w.is_empty()
+                            && w.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    })
+                {
+                    problems.push(flag, format!("{what}: flag `{f}` must be `--allow-` and lowercase words joined by dashes"));
+                } else if *f == derived {
+                    problems.push(
+                        flag,
+                        format!("{what}: `flag = \"{f}\"` is its name's flag already; remove it"),
+                    );
+                }
+                if flags.contains(f) {
+                    problems.push(
+                        flag,
+                        format!("{what}: flag `{f}` relaxes another guardrail already"),
+                    );
+                }
+                f.clone()
+            }
+            None => {
+                if flags.contains(&derived) {
+                    problems.push(name, format!("{what}: its flag `{derived}` relaxes another guardrail already; give it another `flag`"));
+                }
+                derived
+            }
+        };
+        flags.push(flag.clone());
         out.push(Guardrail {
             name: name.get_ref().clone(),
             operations,
             documents: g.documents.as_ref().map(|d| d.get_ref().clone()),
+            refuses,
+            help,
+            env: flag_env(&flag),
+            flag,
         });
     }
     out

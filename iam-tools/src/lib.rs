@@ -2,6 +2,9 @@
 //! calls into (tool specs, read-only gating, error mapping, pagination, output conversion,
 //! backends) and the policy engine.
 
+// The code `generate_run_types!` generates here names the runtime as every caller does.
+extern crate self as iam_tools;
+
 pub mod audit;
 pub mod backend;
 pub mod catalog;
@@ -33,7 +36,7 @@ pub mod __private {
     pub mod rt {
         pub use crate::backend::{Backend, OperationFuture};
         pub use crate::catalog::{
-            Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, ToolsetSpec,
+            Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, Rule, ToolsetSpec,
         };
         pub use crate::codec::{
             DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, Pattern, Validate,
@@ -45,7 +48,7 @@ pub mod __private {
         };
         pub use crate::error::ToolError;
         pub use crate::functions;
-        pub use crate::functions::RuntimeTool;
+        pub use crate::functions::{ManifestParams, RuntimeTool};
         pub use crate::write::{
             PlanStep, Write, WriteRequest, dry_run_message, message as write_message,
         };

@@ -96,7 +96,7 @@ impl Registry {
         } else {
             format!(
                 "WRITE mode (--allow-write): write tools are offered and change the live AWS account.{consent}{}",
-                guardrails_text(&self.shared.guardrails)
+                guardrails_text(self.catalog, &self.shared.guardrails)
             )
         };
         format!(
@@ -202,20 +202,15 @@ fn structured(value: serde_json::Value) -> CallToolResult {
     result
 }
 
-/// The write-mode sentence on the guardrails in force.
-fn guardrails_text(guardrails: &crate::context::Guardrails) -> String {
-    use crate::catalog::Rule;
-    let refused: Vec<&str> = [
-        (Rule::PrivilegedPolicies, "attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them"),
-        (Rule::BroadAllow, "identity policies allowing every action of a service on every resource, or a privilege escalation (iam:PutUserPolicy, iam:AttachRolePolicy, iam:PassRole, sts:AssumeRole, ...) on any resource, however spelt"),
-        (Rule::PublicTrust, "trust policies with Principal * or any other way of letting any account, service or federated identity assume a role"),
-        (Rule::SelfLockout, "changes that would cut the server's own access"),
-        (Rule::ServiceLinkedRoles, "changes to service-linked roles"),
-    ]
-    .into_iter()
-    .filter(|(rule, _)| guardrails.is_on(*rule))
-    .map(|(_, what)| what)
-    .collect();
+/// The write-mode sentence on the guardrails in force: what each refuses, as the manifest
+/// says, in its order.
+fn guardrails_text(catalog: &Catalog, guardrails: &crate::context::Guardrails) -> String {
+    let refused: Vec<&str> = catalog
+        .guardrails
+        .iter()
+        .filter(|g| guardrails.is_on(g.rule))
+        .map(|g| g.refuses)
+        .collect();
     if refused.is_empty() {
         return " All guardrails are relaxed.".into();
     }

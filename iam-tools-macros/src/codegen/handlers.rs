@@ -82,8 +82,8 @@ fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
     }
 }
 
-/// A `run` tool: the params are checked against the manifest, then the runtime function
-/// does the work.
+/// A `run` tool: the params are parsed and checked against the manifest, then the runtime
+/// function does the work on them.
 fn run_handler(tool: &Tool, run: &str) -> TokenStream {
     let name = ident(&tool.name);
     let params_ty = type_ident(&tool.name, "Params");
@@ -95,8 +95,8 @@ fn run_handler(tool: &Tool, run: &str) -> TokenStream {
             args: ::iam_tools::__private::rt::JsonObject,
         ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
             ::std::boxed::Box::pin(async move {
-                let _: super::params::#params_ty = ctx.parse_args(&args)?;
-                let result = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::run(ctx, &args).await?;
+                let p: super::params::#params_ty = ctx.parse_args(&args)?;
+                let result = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::run(ctx, &p).await?;
                 ctx.output(&result)
             })
         }

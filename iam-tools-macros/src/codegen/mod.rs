@@ -7,7 +7,7 @@ mod outputs;
 mod params;
 mod specs;
 
-use crate::validate::{Base, Model, Ty};
+use crate::validate::{Base, Model, Shape, Ty};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -45,6 +45,66 @@ pub fn generate(model: &Model) -> TokenStream {
         }
         #specs
     }
+}
+
+/// What the runtime functions take from the manifest (`generate_run_types!`): the params
+/// struct of each `run` tool, and the shapes those params and the operations it uses name.
+pub fn run_types(model: &Model) -> TokenStream {
+    let roots: Vec<&str> = model
+        .tools
+        .iter()
+        .filter(|t| t.run.is_some())
+        .flat_map(|tool| {
+            let params = tool.params.iter().filter_map(|p| p.shape.as_deref());
+            let outputs = tool
+                .uses
+                .iter()
+                .flat_map(|op| &model.op(*op).output)
+                .filter_map(|f| shape_of(&f.ty));
+            params.chain(outputs)
+        })
+        .collect();
+    let shapes = outputs::run_shapes(&reachable_shapes(model, &roots));
+    let params = params::run_params(model);
+    quote! {
+        /// The manifest's shapes that runtime functions take or read.
+        pub mod shapes {
+            #shapes
+        }
+        /// Each `run` tool's arguments, as the manifest declares them.
+        pub mod params {
+            #params
+        }
+    }
+}
+
+/// The shape a field of type `ty` holds, if any.
+fn shape_of(ty: &Ty) -> Option<&str> {
+    match &ty.base {
+        Base::Shape(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// The shapes named by `roots` and, in turn, by their fields, in manifest order.
+pub(crate) fn reachable_shapes<'m>(model: &'m Model, roots: &[&str]) -> Vec<&'m Shape> {
+    let mut wanted: Vec<&str> = roots.to_vec();
+    let mut i = 0;
+    while let Some(name) = wanted.get(i).copied() {
+        if let Some(shape) = model.shapes.iter().find(|s| s.name == name) {
+            for inner in shape.fields.iter().filter_map(|f| shape_of(&f.ty)) {
+                if !wanted.contains(&inner) {
+                    wanted.push(inner);
+                }
+            }
+        }
+        i += 1;
+    }
+    model
+        .shapes
+        .iter()
+        .filter(|s| wanted.contains(&s.name.as_str()))
+        .collect()
 }
 
 /// The runtime's hidden path for the generated code's dependencies.

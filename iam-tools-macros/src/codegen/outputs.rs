@@ -2,7 +2,7 @@
 //! result struct.
 
 use super::{container, data_derives, ident, private, rust_ty, serde_field_attrs, type_ident};
-use crate::validate::{Base, Field, Model, Ty};
+use crate::validate::{Base, Field, Model, Shape, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -39,55 +39,76 @@ pub(crate) fn from_sdk_fields(fields: &[Field], src: &TokenStream) -> Vec<TokenS
 }
 
 pub fn shapes(model: &Model) -> TokenStream {
-    let p = private();
-    let derives = data_derives(true);
     model
         .shapes
         .iter()
-        .map(|shape| {
-            let name = format_ident!("{}", shape.name);
-            let decls = field_decls(&shape.fields);
-            let conv = from_sdk_fields(&shape.fields, &quote!(src));
-            let doc = format!("The IAM `{}` shape.", shape.name);
-            // Shapes of scalars can also be sent to AWS (e.g. ContextEntry).
-            let sendable = shape.fields.iter().all(|f| match f.ty.base {
-                Base::String | Base::Enum | Base::Int | Base::Long | Base::Bool => !f.ty.list || f.ty.base == Base::String,
-                _ => false,
-            });
-            let into_sdk = sendable.then(|| {
-                let setters = shape.fields.iter().map(|f| {
-                    let setter = format_ident!("set_{}", f.snake);
-                    let n = ident(&f.snake);
-                    quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(self.#n)))
-                });
-                quote! {
-                    impl ::iam_tools::__private::rt::IntoSdkItem<#p::aws_sdk_iam::types::#name> for #name {
-                        fn into_sdk_item(self) -> #p::aws_sdk_iam::types::#name {
-                            ::iam_tools::__private::rt::built(#p::aws_sdk_iam::types::#name::builder() #(#setters)* .build())
-                        }
-                    }
-                }
-            });
-            quote! {
-                #[doc = #doc]
-                #derives
-                pub struct #name { #(#decls,)* }
+        .map(|shape| shape_item(shape, true))
+        .collect()
+}
 
-                #into_sdk
+/// The shapes a runtime function sees (`generate_run_types!`): data only, since it reads
+/// operations' answers as JSON, never as the SDK's types.
+pub fn run_shapes(shapes: &[&Shape]) -> TokenStream {
+    shapes
+        .iter()
+        .map(|shape| shape_item(shape, false))
+        .collect()
+}
 
-                impl<'a> ::iam_tools::__private::rt::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
-                    fn from_sdk(src: &'a #p::aws_sdk_iam::types::#name) -> Self {
-                        Self { #(#conv,)* }
-                    }
-                }
-                impl<'a> ::iam_tools::__private::rt::FromSdk<::std::option::Option<&'a #p::aws_sdk_iam::types::#name>> for #name {
-                    fn from_sdk(src: ::std::option::Option<&'a #p::aws_sdk_iam::types::#name>) -> Self {
-                        src.map(::iam_tools::__private::rt::FromSdk::from_sdk).unwrap_or_default()
-                    }
+/// A shape's struct and, with `sdk`, its conversions from (and for shapes of scalars, to)
+/// the SDK's type of its name.
+fn shape_item(shape: &Shape, sdk: bool) -> TokenStream {
+    let p = private();
+    let derives = data_derives(true);
+    let name = format_ident!("{}", shape.name);
+    let decls = field_decls(&shape.fields);
+    let doc = format!("The IAM `{}` shape.", shape.name);
+    let item = quote! {
+        #[doc = #doc]
+        #derives
+        pub struct #name { #(#decls,)* }
+    };
+    if !sdk {
+        return item;
+    }
+    let conv = from_sdk_fields(&shape.fields, &quote!(src));
+    // Shapes of scalars can also be sent to AWS (e.g. ContextEntry).
+    let sendable = shape.fields.iter().all(|f| match f.ty.base {
+        Base::String | Base::Enum | Base::Int | Base::Long | Base::Bool => {
+            !f.ty.list || f.ty.base == Base::String
+        }
+        _ => false,
+    });
+    let into_sdk = sendable.then(|| {
+        let setters = shape.fields.iter().map(|f| {
+            let setter = format_ident!("set_{}", f.snake);
+            let n = ident(&f.snake);
+            quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(self.#n)))
+        });
+        quote! {
+            impl ::iam_tools::__private::rt::IntoSdkItem<#p::aws_sdk_iam::types::#name> for #name {
+                fn into_sdk_item(self) -> #p::aws_sdk_iam::types::#name {
+                    ::iam_tools::__private::rt::built(#p::aws_sdk_iam::types::#name::builder() #(#setters)* .build())
                 }
             }
-        })
-        .collect()
+        }
+    });
+    quote! {
+        #item
+
+        #into_sdk
+
+        impl<'a> ::iam_tools::__private::rt::FromSdk<&'a #p::aws_sdk_iam::types::#name> for #name {
+            fn from_sdk(src: &'a #p::aws_sdk_iam::types::#name) -> Self {
+                Self { #(#conv,)* }
+            }
+        }
+        impl<'a> ::iam_tools::__private::rt::FromSdk<::std::option::Option<&'a #p::aws_sdk_iam::types::#name>> for #name {
+            fn from_sdk(src: ::std::option::Option<&'a #p::aws_sdk_iam::types::#name>) -> Self {
+                src.map(::iam_tools::__private::rt::FromSdk::from_sdk).unwrap_or_default()
+            }
+        }
+    }
 }
 
 /// A struct of `fields`, with the data derives.

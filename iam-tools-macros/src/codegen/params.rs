@@ -3,8 +3,8 @@
 
 use super::{data_derives, ident, type_ident};
 use crate::validate::{Model, Param, ParamTy, Tool};
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 /// A param the macro adds (no operation member).
 fn added(name: &str, ty: ParamTy, description: &str) -> Param {
@@ -203,30 +203,89 @@ fn checks(p: &Param) -> TokenStream {
     out
 }
 
-pub fn params(model: &Model) -> TokenStream {
+/// A params struct: serde (unknown fields refused), a JSON schema with the constraints,
+/// and the runtime checks of those constraints.
+fn params_struct(name: &Ident, doc: &str, params: &[Param]) -> TokenStream {
     let derives = data_derives(true);
+    let fields = params.iter().map(field);
+    let checks = params.iter().map(checks);
+    quote! {
+        #[doc = #doc]
+        #derives
+        #[serde(deny_unknown_fields)]
+        pub struct #name { #(#fields,)* }
+
+        impl ::iam_tools::__private::rt::Validate for #name {
+            fn validate(&self, v: &mut ::iam_tools::__private::rt::Violations) {
+                let _ = &v;
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// A digest of a `run` tool's params as this manifest declares them (each param, and the
+/// shape of a `[Shape]` param): the runtime's struct carries the one of the manifest it was
+/// built from, and the server's expansion checks that its own is the same.
+pub(crate) fn digest(model: &Model, tool: &Tool) -> u64 {
+    let params = all_params(tool);
+    let shapes: Vec<&str> = params.iter().filter_map(|p| p.shape.as_deref()).collect();
+    let text = format!("{params:?}{:?}", super::reachable_shapes(model, &shapes));
+    // FNV-1a, 64 bits.
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Each tool's params struct. A `run` tool's is its runtime function's (`RuntimeTool::Params`,
+/// generated from the same manifest by `generate_run_types!`), checked at compile time to be
+/// the params this manifest declares.
+pub fn params(model: &Model) -> TokenStream {
     model
         .tools
         .iter()
         .map(|tool| {
             let name = type_ident(&tool.name, "Params");
-            let params = all_params(tool);
-            let fields = params.iter().map(field);
-            let checks = params.iter().map(checks);
             let doc = format!("Arguments of `{}`.", tool.name);
+            let Some(run) = &tool.run else {
+                return params_struct(&name, &doc, &all_params(tool));
+            };
+            let run = format_ident!("{}", run);
+            let digest = proc_macro2::Literal::u64_suffixed(digest(model, tool));
+            let mismatch = format!(
+                "tool `{}`: the params this manifest declares are not those of the manifest iam_tools::functions::{run} was built from (the workspace's tools.toml)",
+                tool.name
+            );
             quote! {
                 #[doc = #doc]
-                #derives
-                #[serde(deny_unknown_fields)]
-                pub struct #name { #(#fields,)* }
-
-                impl ::iam_tools::__private::rt::Validate for #name {
-                    fn validate(&self, v: &mut ::iam_tools::__private::rt::Violations) {
-                        let _ = &v;
-                        #(#checks)*
-                    }
-                }
+                pub type #name = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::Params;
+                const _: () = ::core::assert!(
+                    <#name as ::iam_tools::__private::rt::ManifestParams>::DIGEST == #digest,
+                    #mismatch
+                );
             }
+        })
+        .collect()
+}
+
+/// The params struct of each `run` tool, for its runtime function (`generate_run_types!`):
+/// named after the function type, with the digest of the manifest's declaration.
+pub fn run_params(model: &Model) -> TokenStream {
+    model
+        .tools
+        .iter()
+        .filter_map(|tool| {
+            let run = tool.run.as_ref()?;
+            let name = format_ident!("{}Params", run);
+            let doc = format!("Arguments of `{}` (run by `{run}`).", tool.name);
+            let item = params_struct(&name, &doc, &all_params(tool));
+            let digest = proc_macro2::Literal::u64_suffixed(digest(model, tool));
+            Some(quote! {
+                #item
+                impl ::iam_tools::__private::rt::ManifestParams for #name {
+                    const DIGEST: u64 = #digest;
+                }
+            })
         })
         .collect()
 }

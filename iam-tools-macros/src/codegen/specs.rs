@@ -113,6 +113,9 @@ pub fn specs(model: &Model) -> TokenStream {
     });
     let guardrails = model.guardrails.iter().map(|g| {
         let name = &g.name;
+        // The runtime's rule of that name: a name it does not implement does not compile.
+        let rule = format_ident!("{}", crate::validate::pascal(&g.name));
+        let (flag, env, refuses, help) = (&g.flag, &g.env, &g.refuses, &g.help);
         let operations = g.operations.iter().map(|(o, _)| &model.op(*o).name);
         let documents = match &g.documents {
             Some(d) => quote!(::std::option::Option::Some(#d)),
@@ -120,6 +123,11 @@ pub fn specs(model: &Model) -> TokenStream {
         };
         quote!(::iam_tools::__private::rt::GuardrailSpec {
             name: #name,
+            rule: ::iam_tools::__private::rt::Rule::#rule,
+            flag: #flag,
+            env: #env,
+            refuses: #refuses,
+            help: #help,
             operations: &[#(#operations),*],
             documents: #documents,
         })

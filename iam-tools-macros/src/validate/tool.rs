@@ -79,6 +79,7 @@ pub(super) fn validate_tool(
     }
     let includes: Vec<Include> = includes.into_iter().map(|(inc, _)| inc).collect();
     let actions = actions(cx, &call, &includes, &cleanup);
+    let uses = call.uses;
     Some(Tool {
         name: tname.clone(),
         title: tool.title.get_ref().clone(),
@@ -90,6 +91,7 @@ pub(super) fn validate_tool(
         open_world: tool.open_world.unwrap_or(true),
         op: call.op,
         run: tool.run.as_ref().map(|r| r.get_ref().clone()),
+        uses,
         paginate,
         message: tool.message.as_ref().map(|m| m.get_ref().clone()),
         params,

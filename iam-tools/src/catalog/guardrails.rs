@@ -1,8 +1,10 @@
-//! The guardrails the runtime implements, by their manifest names, with the server flag
-//! that relaxes each: the table the manifest's `[guardrails.NAME]`, the server's flags and
-//! its instructions read.
+//! The guardrails the runtime implements. Everything else about them (name, where each
+//! applies, what it refuses, the flag, variable and help text that relax it) is the
+//! manifest's `[guardrails.NAME]`, served as [`super::GuardrailSpec`]s: the generated
+//! catalog names each rule by its variant here (`privileged_policies`:
+//! `Rule::PrivilegedPolicies`), so a manifest cannot declare a rule that is not implemented.
 
-/// The rules, by their manifest names.
+/// A rule, implemented in `crate::write::guard`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
     PrivilegedPolicies,
@@ -13,6 +15,7 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule: the real manifest declares each (the server's tests check it).
     pub const ALL: [Rule; 5] = [
         Rule::PrivilegedPolicies,
         Rule::BroadAllow,
@@ -20,29 +23,4 @@ impl Rule {
         Rule::SelfLockout,
         Rule::ServiceLinkedRoles,
     ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::PrivilegedPolicies => "privileged_policies",
-            Rule::BroadAllow => "broad_allow",
-            Rule::PublicTrust => "public_trust",
-            Rule::SelfLockout => "self_lockout",
-            Rule::ServiceLinkedRoles => "service_linked_roles",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.name() == name)
-    }
-
-    /// The server flag that relaxes the rule.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Rule::PrivilegedPolicies => "--allow-privileged-policies",
-            Rule::BroadAllow => "--allow-broad-policies",
-            Rule::PublicTrust => "--allow-public-trust",
-            Rule::SelfLockout => "--allow-self-lockout",
-            Rule::ServiceLinkedRoles => "--allow-service-linked-roles",
-        }
-    }
 }

@@ -6,6 +6,7 @@
 //! handler, and `C`, the operation dispatcher), which the call context fixes
 //! (`context::ToolSpec`, `context::Catalog`).
 
+use super::Rule;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -73,12 +74,24 @@ pub struct CleanupSpec {
     pub absent_ok: bool,
 }
 
-/// A guardrail of the manifest: which write operations (or policy documents) the rule
-/// checks; the reads it makes are in the actions of the tools it checks. The rule itself
-/// is [`crate::write::guard::Rule`], by name.
+/// A guardrail of the manifest, the one table of them: the rule it is (implemented in
+/// `crate::write::guard`), which write operations (or policy documents) it checks (the
+/// reads it makes are in the actions of the tools it checks), what it refuses as the
+/// server's instructions say, and the flag that relaxes it, which the server's command line
+/// is built from.
 #[derive(Debug)]
 pub struct GuardrailSpec {
+    /// `privileged_policies`, as refusals, the audit log and validate_policy name it.
     pub name: &'static str,
+    pub rule: Rule,
+    /// `--allow-privileged-policies`
+    pub flag: &'static str,
+    /// `IAM_MCP_ALLOW_PRIVILEGED_POLICIES`
+    pub env: &'static str,
+    /// What it refuses, one clause of the instructions' "Guardrails refuse ...".
+    pub refuses: &'static str,
+    /// The flag's help text.
+    pub help: &'static str,
     pub operations: &'static [&'static str],
     /// `identity` or `trust`: the document params it checks.
     pub documents: Option<&'static str>,
@@ -155,6 +168,11 @@ pub struct Selection {
 impl<H, C> CatalogOf<H, C> {
     pub fn tool(&self, name: &str) -> Option<&'static ToolSpecOf<H>> {
         self.tools.iter().find(|t| t.name == name)
+    }
+
+    /// The manifest's entry for `rule`, if it declares one.
+    pub fn guardrail(&self, rule: Rule) -> Option<&'static GuardrailSpec> {
+        self.guardrails.iter().find(|g| g.rule == rule)
     }
 
     pub fn operation(&self, action_or_name: &str) -> Option<&'static OperationSpec> {

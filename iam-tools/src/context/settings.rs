@@ -1,7 +1,7 @@
 //! The guardrails' settings of a server run: which rules are relaxed, which policies count
 //! as privileged.
 
-use crate::catalog::Rule;
+use crate::catalog::{GuardrailSpec, Rule};
 
 /// The AWS-managed policies `privileged_policies` refuses to attach unless configured otherwise.
 pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
@@ -44,12 +44,12 @@ impl Guardrails {
         !self.relaxed.contains(&rule)
     }
 
-    /// The rules in force, for logs and the audit log.
-    pub fn on(&self) -> Vec<&'static str> {
-        Rule::ALL
-            .into_iter()
-            .filter(|r| self.is_on(*r))
-            .map(Rule::name)
+    /// The names of the rules of `specs` in force, for logs.
+    pub fn on(&self, specs: &'static [GuardrailSpec]) -> Vec<&'static str> {
+        specs
+            .iter()
+            .filter(|g| self.is_on(g.rule))
+            .map(|g| g.name)
             .collect()
     }
 

@@ -1,5 +1,5 @@
 //! What to do next, by error code and operation: the entity not found, the action denied,
-//! the force delete to use.
+//! the force delete to use (named by the write path, which knows the tool).
 
 use super::tool_error::{ErrorKind, ToolError};
 use crate::catalog::OperationSpec;
@@ -81,14 +81,17 @@ pub(super) fn not_found_hint(kind: Option<&str>) -> &'static str {
     }
 }
 
-/// The tool (and what it deletes) behind a delete operation that takes `force: true`.
-pub(super) fn force_tool(operation: &str) -> Option<(&'static str, &'static str)> {
-    match operation {
-        "DeleteUser" => Some(("delete_user", "user")),
-        "DeleteGroup" => Some(("delete_group", "group")),
-        "DeleteRole" => Some(("delete_role", "role")),
-        "DeletePolicy" => Some(("delete_policy", "policy")),
-        _ => None,
+impl ToolError {
+    /// AWS's DeleteConflict on the delete operation of `tool`, a tool that takes
+    /// `force: true` (it has force-delete steps) and deletes `entity`: the hint offers it.
+    /// Other errors are left as they are.
+    pub fn offering_force(mut self, tool: &str, entity: &str) -> Self {
+        if self.code.as_deref() == Some("DeleteConflict") {
+            self.hint = Some(format!(
+                "Tell the user what still blocks the deletion (above). If they want it gone anyway, call {tool} again with `force: true`: the server then removes everything IAM requires gone first, then the {entity}. Call it with `force: true, dry_run: true` first to get that plan without changing anything."
+            ));
+        }
+        self
     }
 }
 
@@ -128,15 +131,9 @@ pub(super) fn service_error(op: &OperationSpec, code: &str, message: &str) -> To
         }
         "EntityAlreadyExists" => aws(format!("Already exists: {message}"))
             .with_hint("Pick another name, or use the existing entity (read it with the matching get tool)."),
-        "DeleteConflict" => {
-            let hint = match force_tool(op.name) {
-                Some((tool, entity)) => format!(
-                    "Tell the user what still blocks the deletion (above). If they want it gone anyway, call {tool} again with `force: true`: the server then removes everything IAM requires gone first, then the {entity}. Call it with `force: true, dry_run: true` first to get that plan without changing anything."
-                ),
-                None => "Remove what is still attached first (get_user / get_group / get_role list it: group memberships, members, attached and inline policies, access keys), then retry.".to_string(),
-            };
-            aws(format!("Cannot delete yet: {message}")).with_hint(hint)
-        }
+        // A tool that can force the delete says so instead (`offering_force`).
+        "DeleteConflict" => aws(format!("Cannot delete yet: {message}"))
+            .with_hint("Remove what is still attached first (get_user / get_group / get_role list it: group memberships, members, attached and inline policies, access keys), then retry."),
         "LimitExceeded" => aws(format!("An IAM quota was reached: {message}"))
             .with_hint("Remove unused items (e.g. an old access key or policy version) or ask AWS for a higher quota; see IAM and STS quotas in the IAM User Guide."),
         "MalformedPolicyDocument" => aws(format!("The policy document was rejected: {message}"))

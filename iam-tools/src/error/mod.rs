@@ -125,12 +125,13 @@ mod tests {
 
     #[test]
     fn delete_conflict_of_a_force_tool_suggests_force() {
-        let e = service_error(
+        let mut e = service_error(
             op("DeleteUser", "iam:DeleteUser"),
             "DeleteConflict",
             "Cannot delete entity, must delete access keys first.",
         );
-        let text = e.render();
+        e.code = Some("DeleteConflict".into());
+        let text = e.offering_force("delete_user", "user").render();
         assert!(text.starts_with("Cannot delete yet: Cannot delete entity, must delete access keys first.\nWhat to do: Tell the user"), "{text}");
         assert!(
             text.contains("call delete_user again with `force: true`"),

@@ -1,8 +1,8 @@
 //! `list_access_keys`: every access key of a user, each with its last use (date, service,
 //! region) from GetAccessKeyLastUsed.
 
-use super::tool::{RuntimeTool, args};
-use crate::catalog::JsonObject;
+use super::manifest::params::ListAccessKeysParams;
+use super::tool::RuntimeTool;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use schemars::JsonSchema;
@@ -56,11 +56,6 @@ pub struct AccessKeyWithLastUse {
     pub region: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Args {
-    user_name: Option<String>,
-}
-
 fn text(value: &Value) -> Option<String> {
     value.as_str().map(str::to_string)
 }
@@ -69,15 +64,15 @@ fn text(value: &Value) -> Option<String> {
 pub struct ListAccessKeys;
 
 impl RuntimeTool for ListAccessKeys {
+    type Params = ListAccessKeysParams;
     type Output = AccessKeysResult;
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        raw: &'a JsonObject,
+        p: &'a ListAccessKeysParams,
     ) -> Pin<Box<dyn Future<Output = Result<AccessKeysResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
-            let a: Args = args(ctx, raw)?;
-            let input = match &a.user_name {
+            let input = match &p.user_name {
                 Some(user) => json!({"UserName": user}),
                 None => json!({}),
             };

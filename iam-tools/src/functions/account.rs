@@ -2,8 +2,10 @@
 //! (generated when needed, waited for, the CSV parsed into typed rows) and
 //! `list_inactive_users` (users not used in the last N days).
 
-use super::tool::{RuntimeTool, args};
-use crate::catalog::JsonObject;
+use super::manifest::params::{
+    GetAccountSummaryParams, GetCredentialReportParams, ListInactiveUsersParams,
+};
+use super::tool::RuntimeTool;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use aws_smithy_types::date_time::{DateTime, Format};
@@ -31,11 +33,12 @@ pub struct AccountSummaryResult {
 pub struct GetAccountSummary;
 
 impl RuntimeTool for GetAccountSummary {
+    type Params = GetAccountSummaryParams;
     type Output = AccountSummaryResult;
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        _raw: &'a JsonObject,
+        _: &'a GetAccountSummaryParams,
     ) -> Pin<Box<dyn Future<Output = Result<AccountSummaryResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
             let out = ctx.call("GetAccountSummary", json!({})).await?;
@@ -206,11 +209,12 @@ pub fn parse_credential_report(csv: &str) -> Vec<CredentialReportRow> {
 pub struct GetCredentialReport;
 
 impl RuntimeTool for GetCredentialReport {
+    type Params = GetCredentialReportParams;
     type Output = CredentialReportResult;
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        _raw: &'a JsonObject,
+        _: &'a GetCredentialReportParams,
     ) -> Pin<Box<dyn Future<Output = Result<CredentialReportResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
             let mut state = String::new();
@@ -229,7 +233,7 @@ impl RuntimeTool for GetCredentialReport {
                     "The credential report is still being generated (state {state} after {REPORT_TRIES} tries, {} s apart).",
                     REPORT_WAIT.as_secs()
                 ))
-                .with_hint("Call get_credential_report again in a few seconds."));
+                .with_hint(format!("Call {} again in a few seconds.", ctx.tool.name)));
             }
             let report = ctx.call("GetCredentialReport", json!({})).await?;
             let content = report["Content"].as_str().unwrap_or_default();
@@ -378,11 +382,6 @@ pub fn inactive_users(users: &[UserActivity], now: i64, days: i64) -> Vec<Inacti
     out.into_iter().map(|(_, u)| u).collect()
 }
 
-#[derive(Debug, Deserialize)]
-struct InactiveArgs {
-    days: i64,
-}
-
 fn text(value: &Value) -> Option<String> {
     value.as_str().map(str::to_string)
 }
@@ -391,14 +390,14 @@ fn text(value: &Value) -> Option<String> {
 pub struct ListInactiveUsers;
 
 impl RuntimeTool for ListInactiveUsers {
+    type Params = ListInactiveUsersParams;
     type Output = InactiveUsersResult;
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        raw: &'a JsonObject,
+        p: &'a ListInactiveUsersParams,
     ) -> Pin<Box<dyn Future<Output = Result<InactiveUsersResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
-            let a: InactiveArgs = args(ctx, raw)?;
             let users = ctx.call_all_pages("ListUsers", json!({}), "Users").await?;
             let activity: Vec<UserActivity> = futures::stream::iter(users)
                 .map(|user: Value| async move {
@@ -431,8 +430,8 @@ impl RuntimeTool for ListInactiveUsers {
                 .await?;
             let now = DateTime::from(std::time::SystemTime::now()).secs();
             Ok(InactiveUsersResult {
-                days: a.days,
-                inactive_users: inactive_users(&activity, now, a.days),
+                days: p.days,
+                inactive_users: inactive_users(&activity, now, p.days),
                 users_checked: activity.len(),
             })
         })

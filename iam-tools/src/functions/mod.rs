@@ -1,10 +1,12 @@
 //! Runtime functions: tools whose work is logic over several IAM calls, named by a
-//! manifest entry's `run = "Type"`. The manifest still declares their params (schema and
-//! checks) and the operations they may call (`uses`, hence their IAM actions); a function
-//! calls those operations only through [`ToolContext::call`], which refuses any other.
+//! manifest entry's `run = "Type"`. The manifest declares their params, which a function
+//! takes as the struct generated from that declaration ([`manifest`]), and the operations
+//! they may call (`uses`, hence their IAM actions); a function calls those operations only
+//! through [`ToolContext::call`], which refuses any other.
 
 mod access_keys;
 mod account;
+pub mod manifest;
 mod policies;
 mod simulate;
 mod tool;
@@ -19,4 +21,4 @@ pub use policies::{
     GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult,
 };
 pub use simulate::{SimulateCustomPolicy, SimulatePrincipalPolicy, SimulationResult};
-pub use tool::RuntimeTool;
+pub use tool::{ManifestParams, RuntimeTool};

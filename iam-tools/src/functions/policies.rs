@@ -1,8 +1,8 @@
 //! `get_policy_document`: a managed policy's document, decoded, from its default version
 //! unless a version is named.
 
-use super::tool::{RuntimeTool, args};
-use crate::catalog::JsonObject;
+use super::manifest::params::{GetPolicyDocumentParams, ValidatePolicyParams};
+use super::tool::RuntimeTool;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::policy::lint::{PolicyKind, lint};
@@ -35,29 +35,23 @@ pub struct PolicyDocumentResult {
     pub document: Value,
 }
 
-#[derive(Debug, Deserialize)]
-struct Args {
-    policy_arn: String,
-    version_id: Option<String>,
-}
-
 /// `get_policy_document`.
 pub struct GetPolicyDocument;
 
 impl RuntimeTool for GetPolicyDocument {
+    type Params = GetPolicyDocumentParams;
     type Output = PolicyDocumentResult;
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        raw: &'a JsonObject,
+        p: &'a GetPolicyDocumentParams,
     ) -> Pin<Box<dyn Future<Output = Result<PolicyDocumentResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
-            let a: Args = args(ctx, raw)?;
-            let version_id = match a.version_id {
-                Some(v) => v,
+            let version_id = match &p.version_id {
+                Some(v) => v.clone(),
                 None => {
                     let policy = ctx
-                        .call("GetPolicy", json!({"PolicyArn": a.policy_arn}))
+                        .call("GetPolicy", json!({"PolicyArn": p.policy_arn}))
                         .await?;
                     policy["Policy"]["DefaultVersionId"]
                         .as_str()
@@ -65,7 +59,7 @@ impl RuntimeTool for GetPolicyDocument {
                         .ok_or_else(|| {
                             ToolError::internal(format!(
                                 "GetPolicy returned no DefaultVersionId for {}",
-                                a.policy_arn
+                                p.policy_arn
                             ))
                         })?
                 }
@@ -73,7 +67,7 @@ impl RuntimeTool for GetPolicyDocument {
             let got = ctx
                 .call(
                     "GetPolicyVersion",
-                    json!({"PolicyArn": a.policy_arn, "VersionId": version_id}),
+                    json!({"PolicyArn": p.policy_arn, "VersionId": version_id}),
                 )
                 .await?;
             let version = &got["PolicyVersion"];
@@ -85,7 +79,7 @@ impl RuntimeTool for GetPolicyDocument {
                 is_default_version: version["IsDefaultVersion"].as_bool().unwrap_or(false),
                 create_date: version["CreateDate"].as_str().map(str::to_string),
                 document: version["Document"].clone(),
-                policy_arn: a.policy_arn,
+                policy_arn: p.policy_arn.clone(),
             })
         })
     }
@@ -132,16 +126,11 @@ pub struct GuardrailFinding {
     pub relax_with: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct ValidateArgs {
-    policy_document: Value,
-    policy_type: Option<String>,
-}
-
 /// `validate_policy`: the lint the write tools run, on its own; no AWS call.
 pub struct ValidatePolicy;
 
 impl RuntimeTool for ValidatePolicy {
+    type Params = ValidatePolicyParams;
     type Output = ValidatePolicyResult;
 
     /// No operation: offline mode offers it too.
@@ -149,16 +138,15 @@ impl RuntimeTool for ValidatePolicy {
 
     fn run<'a>(
         ctx: &'a ToolContext,
-        raw: &'a JsonObject,
+        p: &'a ValidatePolicyParams,
     ) -> Pin<Box<dyn Future<Output = Result<ValidatePolicyResult, ToolError>> + Send + 'a>> {
         Box::pin(async move {
-            let a: ValidateArgs = args(ctx, raw)?;
-            let kind = a
+            let kind = p
                 .policy_type
                 .as_deref()
                 .and_then(PolicyKind::parse)
                 .unwrap_or(PolicyKind::Identity);
-            let found = lint(&a.policy_document, kind);
+            let found = lint(&p.policy_document.0, kind);
             let findings = |list: Vec<crate::policy::PolicyProblem>| {
                 list.into_iter()
                     .map(|p| PolicyFinding {
@@ -174,11 +162,11 @@ impl RuntimeTool for ValidatePolicy {
                 &found,
             )
             .into_iter()
-            .map(|(rule, p)| GuardrailFinding {
-                guardrail: rule.name().to_string(),
+            .map(|(spec, p)| GuardrailFinding {
+                guardrail: spec.name.to_string(),
                 path: p.path.clone(),
                 message: p.message.clone(),
-                relax_with: rule.flag().to_string(),
+                relax_with: spec.flag.to_string(),
             })
             .collect();
             Ok(ValidatePolicyResult {

@@ -2,8 +2,9 @@
 //! simulator (`evaluator: "aws"`) or the local engine (`"local"`), both answering in AWS's
 //! EvaluationResults shape plus an explanation of every decision.
 
-use super::tool::{RuntimeTool, args};
-use crate::catalog::JsonObject;
+use super::manifest::params::{SimulateCustomPolicyParams, SimulatePrincipalPolicyParams};
+use super::manifest::shapes::{ContextEntry, EvaluationResult};
+use super::tool::RuntimeTool;
 use crate::codec::DocumentArg;
 use crate::context::ToolContext;
 use crate::error::ToolError;
@@ -42,6 +43,9 @@ pub struct PolicyRef {
     pub source_policy_type: String,
 }
 
+// The manifest's `EvaluationResult` as this server returns it: the action, decision and
+// resource always said, plus `Explanation`; its statements as `MatchedStatementOut`. (Plain
+// comments: a doc comment here would be a description in the tools' output schema.)
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationResultOut {
     #[serde(rename = "EvalActionName")]
@@ -66,6 +70,8 @@ pub struct EvaluationResultOut {
     pub explanation: Vec<String>,
 }
 
+// The manifest's `Statement` as this server returns it: the policy it is in, and from the
+// local engine its Sid and index (AWS's positions in the document are not returned).
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct MatchedStatementOut {
     #[serde(rename = "SourcePolicyId", default)]
@@ -88,49 +94,46 @@ pub struct BoundaryDetail {
     pub allowed_by_permissions_boundary: bool,
 }
 
-/// A context entry as AWS takes it; the type is optional (the operator decides).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ContextEntry {
-    context_key_name: Option<String>,
-    #[serde(default)]
-    context_key_values: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    context_key_type: Option<String>,
+impl From<EvaluationResult> for EvaluationResultOut {
+    /// AWS's answer, as the manifest declares it, in this server's result (no explanation
+    /// yet).
+    fn from(r: EvaluationResult) -> Self {
+        EvaluationResultOut {
+            eval_action_name: r.eval_action_name,
+            eval_resource_name: r.eval_resource_name.unwrap_or_default(),
+            eval_decision: r.eval_decision,
+            matched_statements: r
+                .matched_statements
+                .into_iter()
+                .map(|s| MatchedStatementOut {
+                    source_policy_id: s.source_policy_id.unwrap_or_default(),
+                    source_policy_type: s.source_policy_type.unwrap_or_default(),
+                    sid: None,
+                    statement_index: None,
+                })
+                .collect(),
+            missing_context_values: r.missing_context_values,
+            permissions_boundary_decision_detail: r.permissions_boundary_decision_detail.map(|b| {
+                BoundaryDetail {
+                    allowed_by_permissions_boundary: b.allowed_by_permissions_boundary,
+                }
+            }),
+            explanation: Vec::new(),
+        }
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct Common {
-    action_names: Vec<String>,
-    #[serde(default)]
-    resource_arns: Vec<String>,
-    #[serde(default)]
-    context_entries: Vec<ContextEntry>,
-    resource_policy: Option<DocumentArg>,
-    resource_owner: Option<String>,
-    caller_arn: Option<String>,
-    evaluator: Option<String>,
-    #[serde(default)]
-    policy_input_list: Vec<DocumentArg>,
-    #[serde(default)]
-    permissions_boundary_policy_input_list: Vec<DocumentArg>,
+/// What both tools ask, borrowed from their params: these actions on these resources (none:
+/// any resource), in this context.
+struct Question<'a> {
+    actions: &'a [String],
+    resources: &'a [String],
+    context: &'a [ContextEntry],
 }
 
-#[derive(Debug, Deserialize)]
-struct PrincipalArgs {
-    policy_source_arn: String,
-    #[serde(flatten)]
-    common: Common,
-}
-
-#[derive(Debug, Deserialize)]
-struct CustomArgs {
-    #[serde(flatten)]
-    common: Common,
-    session_policy: Option<DocumentArg>,
-    scp_policy_levels: Option<Vec<Vec<DocumentArg>>>,
-    rcp_policy_levels: Option<Vec<Vec<DocumentArg>>>,
-    resource_account: Option<String>,
+/// An optional list param, empty when not given.
+fn or_empty<T>(list: &Option<Vec<T>>) -> &[T] {
+    list.as_deref().unwrap_or_default()
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ToolError>> + Send + 'a>>;
@@ -139,26 +142,34 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ToolError>> + Send
 pub struct SimulatePrincipalPolicy;
 
 impl RuntimeTool for SimulatePrincipalPolicy {
+    type Params = SimulatePrincipalPolicyParams;
     type Output = SimulationResult;
     const OPTIONAL_OPERATIONS: &'static [&'static str] = &["SimulatePrincipalPolicy"];
 
-    fn run<'a>(ctx: &'a ToolContext, raw: &'a JsonObject) -> BoxFuture<'a, SimulationResult> {
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        p: &'a SimulatePrincipalPolicyParams,
+    ) -> BoxFuture<'a, SimulationResult> {
         Box::pin(async move {
-            let a: PrincipalArgs = args(ctx, raw)?;
+            let question = Question {
+                actions: &p.action_names,
+                resources: or_empty(&p.resource_arns),
+                context: or_empty(&p.context_entries),
+            };
             let mut problems = Vec::new();
             let extra = parse_list(
-                &a.common.policy_input_list,
+                or_empty(&p.policy_input_list),
                 "policy_input_list",
                 PolicySourceType::None,
                 &mut problems,
             );
             let boundary_list = parse_list(
-                &a.common.permissions_boundary_policy_input_list,
+                or_empty(&p.permissions_boundary_policy_input_list),
                 "permissions_boundary_policy_input_list",
                 PolicySourceType::PermissionsBoundary,
                 &mut problems,
             );
-            let resource_policy = a.common.resource_policy.as_ref().and_then(|d| {
+            let resource_policy = p.resource_policy.as_ref().and_then(|d| {
                 parse_one(
                     d,
                     "resource_policy",
@@ -171,37 +182,38 @@ impl RuntimeTool for SimulatePrincipalPolicy {
             // Offline (an account file) the local engine is the default, and AWS's simulator
             // is out of reach.
             let offline = ctx.backend().account_file().is_some();
-            match a
-                .common
+            match p
                 .evaluator
                 .as_deref()
                 .unwrap_or(if offline { "local" } else { "aws" })
             {
                 "aws" if offline => Err(aws_offline()),
                 "aws" => {
-                    let mut input = aws_input(&a.common)?;
-                    input["PolicySourceArn"] = json!(a.policy_source_arn);
+                    let mut input = aws_input(
+                        &question,
+                        or_empty(&p.policy_input_list),
+                        or_empty(&p.permissions_boundary_policy_input_list),
+                        p.resource_policy.as_ref(),
+                        p.resource_owner.as_deref(),
+                        p.caller_arn.as_deref(),
+                    )?;
+                    input["PolicySourceArn"] = json!(p.policy_source_arn);
                     aws_simulation(ctx, "SimulatePrincipalPolicy", input).await
                 }
                 _ => {
-                    let principal = SimulatedPrincipal::parse(&a.policy_source_arn)?;
+                    let principal = SimulatedPrincipal::parse(&p.policy_source_arn)?;
                     let mut input = gather(ctx, &principal).await?;
                     input.identity_policies.extend(extra);
                     if let Some(b) = boundary_list.into_iter().next() {
                         input.permissions_boundary = Some(b);
                     }
                     input.resource_policy = resource_policy;
-                    let caller = a
-                        .common
-                        .caller_arn
-                        .clone()
-                        .unwrap_or_else(|| a.policy_source_arn.clone());
-                    let owner = a
-                        .common
+                    let caller = p.caller_arn.as_deref().unwrap_or(&p.policy_source_arn);
+                    let owner = p
                         .resource_owner
                         .clone()
                         .or_else(|| Some(principal.account.clone()));
-                    Ok(local_simulation(&input, &a.common, &caller, owner))
+                    Ok(local_simulation(&input, &question, caller, owner))
                 }
             }
         })
@@ -212,27 +224,34 @@ impl RuntimeTool for SimulatePrincipalPolicy {
 pub struct SimulateCustomPolicy;
 
 impl RuntimeTool for SimulateCustomPolicy {
+    type Params = SimulateCustomPolicyParams;
     type Output = SimulationResult;
     const OPTIONAL_OPERATIONS: &'static [&'static str] = &["SimulateCustomPolicy"];
 
-    fn run<'a>(ctx: &'a ToolContext, raw: &'a JsonObject) -> BoxFuture<'a, SimulationResult> {
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        p: &'a SimulateCustomPolicyParams,
+    ) -> BoxFuture<'a, SimulationResult> {
         Box::pin(async move {
-            let a: CustomArgs = args(ctx, raw)?;
-            let c = &a.common;
+            let question = Question {
+                actions: &p.action_names,
+                resources: or_empty(&p.resource_arns),
+                context: or_empty(&p.context_entries),
+            };
             let mut problems = Vec::new();
             let identity = parse_list(
-                &c.policy_input_list,
+                &p.policy_input_list,
                 "policy_input_list",
                 PolicySourceType::None,
                 &mut problems,
             );
             let boundary = parse_list(
-                &c.permissions_boundary_policy_input_list,
+                or_empty(&p.permissions_boundary_policy_input_list),
                 "permissions_boundary_policy_input_list",
                 PolicySourceType::PermissionsBoundary,
                 &mut problems,
             );
-            let resource_policy = c.resource_policy.as_ref().and_then(|d| {
+            let resource_policy = p.resource_policy.as_ref().and_then(|d| {
                 parse_one(
                     d,
                     "resource_policy",
@@ -241,7 +260,7 @@ impl RuntimeTool for SimulateCustomPolicy {
                     &mut problems,
                 )
             });
-            let session = a.session_policy.as_ref().and_then(|d| {
+            let session = p.session_policy.as_ref().and_then(|d| {
                 parse_one(
                     d,
                     "session_policy",
@@ -263,32 +282,40 @@ impl RuntimeTool for SimulateCustomPolicy {
                 })
             };
             let scps = levels(
-                &a.scp_policy_levels,
+                &p.scp_policy_levels,
                 "scp_policy_levels",
                 PolicySourceType::Scp,
                 &mut problems,
             );
             let rcps = levels(
-                &a.rcp_policy_levels,
+                &p.rcp_policy_levels,
                 "rcp_policy_levels",
                 PolicySourceType::Rcp,
                 &mut problems,
             );
             fail_on(problems)?;
-            match c.evaluator.as_deref().unwrap_or("local") {
+            match p.evaluator.as_deref().unwrap_or("local") {
                 "aws" if ctx.backend().account_file().is_some() => Err(aws_offline()),
                 "aws" => {
                     if session.is_some()
                         || scps.is_some()
                         || rcps.is_some()
-                        || a.resource_account.is_some()
+                        || p.resource_account.is_some()
                     {
                         return Err(ToolError::invalid_arguments(
                             "session_policy, scp_policy_levels, rcp_policy_levels and resource_account are local-engine extensions; AWS's simulator does not take them.",
                         )
                         .with_hint("Use evaluator \"local\", or drop those arguments."));
                     }
-                    aws_simulation(ctx, "SimulateCustomPolicy", aws_input(c)?).await
+                    let input = aws_input(
+                        &question,
+                        &p.policy_input_list,
+                        or_empty(&p.permissions_boundary_policy_input_list),
+                        p.resource_policy.as_ref(),
+                        p.resource_owner.as_deref(),
+                        p.caller_arn.as_deref(),
+                    )?;
+                    aws_simulation(ctx, "SimulateCustomPolicy", input).await
                 }
                 _ => {
                     let input = EvaluationInput {
@@ -299,14 +326,15 @@ impl RuntimeTool for SimulateCustomPolicy {
                         scp_levels: scps,
                         rcp_levels: rcps,
                     };
-                    let caller = c.caller_arn.clone().unwrap_or_else(|| {
-                        "arn:aws:iam::123456789012:user/simulated-caller".to_string()
-                    });
-                    let owner = a
+                    let caller = p
+                        .caller_arn
+                        .as_deref()
+                        .unwrap_or("arn:aws:iam::123456789012:user/simulated-caller");
+                    let owner = p
                         .resource_account
                         .clone()
-                        .or_else(|| c.resource_owner.clone());
-                    Ok(local_simulation(&input, c, &caller, owner))
+                        .or_else(|| p.resource_owner.clone());
+                    Ok(local_simulation(&input, &question, caller, owner))
                 }
             }
         })
@@ -381,25 +409,32 @@ fn fail_on(problems: Vec<String>) -> Result<(), ToolError> {
     .with_hint("Fix each problem at the path shown (e.g. Statement[0].Effect) and call again."))
 }
 
-/// The AWS simulator's input from the common arguments.
-fn aws_input(c: &Common) -> Result<Value, ToolError> {
+/// The AWS simulator's input from what both tools take.
+fn aws_input(
+    question: &Question,
+    policy_input_list: &[DocumentArg],
+    boundary_list: &[DocumentArg],
+    resource_policy: Option<&DocumentArg>,
+    resource_owner: Option<&str>,
+    caller_arn: Option<&str>,
+) -> Result<Value, ToolError> {
     let docs = |list: &[DocumentArg], name: &str| -> Result<Vec<String>, ToolError> {
         list.iter().map(|d| d.to_aws_string(name)).collect()
     };
     let mut input = json!({
-        "ActionNames": c.action_names,
-        "ResourceArns": c.resource_arns,
-        "ContextEntries": c.context_entries,
-        "PolicyInputList": docs(&c.policy_input_list, "policy_input_list")?,
-        "PermissionsBoundaryPolicyInputList": docs(&c.permissions_boundary_policy_input_list, "permissions_boundary_policy_input_list")?,
+        "ActionNames": question.actions,
+        "ResourceArns": question.resources,
+        "ContextEntries": question.context,
+        "PolicyInputList": docs(policy_input_list, "policy_input_list")?,
+        "PermissionsBoundaryPolicyInputList": docs(boundary_list, "permissions_boundary_policy_input_list")?,
     });
-    if let Some(doc) = &c.resource_policy {
+    if let Some(doc) = resource_policy {
         input["ResourcePolicy"] = json!(doc.to_aws_string("resource_policy")?);
     }
-    if let Some(owner) = &c.resource_owner {
+    if let Some(owner) = resource_owner {
         input["ResourceOwner"] = json!(owner);
     }
-    if let Some(caller) = &c.caller_arn {
+    if let Some(caller) = caller_arn {
         input["CallerArn"] = json!(caller);
     }
     Ok(input)
@@ -416,9 +451,10 @@ async fn aws_simulation(
     let evaluation_results = results
         .into_iter()
         .map(|r| {
-            let mut out: EvaluationResultOut = serde_json::from_value(r).map_err(|e| {
+            let result: EvaluationResult = serde_json::from_value(r).map_err(|e| {
                 ToolError::internal(format!("unexpected EvaluationResult from AWS: {e}"))
             })?;
+            let mut out = EvaluationResultOut::from(result);
             out.explanation = aws_explanation(&out);
             Ok(out)
         })
@@ -469,23 +505,23 @@ fn aws_explanation(r: &EvaluationResultOut) -> Vec<String> {
 
 fn local_simulation(
     input: &EvaluationInput,
-    c: &Common,
+    question: &Question,
     caller: &str,
     owner: Option<String>,
 ) -> SimulationResult {
     let mut context = crate::policy::Context::default();
-    for entry in &c.context_entries {
+    for entry in question.context {
         if let Some(name) = &entry.context_key_name {
             context.insert(name.clone(), entry.context_key_values.clone());
         }
     }
-    let resources: Vec<String> = if c.resource_arns.is_empty() {
+    let resources: Vec<String> = if question.resources.is_empty() {
         vec!["*".to_string()]
     } else {
-        c.resource_arns.clone()
+        question.resources.to_vec()
     };
     let mut evaluation_results = Vec::new();
-    for action in &c.action_names {
+    for action in question.actions {
         for resource in &resources {
             let account = owner.clone().or_else(|| {
                 resource

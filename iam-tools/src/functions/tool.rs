@@ -1,6 +1,7 @@
-//! What a runtime function is, and how it reads its arguments.
+//! What a runtime function is: a tool whose params are the manifest's, run on them once
+//! they are parsed and checked.
 
-use crate::catalog::JsonObject;
+use crate::codec::Validate;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use std::future::Future;
@@ -8,6 +9,16 @@ use std::pin::Pin;
 
 /// A tool implemented by a runtime function.
 pub trait RuntimeTool {
+    /// The params, as the manifest declares them: the struct `generate_run_types!` makes
+    /// for the tool (`super::manifest::params::<Type>Params`). The server's handler parses
+    /// and checks the arguments into it, and its schema is the tool's `inputSchema`.
+    type Params: ManifestParams
+        + serde::de::DeserializeOwned
+        + Validate
+        + schemars::JsonSchema
+        + Send
+        + Sync;
+
     /// The structured result; its schema is the tool's `outputSchema`.
     type Output: serde::Serialize + schemars::JsonSchema;
 
@@ -15,19 +26,17 @@ pub trait RuntimeTool {
     /// local engine answers): an account file that cannot answer them still offers the tool.
     const OPTIONAL_OPERATIONS: &'static [&'static str] = &[];
 
-    /// Runs the tool on arguments already checked against the manifest's params.
+    /// Runs the tool on its params, already parsed and checked against the manifest's
+    /// constraints.
     fn run<'a>(
         ctx: &'a ToolContext,
-        args: &'a JsonObject,
+        params: &'a Self::Params,
     ) -> Pin<Box<dyn Future<Output = Result<Self::Output, ToolError>> + Send + 'a>>;
 }
 
-/// The arguments as the function's own struct (their shape was checked already).
-pub(super) fn args<T: serde::de::DeserializeOwned>(
-    ctx: &ToolContext,
-    args: &JsonObject,
-) -> Result<T, ToolError> {
-    serde_json::from_value(serde_json::Value::Object(args.clone())).map_err(|e| {
-        ToolError::invalid_arguments(format!("Invalid arguments for {}: {e}.", ctx.tool.name))
-    })
+/// A params struct generated from a manifest, with a digest of that declaration: the
+/// server's expansion compares it with the one of its own manifest at compile time, so a
+/// `run` tool cannot take other params than its manifest says.
+pub trait ManifestParams {
+    const DIGEST: u64;
 }

@@ -131,7 +131,7 @@ impl Write {
         F: Future<Output = Result<O, ToolError>>,
     {
         self.check_cancelled(ctx)?;
-        match operation.await {
+        match operation.await.map_err(|e| force_offered(ctx, e)) {
             Ok(out) => {
                 self.done += 1;
                 self.progress(ctx).await;
@@ -284,6 +284,24 @@ fn lint_documents(ctx: &ToolContext, args: &JsonObject) -> Result<Vec<String>, T
         errors.join("\n- ")
     ))
     .with_hint("Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."))
+}
+
+/// An error of the tool's own operation: AWS's DeleteConflict offers `force: true` when the
+/// tool takes it (it has force-delete steps), naming the tool and what its operation
+/// deletes (DeleteInstanceProfile: instance profile).
+fn force_offered(ctx: &ToolContext, e: ToolError) -> ToolError {
+    let Some(operation) = ctx.tool.operation.filter(|_| !ctx.tool.cleanup.is_empty()) else {
+        return e;
+    };
+    let deleted = operation.strip_prefix("Delete").unwrap_or(operation);
+    let mut entity = String::new();
+    for c in deleted.chars() {
+        if c.is_ascii_uppercase() && !entity.is_empty() {
+            entity.push(' ');
+        }
+        entity.push(c.to_ascii_lowercase());
+    }
+    e.offering_force(ctx.tool.name, &entity)
 }
 
 /// The message of a dry run.

@@ -21,13 +21,10 @@ pub async fn check_steps(ctx: &ToolContext, steps: &[GuardedStep<'_>]) -> Result
             .iter()
             .filter(|g| g.operations.contains(&step.operation))
         {
-            let Some(rule) = Rule::from_name(spec.name) else {
-                continue;
-            };
-            if !guardrails.is_on(rule) {
+            if !guardrails.is_on(spec.rule) {
                 continue;
             }
-            let found = match rule {
+            let found = match spec.rule {
                 Rule::PrivilegedPolicies => privileged(ctx, step, &mut memo).await?,
                 Rule::ServiceLinkedRoles => service_linked(ctx, step, &mut memo).await?,
                 Rule::SelfLockout => self_lockout(ctx, step, &mut memo).await?,
@@ -41,7 +38,7 @@ pub async fn check_steps(ctx: &ToolContext, steps: &[GuardedStep<'_>]) -> Result
                 Some(label) => format!("a step of its plan ({label}) {what}"),
                 None => format!("it {what}"),
             };
-            return Err(refused(ctx, rule, what, instead));
+            return Err(refused(ctx, spec, what, instead));
         }
     }
     Ok(())

@@ -1,21 +1,25 @@
 //! What the rules share: the refusal, a step as the guard sees it, what a write's checks
 //! learnt, and the policy documents they read.
 
-use crate::catalog::Rule;
+use crate::catalog::GuardrailSpec;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// A refusal by `rule`: what it saw and how to proceed.
-pub(super) fn refused(ctx: &ToolContext, rule: Rule, what: String, instead: &str) -> ToolError {
-    crate::audit::decide("guardrails", format!("refused: {}", rule.name()));
+/// A refusal by the guardrail `spec`: what it saw and how to proceed.
+pub(super) fn refused(
+    ctx: &ToolContext,
+    spec: &GuardrailSpec,
+    what: String,
+    instead: &str,
+) -> ToolError {
+    crate::audit::decide("guardrails", format!("refused: {}", spec.name));
     ToolError::refused(format!(
         "{} was refused by the `{}` guardrail: {what}. Nothing was changed.",
-        ctx.tool.name,
-        rule.name()
+        ctx.tool.name, spec.name
     ))
-    .with_hint(format!("{instead} If this change is really intended, the user can restart the server with {} to relax this guardrail.", rule.flag()))
+    .with_hint(format!("{instead} If this change is really intended, the user can restart the server with {} to relax this guardrail.", spec.flag))
 }
 
 /// One step of a write plan, as the guard sees it.
