@@ -88,19 +88,14 @@ fn run_handler(tool: &Tool, run: &str) -> TokenStream {
     let name = ident(&tool.name);
     let params_ty = type_ident(&tool.name, "Params");
     let run = format_ident!("{}", run);
-    quote! {
-        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
-        pub fn #name<'a>(
-            ctx: &'a ::iam_tools::__private::rt::ToolContext,
-            args: ::iam_tools::__private::rt::JsonObject,
-        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
-            ::std::boxed::Box::pin(async move {
-                let p: super::params::#params_ty = ctx.parse_args(&args)?;
-                let result = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::run(ctx, &p).await?;
-                ctx.output(&result)
-            })
-        }
-    }
+    handler_fn(
+        &name,
+        &params_ty,
+        quote! {
+                    let result = <::iam_tools::__private::rt::functions::#run as ::iam_tools::__private::rt::RuntimeTool>::run(ctx, &p).await?;
+                    ctx.output(&result)
+        },
+    )
 }
 
 /// A write tool: consent and plan (refusals, force-delete cleanup) in the runtime around
@@ -145,39 +140,34 @@ fn write_handler(model: &Model, tool: &Tool, op: &Operation) -> TokenStream {
     });
     let steps = cleans.then(|| quote!(steps: ::std::option::Option::Some(write.steps_done()),));
     let _ = model;
-    quote! {
-        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
-        pub fn #name<'a>(
-            ctx: &'a ::iam_tools::__private::rt::ToolContext,
-            args: ::iam_tools::__private::rt::JsonObject,
-        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
-            ::std::boxed::Box::pin(async move {
-                let p: super::params::#params_ty = ctx.parse_args(&args)?;
-                let backend = ctx.backend();
-                let input = #input;
-                let request = ::iam_tools::__private::rt::WriteRequest {
-                    args: &args,
-                    input: #p::serde_json::to_value(&input).map_err(|e| {
-                        ::iam_tools::__private::rt::ToolError::internal(::std::format!("bad input for {}: {e}", #op_name))
-                    })?,
-                    force: #force,
-                    dry_run: #dry_run,
-                    confirmation_token: p.confirmation_token.clone(),
-                };
-                let mut write = ::iam_tools::__private::rt::Write::begin(ctx, request).await?;
-                #dry_run_exit
-                write.cleanup(ctx).await?;
-                let out = write.finish(ctx, super::ops::#func(backend, input)).await?;
-                let result = super::results::#result_ty {
-                    #(#out_fields,)*
-                    #steps
-                    #message
-                    ..::std::default::Default::default()
-                };
-                ctx.output(&result)
-            })
-        }
-    }
+    handler_fn(
+        &name,
+        &params_ty,
+        quote! {
+                    let backend = ctx.backend();
+                    let input = #input;
+                    let request = ::iam_tools::__private::rt::WriteRequest {
+                        args: &args,
+                        input: #p::serde_json::to_value(&input).map_err(|e| {
+                            ::iam_tools::__private::rt::ToolError::internal(::std::format!("bad input for {}: {e}", #op_name))
+                        })?,
+                        force: #force,
+                        dry_run: #dry_run,
+                        confirmation_token: p.confirmation_token.clone(),
+                    };
+                    let mut write = ::iam_tools::__private::rt::Write::begin(ctx, request).await?;
+                    #dry_run_exit
+                    write.cleanup(ctx).await?;
+                    let out = write.finish(ctx, super::ops::#func(backend, input)).await?;
+                    let result = super::results::#result_ty {
+                        #(#out_fields,)*
+                        #steps
+                        #message
+                        ..::std::default::Default::default()
+                    };
+                    ctx.output(&result)
+        },
+    )
 }
 
 fn handler(model: &Model, tool: &Tool) -> TokenStream {
@@ -258,26 +248,21 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
         quote!(note: ::iam_tools::__private::rt::join_notes([out.1.clone(), #(#inc_notes),*]),)
     });
     let message = tool.message.as_ref().map(|m| quote!(message: ::std::option::Option::Some(::iam_tools::__private::rt::render_message(#m, &args)),));
-    quote! {
-        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
-        pub fn #name<'a>(
-            ctx: &'a ::iam_tools::__private::rt::ToolContext,
-            args: ::iam_tools::__private::rt::JsonObject,
-        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
-            ::std::boxed::Box::pin(async move {
-                let p: super::params::#params_ty = ctx.parse_args(&args)?;
-                let backend = ctx.backend();
-                #joined
-                let result = super::results::#result_ty {
-                    #(#out_fields,)*
-                    #(#inc_fields,)*
-                    #note
-                    #message
-                };
-                ctx.output(&result)
-            })
-        }
-    }
+    handler_fn(
+        &name,
+        &params_ty,
+        quote! {
+                    let backend = ctx.backend();
+                    #joined
+                    let result = super::results::#result_ty {
+                        #(#out_fields,)*
+                        #(#inc_fields,)*
+                        #note
+                        #message
+                    };
+                    ctx.output(&result)
+        },
+    )
 }
 
 pub fn handlers(model: &Model) -> TokenStream {
@@ -286,4 +271,21 @@ pub fn handlers(model: &Model) -> TokenStream {
         .iter()
         .map(|tool| handler(model, tool))
         .collect()
+}
+
+/// A tool's handler: the params parsed and checked against the manifest, then `body` (which
+/// has `ctx`, `args` and the params `p`) makes the structured result.
+fn handler_fn(name: &syn::Ident, params_ty: &syn::Ident, body: TokenStream) -> TokenStream {
+    quote! {
+        #[doc = concat!("Runs the `", stringify!(#name), "` tool.")]
+        pub fn #name<'a>(
+            ctx: &'a ::iam_tools::__private::rt::ToolContext,
+            args: ::iam_tools::__private::rt::JsonObject,
+        ) -> ::iam_tools::__private::rt::HandlerFuture<'a> {
+            ::std::boxed::Box::pin(async move {
+                let p: super::params::#params_ty = ctx.parse_args(&args)?;
+                #body
+            })
+        }
+    }
 }

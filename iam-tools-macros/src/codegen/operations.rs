@@ -3,8 +3,8 @@
 //! converts its output; with an account file (offline mode) the same function asks the
 //! file through its one JSON interface (AWS member names in and out).
 
-use super::ident;
 use super::outputs::{data_struct, from_sdk_fields};
+use super::{container, ident};
 use crate::validate::{Base, Field, Model, Operation, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -21,13 +21,7 @@ fn input_ty(ty: &Ty) -> TokenStream {
         Base::Bool => quote!(bool),
         _ => quote!(::std::string::String),
     };
-    if ty.list {
-        quote!(::std::vec::Vec<#base>)
-    } else if ty.optional {
-        quote!(::std::option::Option<#base>)
-    } else {
-        base
-    }
+    container(ty, base)
 }
 
 fn input_struct(op: &Operation) -> TokenStream {
