@@ -4,13 +4,10 @@
 use super::account_file::AccountFile;
 use super::live::{CallerIdentity, Live, build_client, fetch_caller};
 use crate::catalog::{Access, OperationSpec, ToolSpecOf};
-use crate::error::ToolError;
-use std::future::Future;
-use std::pin::Pin;
+use crate::error::{ToolError, ToolFuture};
 
 /// An operation's future JSON output.
-pub type OperationFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<serde_json::Value, ToolError>> + Send + 'a>>;
+pub type OperationFuture<'a> = ToolFuture<'a, serde_json::Value>;
 
 /// The generated dispatcher: operation name and AWS-shaped JSON input to JSON output.
 pub type OperationCall = for<'a> fn(&'a Backend, &'a str, serde_json::Value) -> OperationFuture<'a>;

@@ -6,16 +6,14 @@ use super::args::{check_size, locate_serde_error};
 use crate::backend::{Backend, OperationCall};
 use crate::catalog::{CatalogOf, JsonObject, ToolSpecOf};
 use crate::codec::{Validate, Violations};
-use crate::error::ToolError;
+use crate::error::{ToolError, ToolFuture};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 /// A tool's future result: its structured output, or an error for the assistant.
-pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+pub type HandlerFuture<'a> = ToolFuture<'a, Value>;
 
 /// A generated tool handler.
 pub type Handler = for<'a> fn(&'a ToolContext, JsonObject) -> HandlerFuture<'a>;

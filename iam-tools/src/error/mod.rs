@@ -9,6 +9,11 @@ mod tool_error;
 pub(crate) use aws::error_in_body;
 pub use tool_error::{ErrorKind, ToolError};
 
+/// What every fallible step of a tool call gives back, boxed: an operation's output, a
+/// handler's result, a runtime function's output.
+pub type ToolFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, ToolError>> + Send + 'a>>;
+
 #[cfg(test)]
 mod tests {
     use super::aws::*;

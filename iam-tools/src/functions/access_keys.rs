@@ -4,12 +4,10 @@
 use super::manifest::params::ListAccessKeysParams;
 use super::tool::RuntimeTool;
 use crate::context::ToolContext;
-use crate::error::ToolError;
+use crate::error::ToolFuture;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::future::Future;
-use std::pin::Pin;
 
 /// What `list_access_keys` returns.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
@@ -70,7 +68,7 @@ impl RuntimeTool for ListAccessKeys {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a ListAccessKeysParams,
-    ) -> Pin<Box<dyn Future<Output = Result<AccessKeysResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, AccessKeysResult> {
         Box::pin(async move {
             let input = match &p.user_name {
                 Some(user) => json!({"UserName": user}),

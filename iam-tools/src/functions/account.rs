@@ -7,15 +7,13 @@ use super::manifest::params::{
 };
 use super::tool::RuntimeTool;
 use crate::context::ToolContext;
-use crate::error::ToolError;
+use crate::error::{ToolError, ToolFuture};
 use aws_smithy_types::date_time::{DateTime, Format};
 use futures::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 // ---------------------------------------------------------------- get_account_summary
@@ -39,7 +37,7 @@ impl RuntimeTool for GetAccountSummary {
     fn run<'a>(
         ctx: &'a ToolContext,
         _: &'a GetAccountSummaryParams,
-    ) -> Pin<Box<dyn Future<Output = Result<AccountSummaryResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, AccountSummaryResult> {
         Box::pin(async move {
             let out = ctx.call("GetAccountSummary", json!({})).await?;
             let summary_map = out["SummaryMap"]
@@ -215,7 +213,7 @@ impl RuntimeTool for GetCredentialReport {
     fn run<'a>(
         ctx: &'a ToolContext,
         _: &'a GetCredentialReportParams,
-    ) -> Pin<Box<dyn Future<Output = Result<CredentialReportResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, CredentialReportResult> {
         Box::pin(async move {
             let mut state = String::new();
             for attempt in 0..REPORT_TRIES {
@@ -396,7 +394,7 @@ impl RuntimeTool for ListInactiveUsers {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a ListInactiveUsersParams,
-    ) -> Pin<Box<dyn Future<Output = Result<InactiveUsersResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, InactiveUsersResult> {
         Box::pin(async move {
             let users = ctx.call_all_pages("ListUsers", json!({}), "Users").await?;
             let activity: Vec<UserActivity> = futures::stream::iter(users)

@@ -4,13 +4,11 @@
 use super::manifest::params::{GetPolicyDocumentParams, ValidatePolicyParams};
 use super::tool::RuntimeTool;
 use crate::context::ToolContext;
-use crate::error::ToolError;
+use crate::error::{ToolError, ToolFuture};
 use crate::policy::lint::{PolicyKind, lint};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::future::Future;
-use std::pin::Pin;
 
 /// What `get_policy_document` returns.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
@@ -45,7 +43,7 @@ impl RuntimeTool for GetPolicyDocument {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a GetPolicyDocumentParams,
-    ) -> Pin<Box<dyn Future<Output = Result<PolicyDocumentResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, PolicyDocumentResult> {
         Box::pin(async move {
             let version_id = match &p.version_id {
                 Some(v) => v.clone(),
@@ -139,7 +137,7 @@ impl RuntimeTool for ValidatePolicy {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a ValidatePolicyParams,
-    ) -> Pin<Box<dyn Future<Output = Result<ValidatePolicyResult, ToolError>> + Send + 'a>> {
+    ) -> ToolFuture<'a, ValidatePolicyResult> {
         Box::pin(async move {
             let kind = p
                 .policy_type

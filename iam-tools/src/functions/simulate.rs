@@ -7,15 +7,13 @@ use super::manifest::shapes::{ContextEntry, EvaluationResult};
 use super::tool::RuntimeTool;
 use crate::codec::DocumentArg;
 use crate::context::ToolContext;
-use crate::error::ToolError;
+use crate::error::{ToolError, ToolFuture};
 use crate::policy::{
     Evaluation, EvaluationInput, NamedPolicy, Policy, PolicySourceType, Request, evaluate,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::future::Future;
-use std::pin::Pin;
 
 /// What both simulation tools return.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
@@ -136,8 +134,6 @@ fn or_empty<T>(list: &Option<Vec<T>>) -> &[T] {
     list.as_deref().unwrap_or_default()
 }
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ToolError>> + Send + 'a>>;
-
 /// `simulate_principal_policy`.
 pub struct SimulatePrincipalPolicy;
 
@@ -149,7 +145,7 @@ impl RuntimeTool for SimulatePrincipalPolicy {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a SimulatePrincipalPolicyParams,
-    ) -> BoxFuture<'a, SimulationResult> {
+    ) -> ToolFuture<'a, SimulationResult> {
         Box::pin(async move {
             let question = Question {
                 actions: &p.action_names,
@@ -231,7 +227,7 @@ impl RuntimeTool for SimulateCustomPolicy {
     fn run<'a>(
         ctx: &'a ToolContext,
         p: &'a SimulateCustomPolicyParams,
-    ) -> BoxFuture<'a, SimulationResult> {
+    ) -> ToolFuture<'a, SimulationResult> {
         Box::pin(async move {
             let question = Question {
                 actions: &p.action_names,

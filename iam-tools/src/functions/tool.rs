@@ -3,9 +3,7 @@
 
 use crate::codec::Validate;
 use crate::context::ToolContext;
-use crate::error::ToolError;
-use std::future::Future;
-use std::pin::Pin;
+use crate::error::ToolFuture;
 
 /// A tool implemented by a runtime function.
 pub trait RuntimeTool {
@@ -28,10 +26,7 @@ pub trait RuntimeTool {
 
     /// Runs the tool on its params, already parsed and checked against the manifest's
     /// constraints.
-    fn run<'a>(
-        ctx: &'a ToolContext,
-        params: &'a Self::Params,
-    ) -> Pin<Box<dyn Future<Output = Result<Self::Output, ToolError>> + Send + 'a>>;
+    fn run<'a>(ctx: &'a ToolContext, params: &'a Self::Params) -> ToolFuture<'a, Self::Output>;
 }
 
 /// A params struct generated from a manifest, with a digest of that declaration: the
