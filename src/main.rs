@@ -150,8 +150,8 @@ fn guardrail_args(catalog: &Catalog) -> Vec<clap::Arg> {
     let mut args = Vec::new();
     for g in catalog.guardrails {
         args.push(
-            clap::Arg::new(g.flag.trim_start_matches('-'))
-                .long(g.flag.trim_start_matches('-'))
+            clap::Arg::new(g.long())
+                .long(g.long())
                 .global(true)
                 .env(g.env)
                 .action(ArgAction::SetTrue)
@@ -185,7 +185,7 @@ fn guardrail_settings(
     let relaxed = catalog
         .guardrails
         .iter()
-        .filter(|g| matches.get_flag(g.flag.trim_start_matches('-')))
+        .filter(|g| matches.get_flag(g.long()))
         .map(|g| g.rule)
         .collect();
     let privileged = match matches.try_get_many::<String>(PRIVILEGED_POLICIES) {

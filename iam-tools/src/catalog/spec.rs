@@ -97,6 +97,13 @@ pub struct GuardrailSpec {
     pub documents: Option<&'static str>,
 }
 
+impl GuardrailSpec {
+    /// The flag's name without its dashes (`allow-privileged-policies`), as clap's id and long.
+    pub fn long(&self) -> &'static str {
+        self.flag.trim_start_matches('-')
+    }
+}
+
 /// A JSON object, as MCP carries arguments and schemas.
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
