@@ -11,30 +11,24 @@
 use std::path::{Path, PathBuf};
 
 /// The manifest's tool names (`[tools.TOOLSET.NAME]`) and operation names (the keys of
-/// `[operations]`, one a line, `Name = {..}` or `Name.input = {..}`).
+/// `[operations]`).
 fn manifest() -> (Vec<String>, Vec<String>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools.toml");
     let text = std::fs::read_to_string(&path).expect("the workspace's tools.toml");
-    let mut tools = Vec::new();
-    let mut operations = Vec::new();
-    let mut section = String::new();
-    for line in text.lines().map(str::trim) {
-        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = header.to_string();
-            if let ["tools", _, name] = header.split('.').collect::<Vec<_>>()[..] {
-                tools.push(name.to_string());
-            }
-            continue;
-        }
-        if section == "operations"
-            && let Some(key) = line.split(['=', '.']).next().map(str::trim)
-            && key.starts_with(|c: char| c.is_ascii_uppercase())
-            && !operations.iter().any(|o| o == key)
-        {
-            operations.push(key.to_string());
-        }
-    }
-    (tools, operations)
+    let manifest: toml::Table = text.parse().expect("tools.toml is TOML");
+    let keys = |table: Option<&toml::Value>| -> Vec<String> {
+        table
+            .and_then(toml::Value::as_table)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let tools = manifest
+        .get("tools")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flat_map(|toolsets| toolsets.values().flat_map(|set| keys(Some(set))))
+        .collect();
+    (tools, keys(manifest.get("operations")))
 }
 
 /// The string literals of `code` (plain, with escapes as written, and raw), each with the
