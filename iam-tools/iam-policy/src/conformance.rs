@@ -109,11 +109,9 @@ fn read_case(doc: &Value) -> Result<Case, String> {
     let req = doc.get("request").ok_or("missing \"request\"")?;
     let action = string_field(req, "action").ok_or("missing request.action")?;
     let resource = string_field(req, "resource").ok_or("missing request.resource")?;
-    let mut request = Request::new(action, resource).wildcard_only_action(
-        req.get("wildcard_only_action")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-    );
+    // A case's `wildcard_only_action` hint is not read: the engine knows which actions take
+    // no resource from the service catalog, as it must on the tool path.
+    let mut request = Request::new(action, resource);
     request = match string_field(req, "principal_arn") {
         Some(p) => request.principal(p),
         None => request.anonymous(),

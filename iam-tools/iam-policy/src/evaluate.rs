@@ -330,6 +330,9 @@ impl std::fmt::Display for Reason {
 #[serde(rename_all = "camelCase")]
 pub struct Explanation<'a> {
     pub reasons: Vec<Reason>,
+    /// What the service catalog says about the request resource, when it changes the
+    /// evaluation.
+    pub resource: Option<ResourceNote>,
     pub statements: Vec<StatementTrace<'a>>,
 }
 
@@ -371,6 +374,9 @@ impl Evaluation<'_> {
         ));
         for r in &self.explanation.reasons {
             lines.push(format!("reason: {r}"));
+        }
+        if let Some(note) = &self.explanation.resource {
+            lines.push(format!("resource: {note}"));
         }
         if let Some(b) = self.boundary_decision {
             lines.push(format!(
@@ -422,6 +428,77 @@ impl Evaluation<'_> {
     }
 }
 
+/// What the service catalog says about a request's resource, when it decides the evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "Kind")]
+pub enum ResourceNote {
+    /// The action takes no resource (`s3:ListAllMyBuckets`, `ec2:DescribeInstances`): the
+    /// request's resource is the string `*`, which only a Resource matching `*` names
+    /// (`arn:aws:s3:::*` does not).
+    WildcardOnly { action: String, given: String },
+    /// The request names a resource of none of the action's resource types (an object ARN
+    /// for `s3:ListBucket`): AWS never makes such a request. The statements are still
+    /// matched against it as written, as AWS's simulator does.
+    NotAResourceOfTheAction {
+        action: String,
+        resource: String,
+        types: Vec<String>,
+    },
+}
+
+impl ResourceNote {
+    fn of(request: &Request) -> Option<ResourceNote> {
+        let known = crate::catalog::catalog().action(request.action());
+        let given = request.resource();
+        if request.is_wildcard_only_action() || known.is_some_and(|a| a.wildcard_only()) {
+            let action = known.map_or_else(|| request.action().to_owned(), |a| a.full_name());
+            return Some(ResourceNote::WildcardOnly {
+                action,
+                given: given.to_owned(),
+            });
+        }
+        let action = known?;
+        if given == "*" || !given.starts_with("arn:") || given.contains(['*', '?']) {
+            return None;
+        }
+        if action.resource_types().any(|(rt, _)| rt.matches(given)) {
+            return None;
+        }
+        Some(ResourceNote::NotAResourceOfTheAction {
+            action: action.full_name(),
+            resource: given.to_owned(),
+            types: action
+                .resource_types()
+                .map(|(rt, _)| rt.name.to_owned())
+                .collect(),
+        })
+    }
+}
+
+impl std::fmt::Display for ResourceNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResourceNote::WildcardOnly { action, given } if given == "*" => write!(
+                f,
+                "{action} supports only \"*\" as its resource, so only statements whose Resource matches the string \"*\" can allow it (\"arn:aws:s3:::*\" and other ARNs do not)"
+            ),
+            ResourceNote::WildcardOnly { action, given } => write!(
+                f,
+                "{action} supports only \"*\" as its resource: the request was evaluated for \"*\", not {given:?}; only statements whose Resource matches the string \"*\" can allow it"
+            ),
+            ResourceNote::NotAResourceOfTheAction {
+                action,
+                resource,
+                types,
+            } => write!(
+                f,
+                "{resource} is not a resource {action} acts on (its resource types: {}): AWS never makes this request, so the decision says only how the statements match the text; simulate it on a resource of one of those types",
+                types.join(", ")
+            ),
+        }
+    }
+}
+
 /// Evaluates one request against a set of policies.
 pub fn evaluate<'a>(input: &'a EvaluationInput, request: &Request) -> Evaluation<'a> {
     let mut ev = Evaluator::new(input, request);
@@ -436,6 +513,8 @@ struct Evaluator<'a, 'r> {
     resource: ReqResource<'r>,
     traces: Vec<StatementTrace<'a>>,
     missing: Vec<String>,
+    /// What the service catalog says about the request resource.
+    note: Option<ResourceNote>,
 }
 
 /// Per-source summary of the statements that applied.
@@ -447,13 +526,14 @@ struct Tally {
 
 impl<'a, 'r> Evaluator<'a, 'r> {
     fn new(input: &'a EvaluationInput, request: &'r Request) -> Self {
-        let resource = if request.resource() == "*" && !request.is_wildcard_only_action() {
-            ReqResource::Any
-        } else {
-            ReqResource::Value {
-                text: request.resource(),
-                arn: ArnParts::parse(request.resource()),
-            }
+        let note = ResourceNote::of(request);
+        let text = match note {
+            Some(ResourceNote::WildcardOnly { .. }) => "*",
+            _ => request.resource(),
+        };
+        let resource = ReqResource::Value {
+            text,
+            arn: ArnParts::parse(text),
         };
         let count = input
             .identity_policies
@@ -473,6 +553,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             resource,
             traces: Vec::with_capacity(count),
             missing: Vec::new(),
+            note,
         }
     }
 
@@ -734,6 +815,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             boundary_decision,
             explanation: Explanation {
                 reasons,
+                resource: self.note.clone(),
                 statements: std::mem::take(&mut self.traces),
             },
         }
@@ -793,7 +875,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             let mut any_match = false;
             let mut any_error = false;
             for p in &block.patterns {
-                match p.matches(self.resource, self.ctx, mode, block.not) {
+                match p.matches(self.resource, self.ctx, mode) {
                     Ok(ResMatch::Match) => any_match = true,
                     Ok(ResMatch::NoMatch) => {}
                     Ok(ResMatch::Error) => any_error = true,

@@ -46,7 +46,8 @@ pub use condition::ConditionFailure;
 pub use document::{Effect, Policy, PolicyProblem, Statement};
 pub use evaluate::{
     BoundaryDecision, Decision, Evaluation, EvaluationInput, Explanation, MatchedStatement,
-    NamedPolicy, PolicyRole, PolicySourceType, Reason, StatementOutcome, StatementTrace, evaluate,
+    NamedPolicy, PolicyRole, PolicySourceType, Reason, ResourceNote, StatementOutcome,
+    StatementTrace, evaluate,
 };
 pub use matching::PrincipalGrant;
 pub use positions::Position;

@@ -194,9 +194,6 @@ pub(crate) enum ResMatch {
 /// The request resource as matching sees it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ReqResource<'a> {
-    /// `*` for an action with resource types: "no specific resource" (the simulator's
-    /// default when ResourceArns is omitted); every Resource entry matches.
-    Any,
     Value {
         text: &'a str,
         arn: Option<ArnParts<'a>>,
@@ -248,20 +245,8 @@ impl ResourcePattern {
         req: ReqResource<'_>,
         ctx: &Context,
         mode: ShortArnMode,
-        not: bool,
     ) -> Result<ResMatch, Unresolved> {
-        let (text, arn) = match req {
-            ReqResource::Any => {
-                // No specific resource: Resource entries all apply; NotResource excludes it
-                // only when written as `*`.
-                return Ok(if !not || self.shape == Shape::All {
-                    ResMatch::Match
-                } else {
-                    ResMatch::NoMatch
-                });
-            }
-            ReqResource::Value { text, arn } => (text, arn),
-        };
+        let ReqResource::Value { text, arn } = req;
         let count = match &self.shape {
             Shape::All => return Ok(ResMatch::Match),
             Shape::Plain => return Ok(bool_match(glob(&self.template.tokens(ctx)?, text))),
@@ -535,13 +520,26 @@ impl PrincipalEntry {
                 Caller::Service(arn),
             ) => (s == arn).then_some(PrincipalGrant::Direct),
             (PrincipalEntry::Aws(entry), Caller::Iam { arn, account, kind }) => {
-                if entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) {
-                    return (entry == account).then_some(PrincipalGrant::Account);
+                // An account in Principal names every principal of the account (the account
+                // delegates to its identity policies). In NotPrincipal it exempts the account
+                // itself only: AWS checks the account, then the user or role, then the
+                // session, and each must be listed to be exempt (User Guide, NotPrincipal:
+                // "you must also specify the account ARN of the principal that you do not
+                // want to deny").
+                let account_entry =
+                    if entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) {
+                        Some(entry.as_str())
+                    } else {
+                        ArnParts::parse(entry)
+                            .filter(|p| p.service == "iam" && p.resource == "root")
+                            .map(|p| p.account)
+                    };
+                if let Some(entry_account) = account_entry {
+                    let exempt_only_root = not_principal && !matches!(kind, IamKind::Root);
+                    return (entry_account == *account && !exempt_only_root)
+                        .then_some(PrincipalGrant::Account);
                 }
                 let parts = ArnParts::parse(entry)?;
-                if parts.service == "iam" && parts.resource == "root" {
-                    return (parts.account == *account).then_some(PrincipalGrant::Account);
-                }
                 if entry == arn {
                     return Some(match kind {
                         IamKind::Role { .. } => PrincipalGrant::Role,
@@ -606,7 +604,7 @@ mod tests {
             arn: ArnParts::parse(r),
         };
         ResourcePattern::new(p, true)
-            .matches(req, &Context::default(), mode, false)
+            .matches(req, &Context::default(), mode)
             .unwrap()
     }
 

@@ -177,18 +177,69 @@ fn not_action_and_not_resource() {
 
 #[test]
 fn wildcard_only_actions_match_star_literally() {
+    // The catalog knows s3:ListAllMyBuckets takes no resource: no hint needed.
     let specific = identity(
         json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::b"}]),
     );
-    let request = req("s3:ListAllMyBuckets", "*").wildcard_only_action(true);
+    let request = req("s3:ListAllMyBuckets", "*");
     assert_eq!(decide(&specific, &request), Decision::ImplicitDeny);
     let star =
         identity(json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]));
     assert_eq!(decide(&star, &request), Decision::Allowed);
-    // Without the flag, "*" is "no specific resource" and every Resource entry matches.
-    assert_eq!(
-        decide(&specific, &req("s3:ListAllMyBuckets", "*")),
-        Decision::Allowed
+    // The issue's case: NotAction on an S3 ARN pattern does not reach a "*"-only action.
+    let not_action = identity(
+        json!([{"Effect": "Allow", "NotAction": "s3:DeleteBucket", "Resource": "arn:aws:s3:::*"}]),
+    );
+    let e = evaluate(&not_action, &request);
+    assert_eq!(e.decision, Decision::ImplicitDeny);
+    let lines = e.explanation_lines(&request).join("\n");
+    assert!(
+        lines.contains("supports only \"*\" as its resource"),
+        "{lines}"
+    );
+    // An ARN given for a "*"-only action is evaluated as "*", and the explanation says so.
+    let given = req("s3:ListAllMyBuckets", "arn:aws:s3:::b");
+    assert_eq!(decide(&specific, &given), Decision::ImplicitDeny);
+    assert_eq!(decide(&star, &given), Decision::Allowed);
+    // An action newer than the catalog can still be marked by hand.
+    let hinted = req("s3:ListEverythingNew", "*").wildcard_only_action(true);
+    let new_action = identity(
+        json!([{"Effect": "Allow", "Action": "s3:ListEverythingNew", "Resource": "arn:aws:s3:::*"}]),
+    );
+    assert_eq!(decide(&new_action, &hinted), Decision::ImplicitDeny);
+}
+
+#[test]
+fn a_star_request_matches_only_statements_that_name_star() {
+    // simulate_principal_policy without resource_arns asks for "*": a statement naming one
+    // user's ARN does not match it (AWS answers implicitDeny).
+    let one_user = identity(json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy",
+        "Resource": "arn:aws:iam::123456789012:user/alice"}]));
+    let request = req("iam:AttachUserPolicy", "*");
+    assert_eq!(decide(&one_user, &request), Decision::ImplicitDeny);
+    let wildcard = identity(json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy",
+        "Resource": "arn:aws:iam::123456789012:user/*"}]));
+    assert_eq!(decide(&wildcard, &request), Decision::ImplicitDeny);
+    let star =
+        identity(json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "*"}]));
+    assert_eq!(decide(&star, &request), Decision::Allowed);
+    // NotResource naming one ARN does not exclude "*".
+    let not_resource = identity(json!([{"Effect": "Allow", "Action": "iam:AttachUserPolicy",
+        "NotResource": "arn:aws:iam::123456789012:user/alice"}]));
+    assert_eq!(decide(&not_resource, &request), Decision::Allowed);
+}
+
+#[test]
+fn a_resource_of_another_type_is_named_in_the_explanation() {
+    let input = identity(
+        json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b/*"}]),
+    );
+    let request = req("s3:ListBucket", "arn:aws:s3:::b/key");
+    let e = evaluate(&input, &request);
+    let lines = e.explanation_lines(&request).join("\n");
+    assert!(
+        lines.contains("arn:aws:s3:::b/key is not a resource s3:ListBucket acts on"),
+        "{lines}"
     );
 }
 
@@ -1041,6 +1092,26 @@ fn not_principal() {
         decide(&input(true), &req("s3:GetObject", "arn:aws:s3:::b/k")),
         Decision::ExplicitDeny
     );
+    // The account's ARN in NotPrincipal exempts the account, not its users: Carol, of the
+    // same account but not listed, is denied (User Guide, NotPrincipal).
+    let carol = Request::new("s3:GetObject", "arn:aws:s3:::b/k")
+        .principal("arn:aws:iam::111122223333:user/carol")
+        .resource_account(ACCOUNT);
+    assert_eq!(decide(&input(false), &carol), Decision::ExplicitDeny);
+    let mut account_only = input(false);
+    account_only.resource_policy = Some(named(
+        "bucket-policy",
+        PolicySourceType::Resource,
+        statements(
+            json!([{"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"},
+            "Action": "s3:*", "Resource": "*"}]),
+        ),
+    ));
+    assert_eq!(decide(&account_only, &carol), Decision::ExplicitDeny);
+    let root = Request::new("s3:GetObject", "arn:aws:s3:::b/k")
+        .principal("arn:aws:iam::111122223333:root")
+        .resource_account(ACCOUNT);
+    assert_eq!(decide(&account_only, &root), Decision::Allowed);
 }
 
 #[test]
