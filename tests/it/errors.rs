@@ -669,14 +669,14 @@ async fn a_quota_is_reported() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_policy_iam_rejects_is_reported() {
-    // The server's lint accepts any `arn:partition:service:region:account:resource`; IAM
-    // (and moto) refuse an IAM resource with a region.
+    // The server's lint knows every AWS partition, aws-iso-f (US ISOF) included; moto,
+    // playing IAM here, does not, and refuses the document as IAM refuses a bad one.
     let moto = Moto::start();
     let server = Server::start(&moto, &["--allow-write"]).await;
     server
         .ok("create_user", json!({"user_name": "alice"}))
         .await;
-    let resource = "arn:aws:iam:us-east-1:123456789012:user/alice";
+    let resource = "arn:aws-iso-f:iam::123456789012:user/alice";
     let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": resource}]});
     let p = parts(
         &server
@@ -689,7 +689,7 @@ async fn a_policy_iam_rejects_is_reported() {
     assert_eq!(
         p.message,
         format!(
-            "The policy document was rejected: IAM resource {resource} cannot contain region information."
+            "The policy document was rejected: Partition \"aws-iso-f\" is not valid for resource \"{resource}\"."
         )
     );
     assert_eq!(
@@ -765,8 +765,8 @@ async fn every_invalid_argument_is_listed_with_where_it_is() {
     assert_eq!(
         text,
         "put_user_policy refused the policy document before sending it to AWS:\n\
-         - policy_document: Statement[0].Effect: must be \"Allow\" or \"Deny\", got \"Alow\"\n\
-         - policy_document: Statement[0].Action: \"s3GetObject\" is not an action: write service:ActionName (e.g. \"s3:GetObject\") or \"*\"\n\
+         - policy_document: Statement[0].Effect: The effect \"Alow\" is not valid: use \"Allow\" or \"Deny\" (with that case). [INVALID_EFFECT]\n\
+         - policy_document: Statement[0].Action: \"s3GetObject\" is not an action: write service:ActionName (\"s3:GetObject\") or \"*\". [INVALID_ACTION]\n\
          What to do: Fix each problem listed (validate_policy checks a document without writing it), then call again. Nothing was changed."
     );
     assert!(

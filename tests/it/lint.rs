@@ -25,15 +25,18 @@ fn identity_errors() -> Vec<(Value, &'static str)> {
             json!("{\"Version\": \"2012-10-17\", \"Statement\": ["),
             "not JSON",
         ),
-        (json!({"Statement": [ok.clone()]}), "Version: missing"),
+        (
+            json!({"Statement": [ok.clone()]}),
+            "Version: Add \"Version\": \"2012-10-17\"",
+        ),
         (
             json!({"Version": "2013-01-01", "Statement": [ok.clone()]}),
-            "Version: must be \"2012-10-17\"",
+            "[INVALID_VERSION]",
         ),
         (with("Effect", json!("Alow")), "Statement[0].Effect"),
         (
             with("NotAction", json!("s3:PutObject")),
-            "Action and NotAction cannot be used together",
+            "Action and NotAction can not be used in the same statement",
         ),
         (
             with("Action", json!("s3GetObject")),
@@ -45,14 +48,14 @@ fn identity_errors() -> Vec<(Value, &'static str)> {
         ),
         (
             with("Condition", json!({"StringLikeish": {"aws:username": "x"}})),
-            "unknown condition operator \"StringLikeish\"",
+            "The condition operator \"StringLikeish\" is not valid",
         ),
         (
             with(
                 "Principal",
                 json!({"AWS": "arn:aws:iam::123456789012:root"}),
             ),
-            "an identity policy has no Principal",
+            "[UNSUPPORTED_PRINCIPAL]",
         ),
     ]
 }
@@ -61,7 +64,7 @@ fn identity_warnings() -> Vec<(Value, &'static str)> {
     vec![
         (
             doc(json!({"Effect": "Allow", "Action": "*", "Resource": "*"})),
-            "Statement[0].Action: \"*\" allows every action",
+            "Statement[0].Action: \"*\" allows every action of every service",
         ),
         (
             doc(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b"})),
@@ -73,7 +76,7 @@ fn identity_warnings() -> Vec<(Value, &'static str)> {
         ),
         (
             doc(json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})),
-            "iam:PassRole on \"*\"",
+            "[PASS_ROLE_WITH_STAR_IN_RESOURCE]",
         ),
     ]
 }
@@ -95,7 +98,7 @@ fn trust_errors() -> Vec<(Value, &'static str)> {
             doc(
                 json!({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}),
             ),
-            "a trust policy has no Resource",
+            "[ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE]",
         ),
     ]
 }
@@ -246,7 +249,7 @@ async fn every_document_taking_tool_lints_before_aws_sees_it() {
             out["Message"]
                 .as_str()
                 .unwrap()
-                .contains("Principal \"*\" without a Condition"),
+                .contains("lets any AWS principal assume the role"),
             "{tool}: {out}"
         );
     }
@@ -265,36 +268,30 @@ async fn validate_policy_reports_errors_and_warnings_without_writing() {
         .ok("validate_policy", json!({"policy_document": {"Statement": [{"Effect": "Allow", "Action": ["s3GetObject", "iam:PassRole"], "Resource": "*"}]}}))
         .await;
     assert_eq!(bad["Valid"], false);
-    let errors: Vec<String> = bad["Errors"]
+    let findings: Vec<String> = bad["Findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
+        .map(|f| {
             format!(
-                "{}: {}",
-                e["Path"].as_str().unwrap(),
-                e["Message"].as_str().unwrap()
+                "{} {} {}: {}",
+                f["FindingType"].as_str().unwrap(),
+                f["IssueCode"].as_str().unwrap(),
+                f["Path"].as_str().unwrap(),
+                f["Message"].as_str().unwrap()
             )
         })
         .collect();
-    assert!(
-        errors.iter().any(|e| e.starts_with("Version: missing")),
-        "{errors:?}"
-    );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with("Statement[0].Action: \"s3GetObject\" is not an action")),
-        "{errors:?}"
-    );
-    assert!(
-        bad["Warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["Message"].as_str().unwrap().contains("iam:PassRole")),
-        "{bad}"
-    );
+    for expected in [
+        "ERROR MISSING_VERSION Version: Add \"Version\"",
+        "ERROR INVALID_ACTION Statement[0].Action[0]: \"s3GetObject\" is not an action",
+        "SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Statement[0].Resource: iam:PassRole",
+    ] {
+        assert!(
+            findings.iter().any(|f| f.starts_with(expected)),
+            "{expected:?} in {findings:#?}"
+        );
+    }
     let trust_ok = server
         .ok(
             "validate_policy",
@@ -303,7 +300,7 @@ async fn validate_policy_reports_errors_and_warnings_without_writing() {
         .await;
     assert_eq!(
         trust_ok,
-        json!({"Valid": true, "Errors": [], "Warnings": [], "Guardrails": []})
+        json!({"Valid": true, "Findings": [], "Guardrails": []})
     );
     // Valid, but what this server's guardrails would refuse is said, with the flag.
     let admin = server.ok("validate_policy", json!({"policy_document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})).await;

@@ -36,6 +36,7 @@ pub mod lint;
 mod matching;
 mod positions;
 mod request;
+pub mod validate;
 mod variables;
 
 #[cfg(test)]

@@ -83,26 +83,33 @@ impl RuntimeTool for GetPolicyDocument {
     }
 }
 
-/// One finding of `validate_policy`.
+/// One finding of `validate_policy`, as IAM Access Analyzer's ValidatePolicy names it.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PolicyFinding {
-    /// Where in the document (`Statement[0].Action`; `$` for the whole document).
-    #[serde(rename = "Path")]
-    pub path: String,
+    /// Access Analyzer's issue code (`INVALID_ACTION`, `PASS_ROLE_WITH_STAR_IN_RESOURCE`), or
+    /// one of this server's own (`RESOURCE_MISMATCH`, `ALLOW_WITH_NOT_ACTION`).
+    #[serde(rename = "IssueCode")]
+    pub issue_code: String,
+    /// `ERROR` (IAM or this server refuses it), `SECURITY_WARNING`, `WARNING`, `SUGGESTION`.
+    #[serde(rename = "FindingType")]
+    pub finding_type: String,
+    /// What is wrong and what to change.
     #[serde(rename = "Message")]
     pub message: String,
+    /// Where in the document (`Statement[0].Action[1]`; `$` for the whole document).
+    #[serde(rename = "Path")]
+    pub path: String,
 }
 
 /// What `validate_policy` returns.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ValidatePolicyResult {
-    /// True when there are no errors (warnings allowed): the write tools would send it.
+    /// True when there is no ERROR finding: the write tools would send it (guardrails aside).
     #[serde(rename = "Valid")]
     pub valid: bool,
-    #[serde(rename = "Errors")]
-    pub errors: Vec<PolicyFinding>,
-    #[serde(rename = "Warnings")]
-    pub warnings: Vec<PolicyFinding>,
+    /// Every finding, in document order.
+    #[serde(rename = "Findings")]
+    pub findings: Vec<PolicyFinding>,
     /// What this server's guardrails in force would refuse in it (a write tool sending it
     /// would be refused, whatever Valid says), each with the flag that relaxes the rule.
     #[serde(rename = "Guardrails")]
@@ -145,14 +152,6 @@ impl RuntimeTool for ValidatePolicy {
                 .and_then(PolicyKind::parse)
                 .unwrap_or(PolicyKind::Identity);
             let found = lint(&p.policy_document.0, kind);
-            let findings = |list: Vec<crate::policy::PolicyProblem>| {
-                list.into_iter()
-                    .map(|p| PolicyFinding {
-                        path: p.path,
-                        message: p.message,
-                    })
-                    .collect::<Vec<_>>()
-            };
             let guardrails = crate::write::guard::document_findings(
                 ctx.catalog,
                 &ctx.shared.guardrails,
@@ -170,8 +169,16 @@ impl RuntimeTool for ValidatePolicy {
             Ok(ValidatePolicyResult {
                 valid: found.errors.is_empty(),
                 guardrails,
-                errors: findings(found.errors),
-                warnings: findings(found.warnings),
+                findings: found
+                    .findings
+                    .iter()
+                    .map(|f| PolicyFinding {
+                        issue_code: f.issue_code.to_string(),
+                        finding_type: f.finding_type.as_str().to_string(),
+                        message: f.message.clone(),
+                        path: f.path.clone(),
+                    })
+                    .collect(),
             })
         })
     }

@@ -17,6 +17,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
         service_index: HashMap::new(),
         actions: Vec::new(),
         action_index: HashMap::new(),
+        arn_services: HashMap::new(),
     };
     for (n, line) in text.lines().enumerate() {
         let bad = |what: &str| format!("data/aws-catalog.txt:{}: {what}: {line:?}", n + 1);
@@ -103,6 +104,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
                         catalog.action_index.insert(full.into(), id);
                         service.actions.end = id + 1;
                         catalog.actions.push(ActionDef {
+                            id,
                             service: index as u32,
                             name,
                             level,
@@ -116,10 +118,17 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             _ => return Err(bad("unknown record")),
         }
     }
-    for service in &mut catalog.services {
+    for (si, service) in catalog.services.iter_mut().enumerate() {
         let arns: Vec<&str> = service.resource_types.iter().map(|r| r.arn).collect();
-        for rt in &mut service.resource_types {
+        for (ti, rt) in service.resource_types.iter_mut().enumerate() {
             rt.template = ArnTemplate::new(rt.arn, &arns);
+            if let Some(arn_service) = rt.arn.split(':').nth(2) {
+                catalog
+                    .arn_services
+                    .entry(arn_service)
+                    .or_default()
+                    .push((si as u32, ti as u16));
+            }
         }
     }
     if catalog.source.version.is_empty() || catalog.actions.is_empty() {

@@ -254,6 +254,7 @@ struct ResourceRef {
 
 #[derive(Debug)]
 struct ActionDef {
+    id: u32,
     service: u32,
     name: &'static str,
     level: AccessLevel,
@@ -273,6 +274,8 @@ pub struct Catalog {
     actions: Vec<ActionDef>,
     /// Lowercased `service:action` → index in `actions`.
     action_index: HashMap<Box<str>, u32>,
+    /// The service field of resource ARNs (`s3`, `logs`) → (service, resource type) indexes.
+    arn_services: HashMap<&'static str, Vec<(u32, u16)>>,
 }
 
 /// One action of the catalog.
@@ -298,6 +301,11 @@ impl<'c> Action<'c> {
         self.def.name
     }
 
+    /// Its index in the catalog (stable for one build): for sets of actions.
+    pub fn id(&self) -> u32 {
+        self.def.id
+    }
+
     /// `s3:GetObject`.
     pub fn full_name(&self) -> String {
         format!("{}:{}", self.service().prefix, self.def.name)
@@ -311,6 +319,16 @@ impl<'c> Action<'c> {
     /// (or a pattern matching the string `*`).
     pub fn wildcard_only(&self) -> bool {
         self.def.resources.is_empty()
+    }
+
+    /// Its service's index in [`Catalog::services`].
+    pub fn service_id(&self) -> u32 {
+        self.def.service
+    }
+
+    /// Indexes of its resource types in its service's [`Service::resource_types`].
+    pub fn resource_type_ids(&self) -> impl Iterator<Item = u16> + 'c {
+        self.def.resources.iter().map(|r| r.ty)
     }
 
     /// The resource types it acts on, each with whether it is required.
@@ -407,11 +425,38 @@ impl Catalog {
             .filter(move |a| pattern::glob_ci(name, a.def.name))
     }
 
+    /// The resource types whose ARNs have this service field (`arn:aws:logs:...` → logs'
+    /// log-group, log-stream...). Empty for a service no ARN template names.
+    pub fn arn_resource_types(&self, arn_service: &str) -> impl Iterator<Item = &ResourceType> {
+        self.arn_services
+            .get(arn_service)
+            .into_iter()
+            .flatten()
+            .map(|&(s, t)| &self.services[s as usize].resource_types[t as usize])
+    }
+
+    /// True if some ARN template has this service field.
+    pub fn is_arn_service(&self, arn_service: &str) -> bool {
+        self.arn_services.contains_key(arn_service)
+    }
+
+    /// Every service field ARN templates use.
+    pub fn arn_service_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.arn_services.keys().copied()
+    }
+
     /// Every action.
     pub fn all_actions(&self) -> impl Iterator<Item = Action<'_>> {
         self.actions
             .iter()
             .map(move |def| Action { catalog: self, def })
+    }
+
+    /// The action with this [`Action::id`].
+    pub fn action_by_id(&self, id: u32) -> Option<Action<'_>> {
+        self.actions
+            .get(id as usize)
+            .map(|def| Action { catalog: self, def })
     }
 
     pub fn action_count(&self) -> usize {

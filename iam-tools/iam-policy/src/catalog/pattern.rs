@@ -64,6 +64,20 @@ impl ArnTemplate {
     /// Matching is case-sensitive, as IAM matches resources.
     pub fn intersects(&self, pattern: &str) -> bool {
         let pat = policy_tokens(pattern);
+        // A `*` in the first five fields of a whole ARN stays in its field (IAM matches them
+        // one by one); a shorter pattern (`*`) is matched as a whole.
+        let whole_arn = pat.iter().filter(|t| **t == PTok::Lit(b':')).count() >= 5;
+        let mut colons = if whole_arn { 0 } else { 5 };
+        let in_head: Vec<bool> = pat
+            .iter()
+            .map(|t| {
+                let head = colons < 5;
+                if *t == PTok::Lit(b':') {
+                    colons += 1;
+                }
+                head
+            })
+            .collect();
         let (la, lb) = (pat.len(), self.pieces.len());
         // Search over (pattern position, template position, placeholder has text yet).
         let mut seen = vec![false; (la + 1) * (lb + 1) * 2];
@@ -88,6 +102,7 @@ impl ArnTemplate {
                 Some(PTok::Star) => {
                     stack.push((i + 1, j, started));
                     match self.pieces.get(j) {
+                        Some(Piece::Lit(b':')) if in_head[i] => {}
                         Some(Piece::Lit(_)) => stack.push((i, j + 1, false)),
                         Some(Piece::Hole { .. }) => stack.push((i, j, true)),
                         None => {}
@@ -189,7 +204,23 @@ pub fn key_fits(template: &str, key: &str) -> bool {
 
 /// True if `name` matches the glob `pattern` (`*`, `?`), case-insensitively (action names).
 pub fn glob_ci(pattern: &str, name: &str) -> bool {
+    glob(pattern, name, true)
+}
+
+/// True if `text` matches the glob `pattern` (`*`, `?`), case-sensitively (resources).
+pub fn glob_cs(pattern: &str, text: &str) -> bool {
+    glob(pattern, text, false)
+}
+
+fn glob(pattern: &str, name: &str, ignore_case: bool) -> bool {
     let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let same = |a: &u8, b: &u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
     let (mut pi, mut ni) = (0, 0);
     let mut back: Option<(usize, usize)> = None;
     while ni < n.len() {
@@ -204,7 +235,7 @@ pub fn glob_ci(pattern: &str, name: &str) -> bool {
                 ni += 1;
                 continue;
             }
-            Some(c) if c.eq_ignore_ascii_case(&n[ni]) => {
+            Some(c) if same(c, &n[ni]) => {
                 pi += 1;
                 ni += 1;
                 continue;

@@ -1,0 +1,1230 @@
+//! Statement elements: Principal, Action, Resource, and what the statement grants.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use super::{FindingType, PolicyKind, Validator, closest, json_type, suggest};
+use crate::catalog::{Action, Catalog, catalog, pattern};
+
+const TRUST_ACTIONS: [&str; 6] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
+
+/// The partitions AWS has.
+const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// What the checks of one statement share.
+pub(crate) struct Statement<'d> {
+    pub(crate) path: String,
+    pub(crate) allow: bool,
+    pub(crate) deny: bool,
+    /// Action (or NotAction) entries that are strings, with their paths.
+    pub(crate) actions: Vec<(String, &'d str)>,
+    pub(crate) not_action: bool,
+    pub(crate) resources: Vec<(String, &'d str)>,
+    pub(crate) not_resource: bool,
+    pub(crate) condition_keys: Vec<&'d str>,
+}
+
+impl<'d> Statement<'d> {
+    pub(crate) fn read(path: &str, s: &'d Map<String, Value>, allow: bool) -> Statement<'d> {
+        let deny = s.get("Effect").and_then(Value::as_str) == Some("Deny");
+        let (action_key, not_action) = if s.contains_key("Action") {
+            ("Action", false)
+        } else {
+            ("NotAction", s.contains_key("NotAction"))
+        };
+        let (resource_key, not_resource) = if s.contains_key("Resource") {
+            ("Resource", false)
+        } else {
+            ("NotResource", s.contains_key("NotResource"))
+        };
+        let condition_keys = match s.get("Condition") {
+            Some(Value::Object(ops)) => ops
+                .values()
+                .filter_map(Value::as_object)
+                .flat_map(|keys| keys.keys().map(String::as_str))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Statement {
+            path: path.to_owned(),
+            allow,
+            deny,
+            actions: strings(path, action_key, s.get(action_key)),
+            not_action,
+            resources: strings(path, resource_key, s.get(resource_key)),
+            not_resource,
+            condition_keys,
+        }
+    }
+
+    pub(crate) fn has_condition_key(&self, key: &str) -> bool {
+        self.condition_keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+    }
+
+    /// True if an Action entry covers `action` (NotAction: if no entry covers it).
+    fn covers(&self, action: &str) -> Option<bool> {
+        let hit = self
+            .actions
+            .iter()
+            .find(|(_, a)| pattern::glob_ci(a, action));
+        if self.not_action {
+            return hit.is_none().then_some(false);
+        }
+        hit.map(|(_, a)| a.contains(['*', '?']))
+    }
+
+    fn star_resource(&self) -> bool {
+        !self.not_resource && self.resources.iter().any(|(_, r)| r.contains('*'))
+    }
+}
+
+/// The string entries of a string-or-list element, with their paths.
+fn strings<'d>(path: &str, key: &str, v: Option<&'d Value>) -> Vec<(String, &'d str)> {
+    match v {
+        Some(Value::String(s)) => vec![(format!("{path}.{key}"), s.as_str())],
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_str().map(|s| (format!("{path}.{key}[{i}]"), s)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Validator {
+    /// Type errors of a string-or-list element; true if it is an empty list.
+    fn element_types(&mut self, path: &str, key: &str, v: &Value) -> bool {
+        match v {
+            Value::String(_) => false,
+            Value::Array(list) => {
+                for (i, item) in list.iter().enumerate() {
+                    if !item.is_string() {
+                        self.push(
+                            "DATA_TYPE_MISMATCH",
+                            FindingType::Error,
+                            format!("{path}.{key}[{i}]"),
+                            format!("Each {key} entry is a string, not {}.", json_type(item)),
+                        );
+                    }
+                }
+                list.is_empty()
+            }
+            other => {
+                self.push(
+                    "DATA_TYPE_MISMATCH",
+                    FindingType::Error,
+                    format!("{path}.{key}"),
+                    format!(
+                        "{key} is a string or a list of strings, not {}.",
+                        json_type(other)
+                    ),
+                );
+                false
+            }
+        }
+    }
+
+    pub(crate) fn actions(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
+        let key = if st.not_action { "NotAction" } else { "Action" };
+        let Some(value) = s.get(key) else {
+            self.push(
+                "MISSING_ACTION",
+                FindingType::Error,
+                st.path.clone(),
+                "Add an Action (or NotAction) element: the actions the statement is about.",
+            );
+            return;
+        };
+        if self.element_types(&st.path, key, value) {
+            self.push(
+                "EMPTY_ARRAY_ACTION",
+                FindingType::Suggestion,
+                format!("{}.{key}", st.path),
+                "The action list is empty, so the statement does nothing: list actions or remove it.",
+            );
+        }
+        if self.kind == PolicyKind::Rcp && st.not_action {
+            self.push(
+                "RCP_SYNTAX_ERROR_NOTACTION",
+                FindingType::Error,
+                format!("{}.NotAction", st.path),
+                "Resource control policies do not support NotAction: list the actions in Action.",
+            );
+        }
+        let c = catalog();
+        let mut expansions: Vec<(usize, HashSet<u32>)> = Vec::new();
+        for (i, (path, action)) in st.actions.iter().enumerate() {
+            self.no_variables(path, action);
+            let known = self.action(path, action, st, c);
+            if !st.not_action && st.actions.len() > 1 {
+                expansions.push((i, known));
+            }
+        }
+        // Entries another entry already covers.
+        for (i, set) in &expansions {
+            if set.is_empty() {
+                continue;
+            }
+            let covered_by = expansions.iter().find(|(j, other)| {
+                j != i
+                    && other.len() >= set.len()
+                    && set.is_subset(other)
+                    && (other.len() > set.len() || j < i)
+            });
+            if let Some((j, _)) = covered_by {
+                let (path, action) = &st.actions[*i];
+                let (_, by) = &st.actions[*j];
+                self.push(
+                    "REDUNDANT_ACTION",
+                    FindingType::Suggestion,
+                    path.clone(),
+                    format!("{action:?} is redundant: {by:?} already covers it; remove it."),
+                );
+            }
+        }
+    }
+
+    /// Checks one Action entry; returns the catalog actions it covers.
+    fn action(
+        &mut self,
+        path: &str,
+        action: &str,
+        st: &Statement<'_>,
+        c: &Catalog,
+    ) -> HashSet<u32> {
+        let mut covered = HashSet::new();
+        if action == "*" {
+            if self.kind == PolicyKind::Trust {
+                self.push(
+                    "UNSUPPORTED_ACTION_IN_POLICY",
+                    FindingType::Error,
+                    path,
+                    "A trust policy grants only sts actions: use sts:AssumeRole (sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity for federation; sts:TagSession, sts:SetSourceIdentity).",
+                );
+            }
+            if st.actions.len() > 1 && !st.not_action {
+                covered.extend(c.all_actions().map(|a| a.id()));
+            }
+            return covered;
+        }
+        let Some((service, name)) = action.split_once(':') else {
+            self.push(
+                "INVALID_ACTION",
+                FindingType::Error,
+                path,
+                format!("{action:?} is not an action: write service:ActionName (\"s3:GetObject\") or \"*\"."),
+            );
+            return covered;
+        };
+        if service.is_empty() || name.is_empty() || action.contains(char::is_whitespace) {
+            self.push(
+                "INVALID_ACTION",
+                FindingType::Error,
+                path,
+                format!("{action:?} is not an action: write service:ActionName (\"s3:GetObject\"), with no spaces."),
+            );
+            return covered;
+        }
+        if self.kind == PolicyKind::Scp
+            && action
+                .find(['*', '?'])
+                .is_some_and(|i| i != action.len() - 1 || action.ends_with('?'))
+        {
+            self.push(
+                "SCP_SYNTAX_ERROR_ACTION_WILDCARD",
+                FindingType::Error,
+                path,
+                format!("Service control policies take a wildcard only as the last character of an action: rewrite {action:?} (\"iam:Get*\", not \"iam:*Role\")."),
+            );
+        }
+        let wild_service = service.contains(['*', '?']);
+        let services: Vec<_> = if wild_service {
+            c.services()
+                .iter()
+                .filter(|s| pattern::glob_ci(service, s.prefix))
+                .collect()
+        } else {
+            c.service(service).into_iter().collect()
+        };
+        if services.is_empty() {
+            let hint = if wild_service {
+                String::new()
+            } else {
+                suggest(service, c.services().iter().map(|s| s.prefix))
+            };
+            self.push(
+                "INVALID_SERVICE_IN_ACTION",
+                FindingType::Error,
+                path,
+                format!("The service {service:?} in {action:?} does not exist{hint}: use a service prefix from the Service Authorization Reference."),
+            );
+            return covered;
+        }
+        if self.kind == PolicyKind::Rcp && services.iter().any(|s| !s.rcp) {
+            let names: Vec<&str> = services
+                .iter()
+                .filter(|s| !s.rcp)
+                .map(|s| s.prefix)
+                .collect();
+            self.push(
+                "RCP_SYNTAX_ERROR_ACTION",
+                FindingType::Error,
+                path,
+                format!(
+                    "Resource control policies apply only to some services; not to {}: remove {action:?}.",
+                    names.join(", ")
+                ),
+            );
+        }
+        for s in &services {
+            for a in c.actions_of(s) {
+                if pattern::glob_ci(name, a.name()) {
+                    covered.insert(a.id());
+                }
+            }
+        }
+        if covered.is_empty() {
+            if name.contains(['*', '?']) {
+                self.push(
+                    "INVALID_ACTION",
+                    FindingType::Error,
+                    path,
+                    format!("{action:?} matches no action of {service}: check the spelling of the pattern."),
+                );
+            } else {
+                let names = services
+                    .iter()
+                    .flat_map(|s| c.actions_of(s).map(|a| a.name()));
+                let hint = closest(name, names)
+                    .map(|n| format!(" Did you mean \"{}:{n}\"?", services[0].prefix))
+                    .unwrap_or_default();
+                self.push(
+                    "INVALID_ACTION",
+                    FindingType::Error,
+                    path,
+                    format!("The action {action:?} does not exist.{hint}"),
+                );
+            }
+            return covered;
+        }
+        if self.kind == PolicyKind::Trust && !st.not_action {
+            let trust = covered.iter().any(|&id| {
+                c.action_by_id(id).is_some_and(|a| {
+                    TRUST_ACTIONS
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(&a.full_name()))
+                })
+            });
+            if !trust {
+                self.push(
+                    "UNSUPPORTED_ACTION_IN_POLICY",
+                    FindingType::Error,
+                    path,
+                    format!("{action:?} has no meaning in a trust policy: use sts:AssumeRole (sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity for federation; sts:TagSession, sts:SetSourceIdentity)."),
+                );
+            }
+        }
+        covered
+    }
+
+    pub(crate) fn resources(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
+        let key = if st.not_resource {
+            "NotResource"
+        } else {
+            "Resource"
+        };
+        let value = s.get(key);
+        if self.kind == PolicyKind::Trust {
+            if value.is_some() {
+                self.push(
+                    "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                    FindingType::Error,
+                    format!("{}.{key}", st.path),
+                    "A trust policy applies to the role it is attached to: remove the Resource element.",
+                );
+            }
+            return;
+        }
+        let Some(value) = value else {
+            self.push(
+                "MISSING_RESOURCE",
+                FindingType::Error,
+                st.path.clone(),
+                "Add a Resource (or NotResource) element: the ARNs the statement applies to, or \"*\".",
+            );
+            return;
+        };
+        if self.element_types(&st.path, key, value) {
+            self.push(
+                "EMPTY_ARRAY_RESOURCE",
+                FindingType::Suggestion,
+                format!("{}.{key}", st.path),
+                "The resource list is empty, so the statement does nothing: list resources or remove it.",
+            );
+        }
+        for (path, resource) in &st.resources {
+            if *resource != "*" {
+                self.variables(path, resource);
+                self.arn(path, resource);
+            }
+        }
+        // Entries another entry already covers.
+        for (path, resource) in &st.resources {
+            let by = st.resources.iter().find(|(other_path, other)| {
+                other_path != path
+                    && other.contains(['*', '?'])
+                    && other != resource
+                    && pattern::glob_cs(other, resource)
+            });
+            if let Some((_, by)) = by {
+                self.push(
+                    "REDUNDANT_RESOURCE",
+                    FindingType::Suggestion,
+                    path.clone(),
+                    format!("{resource:?} is redundant: {by:?} already covers it; remove it."),
+                );
+            }
+        }
+    }
+
+    /// Checks one resource ARN (or ARN pattern).
+    fn arn(&mut self, path: &str, arn: &str) {
+        if !arn.starts_with("arn:") {
+            self.push(
+                "INVALID_ARN_PREFIX",
+                FindingType::Error,
+                path,
+                format!("{arn:?} is not an ARN: write arn:partition:service:region:account:resource, or \"*\"."),
+            );
+            return;
+        }
+        let fields = arn_fields(arn);
+        if fields.len() < 6 {
+            self.push(
+                "MISSING_ARN_FIELD",
+                FindingType::Error,
+                path,
+                format!("{arn:?} has {} of the 6 fields of an ARN: write arn:partition:service:region:account:resource (leave region or account empty where the service has none).", fields.len()),
+            );
+            return;
+        }
+        let (partition, service, region, account) = (fields[1], fields[2], fields[3], fields[4]);
+        let wild = |s: &str| s.contains(['*', '?']) || s.contains("${");
+        if !wild(partition) && !PARTITIONS.contains(&partition) {
+            let hint = suggest(partition, PARTITIONS.iter().copied());
+            self.push(
+                "INVALID_PARTITION",
+                FindingType::Error,
+                path,
+                format!("The partition {partition:?} does not exist{hint}: use aws (aws-cn in China, aws-us-gov in GovCloud)."),
+            );
+        }
+        if service.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.push(
+                "INVALID_ARN_SERVICE_CASE",
+                FindingType::Error,
+                path,
+                format!(
+                    "The service {service:?} in the ARN is not lowercase: write {:?}.",
+                    service.to_ascii_lowercase()
+                ),
+            );
+            return;
+        }
+        if wild(service) {
+            self.push(
+                "WILDCARD_IN_SERVICE_NAME",
+                FindingType::Suggestion,
+                path,
+                format!("The wildcard in the service name {service:?} can match other services with similar names: name the service."),
+            );
+            return;
+        }
+        let c = catalog();
+        if !c.is_arn_service(service) {
+            let hint = suggest(service, c.arn_service_names());
+            self.push(
+                "INVALID_SERVICE",
+                FindingType::Error,
+                path,
+                format!("No AWS resource ARN has the service {service:?}{hint}: check the ARN."),
+            );
+            return;
+        }
+        if !wild(account) && !account.is_empty() && !is_account(account) {
+            self.push(
+                "INVALID_ARN_ACCOUNT",
+                FindingType::Error,
+                path,
+                format!("The account {account:?} in the ARN is not an account ID: write the 12-digit ID (or * for any)."),
+            );
+            return;
+        }
+        if !wild(region) && !region.is_empty() && !is_region(region) {
+            self.push(
+                "INVALID_ARN_REGION",
+                FindingType::Error,
+                path,
+                format!("{region:?} is not an AWS Region code (us-east-1, eu-west-3...): fix the ARN's region."),
+            );
+            return;
+        }
+        let all: Vec<_> = c.arn_resource_types(service).collect();
+        // The types whose resource part fits, whatever the region and account say.
+        let loose = format!("arn:{partition}:{service}:*:*:{}", fields[5]);
+        let types: Vec<_> = all.iter().copied().filter(|t| t.matches(&loose)).collect();
+        let field = |arn: &str, i: usize| arn.split(':').nth(i).unwrap_or_default().is_empty();
+        let no_region = !types.is_empty() && types.iter().all(|t| field(t.arn, 3));
+        let needs_region = !types.is_empty() && types.iter().all(|t| !field(t.arn, 3));
+        let no_account = !types.is_empty() && types.iter().all(|t| field(t.arn, 4));
+        let needs_account = !types.is_empty() && types.iter().all(|t| !field(t.arn, 4));
+        if no_region && !region.is_empty() && !wild(region) {
+            self.push(
+                "ARN_REGION_NOT_ALLOWED",
+                FindingType::Error,
+                path,
+                format!("{service} resource ARNs of this kind have no Region: remove {region:?} (write arn:{partition}:{service}::...)."),
+            );
+            return;
+        }
+        if no_account && !account.is_empty() && !wild(account) {
+            self.push(
+                "ARN_ACCOUNT_NOT_ALLOWED",
+                FindingType::Error,
+                path,
+                format!(
+                    "{service} resource ARNs of this kind have no account ID: remove {account:?}."
+                ),
+            );
+            return;
+        }
+        if needs_region && region.is_empty() {
+            self.push(
+                "MISSING_ARN_REGION",
+                FindingType::Error,
+                path,
+                format!("Add a Region to the {service} resource ARN (or * for any)."),
+            );
+            return;
+        }
+        if needs_account && account.is_empty() {
+            self.push(
+                "MISSING_ARN_ACCOUNT",
+                FindingType::Error,
+                path,
+                format!(
+                    "Add the 12-digit account ID to the {service} resource ARN (or * for any)."
+                ),
+            );
+            return;
+        }
+        let types = all;
+        if !types.iter().any(|t| t.matches(arn)) {
+            let mut examples: Vec<&str> = types.iter().map(|t| t.arn).collect();
+            examples.sort_unstable();
+            examples.dedup();
+            let shown: Vec<&str> = examples.iter().take(4).copied().collect();
+            self.push(
+                "INVALID_ARN_RESOURCE",
+                FindingType::Error,
+                path,
+                format!(
+                    "{arn:?} matches no {service} resource type: its ARNs look like {}{}.",
+                    shown.join(", "),
+                    if examples.len() > 4 { ", ..." } else { "" }
+                ),
+            );
+        }
+    }
+
+    /// What the statement grants: actions its resources cannot name, and the security
+    /// warnings of Access Analyzer about broad grants.
+    pub(crate) fn grants(&mut self, st: &Statement<'_>) {
+        if !st.allow && !st.deny {
+            return;
+        }
+        if !st.not_action && !st.not_resource && !st.resources.is_empty() {
+            self.resource_mismatch(st);
+        }
+        if !st.allow || !self.kind.is_identity() {
+            return;
+        }
+        if st.not_action {
+            self.push(
+                "ALLOW_WITH_NOT_ACTION",
+                FindingType::SecurityWarning,
+                format!("{}.NotAction", st.path),
+                "Allow with NotAction allows every action not listed, including those AWS adds later: list the allowed actions in Action instead.",
+            );
+        }
+        if st.not_resource {
+            self.push(
+                "ALLOW_WITH_NOT_RESOURCE",
+                FindingType::SecurityWarning,
+                format!("{}.NotResource", st.path),
+                "Allow with NotResource allows the actions on every resource not listed, in every account: list the resources in Resource instead.",
+            );
+        }
+        let passed = st.has_condition_key("iam:PassedToService");
+        for (action, stem, ty, what) in [
+            (
+                "iam:PassRole",
+                "PASS_ROLE",
+                FindingType::SecurityWarning,
+                "iam:PassRole lets the principal hand roles to services it controls",
+            ),
+            (
+                "iam:CreateServiceLinkedRole",
+                "CREATE_SLR",
+                FindingType::Warning,
+                "iam:CreateServiceLinkedRole can create service-linked roles for unintended services",
+            ),
+        ] {
+            let Some(star_in_action) = st.covers(action) else {
+                continue;
+            };
+            let code = match (
+                st.not_action,
+                star_in_action,
+                st.not_resource,
+                st.star_resource(),
+            ) {
+                (true, _, true, _) => "WITH_NOT_ACTION_AND_NOT_RESOURCE",
+                (true, _, false, true) => "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+                (false, true, true, _) => "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+                (false, false, true, _) => "WITH_NOT_RESOURCE",
+                (false, true, false, true) => "WITH_STAR_IN_ACTION_AND_RESOURCE",
+                (false, false, false, true) => "WITH_STAR_IN_RESOURCE",
+                _ => continue,
+            };
+            if stem == "PASS_ROLE" && passed && code.contains("RESOURCE") && !st.not_resource {
+                continue;
+            }
+            let issue = issue_code(stem, code);
+            let path = if st.not_resource {
+                format!("{}.NotResource", st.path)
+            } else {
+                format!("{}.Resource", st.path)
+            };
+            self.push(
+                issue,
+                ty,
+                path,
+                format!("{what}, and this statement allows it on many resources: name the roles in Resource (arn:aws:iam::ACCOUNT:role/NAME){}.", if stem == "PASS_ROLE" { " and add an iam:PassedToService condition" } else { "" }),
+            );
+        }
+        if !st.not_action {
+            for (path, action) in &st.actions {
+                if *action == "*" {
+                    self.push(
+                        "FULL_ACCESS",
+                        FindingType::SecurityWarning,
+                        path.clone(),
+                        "\"*\" allows every action of every service: list the actions the principal needs.",
+                    );
+                } else if let Some(service) = action.strip_suffix(":*") {
+                    self.push(
+                        "FULL_ACCESS",
+                        FindingType::Warning,
+                        path.clone(),
+                        format!("{action:?} allows every action of {service}, including its permissions management: list the actions the principal needs."),
+                    );
+                }
+            }
+            let broad = st
+                .actions
+                .iter()
+                .any(|(_, a)| *a == "*" || a.ends_with(":*"));
+            let takes_resources = st
+                .actions
+                .iter()
+                .any(|(_, a)| catalog().expand(a).any(|action| !action.wildcard_only()));
+            if !broad
+                && takes_resources
+                && !st.not_resource
+                && st.resources.iter().any(|(_, r)| *r == "*")
+            {
+                let path = st
+                    .resources
+                    .iter()
+                    .find(|(_, r)| *r == "*")
+                    .map(|(p, _)| p.clone())
+                    .unwrap_or_default();
+                self.push(
+                    "STAR_IN_RESOURCE",
+                    FindingType::Warning,
+                    path,
+                    "\"*\": the actions apply to every resource of their service; name the resources where you can.",
+                );
+            }
+        }
+    }
+
+    /// An Action entry none of whose actions can act on any of the statement's resources.
+    fn resource_mismatch(&mut self, st: &Statement<'_>) {
+        let c = catalog();
+        for (path, action) in &st.actions {
+            if *action == "*" || action.ends_with(":*") {
+                continue;
+            }
+            let covered: Vec<Action<'_>> = c.expand(action).collect();
+            if covered.is_empty() {
+                continue;
+            }
+            let grants_somewhere = covered
+                .iter()
+                .any(|a| st.resources.iter().any(|(_, r)| a.resource_can_match(r)));
+            if grants_somewhere {
+                continue;
+            }
+            let effect = if st.allow { "allows" } else { "denies" };
+            let message = if covered.iter().all(|a| a.wildcard_only()) {
+                format!(
+                    "{action:?} supports only \"*\" as its resource, so this statement {effect} it nowhere: move it to a statement with \"Resource\": \"*\"."
+                )
+            } else {
+                let mut types: Vec<String> = covered
+                    .iter()
+                    .flat_map(|a| a.resource_types().map(|(t, _)| t.name.to_owned()))
+                    .collect();
+                types.sort();
+                types.dedup();
+                let shown: Vec<&str> = types.iter().take(6).map(String::as_str).collect();
+                format!(
+                    "None of this statement's resources is one {action:?} acts on ({}{}), so the statement {effect} it nowhere: add a resource of those types (e.g. a bucket ARN for s3:ListBucket, an object ARN bucket/* for s3:GetObject).",
+                    shown.join(", "),
+                    if types.len() > 6 { ", ..." } else { "" }
+                )
+            };
+            self.push(
+                "RESOURCE_MISMATCH",
+                FindingType::Warning,
+                path.clone(),
+                message,
+            );
+        }
+    }
+
+    pub(crate) fn principals(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
+        let (key, value) = match (s.get("Principal"), s.get("NotPrincipal")) {
+            (Some(v), _) => ("Principal", v),
+            (None, Some(v)) => ("NotPrincipal", v),
+            (None, None) => {
+                if matches!(self.kind, PolicyKind::Trust | PolicyKind::Resource) {
+                    self.push(
+                        "MISSING_PRINCIPAL",
+                        FindingType::Error,
+                        st.path.clone(),
+                        if self.kind == PolicyKind::Trust {
+                            "A trust policy statement needs a Principal: who may assume the role ({\"Service\": \"ec2.amazonaws.com\"}, {\"AWS\": \"arn:aws:iam::ACCOUNT:root\"}...)."
+                        } else {
+                            "A resource policy statement needs a Principal: who it applies to ({\"AWS\": \"arn:aws:iam::ACCOUNT:root\"}...)."
+                        },
+                    );
+                }
+                if self.kind == PolicyKind::Rcp {
+                    self.push(
+                        "RCP_SYNTAX_ERROR_PRINCIPAL",
+                        FindingType::Error,
+                        st.path.clone(),
+                        "Resource control policies need \"Principal\": \"*\" in every statement.",
+                    );
+                }
+                return;
+            }
+        };
+        let path = format!("{}.{key}", st.path);
+        let not = key == "NotPrincipal";
+        match self.kind {
+            PolicyKind::Identity | PolicyKind::Boundary => {
+                self.push(
+                    "UNSUPPORTED_PRINCIPAL",
+                    FindingType::Error,
+                    path,
+                    format!("An identity-based policy has no {key}: it applies to the user, group or role it is attached to; remove it (Principal belongs in trust and resource policies)."),
+                );
+                return;
+            }
+            PolicyKind::Scp => {
+                self.push(
+                    "SCP_SYNTAX_ERROR_PRINCIPAL",
+                    FindingType::Error,
+                    path,
+                    format!("Service control policies do not support {key}: use a Condition on aws:PrincipalArn instead."),
+                );
+                return;
+            }
+            PolicyKind::Rcp => {
+                if not || !is_everyone(value) {
+                    self.push(
+                        "RCP_SYNTAX_ERROR_PRINCIPAL",
+                        FindingType::Error,
+                        path,
+                        "Resource control policies support only \"Principal\": \"*\" (no NotPrincipal): narrow with Conditions instead.",
+                    );
+                }
+                return;
+            }
+            PolicyKind::Trust if not => {
+                self.push(
+                    "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
+                    FindingType::Error,
+                    path,
+                    "Role trust policies do not support NotPrincipal: name who may assume the role in Principal.",
+                );
+                return;
+            }
+            _ => {}
+        }
+        if not && st.allow {
+            self.push(
+                "ALLOW_WITH_NOT_PRINCIPAL",
+                FindingType::SecurityWarning,
+                path.clone(),
+                "Allow with NotPrincipal allows everyone not listed, anonymous callers included: name the principals in Principal.",
+            );
+        }
+        let map = match value {
+            Value::String(p) if p == "*" => {
+                if self.kind == PolicyKind::Trust {
+                    self.push(
+                        "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                        FindingType::Error,
+                        path,
+                        "\"Principal\": \"*\" lets anyone assume the role: name the accounts, roles, services or identity providers that may.",
+                    );
+                }
+                return;
+            }
+            Value::Object(map) => map,
+            _ => {
+                self.push(
+                    "INVALID_PRINCIPAL_FORMAT",
+                    FindingType::Error,
+                    path,
+                    format!("{key} is \"*\" or an object such as {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}, not {}.", json_type(value)),
+                );
+                return;
+            }
+        };
+        if map.is_empty() {
+            self.push(
+                "EMPTY_OBJECT_PRINCIPAL",
+                FindingType::Suggestion,
+                path,
+                "The principal object is empty, so the statement applies to no one: name principals or remove the statement.",
+            );
+            return;
+        }
+        let mut aws_entries: Vec<&str> = Vec::new();
+        let mut federated: Vec<&str> = Vec::new();
+        let mut services: Vec<&str> = Vec::new();
+        for (pkey, pvalue) in map {
+            let ppath = format!("{path}.{pkey}");
+            if !["AWS", "Service", "Federated", "CanonicalUser"].contains(&pkey.as_str()) {
+                let hint = suggest(
+                    pkey,
+                    ["AWS", "Service", "Federated", "CanonicalUser"].into_iter(),
+                );
+                self.push(
+                    "INVALID_PRINCIPAL_KEY",
+                    FindingType::Error,
+                    ppath,
+                    format!("The principal key {pkey:?} is not valid: use AWS, Service, Federated or CanonicalUser{hint}."),
+                );
+                continue;
+            }
+            if self.element_types(&path, pkey, pvalue) {
+                self.push(
+                    "EMPTY_ARRAY_PRINCIPAL",
+                    FindingType::Suggestion,
+                    ppath.clone(),
+                    "The principal list is empty: name principals or remove it.",
+                );
+            }
+            for (epath, entry) in strings(&path, pkey, Some(pvalue)) {
+                self.no_variables(&epath, entry);
+                match pkey.as_str() {
+                    "AWS" => {
+                        self.aws_principal(&epath, entry);
+                        aws_entries.push(entry);
+                    }
+                    "Service" => {
+                        if entry.contains(['*', '?']) {
+                            self.push(
+                                "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                                FindingType::Error,
+                                epath,
+                                "Wildcards are not supported in a Service principal: name the service (ec2.amazonaws.com).",
+                            );
+                        } else if !is_service_principal(entry) {
+                            self.push(
+                                "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                                FindingType::Error,
+                                epath,
+                                format!("{entry:?} is not a service principal: write the service's lowercase name, as service.amazonaws.com (ec2.amazonaws.com, lambda.amazonaws.com)."),
+                            );
+                        }
+                        services.push(entry);
+                    }
+                    "Federated" | "CanonicalUser" if entry.contains(['*', '?']) => {
+                        self.push(
+                            "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                            FindingType::Error,
+                            epath,
+                            format!("Wildcards are not supported in a {pkey} principal: name it."),
+                        );
+                    }
+                    "Federated" => {
+                        if self.kind != PolicyKind::Trust {
+                            self.push(
+                                "FEDERATED_PRINCIPAL_NOT_SUPPORTED",
+                                FindingType::Error,
+                                epath,
+                                "A federated identity provider can be a principal only in a role trust policy.",
+                            );
+                        } else if !is_federated(entry) {
+                            self.push(
+                                "INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
+                                FindingType::Error,
+                                epath,
+                                format!("{entry:?} is not an identity provider: use its domain (accounts.google.com, cognito-identity.amazonaws.com) or its ARN (arn:aws:iam::ACCOUNT:saml-provider/NAME, arn:aws:iam::ACCOUNT:oidc-provider/HOST)."),
+                            );
+                        }
+                        federated.push(entry);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if self.kind == PolicyKind::Trust {
+            self.trust_principals(st, &path, &aws_entries, &federated, &services);
+        }
+        if self.kind == PolicyKind::Resource && st.allow && !not && !services.is_empty() {
+            let sourced = [
+                "aws:SourceArn",
+                "aws:SourceAccount",
+                "aws:SourceOrgID",
+                "aws:SourceOrgPaths",
+            ]
+            .iter()
+            .any(|k| st.has_condition_key(k));
+            if !sourced {
+                self.push(
+                    "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+                    FindingType::SecurityWarning,
+                    path.clone(),
+                    "Granting access to a service principal without naming the source lets any account's use of that service act here: add an aws:SourceArn or aws:SourceAccount condition.",
+                );
+            }
+        }
+        if not && st.deny {
+            for entry in &aws_entries {
+                let Some(account) = arn_account(entry) else {
+                    continue;
+                };
+                if entry.ends_with(":root") {
+                    continue;
+                }
+                let listed = aws_entries
+                    .iter()
+                    .any(|e| *e == account || *e == format!("arn:aws:iam::{account}:root"));
+                if !listed {
+                    self.push(
+                        "NOT_PRINCIPAL_WITHOUT_ACCOUNT",
+                        FindingType::Warning,
+                        path.clone(),
+                        format!("NotPrincipal names {entry} but not its account: AWS checks the account first, so {entry} is denied too; add \"arn:aws:iam::{account}:root\" to NotPrincipal (or use a Condition on aws:PrincipalArn)."),
+                    );
+                }
+            }
+        }
+    }
+
+    fn aws_principal(&mut self, path: &str, entry: &str) {
+        if entry == "*" {
+            if self.kind == PolicyKind::Trust {
+                self.push(
+                    "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                    FindingType::Error,
+                    path,
+                    "{\"AWS\": \"*\"} lets any AWS principal assume the role: name the accounts or roles that may.",
+                );
+            }
+            return;
+        }
+        if entry.contains(['*', '?']) {
+            self.push(
+                "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                FindingType::Error,
+                path,
+                format!("Wildcards are not supported in principal ARNs ({entry:?}): name the principals, or use \"*\" with an ArnLike condition on aws:PrincipalArn."),
+            );
+            return;
+        }
+        if entry.starts_with("AIDA") {
+            self.push(
+                "INVALID_USER_REFERENCE",
+                FindingType::Warning,
+                path,
+                format!("{entry} is a user's unique ID: use the user's ARN (IAM shows IDs when a principal was deleted)."),
+            );
+        } else if entry.starts_with("AROA") {
+            self.push(
+                "INVALID_ROLE_REFERENCE",
+                FindingType::Warning,
+                path,
+                format!("{entry} is a role's unique ID: use the role's ARN (IAM shows IDs when a principal was deleted)."),
+            );
+        } else if !is_account(entry) && !entry.starts_with("arn:") {
+            self.push(
+                "INVALID_PRINCIPAL_FORMAT",
+                FindingType::Error,
+                path,
+                format!("{entry:?} is not an AWS principal: write an account ID (123456789012), or a user, role or account ARN."),
+            );
+        }
+    }
+
+    fn trust_principals(
+        &mut self,
+        st: &Statement<'_>,
+        path: &str,
+        aws: &[&str],
+        federated: &[&str],
+        services: &[&str],
+    ) {
+        for entry in federated {
+            let saml = entry.contains(":saml-provider/");
+            let host = match entry.split_once(":oidc-provider/") {
+                Some((_, host)) => Some(host),
+                None if !saml && !entry.starts_with("arn:") => Some(*entry),
+                None => None,
+            };
+            if aws.is_empty() && services.is_empty() && !st.not_action {
+                let wrong: Vec<&str> = st
+                    .actions
+                    .iter()
+                    .map(|(_, a)| *a)
+                    .filter(|a| {
+                        let a = a.to_ascii_lowercase();
+                        (saml && (a == "sts:assumerole" || a == "sts:assumerolewithwebidentity"))
+                            || (host.is_some()
+                                && (a == "sts:assumerole" || a == "sts:assumerolewithsaml"))
+                    })
+                    .collect();
+                if !wrong.is_empty() {
+                    let right = if saml {
+                        "sts:AssumeRoleWithSAML"
+                    } else {
+                        "sts:AssumeRoleWithWebIdentity"
+                    };
+                    self.push(
+                        "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                        FindingType::Error,
+                        path,
+                        format!(
+                            "{} is invalid with the principal {entry}: use {right}.",
+                            wrong.join(", ")
+                        ),
+                    );
+                }
+            }
+            if let Some(host) = host {
+                let prefix = format!("{}:", host.to_ascii_lowercase());
+                let conditioned = st
+                    .condition_keys
+                    .iter()
+                    .any(|k| k.to_ascii_lowercase().starts_with(&prefix));
+                if host.eq_ignore_ascii_case("token.actions.githubusercontent.com") {
+                    if !st.has_condition_key("token.actions.githubusercontent.com:sub") {
+                        self.push(
+                            "MISSING_GITHUB_REPO_CONDITION_KEY",
+                            FindingType::SecurityWarning,
+                            path,
+                            "Any GitHub repository can assume this role: add a condition on token.actions.githubusercontent.com:sub naming the repository and branch (\"repo:ORG/REPO:ref:refs/heads/main\").",
+                        );
+                    }
+                } else if !conditioned {
+                    self.push(
+                        "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL",
+                        FindingType::SecurityWarning,
+                        path,
+                        format!("Any identity of {host} can assume this role: add conditions on its claims ({host}:aud, {host}:sub)."),
+                    );
+                }
+            }
+        }
+        if services
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case("rolesanywhere.amazonaws.com"))
+            && !st.not_action
+        {
+            let missing: Vec<&str> = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+                .into_iter()
+                .filter(|a| st.covers(a).is_none())
+                .collect();
+            if !missing.is_empty() {
+                self.push(
+                    "MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
+                    FindingType::Error,
+                    format!("{}.Action", st.path),
+                    format!("rolesanywhere.amazonaws.com needs sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession: add {}.", missing.join(", ")),
+                );
+            }
+        }
+        for entry in aws {
+            if let Some(rest) = entry.split_once(":assumed-role/").map(|(_, r)| r)
+                && let Some((role, _)) = rest.split_once('/')
+                && let Some(account) = arn_account(entry)
+            {
+                let parent = aws.iter().find(|e| {
+                    arn_account(e) == Some(account)
+                        && e.rsplit_once(":role/")
+                            .is_some_and(|(_, name)| name.rsplit('/').next() == Some(role))
+                });
+                if let Some(parent) = parent {
+                    self.push(
+                        "REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+                        FindingType::Suggestion,
+                        path,
+                        format!("{entry} is redundant: its role {parent} is already a principal; remove the session."),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn issue_code(stem: &str, code: &str) -> &'static str {
+    match (stem, code) {
+        ("PASS_ROLE", "WITH_NOT_ACTION_AND_NOT_RESOURCE") => {
+            "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE"
+        }
+        ("PASS_ROLE", "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION") => {
+            "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"
+        }
+        ("PASS_ROLE", "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE") => {
+            "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"
+        }
+        ("PASS_ROLE", "WITH_NOT_RESOURCE") => "PASS_ROLE_WITH_NOT_RESOURCE",
+        ("PASS_ROLE", "WITH_STAR_IN_ACTION_AND_RESOURCE") => {
+            "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"
+        }
+        ("PASS_ROLE", _) => "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+        (_, "WITH_NOT_ACTION_AND_NOT_RESOURCE") => "CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+        (_, "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION") => {
+            "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"
+        }
+        (_, "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE") => {
+            "CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"
+        }
+        (_, "WITH_NOT_RESOURCE") => "CREATE_SLR_WITH_NOT_RESOURCE",
+        (_, "WITH_STAR_IN_ACTION_AND_RESOURCE") => "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+        _ => "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+    }
+}
+
+/// The colon-separated fields of an ARN, not splitting inside `${...}` variables; the
+/// sixth field keeps its colons.
+pub(crate) fn arn_fields(arn: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(6);
+    let (mut start, mut depth) = (0, 0usize);
+    let bytes = arn.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 && out.len() < 5 => {
+                out.push(&arn[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&arn[start..]);
+    out
+}
+
+fn is_account(s: &str) -> bool {
+    (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())) || s == "aws"
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
+pub(crate) fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_service_principal(s: &str) -> bool {
+    let host = s
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| s.strip_suffix(".amazonaws.com.cn"))
+        .or_else(|| s.strip_suffix(".amazon.com"))
+        .or_else(|| s.strip_suffix(".c2s.ic.gov"))
+        .or_else(|| s.strip_suffix(".sc2s.sgov.gov"));
+    host.is_some_and(|h| {
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    })
+}
+
+fn is_federated(s: &str) -> bool {
+    if s.starts_with("arn:") {
+        return s.contains(":saml-provider/") || s.contains(":oidc-provider/");
+    }
+    s.contains('.') && !s.contains(char::is_whitespace) && !s.contains(['*', '?'])
+}
+
+fn is_everyone(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s == "*",
+        Value::Object(m) => m.len() == 1 && m.get("AWS").and_then(Value::as_str) == Some("*"),
+        _ => false,
+    }
+}
+
+/// The account of `arn:aws:iam::123456789012:user/x`, or of a bare account ID.
+fn arn_account(entry: &str) -> Option<&str> {
+    if is_account(entry) {
+        return Some(entry);
+    }
+    let fields = arn_fields(entry);
+    (fields.len() == 6 && fields[2] == "iam" || fields.len() == 6 && fields[2] == "sts")
+        .then(|| fields[4])
+        .filter(|a| is_account(a))
+}
