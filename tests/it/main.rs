@@ -22,3 +22,4 @@ mod robustness;
 mod simulation;
 mod snapshots;
 mod users_groups;
+mod validation;

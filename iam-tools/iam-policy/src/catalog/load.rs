@@ -7,6 +7,10 @@ use std::collections::HashMap;
 use super::{AccessLevel, ActionDef, Catalog, KeyDef, KeyType, ResourceRef, ResourceType, Service};
 use super::{Source, pattern::ArnTemplate};
 
+/// Global condition keys AWS evaluates and its own policies use, which the package's list
+/// lacks (User Guide, "AWS global condition context keys").
+const EXTRA_GLOBAL_KEYS: [(&str, &str); 1] = [("aws:PrincipalOrgMasterAccountId", "String")];
+
 /// Parses the catalog. The text is generated and checked in; a malformed line is a bug in
 /// the generator, reported with its line number.
 pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
@@ -118,11 +122,23 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             _ => return Err(bad("unknown record")),
         }
     }
+    // A placeholder's siblings: every template with the same ARN service field, whichever
+    // service documents it.
+    let mut by_arn_service: HashMap<&str, Vec<&str>> = HashMap::new();
+    for rt in catalog.services.iter().flat_map(|s| &s.resource_types) {
+        let arn_service = rt.arn.split(':').nth(2).unwrap_or_default();
+        by_arn_service.entry(arn_service).or_default().push(rt.arn);
+    }
     for (si, service) in catalog.services.iter_mut().enumerate() {
-        let arns: Vec<&str> = service.resource_types.iter().map(|r| r.arn).collect();
         for (ti, rt) in service.resource_types.iter_mut().enumerate() {
-            rt.template = ArnTemplate::new(rt.arn, &arns);
+            let arn_service = rt.arn.split(':').nth(2).unwrap_or_default();
+            rt.template = ArnTemplate::new(rt.arn, &by_arn_service[arn_service]);
             if let Some(arn_service) = rt.arn.split(':').nth(2) {
+                let arn_service = if arn_service.starts_with("${") {
+                    super::ANY_SERVICE
+                } else {
+                    arn_service
+                };
                 catalog
                     .arn_services
                     .entry(arn_service)
@@ -131,6 +147,15 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
             }
         }
     }
+    catalog
+        .globals
+        .extend(EXTRA_GLOBAL_KEYS.iter().map(|&(name, ty)| KeyDef {
+            name,
+            ty: KeyType::parse(ty).unwrap_or(KeyType {
+                base: super::BaseType::String,
+                multivalued: false,
+            }),
+        }));
     if catalog.source.version.is_empty() || catalog.actions.is_empty() {
         return Err("data/aws-catalog.txt: no source line or no action".into());
     }

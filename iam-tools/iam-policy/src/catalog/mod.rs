@@ -19,6 +19,9 @@ pub use pattern::ArnTemplate;
 
 static TEXT: &str = include_str!("../../../../data/aws-catalog.txt");
 
+/// The key of `Catalog::arn_services` for templates whose service field is a placeholder.
+const ANY_SERVICE: &str = "${}";
+
 /// The catalog, parsed on first use.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -427,7 +430,15 @@ impl Catalog {
 
     /// The resource types whose ARNs have this service field (`arn:aws:logs:...` → logs'
     /// log-group, log-stream...). Empty for a service no ARN template names.
+    /// Types whose template leaves the service open (`arn:${Partition}:${Vendor}:...`, AWS
+    /// Backup's recovery points of any service) come with every service.
     pub fn arn_resource_types(&self, arn_service: &str) -> impl Iterator<Item = &ResourceType> {
+        self.arn_resource_types_of(arn_service)
+            .chain(self.arn_resource_types_of(ANY_SERVICE))
+    }
+
+    /// The resource types whose template names this service field itself.
+    pub fn arn_resource_types_of(&self, arn_service: &str) -> impl Iterator<Item = &ResourceType> {
         self.arn_services
             .get(arn_service)
             .into_iter()

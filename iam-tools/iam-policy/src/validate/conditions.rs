@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::elements::{Statement, is_region};
+use super::elements::{REGIONS, Statement, is_region};
 use super::{FindingType, PolicyKind, Validator, closest, json_type, suggest};
 use crate::catalog::{BaseType, KeyType, catalog};
 use crate::condition::{
@@ -383,9 +383,11 @@ impl Validator {
             }
             if base != Base::Null {
                 match op.set {
+                    // A warning, not Access Analyzer's error: IAM accepts it, and AWS's own
+                    // managed policies do it (events:detail-type with StringEquals).
                     SetQualifier::None if ty.multivalued => self.push(
                         "MISSING_QUALIFIER",
-                        FindingType::Error,
+                        FindingType::Warning,
                         path,
                         format!("{key} can have several values in a request: prefix the operator with ForAllValues: (every value must match) or ForAnyValue: (one must)."),
                     ),
@@ -561,7 +563,15 @@ impl Validator {
             }
             "aws:requestedregion" => {
                 for t in texts.iter().filter(|t| literal(t)) {
-                    if !is_region(t) {
+                    if is_region(t) && !REGIONS.contains(&t.as_str()) {
+                        let hint = suggest(t, REGIONS.iter().copied());
+                        self.push(
+                            "INVALID_REGION",
+                            FindingType::Warning,
+                            path,
+                            format!("{t:?} is not an AWS Region this server knows{hint} (a Region newer than this server is fine)."),
+                        );
+                    } else if !is_region(t) {
                         self.push(
                             "INVALID_REGION",
                             FindingType::Error,

@@ -326,6 +326,18 @@ impl Validator {
             }
             return covered;
         }
+        if covered.len() == 1
+            && !action.contains(['*', '?'])
+            && let Some(a) = covered.iter().next().and_then(|&id| c.action_by_id(id))
+            && a.full_name() != action
+        {
+            self.push(
+                "ACTION_CASE",
+                FindingType::Suggestion,
+                path,
+                format!("IAM matches actions in any case, but write {:?} as AWS spells it, so that searches and reviews find it.", a.full_name()),
+            );
+        }
         if self.kind == PolicyKind::Trust && !st.not_action {
             let trust = covered.iter().any(|&id| {
                 c.action_by_id(id).is_some_and(|a| {
@@ -461,10 +473,16 @@ impl Validator {
         }
         let c = catalog();
         if !c.is_arn_service(service) {
+            // A service the reference lists no resource types for: nothing to check against.
+            if c.service(service).is_some() {
+                return;
+            }
+            // A warning: IAM accepts any service in an ARN (retired services' ARNs stay in
+            // AWS's own policies).
             let hint = suggest(service, c.arn_service_names());
             self.push(
                 "INVALID_SERVICE",
-                FindingType::Error,
+                FindingType::Warning,
                 path,
                 format!("No AWS resource ARN has the service {service:?}{hint}: check the ARN."),
             );
@@ -488,10 +506,22 @@ impl Validator {
             );
             return;
         }
+        if !wild(region) && !region.is_empty() && !REGIONS.contains(&region) {
+            let hint = suggest(region, REGIONS.iter().copied());
+            self.push(
+                "INVALID_ARN_REGION",
+                FindingType::Warning,
+                path,
+                format!("{region:?} is not an AWS Region this server knows{hint}: check the ARN's region (a Region newer than this server is fine)."),
+            );
+        }
         let all: Vec<_> = c.arn_resource_types(service).collect();
         // The types whose resource part fits, whatever the region and account say.
         let loose = format!("arn:{partition}:{service}:*:*:{}", fields[5]);
-        let types: Vec<_> = all.iter().copied().filter(|t| t.matches(&loose)).collect();
+        let types: Vec<_> = c
+            .arn_resource_types_of(service)
+            .filter(|t| t.matches(&loose))
+            .collect();
         let field = |arn: &str, i: usize| arn.split(':').nth(i).unwrap_or_default().is_empty();
         let no_region = !types.is_empty() && types.iter().all(|t| field(t.arn, 3));
         let needs_region = !types.is_empty() && types.iter().all(|t| !field(t.arn, 3));
@@ -518,18 +548,22 @@ impl Validator {
             return;
         }
         if needs_region && region.is_empty() {
+            // A warning, not Access Analyzer's error: AWS-owned resources (public SSM
+            // documents, AWS managed keys) have ARNs without them that the reference omits.
             self.push(
                 "MISSING_ARN_REGION",
-                FindingType::Error,
+                FindingType::Warning,
                 path,
                 format!("Add a Region to the {service} resource ARN (or * for any)."),
             );
             return;
         }
         if needs_account && account.is_empty() {
+            // A warning, not Access Analyzer's error: AWS-owned resources (public SSM
+            // documents, AWS managed keys) have ARNs without them that the reference omits.
             self.push(
                 "MISSING_ARN_ACCOUNT",
-                FindingType::Error,
+                FindingType::Warning,
                 path,
                 format!(
                     "Add the 12-digit account ID to the {service} resource ARN (or * for any)."
@@ -543,9 +577,12 @@ impl Validator {
             examples.sort_unstable();
             examples.dedup();
             let shown: Vec<&str> = examples.iter().take(4).copied().collect();
+            // A warning, not Access Analyzer's error: the reference lists each resource type's
+            // ARN, not every form a service accepts (AWS's own policies use API Gateway's
+            // /v2/apis and CloudFormation's transform ARNs, which it does not list).
             self.push(
                 "INVALID_ARN_RESOURCE",
-                FindingType::Error,
+                FindingType::Warning,
                 path,
                 format!(
                     "{arn:?} matches no {service} resource type: its ARNs look like {}{}.",
@@ -785,6 +822,14 @@ impl Validator {
                 return;
             }
             PolicyKind::Trust if not => {
+                if st.allow {
+                    self.push(
+                        "ALLOW_WITH_NOT_PRINCIPAL",
+                        FindingType::SecurityWarning,
+                        path.clone(),
+                        "Allow with NotPrincipal allows everyone not listed, anonymous callers included: name the principals in Principal.",
+                    );
+                }
                 self.push(
                     "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
                     FindingType::Error,
@@ -1173,6 +1218,57 @@ pub(crate) fn arn_fields(arn: &str) -> Vec<&str> {
 fn is_account(s: &str) -> bool {
     (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())) || s == "aws"
 }
+
+/// The AWS Regions (all partitions) as of this catalog. A Region launched later is a
+/// warning, not an error.
+pub(crate) const REGIONS: [&str; 46] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "eu-isoe-west-1",
+    "us-isof-south-1",
+    "us-isof-east-1",
+    "eusc-de-east-1",
+];
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
 pub(crate) fn is_region(s: &str) -> bool {

@@ -132,6 +132,10 @@ pub const OWN_CHECKS: &[(&str, &str)] = &[
         "\"Resource\": \"*\" for actions that take resources: they apply to every resource of their service",
     ),
     (
+        "ACTION_CASE",
+        "an action written in another case than AWS's (S3:getobject): IAM accepts it, searches and reviews miss it",
+    ),
+    (
         "NOT_PRINCIPAL_WITHOUT_ACCOUNT",
         "Deny with NotPrincipal naming a user or role but not its account: AWS checks the account first, so the principal is denied too (User Guide, NotPrincipal)",
     ),
