@@ -529,6 +529,10 @@ async fn snapshot_round_trip_matches_live() {
             json!({"policy_document": allow(&["s3:GetObject"], "*")}),
         ),
         (
+            "expand_actions",
+            json!({"action_patterns": ["iam:Get*"], "max_actions": 3}),
+        ),
+        (
             "simulate_custom_policy",
             json!({"policy_input_list": [allow(&["s3:GetObject"], "*")], "action_names": ["s3:GetObject", "s3:PutObject"]}),
         ),

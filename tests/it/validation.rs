@@ -260,3 +260,99 @@ fn the_version_names_the_catalog_source() {
         "{out}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expand_actions_answers_what_a_pattern_or_a_document_grants() {
+    let server = offline_server().await;
+    let out = server
+        .ok(
+            "expand_actions",
+            json!({"action_patterns": ["s3:Get*", "s3:Gett*"]}),
+        )
+        .await;
+    let count = out["Count"].as_u64().unwrap();
+    assert!(count > 40, "{out}");
+    assert_eq!(out["ByAccessLevel"]["Read"].as_u64(), Some(count));
+    assert_eq!(out["Unmatched"], json!(["s3:Gett*"]));
+    let get = out["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["Action"] == "s3:GetObject")
+        .expect("s3:GetObject");
+    assert_eq!(get["AccessLevel"], "Read");
+    assert!(
+        get["ResourceTypes"].to_string().contains("\"object\""),
+        "{get}"
+    );
+    // Which Permissions management actions does this policy allow?
+    let doc = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:*", "s3:*"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:Put*", "Resource": "*"}
+    ]});
+    let out = server
+        .ok(
+            "expand_actions",
+            json!({"policy_document": doc, "access_level": "Permissions management", "service": "iam"}),
+        )
+        .await;
+    let names: Vec<&str> = out["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Action"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"iam:CreatePolicyVersion") && names.contains(&"iam:AttachRolePolicy"),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.starts_with("iam:Put")),
+        "denied: {names:?}"
+    );
+    assert_eq!(out["ByService"].as_object().unwrap().len(), 1, "{out}");
+    let text = server
+        .err(
+            "expand_actions",
+            json!({"service": "s4", "action_patterns": ["*"]}),
+        )
+        .await;
+    assert!(text.contains("\"s4\" is not a service prefix"), "{text}");
+    let text = server.err("expand_actions", json!({})).await;
+    assert!(
+        text.contains("takes action_patterns or policy_document"),
+        "{text}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_policy_knows_each_policy_kind() {
+    let server = offline_server().await;
+    let codes = |found: Vec<(String, String, String, String)>| -> Vec<String> {
+        found.into_iter().map(|f| f.1).collect()
+    };
+    let bucket = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]});
+    assert_eq!(
+        codes(findings(&server, &bucket, "resource").await),
+        Vec::<String>::new()
+    );
+    assert!(
+        codes(findings(&server, &bucket, "identity").await)
+            .contains(&"UNSUPPORTED_PRINCIPAL".to_string())
+    );
+    let scp = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*User*", "Resource": "*"}]});
+    assert!(
+        codes(findings(&server, &scp, "scp").await)
+            .contains(&"SCP_SYNTAX_ERROR_ACTION_WILDCARD".to_string())
+    );
+    let rcp = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ec2:*", "Resource": "*"}]});
+    assert!(
+        codes(findings(&server, &rcp, "rcp").await)
+            .contains(&"RCP_SYNTAX_ERROR_ACTION".to_string())
+    );
+    let boundary = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
+    let b = findings(&server, &boundary, "boundary").await;
+    assert!(b.iter().all(|f| f.0 != "ERROR"), "{b:?}");
+    server.stop().await;
+}

@@ -6,6 +6,7 @@
 
 mod access_keys;
 mod account;
+mod expand;
 pub mod manifest;
 mod policies;
 mod simulate;
@@ -17,6 +18,7 @@ pub use account::{
     GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
     inactive_users, parse_credential_report,
 };
+pub use expand::{ExpandActions, ExpandActionsResult, ExpandedAction, ExpandedResourceType};
 pub use policies::{
     GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult,
 };

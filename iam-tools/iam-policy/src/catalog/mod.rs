@@ -6,6 +6,7 @@
 //! `scripts/update-aws-catalog` into `data/aws-catalog.txt`, which the build embeds. The text
 //! is parsed on first use ([`catalog`]), not at start; an action lookup is one hash probe.
 
+pub mod expand;
 mod load;
 pub mod pattern;
 
@@ -415,7 +416,7 @@ impl Catalog {
 
     /// Every action an action pattern covers (`s3:Get*`, `*`, `s3:*Object?`), in catalog
     /// order. Wildcards in the service part match prefixes too (`ec*:Describe*`).
-    pub fn expand<'c>(&'c self, pattern: &'c str) -> impl Iterator<Item = Action<'c>> + 'c {
+    pub fn expand<'c: 'p, 'p>(&'c self, pattern: &'p str) -> impl Iterator<Item = Action<'c>> + 'p {
         let (service, name) = match pattern.split_once(':') {
             Some((s, n)) => (s, n),
             None if pattern == "*" => ("*", "*"),
