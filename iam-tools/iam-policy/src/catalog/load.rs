@@ -22,6 +22,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
         actions: Vec::new(),
         action_index: HashMap::new(),
         arn_services: HashMap::new(),
+        exact_keys: HashMap::new(),
     };
     for (n, line) in text.lines().enumerate() {
         let bad = |what: &str| format!("data/aws-catalog.txt:{}: {what}: {line:?}", n + 1);
@@ -156,6 +157,19 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
                 multivalued: false,
             }),
         }));
+    let template = |k: &KeyDef| k.name.contains(['$', '<']) || k.name.ends_with("/tag-key");
+    for k in catalog
+        .globals
+        .iter()
+        .chain(catalog.services.iter().flat_map(|s| s.keys.iter()))
+    {
+        if !template(k) {
+            catalog
+                .exact_keys
+                .entry(k.name.to_ascii_lowercase().into())
+                .or_insert(k.ty);
+        }
+    }
     if catalog.source.version.is_empty() || catalog.actions.is_empty() {
         return Err("data/aws-catalog.txt: no source line or no action".into());
     }

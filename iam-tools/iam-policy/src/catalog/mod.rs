@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-pub use pattern::ArnTemplate;
+pub use pattern::{ArnTemplate, ResourcePattern};
 
 static TEXT: &str = include_str!("../../../../data/aws-catalog.txt");
 
@@ -26,11 +26,22 @@ const ANY_SERVICE: &str = "${}";
 /// The catalog, parsed on first use.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| match load::parse(TEXT) {
+    // The text is generated and embedded at build time; the crate's tests parse it.
+    CATALOG.get_or_init(parse_embedded)
+}
+
+/// Parses the embedded catalog anew, apart from the shared one (for benchmarks: how long
+/// the first use takes).
+pub fn parse_embedded() -> Catalog {
+    match load::parse(TEXT) {
         Ok(catalog) => catalog,
-        // The text is generated and embedded at build time; the crate's tests parse it.
         Err(e) => panic!("the embedded service catalog does not parse: {e}"),
-    })
+    }
+}
+
+/// The size of the embedded catalog text, in bytes.
+pub fn embedded_size() -> usize {
+    TEXT.len()
 }
 
 /// Where the data comes from, without parsing the catalog: the header line.
@@ -247,6 +258,11 @@ impl ResourceType {
     pub fn matches(&self, pattern: &str) -> bool {
         self.template.intersects(pattern)
     }
+
+    /// [`ResourceType::matches`] for a pattern parsed once.
+    pub fn matches_parsed(&self, pattern: &ResourcePattern) -> bool {
+        self.template.intersects_parsed(pattern)
+    }
 }
 
 #[derive(Debug)]
@@ -280,6 +296,9 @@ pub struct Catalog {
     action_index: HashMap<Box<str>, u32>,
     /// The service field of resource ARNs (`s3`, `logs`) → (service, resource type) indexes.
     arn_services: HashMap<&'static str, Vec<(u32, u16)>>,
+    /// Every condition key that is not a template, lowercased → its type (global keys
+    /// first, then the first service that documents it).
+    exact_keys: HashMap<Box<str>, KeyType>,
 }
 
 /// One action of the catalog.
@@ -348,10 +367,16 @@ impl<'c> Action<'c> {
     /// it matches the string `*` for an action without resource types, else it matches some
     /// ARN of one of its resource types.
     pub fn resource_can_match(&self, pattern: &str) -> bool {
+        self.resource_can_match_parsed(&ResourcePattern::new(pattern))
+    }
+
+    /// [`Action::resource_can_match`] for a pattern parsed once.
+    pub fn resource_can_match_parsed(&self, pattern: &ResourcePattern) -> bool {
         if self.wildcard_only() {
-            return pattern::matches_star(pattern);
+            return pattern.matches_star();
         }
-        self.resource_types().any(|(rt, _)| rt.matches(pattern))
+        self.resource_types()
+            .any(|(rt, _)| rt.matches_parsed(pattern))
     }
 
     /// The condition keys the action documents (its own and those of its resource types).
@@ -395,10 +420,17 @@ impl Catalog {
 
     /// The action `service:Name` (any case): one hash probe.
     pub fn action(&self, name: &str) -> Option<Action<'_>> {
-        let i = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.action_index.get(name.to_ascii_lowercase().as_str())
-        } else {
+        let mut buf = [0u8; 128];
+        let i = if !name.bytes().any(|b| b.is_ascii_uppercase()) {
             self.action_index.get(name)
+        } else if name.len() <= buf.len() {
+            // Lowercase on the stack: no allocation for a lookup.
+            let lower = &mut buf[..name.len()];
+            lower.copy_from_slice(name.as_bytes());
+            lower.make_ascii_lowercase();
+            self.action_index.get(std::str::from_utf8(lower).ok()?)
+        } else {
+            self.action_index.get(name.to_ascii_lowercase().as_str())
         }?;
         Some(Action {
             catalog: self,
@@ -422,11 +454,27 @@ impl Catalog {
             None if pattern == "*" => ("*", "*"),
             None => ("", "\0"),
         };
-        self.services
-            .iter()
-            .filter(move |s| pattern::glob_ci(service, s.prefix))
-            .flat_map(move |s| self.actions_of(s))
-            .filter(move |a| pattern::glob_ci(name, a.def.name))
+        let wild = |s: &str| s.contains(['*', '?']);
+        // No wildcard: one hash probe. A named service: its actions only.
+        let exact = (!wild(service) && !wild(name))
+            .then(|| self.action(pattern))
+            .flatten();
+        let services: Vec<&'c Service> = if !wild(service) && !wild(name) {
+            Vec::new()
+        } else if !wild(service) {
+            self.service(service).into_iter().collect()
+        } else {
+            self.services
+                .iter()
+                .filter(|s| pattern::glob_ci(service, s.prefix))
+                .collect()
+        };
+        exact.into_iter().chain(
+            services
+                .into_iter()
+                .flat_map(move |s| self.actions_of(s))
+                .filter(move |a| pattern::glob_ci(name, a.def.name)),
+        )
     }
 
     /// The resource types whose ARNs have this service field (`arn:aws:logs:...` → logs'
@@ -488,6 +536,9 @@ impl Catalog {
     /// The type of a condition key as a policy writes it: a global key, or a key its service
     /// (the part before `:`) documents. None for a key the catalog does not know.
     pub fn key_type(&self, key: &str) -> Option<KeyType> {
+        if let Some(ty) = self.exact_keys.get(key.to_ascii_lowercase().as_str()) {
+            return Some(*ty);
+        }
         if let Some(k) = self.global_key(key) {
             return Some(k.ty);
         }

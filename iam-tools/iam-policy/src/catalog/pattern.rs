@@ -3,6 +3,15 @@
 //! does a condition key fit a key template (`aws:RequestTag/${TagKey}`), does an action
 //! pattern (`s3:Get*`) cover an action name.
 
+/// The search's visited set (a bit per state) and stack of (pattern, template, started).
+type SearchBuffers = (Vec<u64>, Vec<(usize, usize, bool)>);
+
+thread_local! {
+    /// The search's buffers, reused from call to call.
+    static SEARCH: std::cell::RefCell<SearchBuffers> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// One piece of an ARN template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
@@ -20,6 +29,32 @@ const COLON: usize = 1;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArnTemplate {
     pieces: Vec<Piece>,
+    /// The service field, when the template names one (`s3`), and the literal start of
+    /// the resource part (`accesspoint/`): a quick no before the full search.
+    service: Option<Box<str>>,
+    resource_start: Box<str>,
+    /// Region and account fields: `None` for a placeholder or `*` (any text), else the literal
+    /// (often empty: `arn:${Partition}:s3:::...`).
+    region: Option<Box<str>>,
+    account: Option<Box<str>>,
+    /// The index of the first piece of the resource part (after the fifth `:`).
+    resource_from: Option<usize>,
+}
+
+/// The service field and the literal start of the resource part of an ARN or ARN pattern:
+/// text up to the first wildcard, variable or placeholder.
+fn quick_fields(arn: &str) -> Option<(&str, &str)> {
+    let mut fields = arn.splitn(6, ':');
+    let (_, _, service, _, _) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let resource = fields.next()?;
+    let end = resource.find(['*', '?', '$']).unwrap_or(resource.len());
+    Some((service, &resource[..end]))
 }
 
 impl ArnTemplate {
@@ -56,19 +91,179 @@ impl ArnTemplate {
             pieces.push(Piece::Lit(bytes[i]));
             i += 1;
         }
-        ArnTemplate { pieces }
+        let (service, resource_start) = match quick_fields(arn) {
+            Some((service, start)) => (
+                (!service.contains("${")).then(|| service.into()),
+                start.into(),
+            ),
+            None => (None, "".into()),
+        };
+        let field = |i: usize| {
+            arn.split(':')
+                .nth(i)
+                .filter(|f| !f.contains("${") && *f != "*")
+                .map(Into::into)
+        };
+        let mut colons = 0;
+        let resource_from = pieces.iter().position(|p| {
+            if *p == Piece::Lit(b':') {
+                colons += 1;
+            }
+            colons == 5
+        });
+        ArnTemplate {
+            resource_from: resource_from.map(|i| i + 1),
+            pieces,
+            service,
+            resource_start,
+            region: field(3),
+            account: field(4),
+        }
     }
 
     /// True if some ARN of this type matches `pattern`, a policy's Resource entry (`*` and
     /// `?` wildcards; a policy variable such as `${aws:username}` stands for any text).
     /// Matching is case-sensitive, as IAM matches resources.
     pub fn intersects(&self, pattern: &str) -> bool {
-        let pat = policy_tokens(pattern);
+        self.intersects_parsed(&ResourcePattern::new(pattern))
+    }
+
+    /// [`ArnTemplate::intersects`] for a pattern parsed once for many templates.
+    pub fn intersects_parsed(&self, pattern: &ResourcePattern) -> bool {
+        // Quick no: another service, or resource parts that part ways before any wildcard.
+        if let Some((service, start)) = &pattern.quick {
+            if self.service.as_deref().is_some_and(|s| s != &**service) {
+                return false;
+            }
+            let common = start.len().min(self.resource_start.len());
+            if start.as_bytes()[..common] != self.resource_start.as_bytes()[..common] {
+                return false;
+            }
+        }
+        // Quick no on the region and account fields: a literal the template cannot hold.
+        if let Some((region, account)) = &pattern.fields {
+            let fits = |template: &Option<Box<str>>, field: &str| match template {
+                None => !field.is_empty(),
+                Some(lit) => glob_cs(field, lit),
+            };
+            if !fits(&self.region, region) || !fits(&self.account, account) {
+                return false;
+            }
+        }
+        // The head fields decided above (the partition is a placeholder in every template):
+        // search the resource parts only.
+        let decided = pattern.quick.is_some()
+            && pattern.fields.is_some()
+            && self.service.is_some()
+            && pattern.partition_set
+            && self.resource_from.is_some();
+        let (pat, in_head, pieces) = match (decided, pattern.resource_from, self.resource_from) {
+            (true, Some(p), Some(t)) => (
+                &pattern.tokens[p..],
+                &pattern.in_head[p..],
+                &self.pieces[t..],
+            ),
+            _ => (&pattern.tokens[..], &pattern.in_head[..], &self.pieces[..]),
+        };
+        let (la, lb) = (pat.len(), pieces.len());
+        SEARCH.with_borrow_mut(|(seen, stack)| {
+            seen.clear();
+            seen.resize(((la + 1) * (lb + 1) * 2).div_ceil(64), 0);
+            stack.clear();
+            search(pat, in_head, pieces, seen, stack)
+        })
+    }
+}
+
+/// Search over (pattern position, template position, placeholder has text yet).
+fn search(
+    pat: &[PTok],
+    in_head: &[bool],
+    pieces: &[Piece],
+    seen: &mut [u64],
+    stack: &mut Vec<(usize, usize, bool)>,
+) -> bool {
+    let (la, lb) = (pat.len(), pieces.len());
+    stack.push((0, 0, false));
+    while let Some((i, j, started)) = stack.pop() {
+        let slot = (i * (lb + 1) + j) * 2 + usize::from(started);
+        if seen[slot / 64] & (1 << (slot % 64)) != 0 {
+            continue;
+        }
+        seen[slot / 64] |= 1 << (slot % 64);
+        if i == la && j == lb {
+            return true;
+        }
+        let hole = match pieces.get(j) {
+            Some(Piece::Hole { stop }) => Some(*stop),
+            _ => None,
+        };
+        if hole.is_some() && started {
+            stack.push((i, j + 1, false));
+        }
+        match pat.get(i) {
+            Some(PTok::Star) => {
+                stack.push((i + 1, j, started));
+                match pieces.get(j) {
+                    Some(Piece::Lit(b':')) if in_head[i] => {}
+                    Some(Piece::Lit(_)) => stack.push((i, j + 1, false)),
+                    Some(Piece::Hole { .. }) => stack.push((i, j, true)),
+                    None => {}
+                }
+            }
+            Some(PTok::One) => match pieces.get(j) {
+                Some(Piece::Lit(_)) => stack.push((i + 1, j + 1, false)),
+                Some(Piece::Hole { .. }) => stack.push((i + 1, j, true)),
+                None => {}
+            },
+            Some(PTok::Lit(c)) => match pieces.get(j) {
+                Some(Piece::Lit(d)) if d == c => stack.push((i + 1, j + 1, false)),
+                Some(Piece::Hole { .. }) => {
+                    let stop = hole.unwrap_or_default();
+                    let blocked = (*c == b'/' && stop[SLASH]) || (*c == b':' && stop[COLON]);
+                    if !blocked {
+                        stack.push((i + 1, j, true));
+                    }
+                }
+                _ => {}
+            },
+            None => {}
+        }
+    }
+    false
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PTok {
+    Star,
+    One,
+    Lit(u8),
+}
+
+/// A policy resource pattern, parsed once to be matched against many templates.
+#[derive(Debug, Clone)]
+pub struct ResourcePattern {
+    tokens: Vec<PTok>,
+    /// Per token: in the first five fields of a whole ARN (a `*` there stays in its field).
+    in_head: Vec<bool>,
+    /// The service field and literal start of the resource part, when the service is literal.
+    quick: Option<(Box<str>, Box<str>)>,
+    /// The region and account fields of a whole ARN without variables in them.
+    fields: Option<(Box<str>, Box<str>)>,
+    /// The partition field is set (a placeholder holds any non-empty text).
+    partition_set: bool,
+    /// The index of the first token of the resource part (after the fifth `:`).
+    resource_from: Option<usize>,
+}
+
+impl ResourcePattern {
+    pub fn new(pattern: &str) -> ResourcePattern {
+        let tokens = policy_tokens(pattern);
         // A `*` in the first five fields of a whole ARN stays in its field (IAM matches them
         // one by one); a shorter pattern (`*`) is matched as a whole.
-        let whole_arn = pat.iter().filter(|t| **t == PTok::Lit(b':')).count() >= 5;
+        let whole_arn = tokens.iter().filter(|t| **t == PTok::Lit(b':')).count() >= 5;
         let mut colons = if whole_arn { 0 } else { 5 };
-        let in_head: Vec<bool> = pat
+        let in_head = tokens
             .iter()
             .map(|t| {
                 let head = colons < 5;
@@ -78,64 +273,40 @@ impl ArnTemplate {
                 head
             })
             .collect();
-        let (la, lb) = (pat.len(), self.pieces.len());
-        // Search over (pattern position, template position, placeholder has text yet).
-        let mut seen = vec![false; (la + 1) * (lb + 1) * 2];
-        let mut stack = vec![(0usize, 0usize, false)];
-        while let Some((i, j, started)) = stack.pop() {
-            let slot = (i * (lb + 1) + j) * 2 + usize::from(started);
-            if seen[slot] {
-                continue;
-            }
-            seen[slot] = true;
-            if i == la && j == lb {
-                return true;
-            }
-            let hole = match self.pieces.get(j) {
-                Some(Piece::Hole { stop }) => Some(*stop),
-                _ => None,
-            };
-            if hole.is_some() && started {
-                stack.push((i, j + 1, false));
-            }
-            match pat.get(i) {
-                Some(PTok::Star) => {
-                    stack.push((i + 1, j, started));
-                    match self.pieces.get(j) {
-                        Some(Piece::Lit(b':')) if in_head[i] => {}
-                        Some(Piece::Lit(_)) => stack.push((i, j + 1, false)),
-                        Some(Piece::Hole { .. }) => stack.push((i, j, true)),
-                        None => {}
-                    }
+        let quick = quick_fields(pattern)
+            .filter(|(service, _)| !service.contains(['*', '?', '$']))
+            .map(|(service, start)| (service.into(), start.into()));
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let fields = (parts.len() == 6 && !parts[3].contains('$') && !parts[4].contains('$'))
+            .then(|| (parts[3].into(), parts[4].into()));
+        let mut colons = 0;
+        let resource_from = tokens
+            .iter()
+            .position(|t| {
+                if *t == PTok::Lit(b':') {
+                    colons += 1;
                 }
-                Some(PTok::One) => match self.pieces.get(j) {
-                    Some(Piece::Lit(_)) => stack.push((i + 1, j + 1, false)),
-                    Some(Piece::Hole { .. }) => stack.push((i + 1, j, true)),
-                    None => {}
-                },
-                Some(PTok::Lit(c)) => match self.pieces.get(j) {
-                    Some(Piece::Lit(d)) if d == c => stack.push((i + 1, j + 1, false)),
-                    Some(Piece::Hole { .. }) => {
-                        let stop = hole.unwrap_or_default();
-                        let blocked = (*c == b'/' && stop[SLASH]) || (*c == b':' && stop[COLON]);
-                        if !blocked {
-                            stack.push((i + 1, j, true));
-                        }
-                    }
-                    _ => {}
-                },
-                None => {}
-            }
+                colons == 5
+            })
+            .map(|i| i + 1);
+        ResourcePattern {
+            partition_set: parts.len() == 6 && !parts[1].is_empty(),
+            tokens,
+            in_head,
+            quick,
+            fields,
+            resource_from,
         }
-        false
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PTok {
-    Star,
-    One,
-    Lit(u8),
+    /// True if it matches the string `*` (see [`matches_star`]).
+    pub fn matches_star(&self) -> bool {
+        let mut rest = self.tokens.iter().filter(|t| **t != PTok::Star);
+        matches!(
+            (rest.next(), rest.next()),
+            (None, _) | (Some(PTok::One | PTok::Lit(b'*')), None)
+        )
+    }
 }
 
 /// A policy resource as tokens: `*`, `?`, policy variables (any text), the escapes `${*}`,
@@ -170,11 +341,7 @@ fn policy_tokens(pattern: &str) -> Vec<PTok> {
 /// True if the policy resource pattern matches the string `*` (what the request names for an
 /// action that takes no resource): `*`, `**`, `?`, `*?*`, `${*}`; not `arn:aws:s3:::*`.
 pub fn matches_star(pattern: &str) -> bool {
-    let rest: Vec<PTok> = policy_tokens(pattern)
-        .into_iter()
-        .filter(|t| *t != PTok::Star)
-        .collect();
-    matches!(rest.as_slice(), [] | [PTok::One] | [PTok::Lit(b'*')])
+    ResourcePattern::new(pattern).matches_star()
 }
 
 /// True if `key` fits the key `template`, case-insensitively: a `${Name}` or `<name>` part, or

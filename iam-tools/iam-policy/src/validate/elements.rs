@@ -1,11 +1,9 @@
 //! Statement elements: Principal, Action, Resource, and what the statement grants.
 
-use std::collections::HashSet;
-
 use serde_json::{Map, Value};
 
 use super::{FindingType, PolicyKind, Validator, closest, json_type, suggest};
-use crate::catalog::{Action, Catalog, catalog, pattern};
+use crate::catalog::{Action, Catalog, ResourcePattern, catalog, pattern};
 
 const TRUST_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
@@ -39,6 +37,9 @@ pub(crate) struct Statement<'d> {
     pub(crate) resources: Vec<(String, &'d str)>,
     pub(crate) not_resource: bool,
     pub(crate) condition_keys: Vec<&'d str>,
+    /// Per Action (or NotAction) entry, the catalog actions it names, in catalog order
+    /// (empty for `*`).
+    pub(crate) expansions: Vec<Vec<Action<'static>>>,
 }
 
 impl<'d> Statement<'d> {
@@ -62,15 +63,28 @@ impl<'d> Statement<'d> {
                 .collect(),
             _ => Vec::new(),
         };
+        let actions = strings(path, action_key, s.get(action_key));
+        let c = catalog();
+        let expansions = actions
+            .iter()
+            .map(|(_, a)| {
+                if *a == "*" {
+                    Vec::new()
+                } else {
+                    c.expand(a).collect()
+                }
+            })
+            .collect();
         Statement {
             path: path.to_owned(),
             allow,
             deny,
-            actions: strings(path, action_key, s.get(action_key)),
+            actions,
             not_action,
             resources: strings(path, resource_key, s.get(resource_key)),
             not_resource,
             condition_keys,
+            expansions,
         }
     }
 
@@ -171,28 +185,40 @@ impl Validator {
             );
         }
         let c = catalog();
-        let mut expansions: Vec<(usize, HashSet<u32>)> = Vec::new();
         for (i, (path, action)) in st.actions.iter().enumerate() {
             self.no_variables(path, action);
-            let known = self.action(path, action, st, c);
-            if !st.not_action && st.actions.len() > 1 {
-                expansions.push((i, known));
-            }
+            self.action(path, action, st, &st.expansions[i], c);
         }
-        // Entries another entry already covers.
-        for (i, set) in &expansions {
+        // Entries another entry already covers (`*` covers every other).
+        let sets: Vec<(usize, &[Action<'_>])> = if st.not_action || st.actions.len() < 2 {
+            Vec::new()
+        } else {
+            st.expansions
+                .iter()
+                .map(Vec::as_slice)
+                .enumerate()
+                .collect()
+        };
+        let star = st.actions.iter().position(|(_, a)| *a == "*");
+        let subset = |small: &[Action<'_>], big: &[Action<'_>]| {
+            let mut it = big.iter().map(Action::id);
+            small.iter().all(|a| it.any(|b| b == a.id()))
+        };
+        for &(i, set) in &sets {
             if set.is_empty() {
                 continue;
             }
-            let covered_by = expansions.iter().find(|(j, other)| {
-                j != i
-                    && other.len() >= set.len()
-                    && set.is_subset(other)
-                    && (other.len() > set.len() || j < i)
+            let covered_by = star.filter(|j| *j != i).map(|j| (j, set)).or_else(|| {
+                sets.iter().copied().find(|&(j, other)| {
+                    j != i
+                        && other.len() >= set.len()
+                        && (other.len() > set.len() || j < i)
+                        && subset(set, other)
+                })
             });
             if let Some((j, _)) = covered_by {
-                let (path, action) = &st.actions[*i];
-                let (_, by) = &st.actions[*j];
+                let (path, action) = &st.actions[i];
+                let (_, by) = &st.actions[j];
                 self.push(
                     "REDUNDANT_ACTION",
                     FindingType::Suggestion,
@@ -209,9 +235,9 @@ impl Validator {
         path: &str,
         action: &str,
         st: &Statement<'_>,
+        covered: &[Action<'_>],
         c: &Catalog,
-    ) -> HashSet<u32> {
-        let mut covered = HashSet::new();
+    ) {
         if action == "*" {
             if self.kind == PolicyKind::Trust {
                 self.push(
@@ -221,10 +247,7 @@ impl Validator {
                     "A trust policy grants only sts actions: use sts:AssumeRole (sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity for federation; sts:TagSession, sts:SetSourceIdentity).",
                 );
             }
-            if st.actions.len() > 1 && !st.not_action {
-                covered.extend(c.all_actions().map(|a| a.id()));
-            }
-            return covered;
+            return;
         }
         let Some((service, name)) = action.split_once(':') else {
             self.push(
@@ -233,7 +256,7 @@ impl Validator {
                 path,
                 format!("{action:?} is not an action: write service:ActionName (\"s3:GetObject\") or \"*\"."),
             );
-            return covered;
+            return;
         };
         if service.is_empty() || name.is_empty() || action.contains(char::is_whitespace) {
             self.push(
@@ -242,7 +265,7 @@ impl Validator {
                 path,
                 format!("{action:?} is not an action: write service:ActionName (\"s3:GetObject\"), with no spaces."),
             );
-            return covered;
+            return;
         }
         if self.kind == PolicyKind::Scp
             && action
@@ -277,7 +300,7 @@ impl Validator {
                 path,
                 format!("The service {service:?} in {action:?} does not exist{hint}: use a service prefix from the Service Authorization Reference."),
             );
-            return covered;
+            return;
         }
         if self.kind == PolicyKind::Rcp && services.iter().any(|s| !s.rcp) {
             let names: Vec<&str> = services
@@ -294,13 +317,6 @@ impl Validator {
                     names.join(", ")
                 ),
             );
-        }
-        for s in &services {
-            for a in c.actions_of(s) {
-                if pattern::glob_ci(name, a.name()) {
-                    covered.insert(a.id());
-                }
-            }
         }
         if covered.is_empty() {
             if name.contains(['*', '?']) {
@@ -324,12 +340,11 @@ impl Validator {
                     format!("The action {action:?} does not exist.{hint}"),
                 );
             }
-            return covered;
+            return;
         }
-        if covered.len() == 1
+        if let [a] = covered
             && !action.contains(['*', '?'])
-            && let Some(a) = covered.iter().next().and_then(|&id| c.action_by_id(id))
-            && a.full_name() != action
+            && (a.service().prefix != service || a.name() != name)
         {
             self.push(
                 "ACTION_CASE",
@@ -339,12 +354,11 @@ impl Validator {
             );
         }
         if self.kind == PolicyKind::Trust && !st.not_action {
-            let trust = covered.iter().any(|&id| {
-                c.action_by_id(id).is_some_and(|a| {
-                    TRUST_ACTIONS
+            let trust = covered.iter().any(|a| {
+                a.service().prefix == "sts"
+                    && TRUST_ACTIONS
                         .iter()
-                        .any(|t| t.eq_ignore_ascii_case(&a.full_name()))
-                })
+                        .any(|t| t[4..].eq_ignore_ascii_case(a.name()))
             });
             if !trust {
                 self.push(
@@ -355,7 +369,6 @@ impl Validator {
                 );
             }
         }
-        covered
     }
 
     pub(crate) fn resources(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
@@ -515,12 +528,19 @@ impl Validator {
                 format!("{region:?} is not an AWS Region this server knows{hint}: check the ARN's region (a Region newer than this server is fine)."),
             );
         }
+        // The common case first: some resource type fits the whole ARN.
+        let parsed = ResourcePattern::new(arn);
+        if c.arn_resource_types(service)
+            .any(|t| t.matches_parsed(&parsed))
+        {
+            return;
+        }
         let all: Vec<_> = c.arn_resource_types(service).collect();
         // The types whose resource part fits, whatever the region and account say.
-        let loose = format!("arn:{partition}:{service}:*:*:{}", fields[5]);
+        let loose = ResourcePattern::new(&format!("arn:{partition}:{service}:*:*:{}", fields[5]));
         let types: Vec<_> = c
             .arn_resource_types_of(service)
-            .filter(|t| t.matches(&loose))
+            .filter(|t| t.matches_parsed(&loose))
             .collect();
         let field = |arn: &str, i: usize| arn.split(':').nth(i).unwrap_or_default().is_empty();
         let no_region = !types.is_empty() && types.iter().all(|t| field(t.arn, 3));
@@ -572,7 +592,7 @@ impl Validator {
             return;
         }
         let types = all;
-        if !types.iter().any(|t| t.matches(arn)) {
+        if !types.iter().any(|t| t.matches_parsed(&parsed)) {
             let mut examples: Vec<&str> = types.iter().map(|t| t.arn).collect();
             examples.sort_unstable();
             examples.dedup();
@@ -694,7 +714,8 @@ impl Validator {
             let takes_resources = st
                 .actions
                 .iter()
-                .any(|(_, a)| catalog().expand(a).any(|action| !action.wildcard_only()));
+                .zip(&st.expansions)
+                .any(|(_, e)| e.iter().any(|action| !action.wildcard_only()));
             if !broad
                 && takes_resources
                 && !st.not_resource
@@ -718,18 +739,21 @@ impl Validator {
 
     /// An Action entry none of whose actions can act on any of the statement's resources.
     fn resource_mismatch(&mut self, st: &Statement<'_>) {
-        let c = catalog();
-        for (path, action) in &st.actions {
+        let resources: Vec<ResourcePattern> = st
+            .resources
+            .iter()
+            .map(|(_, r)| ResourcePattern::new(r))
+            .collect();
+        for ((path, action), covered) in st.actions.iter().zip(&st.expansions) {
             if *action == "*" || action.ends_with(":*") {
                 continue;
             }
-            let covered: Vec<Action<'_>> = c.expand(action).collect();
             if covered.is_empty() {
                 continue;
             }
             let grants_somewhere = covered
                 .iter()
-                .any(|a| st.resources.iter().any(|(_, r)| a.resource_can_match(r)));
+                .any(|a| resources.iter().any(|r| a.resource_can_match_parsed(r)));
             if grants_somewhere {
                 continue;
             }

@@ -195,7 +195,7 @@ pub fn validate(doc: &Value, kind: PolicyKind) -> Vec<Finding> {
             ),
         },
         other => {
-            v.size_checks(&other.to_string());
+            v.size_checks_value(other);
             v.document(other);
         }
     }
@@ -251,9 +251,33 @@ impl Validator {
         });
     }
 
+    /// Size quotas of a parsed document: its compact JSON length, without serialising it.
+    fn size_checks_value(&mut self, doc: &Value) {
+        fn len(v: &Value) -> usize {
+            match v {
+                Value::Null => 4,
+                Value::Bool(b) => 4 + usize::from(!b),
+                Value::Number(n) => n.to_string().len(),
+                Value::String(s) => 2 + s.bytes().filter(|b| !b.is_ascii_whitespace()).count(),
+                Value::Array(list) => 1 + list.iter().map(|v| len(v) + 1).sum::<usize>().max(1),
+                Value::Object(map) => {
+                    1 + map
+                        .iter()
+                        .map(|(k, v)| 2 + k.chars().count() + 1 + len(v) + 1)
+                        .sum::<usize>()
+                        .max(1)
+                }
+            }
+        }
+        self.size_check(len(doc));
+    }
+
     /// Size quotas, counted as IAM counts them (whitespace excluded).
     fn size_checks(&mut self, text: &str) {
-        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        self.size_check(text.chars().filter(|c| !c.is_whitespace()).count());
+    }
+
+    fn size_check(&mut self, size: usize) {
         let (code, ty, quota, what) = match self.kind {
             PolicyKind::Identity | PolicyKind::Boundary => (
                 "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
