@@ -512,13 +512,6 @@ impl Catalog {
             .map(move |def| Action { catalog: self, def })
     }
 
-    /// The action with this [`Action::id`].
-    pub fn action_by_id(&self, id: u32) -> Option<Action<'_>> {
-        self.actions
-            .get(id as usize)
-            .map(|def| Action { catalog: self, def })
-    }
-
     pub fn action_count(&self) -> usize {
         self.actions.len()
     }

@@ -299,7 +299,8 @@ impl ResourcePattern {
         }
     }
 
-    /// True if it matches the string `*` (see [`matches_star`]).
+    /// True if it matches the string `*` (what the request names for an action that takes no
+    /// resource): `*`, `**`, `?`, `*?*`, `${*}`; not `arn:aws:s3:::*`.
     pub fn matches_star(&self) -> bool {
         let mut rest = self.tokens.iter().filter(|t| **t != PTok::Star);
         matches!(
@@ -336,12 +337,6 @@ fn policy_tokens(pattern: &str) -> Vec<PTok> {
         i += 1;
     }
     out
-}
-
-/// True if the policy resource pattern matches the string `*` (what the request names for an
-/// action that takes no resource): `*`, `**`, `?`, `*?*`, `${*}`; not `arn:aws:s3:::*`.
-pub fn matches_star(pattern: &str) -> bool {
-    ResourcePattern::new(pattern).matches_star()
 }
 
 /// True if `key` fits the key `template`, case-insensitively: a `${Name}` or `<name>` part, or

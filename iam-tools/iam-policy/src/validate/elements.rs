@@ -712,10 +712,10 @@ impl Validator {
                 .iter()
                 .any(|(_, a)| *a == "*" || a.ends_with(":*"));
             let takes_resources = st
-                .actions
+                .expansions
                 .iter()
-                .zip(&st.expansions)
-                .any(|(_, e)| e.iter().any(|action| !action.wildcard_only()));
+                .flatten()
+                .any(|action| !action.wildcard_only());
             if !broad
                 && takes_resources
                 && !st.not_resource
