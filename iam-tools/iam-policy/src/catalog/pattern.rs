@@ -3,6 +3,8 @@
 //! does a condition key fit a key template (`aws:RequestTag/${TagKey}`), does an action
 //! pattern (`s3:Get*`) cover an action name.
 
+use std::ops::Range;
+
 /// The search's visited set (a bit per state) and stack of (pattern, template, started).
 type SearchBuffers = (Vec<u64>, Vec<(usize, usize, bool)>);
 
@@ -132,7 +134,8 @@ impl ArnTemplate {
     pub fn intersects_parsed(&self, pattern: &ResourcePattern) -> bool {
         // Quick no: another service, or resource parts that part ways before any wildcard.
         if let Some((service, start)) = &pattern.quick {
-            if self.service.as_deref().is_some_and(|s| s != &**service) {
+            let (service, start) = (&pattern.text[service.clone()], &pattern.text[start.clone()]);
+            if self.service.as_deref().is_some_and(|s| s != service) {
                 return false;
             }
             let common = start.len().min(self.resource_start.len());
@@ -142,9 +145,12 @@ impl ArnTemplate {
         }
         // Quick no on the region and account fields: a literal the template cannot hold.
         if let Some((region, account)) = &pattern.fields {
-            let fits = |template: &Option<Box<str>>, field: &str| match template {
-                None => !field.is_empty(),
-                Some(lit) => glob_cs(field, lit),
+            let fits = |template: &Option<Box<str>>, field: &Range<usize>| {
+                let field = &pattern.text[field.clone()];
+                match template {
+                    None => !field.is_empty(),
+                    Some(lit) => glob_cs(field, lit),
+                }
             };
             if !fits(&self.region, region) || !fits(&self.account, account) {
                 return false;
@@ -157,28 +163,25 @@ impl ArnTemplate {
             && self.service.is_some()
             && pattern.partition_set
             && self.resource_from.is_some();
-        let (pat, in_head, pieces) = match (decided, pattern.resource_from, self.resource_from) {
-            (true, Some(p), Some(t)) => (
-                &pattern.tokens[p..],
-                &pattern.in_head[p..],
-                &self.pieces[t..],
-            ),
-            _ => (&pattern.tokens[..], &pattern.in_head[..], &self.pieces[..]),
+        let (pat, head, pieces) = match (decided, pattern.resource_from, self.resource_from) {
+            (true, Some(p), Some(t)) => (&pattern.tokens[p..], 0, &self.pieces[t..]),
+            (_, p, _) => (&pattern.tokens[..], p.unwrap_or(0), &self.pieces[..]),
         };
         let (la, lb) = (pat.len(), pieces.len());
         SEARCH.with_borrow_mut(|(seen, stack)| {
             seen.clear();
             seen.resize(((la + 1) * (lb + 1) * 2).div_ceil(64), 0);
             stack.clear();
-            search(pat, in_head, pieces, seen, stack)
+            search(pat, head, pieces, seen, stack)
         })
     }
 }
 
-/// Search over (pattern position, template position, placeholder has text yet).
+/// Search over (pattern position, template position, placeholder has text yet). The first
+/// `head` tokens of `pat` are in the head fields of a whole ARN.
 fn search(
     pat: &[PTok],
-    in_head: &[bool],
+    head: usize,
     pieces: &[Piece],
     seen: &mut [u64],
     stack: &mut Vec<(usize, usize, bool)>,
@@ -205,7 +208,7 @@ fn search(
             Some(PTok::Star) => {
                 stack.push((i + 1, j, started));
                 match pieces.get(j) {
-                    Some(Piece::Lit(b':')) if in_head[i] => {}
+                    Some(Piece::Lit(b':')) if i < head => {}
                     Some(Piece::Lit(_)) => stack.push((i, j + 1, false)),
                     Some(Piece::Hole { .. }) => stack.push((i, j, true)),
                     None => {}
@@ -244,55 +247,51 @@ enum PTok {
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
     tokens: Vec<PTok>,
-    /// Per token: in the first five fields of a whole ARN (a `*` there stays in its field).
-    in_head: Vec<bool>,
+    /// The pattern's text, which the ranges below index.
+    text: Box<str>,
     /// The service field and literal start of the resource part, when the service is literal.
-    quick: Option<(Box<str>, Box<str>)>,
+    quick: Option<(Range<usize>, Range<usize>)>,
     /// The region and account fields of a whole ARN without variables in them.
-    fields: Option<(Box<str>, Box<str>)>,
+    fields: Option<(Range<usize>, Range<usize>)>,
     /// The partition field is set (a placeholder holds any non-empty text).
     partition_set: bool,
-    /// The index of the first token of the resource part (after the fifth `:`).
+    /// The index of the first token of the resource part (after the fifth `:`). The tokens
+    /// before it are the first five fields of a whole ARN, where a `*` stays in its field
+    /// (IAM matches them one by one); a shorter pattern (`*`) is matched as a whole.
     resource_from: Option<usize>,
 }
 
 impl ResourcePattern {
     pub fn new(pattern: &str) -> ResourcePattern {
         let tokens = policy_tokens(pattern);
-        // A `*` in the first five fields of a whole ARN stays in its field (IAM matches them
-        // one by one); a shorter pattern (`*`) is matched as a whole.
-        let whole_arn = tokens.iter().filter(|t| **t == PTok::Lit(b':')).count() >= 5;
-        let mut colons = if whole_arn { 0 } else { 5 };
-        let in_head = tokens
-            .iter()
-            .map(|t| {
-                let head = colons < 5;
-                if *t == PTok::Lit(b':') {
-                    colons += 1;
-                }
-                head
-            })
-            .collect();
-        let quick = quick_fields(pattern)
-            .filter(|(service, _)| !service.contains(['*', '?', '$']))
-            .map(|(service, start)| (service.into(), start.into()));
-        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-        let fields = (parts.len() == 6 && !parts[3].contains('$') && !parts[4].contains('$'))
-            .then(|| (parts[3].into(), parts[4].into()));
-        let mut colons = 0;
         let resource_from = tokens
             .iter()
-            .position(|t| {
-                if *t == PTok::Lit(b':') {
-                    colons += 1;
-                }
-                colons == 5
-            })
-            .map(|i| i + 1);
+            .enumerate()
+            .filter(|(_, t)| **t == PTok::Lit(b':'))
+            .nth(4)
+            .map(|(i, _)| i + 1);
+        // The six fields of the text (a variable's `:` splits too, as in `quick_fields`).
+        let mut starts = [0; 6];
+        let mut count = 1;
+        for (i, b) in pattern.bytes().enumerate() {
+            if b == b':' && count < 6 {
+                starts[count] = i + 1;
+                count += 1;
+            }
+        }
+        let whole = count == 6;
+        let field = |k: usize| starts[k]..starts.get(k + 1).map_or(pattern.len(), |s| s - 1);
+        let has = |k: usize, chars: &[char]| pattern[field(k)].contains(chars);
+        let quick = (whole && !has(2, &['*', '?', '$'])).then(|| {
+            let resource = &pattern[starts[5]..];
+            let end = resource.find(['*', '?', '$']).unwrap_or(resource.len());
+            (field(2), starts[5]..starts[5] + end)
+        });
+        let fields = (whole && !has(3, &['$']) && !has(4, &['$'])).then(|| (field(3), field(4)));
         ResourcePattern {
-            partition_set: parts.len() == 6 && !parts[1].is_empty(),
+            partition_set: whole && !field(1).is_empty(),
             tokens,
-            in_head,
+            text: pattern.into(),
             quick,
             fields,
             resource_from,

@@ -35,6 +35,8 @@ pub(crate) struct Statement<'d> {
     pub(crate) actions: Vec<(String, &'d str)>,
     pub(crate) not_action: bool,
     pub(crate) resources: Vec<(String, &'d str)>,
+    /// The `resources`, parsed once for the resource type checks.
+    pub(crate) patterns: Vec<ResourcePattern>,
     pub(crate) not_resource: bool,
     pub(crate) condition_keys: Vec<&'d str>,
     /// Per Action (or NotAction) entry, the catalog actions it names, in catalog order
@@ -75,13 +77,19 @@ impl<'d> Statement<'d> {
                 }
             })
             .collect();
+        let resources = strings(path, resource_key, s.get(resource_key));
+        let patterns = resources
+            .iter()
+            .map(|(_, r)| ResourcePattern::new(r))
+            .collect();
         Statement {
             path: path.to_owned(),
             allow,
             deny,
             actions,
             not_action,
-            resources: strings(path, resource_key, s.get(resource_key)),
+            resources,
+            patterns,
             not_resource,
             condition_keys,
             expansions,
@@ -406,10 +414,10 @@ impl Validator {
                 "The resource list is empty, so the statement does nothing: list resources or remove it.",
             );
         }
-        for (path, resource) in &st.resources {
+        for ((path, resource), parsed) in st.resources.iter().zip(&st.patterns) {
             if *resource != "*" {
                 self.variables(path, resource);
-                self.arn(path, resource);
+                self.arn(path, resource, parsed);
             }
         }
         // Entries another entry already covers.
@@ -431,8 +439,8 @@ impl Validator {
         }
     }
 
-    /// Checks one resource ARN (or ARN pattern).
-    fn arn(&mut self, path: &str, arn: &str) {
+    /// Checks one resource ARN (or ARN pattern), `parsed` from it.
+    fn arn(&mut self, path: &str, arn: &str, parsed: &ResourcePattern) {
         if !arn.starts_with("arn:") {
             self.push(
                 "INVALID_ARN_PREFIX",
@@ -529,9 +537,8 @@ impl Validator {
             );
         }
         // The common case first: some resource type fits the whole ARN.
-        let parsed = ResourcePattern::new(arn);
         if c.arn_resource_types(service)
-            .any(|t| t.matches_parsed(&parsed))
+            .any(|t| t.matches_parsed(parsed))
         {
             return;
         }
@@ -592,7 +599,7 @@ impl Validator {
             return;
         }
         let types = all;
-        if !types.iter().any(|t| t.matches_parsed(&parsed)) {
+        if !types.iter().any(|t| t.matches_parsed(parsed)) {
             let mut examples: Vec<&str> = types.iter().map(|t| t.arn).collect();
             examples.sort_unstable();
             examples.dedup();
@@ -739,11 +746,25 @@ impl Validator {
 
     /// An Action entry none of whose actions can act on any of the statement's resources.
     fn resource_mismatch(&mut self, st: &Statement<'_>) {
-        let resources: Vec<ResourcePattern> = st
-            .resources
-            .iter()
-            .map(|(_, r)| ResourcePattern::new(r))
-            .collect();
+        // Whether one of the resources names a resource type, decided once per type: the
+        // actions of an entry (and of the statement) share their types.
+        let mut named: Vec<((u32, u16), bool)> = Vec::new();
+        let star = st.patterns.iter().any(ResourcePattern::matches_star);
+        let mut grants = |a: &Action<'_>| {
+            if a.wildcard_only() {
+                return star;
+            }
+            a.resource_type_ids().any(|t| {
+                let key = (a.service_id(), t);
+                if let Some(&(_, hit)) = named.iter().find(|(k, _)| *k == key) {
+                    return hit;
+                }
+                let ty = &a.service().resource_types()[usize::from(t)];
+                let hit = st.patterns.iter().any(|p| ty.matches_parsed(p));
+                named.push((key, hit));
+                hit
+            })
+        };
         for ((path, action), covered) in st.actions.iter().zip(&st.expansions) {
             if *action == "*" || action.ends_with(":*") {
                 continue;
@@ -751,10 +772,7 @@ impl Validator {
             if covered.is_empty() {
                 continue;
             }
-            let grants_somewhere = covered
-                .iter()
-                .any(|a| resources.iter().any(|r| a.resource_can_match_parsed(r)));
-            if grants_somewhere {
+            if covered.iter().any(&mut grants) {
                 continue;
             }
             let effect = if st.allow { "allows" } else { "denies" };
