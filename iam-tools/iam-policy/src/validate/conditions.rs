@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::elements::{REGIONS, Statement, is_region};
-use super::{FindingType, PolicyKind, Validator, closest, json_type, suggest};
+use super::{FindingType, Path, PolicyKind, Validator, closest, json_type, suggest};
 use crate::catalog::{BaseType, KeyType, catalog};
 use crate::condition::{
     Base, Operator, SetQualifier, parse_bool, parse_cidr, parse_date, parse_number,
@@ -75,11 +75,11 @@ fn fits(base: Base, ty: KeyType, key: &str) -> bool {
 const TAG_KEYS: [&str; 3] = ["aws:RequestTag", "aws:ResourceTag", "aws:PrincipalTag"];
 
 impl Validator {
-    pub(crate) fn conditions(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
-        let Some(condition) = s.get("Condition") else {
+    pub(crate) fn conditions(&mut self, st: &Statement<'_>) {
+        let Some(condition) = st.elements.condition else {
             return;
         };
-        let path = format!("{}.Condition", st.path);
+        let path = st.path.key("Condition");
         let Value::Object(ops) = condition else {
             self.push(
                 "DATA_TYPE_MISMATCH",
@@ -102,17 +102,17 @@ impl Validator {
             self.push(
                 "RCP_SYNTAX_ERROR_ALLOW",
                 FindingType::Error,
-                path.clone(),
+                path,
                 "An Allow statement of a resource control policy takes Principal \"*\", Resource \"*\" and no Condition: put conditions in Deny statements.",
             );
         }
         for (name, block) in ops {
-            self.operator(st, &format!("{path}.{name}"), name, block);
+            self.operator(st, &path.key(name), name, block);
         }
         self.key_pairs(st, &path, ops);
     }
 
-    fn operator(&mut self, st: &Statement<'_>, path: &str, name: &str, block: &Value) {
+    fn operator(&mut self, st: &Statement<'_>, path: &Path<'_>, name: &str, block: &Value) {
         let op = Operator::parse(name);
         let Some(base) = op.base else {
             let stem = name.trim_end_matches("IfExists");
@@ -166,12 +166,12 @@ impl Validator {
         };
         let mut seen: Vec<&str> = Vec::new();
         for (key, values) in keys {
-            let kpath = format!("{path}.{key}");
+            let kpath = path.key(key);
             if let Some(first) = seen.iter().find(|k| k.eq_ignore_ascii_case(key)) {
                 self.push(
                     "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
                     FindingType::Error,
-                    kpath.clone(),
+                    kpath,
                     format!("{key} repeats {first} with other capitalization in the same {name} block: merge their values under one spelling."),
                 );
             }
@@ -182,7 +182,7 @@ impl Validator {
     }
 
     /// Checks a condition key against the catalog; returns its type when known.
-    fn condition_key(&mut self, path: &str, key: &str) -> Option<KeyType> {
+    fn condition_key(&mut self, path: &Path<'_>, key: &str) -> Option<KeyType> {
         let Some((prefix, rest)) = key.split_once(':') else {
             self.push(
                 "INVALID_CONDITION_KEY_FORMAT",
@@ -276,7 +276,7 @@ impl Validator {
     fn values(
         &mut self,
         st: &Statement<'_>,
-        path: &str,
+        path: &Path<'_>,
         name: &str,
         op: &Operator,
         base: Base,
@@ -528,7 +528,7 @@ impl Validator {
     fn string_values(
         &mut self,
         st: &Statement<'_>,
-        path: &str,
+        path: &Path<'_>,
         name: &str,
         op: &Operator,
         key: &str,
@@ -604,7 +604,7 @@ impl Validator {
         }
     }
 
-    fn ip_values(&mut self, path: &str, name: &str, key: &str, op: &Operator, texts: &[String]) {
+    fn ip_values(&mut self, path: &Path<'_>, name: &str, key: &str, op: &Operator, texts: &[String]) {
         let mut private = 0;
         let mut parsed = 0;
         for text in texts {
@@ -663,7 +663,7 @@ impl Validator {
     }
 
     /// Checks that need several keys of one Condition block.
-    fn key_pairs(&mut self, st: &Statement<'_>, path: &str, ops: &Map<String, Value>) {
+    fn key_pairs(&mut self, st: &Statement<'_>, path: &Path<'_>, ops: &Map<String, Value>) {
         if st.has_condition_key("aws:VpcSourceIp") && !st.has_condition_key("aws:SourceVpc") {
             self.push(
                 "MISSING_PAIRED_CONDITION_KEYS",
@@ -699,7 +699,7 @@ impl Validator {
     }
 
     /// Tag condition keys on services whose actions do not support them.
-    fn tag_keys_of_actions(&mut self, st: &Statement<'_>, path: &str) {
+    fn tag_keys_of_actions(&mut self, st: &Statement<'_>, path: &Path<'_>) {
         if !st.allow && !st.deny {
             return;
         }
@@ -780,7 +780,7 @@ impl Validator {
 
     /// Service condition keys that the statement's (named) actions of that service do not
     /// document: the condition is not evaluated for them.
-    fn keys_of_actions(&mut self, st: &Statement<'_>, path: &str) {
+    fn keys_of_actions(&mut self, st: &Statement<'_>, path: &Path<'_>) {
         if st.not_action {
             return;
         }

@@ -1,8 +1,8 @@
 //! Statement elements: Principal, Action, Resource, and what the statement grants.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{FindingType, PolicyKind, Validator, closest, json_type, suggest};
+use super::{FindingType, Path, PolicyKind, Validator, closest, json_type, suggest};
 use crate::catalog::{Action, Catalog, ResourcePattern, catalog, pattern};
 
 const TRUST_ACTIONS: [&str; 6] = [
@@ -26,15 +26,34 @@ const PARTITIONS: [&str; 8] = [
     "aws-eusc",
 ];
 
+/// A statement's elements, found in one pass over its members.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Elements<'d> {
+    pub(crate) sid: Option<&'d Value>,
+    pub(crate) effect: Option<&'d Value>,
+    pub(crate) principal: Option<&'d Value>,
+    pub(crate) not_principal: Option<&'d Value>,
+    pub(crate) action: Option<&'d Value>,
+    pub(crate) not_action: Option<&'d Value>,
+    pub(crate) resource: Option<&'d Value>,
+    pub(crate) not_resource: Option<&'d Value>,
+    pub(crate) condition: Option<&'d Value>,
+}
+
 /// What the checks of one statement share.
 pub(crate) struct Statement<'d> {
-    pub(crate) path: String,
+    pub(crate) path: Path<'d>,
+    pub(crate) elements: Elements<'d>,
     pub(crate) allow: bool,
     pub(crate) deny: bool,
-    /// Action (or NotAction) entries that are strings, with their paths.
-    pub(crate) actions: Vec<(String, &'d str)>,
+    /// `Action`, or `NotAction` when the statement has that and no Action.
+    pub(crate) action_key: &'static str,
+    /// Action (or NotAction) entries that are strings, with their indexes in the list.
+    pub(crate) actions: Vec<(Option<usize>, &'d str)>,
     pub(crate) not_action: bool,
-    pub(crate) resources: Vec<(String, &'d str)>,
+    /// `Resource`, or `NotResource` when the statement has that and no Resource.
+    pub(crate) resource_key: &'static str,
+    pub(crate) resources: Vec<(Option<usize>, &'d str)>,
     /// The `resources`, parsed once for the resource type checks.
     pub(crate) patterns: Vec<ResourcePattern>,
     pub(crate) not_resource: bool,
@@ -45,19 +64,11 @@ pub(crate) struct Statement<'d> {
 }
 
 impl<'d> Statement<'d> {
-    pub(crate) fn read(path: &str, s: &'d Map<String, Value>, allow: bool) -> Statement<'d> {
-        let deny = s.get("Effect").and_then(Value::as_str) == Some("Deny");
-        let (action_key, not_action) = if s.contains_key("Action") {
-            ("Action", false)
-        } else {
-            ("NotAction", s.contains_key("NotAction"))
-        };
-        let (resource_key, not_resource) = if s.contains_key("Resource") {
-            ("Resource", false)
-        } else {
-            ("NotResource", s.contains_key("NotResource"))
-        };
-        let condition_keys = match s.get("Condition") {
+    pub(crate) fn read(path: Path<'d>, e: Elements<'d>, allow: bool) -> Statement<'d> {
+        let deny = e.effect.and_then(Value::as_str) == Some("Deny");
+        let not_action = e.action.is_none() && e.not_action.is_some();
+        let not_resource = e.resource.is_none() && e.not_resource.is_some();
+        let condition_keys = match e.condition {
             Some(Value::Object(ops)) => ops
                 .values()
                 .filter_map(Value::as_object)
@@ -65,7 +76,7 @@ impl<'d> Statement<'d> {
                 .collect(),
             _ => Vec::new(),
         };
-        let actions = strings(path, action_key, s.get(action_key));
+        let actions = strings(if not_action { e.not_action } else { e.action });
         let c = catalog();
         let expansions = actions
             .iter()
@@ -77,17 +88,28 @@ impl<'d> Statement<'d> {
                 }
             })
             .collect();
-        let resources = strings(path, resource_key, s.get(resource_key));
+        let resources = strings(if not_resource {
+            e.not_resource
+        } else {
+            e.resource
+        });
         let patterns = resources
             .iter()
             .map(|(_, r)| ResourcePattern::new(r))
             .collect();
         Statement {
-            path: path.to_owned(),
+            path,
+            elements: e,
             allow,
             deny,
+            action_key: if not_action { "NotAction" } else { "Action" },
             actions,
             not_action,
+            resource_key: if not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            },
             resources,
             patterns,
             not_resource,
@@ -119,14 +141,15 @@ impl<'d> Statement<'d> {
     }
 }
 
-/// The string entries of a string-or-list element, with their paths.
-fn strings<'d>(path: &str, key: &str, v: Option<&'d Value>) -> Vec<(String, &'d str)> {
+/// The string entries of a string-or-list element, with their indexes in the list (none
+/// for a lone string): see [`Path::entry`].
+fn strings(v: Option<&Value>) -> Vec<(Option<usize>, &str)> {
     match v {
-        Some(Value::String(s)) => vec![(format!("{path}.{key}"), s.as_str())],
+        Some(Value::String(s)) => vec![(None, s.as_str())],
         Some(Value::Array(list)) => list
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.as_str().map(|s| (format!("{path}.{key}[{i}]"), s)))
+            .filter_map(|(i, v)| v.as_str().map(|s| (Some(i), s)))
             .collect(),
         _ => Vec::new(),
     }
@@ -134,7 +157,7 @@ fn strings<'d>(path: &str, key: &str, v: Option<&'d Value>) -> Vec<(String, &'d 
 
 impl Validator {
     /// Type errors of a string-or-list element; true if it is an empty list.
-    fn element_types(&mut self, path: &str, key: &str, v: &Value) -> bool {
+    fn element_types(&mut self, path: &Path<'_>, key: &str, v: &Value) -> bool {
         match v {
             Value::String(_) => false,
             Value::Array(list) => {
@@ -165,13 +188,18 @@ impl Validator {
         }
     }
 
-    pub(crate) fn actions(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
-        let key = if st.not_action { "NotAction" } else { "Action" };
-        let Some(value) = s.get(key) else {
+    pub(crate) fn actions(&mut self, st: &Statement<'_>) {
+        let key = st.action_key;
+        let value = if st.not_action {
+            st.elements.not_action
+        } else {
+            st.elements.action
+        };
+        let Some(value) = value else {
             self.push(
                 "MISSING_ACTION",
                 FindingType::Error,
-                st.path.clone(),
+                st.path,
                 "Add an Action (or NotAction) element: the actions the statement is about.",
             );
             return;
@@ -180,7 +208,7 @@ impl Validator {
             self.push(
                 "EMPTY_ARRAY_ACTION",
                 FindingType::Suggestion,
-                format!("{}.{key}", st.path),
+                st.path.key(key),
                 "The action list is empty, so the statement does nothing: list actions or remove it.",
             );
         }
@@ -188,14 +216,16 @@ impl Validator {
             self.push(
                 "RCP_SYNTAX_ERROR_NOTACTION",
                 FindingType::Error,
-                format!("{}.NotAction", st.path),
+                st.path.key("NotAction"),
                 "Resource control policies do not support NotAction: list the actions in Action.",
             );
         }
         let c = catalog();
-        for (i, (path, action)) in st.actions.iter().enumerate() {
-            self.no_variables(path, action);
-            self.action(path, action, st, &st.expansions[i], c);
+        let element = st.path.key(key);
+        for (&(index, action), covered) in st.actions.iter().zip(&st.expansions) {
+            let path = element.entry(index);
+            self.no_variables(&path, action);
+            self.action(&path, action, st, covered, c);
         }
         // Entries another entry already covers (`*` covers every other).
         let sets: Vec<(usize, &[Action<'_>])> = if st.not_action || st.actions.len() < 2 {
@@ -225,12 +255,12 @@ impl Validator {
                 })
             });
             if let Some((j, _)) = covered_by {
-                let (path, action) = &st.actions[i];
-                let (_, by) = &st.actions[j];
+                let (index, action) = st.actions[i];
+                let (_, by) = st.actions[j];
                 self.push(
                     "REDUNDANT_ACTION",
                     FindingType::Suggestion,
-                    path.clone(),
+                    element.entry(index),
                     format!("{action:?} is redundant: {by:?} already covers it; remove it."),
                 );
             }
@@ -240,7 +270,7 @@ impl Validator {
     /// Checks one Action entry; returns the catalog actions it covers.
     fn action(
         &mut self,
-        path: &str,
+        path: &Path<'_>,
         action: &str,
         st: &Statement<'_>,
         covered: &[Action<'_>],
@@ -379,19 +409,19 @@ impl Validator {
         }
     }
 
-    pub(crate) fn resources(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
-        let key = if st.not_resource {
-            "NotResource"
+    pub(crate) fn resources(&mut self, st: &Statement<'_>) {
+        let key = st.resource_key;
+        let value = if st.not_resource {
+            st.elements.not_resource
         } else {
-            "Resource"
+            st.elements.resource
         };
-        let value = s.get(key);
         if self.kind == PolicyKind::Trust {
             if value.is_some() {
                 self.push(
                     "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
                     FindingType::Error,
-                    format!("{}.{key}", st.path),
+                    st.path.key(key),
                     "A trust policy applies to the role it is attached to: remove the Resource element.",
                 );
             }
@@ -401,7 +431,7 @@ impl Validator {
             self.push(
                 "MISSING_RESOURCE",
                 FindingType::Error,
-                st.path.clone(),
+                st.path,
                 "Add a Resource (or NotResource) element: the ARNs the statement applies to, or \"*\".",
             );
             return;
@@ -410,20 +440,22 @@ impl Validator {
             self.push(
                 "EMPTY_ARRAY_RESOURCE",
                 FindingType::Suggestion,
-                format!("{}.{key}", st.path),
+                st.path.key(key),
                 "The resource list is empty, so the statement does nothing: list resources or remove it.",
             );
         }
-        for ((path, resource), parsed) in st.resources.iter().zip(&st.patterns) {
-            if *resource != "*" {
-                self.variables(path, resource);
-                self.arn(path, resource, parsed);
+        let element = st.path.key(key);
+        for (&(index, resource), parsed) in st.resources.iter().zip(&st.patterns) {
+            if resource != "*" {
+                let path = element.entry(index);
+                self.variables(&path, resource);
+                self.arn(&path, resource, parsed);
             }
         }
         // Entries another entry already covers.
-        for (path, resource) in &st.resources {
-            let by = st.resources.iter().find(|(other_path, other)| {
-                other_path != path
+        for &(index, resource) in &st.resources {
+            let by = st.resources.iter().find(|&&(other_index, other)| {
+                other_index != index
                     && other.contains(['*', '?'])
                     && other != resource
                     && pattern::glob_cs(other, resource)
@@ -432,7 +464,7 @@ impl Validator {
                 self.push(
                     "REDUNDANT_RESOURCE",
                     FindingType::Suggestion,
-                    path.clone(),
+                    element.entry(index),
                     format!("{resource:?} is redundant: {by:?} already covers it; remove it."),
                 );
             }
@@ -440,7 +472,7 @@ impl Validator {
     }
 
     /// Checks one resource ARN (or ARN pattern), `parsed` from it.
-    fn arn(&mut self, path: &str, arn: &str, parsed: &ResourcePattern) {
+    fn arn(&mut self, path: &Path<'_>, arn: &str, parsed: &ResourcePattern) {
         if !arn.starts_with("arn:") {
             self.push(
                 "INVALID_ARN_PREFIX",
@@ -636,7 +668,7 @@ impl Validator {
             self.push(
                 "ALLOW_WITH_NOT_ACTION",
                 FindingType::SecurityWarning,
-                format!("{}.NotAction", st.path),
+                st.path.key("NotAction"),
                 "Allow with NotAction allows every action not listed, including those AWS adds later: list the allowed actions in Action instead.",
             );
         }
@@ -644,7 +676,7 @@ impl Validator {
             self.push(
                 "ALLOW_WITH_NOT_RESOURCE",
                 FindingType::SecurityWarning,
-                format!("{}.NotResource", st.path),
+                st.path.key("NotResource"),
                 "Allow with NotResource allows the actions on every resource not listed, in every account: list the resources in Resource instead.",
             );
         }
@@ -684,32 +716,28 @@ impl Validator {
                 continue;
             }
             let issue = issue_code(stem, code);
-            let path = if st.not_resource {
-                format!("{}.NotResource", st.path)
-            } else {
-                format!("{}.Resource", st.path)
-            };
             self.push(
                 issue,
                 ty,
-                path,
+                st.path.key(st.resource_key),
                 format!("{what}, and this statement allows it on many resources: name the roles in Resource (arn:aws:iam::ACCOUNT:role/NAME){}.", if stem == "PASS_ROLE" { " and add an iam:PassedToService condition" } else { "" }),
             );
         }
         if !st.not_action {
-            for (path, action) in &st.actions {
-                if *action == "*" {
+            let element = st.path.key(st.action_key);
+            for &(index, action) in &st.actions {
+                if action == "*" {
                     self.push(
                         "FULL_ACCESS",
                         FindingType::SecurityWarning,
-                        path.clone(),
+                        element.entry(index),
                         "\"*\" allows every action of every service: list the actions the principal needs.",
                     );
                 } else if let Some(service) = action.strip_suffix(":*") {
                     self.push(
                         "FULL_ACCESS",
                         FindingType::Warning,
-                        path.clone(),
+                        element.entry(index),
                         format!("{action:?} allows every action of {service}, including its permissions management: list the actions the principal needs."),
                     );
                 }
@@ -723,21 +751,16 @@ impl Validator {
                 .iter()
                 .flatten()
                 .any(|action| !action.wildcard_only());
-            if !broad
+            let star = st.resources.iter().find(|(_, r)| *r == "*");
+            if let Some(&(index, _)) = star
+                && !broad
                 && takes_resources
                 && !st.not_resource
-                && st.resources.iter().any(|(_, r)| *r == "*")
             {
-                let path = st
-                    .resources
-                    .iter()
-                    .find(|(_, r)| *r == "*")
-                    .map(|(p, _)| p.clone())
-                    .unwrap_or_default();
                 self.push(
                     "STAR_IN_RESOURCE",
                     FindingType::Warning,
-                    path,
+                    st.path.key(st.resource_key).entry(index),
                     "\"*\": the actions apply to every resource of their service; name the resources where you can.",
                 );
             }
@@ -765,8 +788,9 @@ impl Validator {
                 hit
             })
         };
-        for ((path, action), covered) in st.actions.iter().zip(&st.expansions) {
-            if *action == "*" || action.ends_with(":*") {
+        let element = st.path.key(st.action_key);
+        for (&(index, action), covered) in st.actions.iter().zip(&st.expansions) {
+            if action == "*" || action.ends_with(":*") {
                 continue;
             }
             if covered.is_empty() {
@@ -797,14 +821,14 @@ impl Validator {
             self.push(
                 "RESOURCE_MISMATCH",
                 FindingType::Warning,
-                path.clone(),
+                element.entry(index),
                 message,
             );
         }
     }
 
-    pub(crate) fn principals(&mut self, st: &Statement<'_>, s: &Map<String, Value>) {
-        let (key, value) = match (s.get("Principal"), s.get("NotPrincipal")) {
+    pub(crate) fn principals(&mut self, st: &Statement<'_>) {
+        let (key, value) = match (st.elements.principal, st.elements.not_principal) {
             (Some(v), _) => ("Principal", v),
             (None, Some(v)) => ("NotPrincipal", v),
             (None, None) => {
@@ -812,7 +836,7 @@ impl Validator {
                     self.push(
                         "MISSING_PRINCIPAL",
                         FindingType::Error,
-                        st.path.clone(),
+                        st.path,
                         if self.kind == PolicyKind::Trust {
                             "A trust policy statement needs a Principal: who may assume the role ({\"Service\": \"ec2.amazonaws.com\"}, {\"AWS\": \"arn:aws:iam::ACCOUNT:root\"}...)."
                         } else {
@@ -824,14 +848,14 @@ impl Validator {
                     self.push(
                         "RCP_SYNTAX_ERROR_PRINCIPAL",
                         FindingType::Error,
-                        st.path.clone(),
+                        st.path,
                         "Resource control policies need \"Principal\": \"*\" in every statement.",
                     );
                 }
                 return;
             }
         };
-        let path = format!("{}.{key}", st.path);
+        let path = st.path.key(key);
         let not = key == "NotPrincipal";
         match self.kind {
             PolicyKind::Identity | PolicyKind::Boundary => {
@@ -868,7 +892,7 @@ impl Validator {
                     self.push(
                         "ALLOW_WITH_NOT_PRINCIPAL",
                         FindingType::SecurityWarning,
-                        path.clone(),
+                        path,
                         "Allow with NotPrincipal allows everyone not listed, anonymous callers included: name the principals in Principal.",
                     );
                 }
@@ -886,7 +910,7 @@ impl Validator {
             self.push(
                 "ALLOW_WITH_NOT_PRINCIPAL",
                 FindingType::SecurityWarning,
-                path.clone(),
+                path,
                 "Allow with NotPrincipal allows everyone not listed, anonymous callers included: name the principals in Principal.",
             );
         }
@@ -926,7 +950,7 @@ impl Validator {
         let mut federated: Vec<&str> = Vec::new();
         let mut services: Vec<&str> = Vec::new();
         for (pkey, pvalue) in map {
-            let ppath = format!("{path}.{pkey}");
+            let ppath = path.key(pkey);
             if !["AWS", "Service", "Federated", "CanonicalUser"].contains(&pkey.as_str()) {
                 let hint = suggest(
                     pkey,
@@ -944,11 +968,12 @@ impl Validator {
                 self.push(
                     "EMPTY_ARRAY_PRINCIPAL",
                     FindingType::Suggestion,
-                    ppath.clone(),
+                    ppath,
                     "The principal list is empty: name principals or remove it.",
                 );
             }
-            for (epath, entry) in strings(&path, pkey, Some(pvalue)) {
+            for (index, entry) in strings(Some(pvalue)) {
+                let epath = ppath.entry(index);
                 self.no_variables(&epath, entry);
                 match pkey.as_str() {
                     "AWS" => {
@@ -1019,7 +1044,7 @@ impl Validator {
                 self.push(
                     "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
                     FindingType::SecurityWarning,
-                    path.clone(),
+                    path,
                     "Granting access to a service principal without naming the source lets any account's use of that service act here: add an aws:SourceArn or aws:SourceAccount condition.",
                 );
             }
@@ -1039,7 +1064,7 @@ impl Validator {
                     self.push(
                         "NOT_PRINCIPAL_WITHOUT_ACCOUNT",
                         FindingType::Warning,
-                        path.clone(),
+                        path,
                         format!("NotPrincipal names {entry} but not its account: AWS checks the account first, so {entry} is denied too; add \"arn:aws:iam::{account}:root\" to NotPrincipal (or use a Condition on aws:PrincipalArn)."),
                     );
                 }
@@ -1047,7 +1072,7 @@ impl Validator {
         }
     }
 
-    fn aws_principal(&mut self, path: &str, entry: &str) {
+    fn aws_principal(&mut self, path: &Path<'_>, entry: &str) {
         if entry == "*" {
             if self.kind == PolicyKind::Trust {
                 self.push(
@@ -1095,7 +1120,7 @@ impl Validator {
     fn trust_principals(
         &mut self,
         st: &Statement<'_>,
-        path: &str,
+        path: &Path<'_>,
         aws: &[&str],
         federated: &[&str],
         services: &[&str],

@@ -11,8 +11,10 @@
 mod conditions;
 mod elements;
 
+use std::fmt;
+
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Which kind of policy a document is; each has its own grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -207,6 +209,46 @@ pub fn validate_str(text: &str, kind: PolicyKind) -> Vec<Finding> {
     validate(&Value::String(text.to_owned()), kind)
 }
 
+/// Where a finding is (`Statement[3].Action[1]`), built as the checks descend and written
+/// out only when a finding names it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Path<'a> {
+    /// A document element (`Version`, `Statement`).
+    Root(&'a str),
+    /// A member of an object.
+    Key(&'a Path<'a>, &'a str),
+    /// An item of a list.
+    Index(&'a Path<'a>, usize),
+}
+
+/// The Statement element: `Statement` when it is one object, else its items' parent.
+static STATEMENT: Path<'static> = Path::Root("Statement");
+
+impl<'a> Path<'a> {
+    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// An entry of a string-or-list element: the item `index`, or the element itself for a
+    /// lone string.
+    pub(crate) fn entry(&'a self, index: Option<usize>) -> Path<'a> {
+        match index {
+            Some(i) => Path::Index(self, i),
+            None => *self,
+        }
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(name) => f.write_str(name),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 pub(crate) struct Validator {
     kind: PolicyKind,
     findings: Vec<Finding>,
@@ -240,14 +282,14 @@ impl Validator {
         &mut self,
         code: &'static str,
         ty: FindingType,
-        path: impl Into<String>,
+        path: impl fmt::Display,
         message: impl Into<String>,
     ) {
         self.findings.push(Finding {
             issue_code: code,
             finding_type: ty,
             message: message.into(),
-            path: path.into(),
+            path: path.to_string(),
         });
     }
 
@@ -331,7 +373,7 @@ impl Validator {
                 self.push(
                     "INVALID_POLICY_ELEMENT",
                     FindingType::Error,
-                    key.clone(),
+                    key,
                     format!("The policy element {key:?} is not valid: a document has Version, Id and Statement{hint}."),
                 );
             }
@@ -382,7 +424,7 @@ impl Validator {
                 format!("Id is a string, not {}.", json_type(id)),
             );
         }
-        let statements: Vec<(String, &Value)> = match map.get("Statement") {
+        let statements: Vec<(Path<'static>, &Value)> = match map.get("Statement") {
             None => {
                 self.push(
                     "MISSING_STATEMENT",
@@ -404,9 +446,9 @@ impl Validator {
             Some(Value::Array(list)) => list
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (format!("Statement[{i}]"), s))
+                .map(|(i, s)| (Path::Index(&STATEMENT, i), s))
                 .collect(),
-            Some(one @ Value::Object(_)) => vec![("Statement".to_owned(), one)],
+            Some(one @ Value::Object(_)) => vec![(STATEMENT, one)],
             Some(other) => {
                 self.push(
                     "DATA_TYPE_MISMATCH",
@@ -417,14 +459,14 @@ impl Validator {
                 return;
             }
         };
-        let mut sids: Vec<(&str, String)> = Vec::new();
-        let mut seen: Vec<(&Value, String)> = Vec::new();
-        for (path, statement) in &statements {
+        let mut sids: Vec<(&str, Path<'_>)> = Vec::new();
+        let mut seen: Vec<(&Value, Path<'_>)> = Vec::new();
+        for &(path, statement) in &statements {
             let Value::Object(s) = statement else {
                 self.push(
                     "DATA_TYPE_MISMATCH",
                     FindingType::Error,
-                    path.clone(),
+                    path,
                     format!(
                         "A statement is a JSON object, not {}.",
                         json_type(statement)
@@ -441,79 +483,101 @@ impl Validator {
                     self.push(
                         if iam { "UNIQUE_SIDS_REQUIRED" } else { "UNIQUE_SIDS_RECOMMENDED" },
                         if iam { FindingType::Error } else { FindingType::Warning },
-                        format!("{path}.Sid"),
+                        path.key("Sid"),
                         format!("The Sid {sid:?} is already used by {first}: give each statement its own Sid."),
                     );
                 } else {
-                    sids.push((sid, path.clone()));
+                    sids.push((sid, path));
                 }
             }
-            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == *statement) {
+            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == statement) {
                 self.push(
                     "REDUNDANT_STATEMENT",
                     FindingType::Suggestion,
-                    path.clone(),
+                    path,
                     format!("This statement repeats {first}: remove one of them."),
                 );
             } else {
-                seen.push((statement, path.clone()));
+                seen.push((statement, path));
             }
             self.statement(path, s);
         }
     }
 
-    fn statement(&mut self, path: &str, s: &serde_json::Map<String, Value>) {
-        for key in s.keys() {
-            if !STATEMENT_ELEMENTS.contains(&key.as_str()) {
-                let hint = suggest(key, STATEMENT_ELEMENTS.iter().copied());
-                self.push(
-                    "INVALID_POLICY_ELEMENT",
-                    FindingType::Error,
-                    format!("{path}.{key}"),
-                    format!("The policy element {key:?} is not valid in a statement{hint}."),
-                );
-            }
+    fn statement(&mut self, path: Path<'_>, s: &Map<String, Value>) {
+        let mut e = elements::Elements::default();
+        for (key, value) in s {
+            let slot = match key.as_str() {
+                "Sid" => &mut e.sid,
+                "Effect" => &mut e.effect,
+                "Principal" => &mut e.principal,
+                "NotPrincipal" => &mut e.not_principal,
+                "Action" => &mut e.action,
+                "NotAction" => &mut e.not_action,
+                "Resource" => &mut e.resource,
+                "NotResource" => &mut e.not_resource,
+                "Condition" => &mut e.condition,
+                _ => {
+                    let hint = suggest(key, STATEMENT_ELEMENTS.iter().copied());
+                    self.push(
+                        "INVALID_POLICY_ELEMENT",
+                        FindingType::Error,
+                        path.key(key),
+                        format!("The policy element {key:?} is not valid in a statement{hint}."),
+                    );
+                    continue;
+                }
+            };
+            *slot = Some(value);
         }
-        for (a, b) in [
-            ("Action", "NotAction"),
-            ("Resource", "NotResource"),
-            ("Principal", "NotPrincipal"),
+        for (a, b, both) in [
+            ("Action", "NotAction", e.action.is_some() && e.not_action.is_some()),
+            (
+                "Resource",
+                "NotResource",
+                e.resource.is_some() && e.not_resource.is_some(),
+            ),
+            (
+                "Principal",
+                "NotPrincipal",
+                e.principal.is_some() && e.not_principal.is_some(),
+            ),
         ] {
-            if s.contains_key(a) && s.contains_key(b) {
+            if both {
                 self.push(
                     "UNSUPPORTED_ELEMENT_COMBINATION",
                     FindingType::Error,
-                    format!("{path}.{b}"),
+                    path.key(b),
                     format!("The policy elements {a} and {b} can not be used in the same statement: remove one of them."),
                 );
             }
         }
-        match s.get("Sid") {
+        match e.sid {
             Some(Value::String(sid)) if sid.is_empty() => self.push(
                 "EMPTY_SID_VALUE",
                 FindingType::Suggestion,
-                format!("{path}.Sid"),
+                path.key("Sid"),
                 "The Sid is an empty string: give it a value or remove it.",
             ),
             Some(Value::String(sid)) if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) => self
                 .push(
                     "UNSUPPORTED_SID",
                     FindingType::Error,
-                    format!("{path}.Sid"),
+                    path.key("Sid"),
                     format!("The Sid {sid:?} has characters IAM does not accept: use only letters and digits (A-Z, a-z, 0-9)."),
                 ),
             Some(Value::String(_)) | None => {}
             Some(other) => self.push(
                 "DATA_TYPE_MISMATCH",
                 FindingType::Error,
-                format!("{path}.Sid"),
+                path.key("Sid"),
                 format!("Sid is a string, not {}.", json_type(other)),
             ),
         }
-        if let Some(Value::String(sid)) = s.get("Sid") {
-            self.no_variables(&format!("{path}.Sid"), sid);
+        if let Some(Value::String(sid)) = e.sid {
+            self.no_variables(&path.key("Sid"), sid);
         }
-        let effect = match s.get("Effect") {
+        let effect = match e.effect {
             None => {
                 self.push(
                     "MISSING_EFFECT",
@@ -531,22 +595,22 @@ impl Validator {
                 self.push(
                     "INVALID_EFFECT",
                     FindingType::Error,
-                    format!("{path}.Effect"),
+                    path.key("Effect"),
                     format!("The effect {shown} is not valid: use \"Allow\" or \"Deny\" (with that case)."),
                 );
                 None
             }
         };
-        let statement = elements::Statement::read(path, s, effect == Some("Allow"));
-        self.principals(&statement, s);
-        self.actions(&statement, s);
-        self.resources(&statement, s);
-        self.conditions(&statement, s);
+        let statement = elements::Statement::read(path, e, effect == Some("Allow"));
+        self.principals(&statement);
+        self.actions(&statement);
+        self.resources(&statement);
+        self.conditions(&statement);
         self.grants(&statement);
     }
 
     /// Policy variables are read in Resource and Condition values only.
-    fn no_variables(&mut self, path: &str, text: &str) {
+    fn no_variables(&mut self, path: &Path<'_>, text: &str) {
         if let Some(start) = text.find("${") {
             let end = text[start..]
                 .find('}')
@@ -565,7 +629,7 @@ impl Validator {
     }
 
     /// Checks the policy variables in a Resource or Condition value.
-    fn variables(&mut self, path: &str, text: &str) {
+    fn variables(&mut self, path: &Path<'_>, text: &str) {
         let mut rest = text;
         while let Some(start) = rest.find("${") {
             let after = &rest[start + 2..];
