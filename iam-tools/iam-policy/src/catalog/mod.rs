@@ -464,16 +464,15 @@ impl Catalog {
         } else if !wild(service) {
             self.service(service).into_iter().collect()
         } else {
-            self.services
-                .iter()
-                .filter(|s| pattern::glob_ci(service, s.prefix))
-                .collect()
+            let matches = pattern::glob_ci_matcher(service);
+            self.services.iter().filter(|s| matches(s.prefix)).collect()
         };
+        let matches = pattern::glob_ci_matcher(name);
         exact.into_iter().chain(
             services
                 .into_iter()
                 .flat_map(move |s| self.actions_of(s))
-                .filter(move |a| pattern::glob_ci(name, a.def.name)),
+                .filter(move |a| matches(a.def.name)),
         )
     }
 

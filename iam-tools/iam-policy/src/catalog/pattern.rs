@@ -342,15 +342,22 @@ fn policy_tokens(pattern: &str) -> Vec<PTok> {
 /// the global keys' `/tag-key` suffix, stands for one or more characters.
 pub fn key_fits(template: &str, key: &str) -> bool {
     let (t, k) = (template.as_bytes(), key.as_bytes());
-    fn go(t: &[u8], k: &[u8]) -> bool {
-        match t.first() {
-            None => k.is_empty(),
-            Some(b'$') if t.get(1) == Some(&b'{') => hole(t, k, b'}'),
-            Some(b'<') => hole(t, k, b'>'),
-            Some(b'/') if t[1..].eq_ignore_ascii_case(b"tag-key") => {
-                k.first() == Some(&b'/') && k.len() > 1
+    fn go(mut t: &[u8], mut k: &[u8]) -> bool {
+        loop {
+            match t.first() {
+                None => return k.is_empty(),
+                Some(b'$') if t.get(1) == Some(&b'{') => return hole(t, k, b'}'),
+                Some(b'<') => return hole(t, k, b'>'),
+                Some(b'/') if t[1..].eq_ignore_ascii_case(b"tag-key") => {
+                    return k.first() == Some(&b'/') && k.len() > 1;
+                }
+                Some(c) => {
+                    if !k.first().is_some_and(|d| c.eq_ignore_ascii_case(d)) {
+                        return false;
+                    }
+                    (t, k) = (&t[1..], &k[1..]);
+                }
             }
-            Some(c) => k.first().is_some_and(|d| c.eq_ignore_ascii_case(d)) && go(&t[1..], &k[1..]),
         }
     }
     fn hole(t: &[u8], k: &[u8], close: u8) -> bool {
@@ -366,6 +373,21 @@ pub fn key_fits(template: &str, key: &str) -> bool {
 /// True if `name` matches the glob `pattern` (`*`, `?`), case-insensitively (action names).
 pub fn glob_ci(pattern: &str, name: &str) -> bool {
     glob(pattern, name, true)
+}
+
+/// [`glob_ci`] with `pattern` read once, for matching many names: the common `Get*` (a
+/// literal and one final `*`) is a prefix comparison.
+pub fn glob_ci_matcher(pattern: &str) -> impl Fn(&str) -> bool + '_ {
+    let prefix = pattern
+        .strip_suffix('*')
+        .filter(|p| !p.contains(['*', '?']));
+    move |name| match prefix {
+        Some(p) => name
+            .as_bytes()
+            .get(..p.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(p.as_bytes())),
+        None => glob_ci(pattern, name),
+    }
 }
 
 /// True if `text` matches the glob `pattern` (`*`, `?`), case-sensitively (resources).
@@ -488,5 +510,22 @@ mod tests {
         assert!(!glob_ci("Gett*", "GetObject"));
         assert!(glob_ci("*", "GetObject"));
         assert!(!glob_ci("Get", "GetObject"));
+        for (pattern, name) in [
+            ("Get*", "GetObject"),
+            ("get*", "GetObject"),
+            ("GetObject*", "GetObject"),
+            ("*", "GetObject"),
+            ("G?t*", "GetObject"),
+            ("*Object", "GetObject"),
+            ("Gett*", "GetObject"),
+            ("GetObjectX*", "GetObject"),
+            ("Get", "GetObject"),
+        ] {
+            assert_eq!(
+                glob_ci_matcher(pattern)(name),
+                glob_ci(pattern, name),
+                "{pattern} {name}"
+            );
+        }
     }
 }

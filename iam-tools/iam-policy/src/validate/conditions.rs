@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::elements::{REGIONS, Statement, is_region};
-use super::{FindingType, Path, PolicyKind, Validator, closest, json_type, suggest};
+use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
 use crate::catalog::{BaseType, KeyType, catalog};
 use crate::condition::{
     Base, Operator, SetQualifier, parse_bool, parse_cidr, parse_date, parse_number,
@@ -406,7 +406,7 @@ impl Validator {
             Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike | Base::Arn
         );
         for text in &texts {
-            if text.contains("${") {
+            if find_variable(text).is_some() {
                 if string_like {
                     self.variables(path, text);
                 } else {
@@ -502,9 +502,11 @@ impl Validator {
                 let exact = !name.to_ascii_lowercase().contains("like");
                 if exact
                     && texts.iter().any(|t| {
-                        t.replace("${*}", "")
-                            .replace("${?}", "")
-                            .contains(['*', '?'])
+                        t.contains(['*', '?'])
+                            && (find_variable(t).is_none()
+                                || t.replace("${*}", "")
+                                    .replace("${?}", "")
+                                    .contains(['*', '?']))
                     })
                 {
                     let like = if base == Base::Arn {
@@ -535,7 +537,7 @@ impl Validator {
         texts: &[String],
     ) {
         let lower = key.to_ascii_lowercase();
-        let literal = |t: &str| !t.contains(['*', '?']) && !t.contains("${");
+        let literal = |t: &str| !t.contains(['*', '?']) && find_variable(t).is_none();
         match lower.as_str() {
             "aws:sourcevpc" => {
                 for t in texts.iter().filter(|t| literal(t)) {
@@ -604,7 +606,14 @@ impl Validator {
         }
     }
 
-    fn ip_values(&mut self, path: &Path<'_>, name: &str, key: &str, op: &Operator, texts: &[String]) {
+    fn ip_values(
+        &mut self,
+        path: &Path<'_>,
+        name: &str,
+        key: &str,
+        op: &Operator,
+        texts: &[String],
+    ) {
         let mut private = 0;
         let mut parsed = 0;
         for text in texts {
@@ -734,12 +743,12 @@ impl Validator {
                 continue;
             }
             let mut services: Vec<&str> = Vec::new();
-            for (_, action) in &st.actions {
+            for ((_, action), covered) in st.actions.iter().zip(&st.expansions) {
                 if *action == "*" {
                     continue;
                 }
                 let mut by_service: Vec<(u32, bool)> = Vec::new();
-                for a in c.expand(action) {
+                for a in covered {
                     let ok = a.supports_key(key);
                     match by_service.iter_mut().find(|(s, _)| *s == a.service_id()) {
                         Some(entry) => entry.1 |= ok,
@@ -794,11 +803,13 @@ impl Validator {
             {
                 continue;
             }
+            // An entry without wildcards expands to its action, if the catalog has it.
             let unsupported: Vec<String> = st
                 .actions
                 .iter()
-                .filter(|(_, a)| !a.contains(['*', '?']))
-                .filter_map(|(_, a)| c.action(a))
+                .zip(&st.expansions)
+                .filter(|((_, a), _)| !a.contains(['*', '?']))
+                .filter_map(|(_, covered)| covered.first())
                 .filter(|a| a.service().prefix.eq_ignore_ascii_case(prefix) && !a.supports_key(key))
                 .map(|a| a.full_name())
                 .collect();

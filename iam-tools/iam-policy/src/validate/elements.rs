@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{FindingType, Path, PolicyKind, Validator, closest, json_type, suggest};
+use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
 use crate::catalog::{Action, Catalog, ResourcePattern, catalog, pattern};
 
 const TRUST_ACTIONS: [&str; 6] = [
@@ -493,7 +493,7 @@ impl Validator {
             return;
         }
         let (partition, service, region, account) = (fields[1], fields[2], fields[3], fields[4]);
-        let wild = |s: &str| s.contains(['*', '?']) || s.contains("${");
+        let wild = |s: &str| s.contains(['*', '?']) || find_variable(s).is_some();
         if !wild(partition) && !PARTITIONS.contains(&partition) {
             let hint = suggest(partition, PARTITIONS.iter().copied());
             self.push(

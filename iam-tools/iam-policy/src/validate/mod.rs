@@ -531,7 +531,11 @@ impl Validator {
             *slot = Some(value);
         }
         for (a, b, both) in [
-            ("Action", "NotAction", e.action.is_some() && e.not_action.is_some()),
+            (
+                "Action",
+                "NotAction",
+                e.action.is_some() && e.not_action.is_some(),
+            ),
             (
                 "Resource",
                 "NotResource",
@@ -611,7 +615,7 @@ impl Validator {
 
     /// Policy variables are read in Resource and Condition values only.
     fn no_variables(&mut self, path: &Path<'_>, text: &str) {
-        if let Some(start) = text.find("${") {
+        if let Some(start) = find_variable(text) {
             let end = text[start..]
                 .find('}')
                 .map_or(text.len(), |e| start + e + 1);
@@ -631,7 +635,7 @@ impl Validator {
     /// Checks the policy variables in a Resource or Condition value.
     fn variables(&mut self, path: &Path<'_>, text: &str) {
         let mut rest = text;
-        while let Some(start) = rest.find("${") {
+        while let Some(start) = find_variable(rest) {
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
                 self.push(
@@ -688,6 +692,11 @@ impl Validator {
             }
         }
     }
+}
+
+/// The byte index of the first `${` (a policy variable's start) in `text`.
+pub(crate) fn find_variable(text: &str) -> Option<usize> {
+    text.as_bytes().windows(2).position(|w| w == b"${")
 }
 
 /// ` (did you mean "X"?)` for the closest candidate, if one is close enough.
