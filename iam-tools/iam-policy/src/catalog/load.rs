@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::{AccessLevel, ActionDef, Catalog, KeyDef, KeyType, ResourceRef, ResourceType, Service};
-use super::{Source, pattern::ArnTemplate};
+use super::{FastMap, Source, pattern::ArnTemplate};
 
 /// Global condition keys AWS evaluates and its own policies use, which the package's list
 /// lacks (User Guide, "AWS global condition context keys").
@@ -18,11 +18,11 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, String> {
         source: Source::default(),
         globals: Vec::new(),
         services: Vec::new(),
-        service_index: HashMap::new(),
+        service_index: FastMap::default(),
         actions: Vec::new(),
-        action_index: HashMap::new(),
-        arn_services: HashMap::new(),
-        exact_keys: HashMap::new(),
+        action_index: FastMap::default(),
+        arn_services: FastMap::default(),
+        exact_keys: FastMap::default(),
     };
     for (n, line) in text.lines().enumerate() {
         let bad = |what: &str| format!("data/aws-catalog.txt:{}: {what}: {line:?}", n + 1);

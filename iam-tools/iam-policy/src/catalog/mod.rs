@@ -20,6 +20,9 @@ pub use pattern::{ArnTemplate, ResourcePattern};
 
 static TEXT: &str = include_str!("../../../../data/aws-catalog.txt");
 
+/// The catalog's hash maps: their keys come from the embedded data, so a fixed seed is fine.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// The key of `Catalog::arn_services` for templates whose service field is a placeholder.
 const ANY_SERVICE: &str = "${}";
 
@@ -290,15 +293,15 @@ pub struct Catalog {
     globals: Vec<KeyDef>,
     services: Vec<Service>,
     /// Lowercased prefix → index in `services`.
-    service_index: HashMap<Box<str>, u32>,
+    service_index: FastMap<Box<str>, u32>,
     actions: Vec<ActionDef>,
     /// Lowercased `service:action` → index in `actions`.
-    action_index: HashMap<Box<str>, u32>,
+    action_index: FastMap<Box<str>, u32>,
     /// The service field of resource ARNs (`s3`, `logs`) → (service, resource type) indexes.
-    arn_services: HashMap<&'static str, Vec<(u32, u16)>>,
+    arn_services: FastMap<&'static str, Vec<(u32, u16)>>,
     /// Every condition key that is not a template, lowercased → its type (global keys
     /// first, then the first service that documents it).
-    exact_keys: HashMap<Box<str>, KeyType>,
+    exact_keys: FastMap<Box<str>, KeyType>,
 }
 
 /// One action of the catalog.

@@ -11,7 +11,8 @@
 mod conditions;
 mod elements;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::hash::BuildHasher;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -299,8 +300,27 @@ impl Validator {
             match v {
                 Value::Null => 4,
                 Value::Bool(b) => 4 + usize::from(!b),
-                Value::Number(n) => n.to_string().len(),
-                Value::String(s) => 2 + s.bytes().filter(|b| !b.is_ascii_whitespace()).count(),
+                Value::Number(n) => {
+                    /// Counts what is written to it.
+                    struct Count(usize);
+                    impl fmt::Write for Count {
+                        fn write_str(&mut self, s: &str) -> fmt::Result {
+                            self.0 += s.len();
+                            Ok(())
+                        }
+                    }
+                    let mut count = Count(0);
+                    // Writing to a counter cannot fail.
+                    let _ = write!(count, "{n}");
+                    count.0
+                }
+                Value::String(s) => {
+                    let spaces = s
+                        .bytes()
+                        .filter(|&b| b <= b' ' && b.is_ascii_whitespace())
+                        .count();
+                    2 + s.len() - spaces
+                }
                 Value::Array(list) => 1 + list.iter().map(|v| len(v) + 1).sum::<usize>().max(1),
                 Value::Object(map) => {
                     1 + map
@@ -460,7 +480,9 @@ impl Validator {
             }
         };
         let mut sids: Vec<(&str, Path<'_>)> = Vec::new();
-        let mut seen: Vec<(&Value, Path<'_>)> = Vec::new();
+        // Statements with their fingerprints: a statement is compared with those whose
+        // fingerprint it shares.
+        let mut seen: Vec<(u64, &Value, Path<'_>)> = Vec::new();
         for &(path, statement) in &statements {
             let Value::Object(s) = statement else {
                 self.push(
@@ -490,7 +512,11 @@ impl Validator {
                     sids.push((sid, path));
                 }
             }
-            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == statement) {
+            let print = fingerprint(statement);
+            if let Some((_, _, first)) = seen
+                .iter()
+                .find(|(other_print, other, _)| *other_print == print && *other == statement)
+            {
                 self.push(
                     "REDUNDANT_STATEMENT",
                     FindingType::Suggestion,
@@ -498,7 +524,7 @@ impl Validator {
                     format!("This statement repeats {first}: remove one of them."),
                 );
             } else {
-                seen.push((statement, path));
+                seen.push((print, statement, path));
             }
             self.statement(path, s);
         }
@@ -691,6 +717,21 @@ impl Validator {
                 }
             }
         }
+    }
+}
+
+/// A hash of `v` that equal values share (an object's members in any order, as `==` compares
+/// them): statements are compared only when their fingerprints are the same.
+fn fingerprint(v: &Value) -> u64 {
+    let state = foldhash::fast::FixedState::default();
+    match v {
+        Value::Object(map) => map.iter().fold(map.len() as u64, |sum, (key, value)| {
+            sum.wrapping_add(state.hash_one((key, fingerprint(value))))
+        }),
+        Value::Array(list) => list.iter().fold(list.len() as u64, |acc, item| {
+            state.hash_one((acc, fingerprint(item)))
+        }),
+        scalar => state.hash_one(scalar),
     }
 }
 
