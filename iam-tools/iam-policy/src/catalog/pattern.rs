@@ -342,6 +342,15 @@ fn policy_tokens(pattern: &str) -> Vec<PTok> {
 /// the global keys' `/tag-key` suffix, stands for one or more characters.
 pub fn key_fits(template: &str, key: &str) -> bool {
     let (t, k) = (template.as_bytes(), key.as_bytes());
+    // Quick no: a template that ends in a literal character (most keys are no template at
+    // all) fits only keys that end in that character.
+    if let (Some(last), Some(key_last)) = (t.last(), k.last())
+        && !matches!(last, b'}' | b'>')
+        && !t.ends_with(b"/tag-key")
+        && !last.eq_ignore_ascii_case(key_last)
+    {
+        return false;
+    }
     fn go(mut t: &[u8], mut k: &[u8]) -> bool {
         loop {
             match t.first() {
@@ -376,16 +385,20 @@ pub fn glob_ci(pattern: &str, name: &str) -> bool {
 }
 
 /// [`glob_ci`] with `pattern` read once, for matching many names: the common `Get*` (a
-/// literal and one final `*`) is a prefix comparison.
+/// literal and one final `*`) is a comparison with the lowercased literal, which most names
+/// fail at their first byte.
 pub fn glob_ci_matcher(pattern: &str) -> impl Fn(&str) -> bool + '_ {
     let prefix = pattern
         .strip_suffix('*')
-        .filter(|p| !p.contains(['*', '?']));
-    move |name| match prefix {
-        Some(p) => name
-            .as_bytes()
-            .get(..p.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(p.as_bytes())),
+        .filter(|p| !p.contains(['*', '?']))
+        .map(str::to_ascii_lowercase);
+    move |name| match &prefix {
+        Some(p) => name.as_bytes().get(..p.len()).is_some_and(|start| {
+            start
+                .iter()
+                .zip(p.as_bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        }),
         None => glob_ci(pattern, name),
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
-use crate::catalog::{Action, Catalog, ResourcePattern, catalog, pattern};
+use crate::catalog::{Action, Catalog, ResourcePattern, ResourceType, catalog, pattern};
 
 const TRUST_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
@@ -25,6 +25,11 @@ const PARTITIONS: [&str; 8] = [
     "aws-iso-f",
     "aws-eusc",
 ];
+
+/// Resource types, each with whether one of a statement's resources can name it: filled by
+/// the ARN checks (the type an ARN was found to be) and by the RESOURCE_MISMATCH check, so
+/// that a type is matched against a statement's resources once.
+pub(crate) type NamedTypes = Vec<(&'static ResourceType, bool)>;
 
 /// A statement's elements, found in one pass over its members.
 #[derive(Clone, Copy, Default)]
@@ -409,7 +414,7 @@ impl Validator {
         }
     }
 
-    pub(crate) fn resources(&mut self, st: &Statement<'_>) {
+    pub(crate) fn resources(&mut self, st: &Statement<'_>, named: &mut NamedTypes) {
         let key = st.resource_key;
         let value = if st.not_resource {
             st.elements.not_resource
@@ -449,7 +454,7 @@ impl Validator {
             if resource != "*" {
                 let path = element.entry(index);
                 self.variables(&path, resource);
-                self.arn(&path, resource, parsed);
+                self.arn(&path, resource, parsed, named);
             }
         }
         // Entries another entry already covers.
@@ -471,8 +476,15 @@ impl Validator {
         }
     }
 
-    /// Checks one resource ARN (or ARN pattern), `parsed` from it.
-    fn arn(&mut self, path: &Path<'_>, arn: &str, parsed: &ResourcePattern) {
+    /// Checks one resource ARN (or ARN pattern), `parsed` from it; adds the type it names to
+    /// `named`.
+    fn arn(
+        &mut self,
+        path: &Path<'_>,
+        arn: &str,
+        parsed: &ResourcePattern,
+        named: &mut NamedTypes,
+    ) {
         if !arn.starts_with("arn:") {
             self.push(
                 "INVALID_ARN_PREFIX",
@@ -569,9 +581,13 @@ impl Validator {
             );
         }
         // The common case first: some resource type fits the whole ARN.
-        if c.arn_resource_types(service)
-            .any(|t| t.matches_parsed(parsed))
+        if let Some(t) = c
+            .arn_resource_types(service)
+            .find(|t| t.matches_parsed(parsed))
         {
+            if !named.iter().any(|(known, _)| std::ptr::eq(*known, t)) {
+                named.push((t, true));
+            }
             return;
         }
         let all: Vec<_> = c.arn_resource_types(service).collect();
@@ -654,12 +670,12 @@ impl Validator {
 
     /// What the statement grants: actions its resources cannot name, and the security
     /// warnings of Access Analyzer about broad grants.
-    pub(crate) fn grants(&mut self, st: &Statement<'_>) {
+    pub(crate) fn grants(&mut self, st: &Statement<'_>, named: &mut NamedTypes) {
         if !st.allow && !st.deny {
             return;
         }
         if !st.not_action && !st.not_resource && !st.resources.is_empty() {
-            self.resource_mismatch(st);
+            self.resource_mismatch(st, named);
         }
         if !st.allow || !self.kind.is_identity() {
             return;
@@ -768,23 +784,20 @@ impl Validator {
     }
 
     /// An Action entry none of whose actions can act on any of the statement's resources.
-    fn resource_mismatch(&mut self, st: &Statement<'_>) {
+    fn resource_mismatch(&mut self, st: &Statement<'_>, named: &mut NamedTypes) {
         // Whether one of the resources names a resource type, decided once per type: the
         // actions of an entry (and of the statement) share their types.
-        let mut named: Vec<((u32, u16), bool)> = Vec::new();
         let star = st.patterns.iter().any(ResourcePattern::matches_star);
-        let mut grants = |a: &Action<'_>| {
+        let mut grants = |a: &Action<'static>| {
             if a.wildcard_only() {
                 return star;
             }
-            a.resource_type_ids().any(|t| {
-                let key = (a.service_id(), t);
-                if let Some(&(_, hit)) = named.iter().find(|(k, _)| *k == key) {
+            a.resource_types().any(|(ty, _)| {
+                if let Some(&(_, hit)) = named.iter().find(|(t, _)| std::ptr::eq(*t, ty)) {
                     return hit;
                 }
-                let ty = &a.service().resource_types()[usize::from(t)];
                 let hit = st.patterns.iter().any(|p| ty.matches_parsed(p));
-                named.push((key, hit));
+                named.push((ty, hit));
                 hit
             })
         };

@@ -882,3 +882,26 @@ fn policy_kinds() {
 }
 
 use PolicyKind::Identity as I;
+
+#[test]
+fn whitespace_and_fingerprints() {
+    for text in [
+        "",
+        "arn:aws:s3:::bucket/*",
+        "a b\tc\nd\re\x0cf\x0bg h",
+        "        ",
+        "no-spaces-in-this-long-string-at-all",
+        "ünïcödé with spaces and more than eight bytes ",
+    ] {
+        let naive = text.bytes().filter(u8::is_ascii_whitespace).count();
+        assert_eq!(whitespace(text), naive, "{text:?}");
+    }
+    let a = json!({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}});
+    let b = json!({"Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}, "Action": ["s3:GetObject", "s3:PutObject"], "Effect": "Allow"});
+    assert_eq!(a, b);
+    assert_eq!(fingerprint(&a), fingerprint(&b));
+    let c = json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}});
+    assert_ne!(fingerprint(&a), fingerprint(&c), "list order counts");
+    let doc = json!({"Version": "2012-10-17", "Statement": [a, b]});
+    assert!(codes(doc, PolicyKind::Identity).contains(&"REDUNDANT_STATEMENT"));
+}
