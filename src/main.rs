@@ -300,6 +300,7 @@ fn shared(mode: &Mode, backend: Backend) -> anyhow::Result<Shared> {
         consent: iam_tools::context::Consent::new(consent_mode(mode)),
         guardrails: mode.guardrails.clone(),
         audit,
+        model: Default::default(),
     })
 }
 

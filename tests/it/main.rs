@@ -4,6 +4,7 @@
 
 mod common;
 
+mod analysis;
 mod audit;
 mod consent;
 mod errors;

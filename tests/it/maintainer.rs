@@ -76,6 +76,7 @@ fn registry(catalog: &'static Catalog) -> Registry {
             consent: Consent::new(Mode::None),
             guardrails: Default::default(),
             audit: None,
+            model: Default::default(),
         },
     )
 }
@@ -148,6 +149,7 @@ fn one_more_manifest_entry_is_one_more_tool() {
             consent: Consent::new(Mode::None),
             guardrails: Default::default(),
             audit: None,
+            model: Default::default(),
         },
     );
     assert_eq!(names(&read_only), ["list_users"]);

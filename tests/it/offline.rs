@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// An environment with no AWS configuration at all: offline mode must not need one.
-fn no_aws_env() -> Vec<(String, String)> {
+pub(crate) fn no_aws_env() -> Vec<(String, String)> {
     vec![
         ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ("AWS_CONFIG_FILE".into(), "/nonexistent/aws-config".into()),
@@ -43,7 +43,7 @@ fn cleared(args: &[&str]) -> Command {
 }
 
 /// `iam-mcp-server snapshot --output FILE` against moto.
-fn snapshot(moto: &Moto, file: &Path) {
+pub(crate) fn snapshot(moto: &Moto, file: &Path) {
     let mut command = cleared(&["snapshot", "--output", file.to_str().unwrap()]);
     command.envs(server_env(Some(&moto.endpoint())));
     let out = command.output().unwrap();
@@ -536,6 +536,14 @@ async fn snapshot_round_trip_matches_live() {
             "simulate_custom_policy",
             json!({"policy_input_list": [allow(&["s3:GetObject"], "*")], "action_names": ["s3:GetObject", "s3:PutObject"]}),
         ),
+        (
+            "who_can",
+            json!({"action": "s3:GetObject", "resource": "arn:aws:s3:::data/x"}),
+        ),
+        (
+            "get_effective_permissions",
+            json!({"principal_arn": "arn:aws:iam::123456789012:user/eng/alice"}),
+        ),
     ];
     for name in &offered {
         assert!(
@@ -562,6 +570,12 @@ async fn snapshot_round_trip_matches_live() {
             );
             b.as_object_mut().unwrap().remove("Note");
             a.as_object_mut().unwrap().remove("Note");
+        }
+        // The model's time: when it was read live, when the snapshot was taken offline.
+        for v in [&mut a, &mut b] {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("LoadedAt");
+            }
         }
         if *tool == "list_policy_versions" {
             for v in a["Versions"].as_array_mut().unwrap() {

@@ -333,6 +333,9 @@ pub enum ConditionFailure {
     MultivaluedKey,
     /// `ForAnyValue:Null` never holds.
     NullWithForAnyValue,
+    /// Not evaluated: the request asks what is possible ([`crate::Request::assume_conditions`]),
+    /// so a conditional Deny is taken not to apply.
+    AssumedNotToHold,
 }
 
 impl std::fmt::Display for ConditionFailure {
@@ -350,6 +353,9 @@ impl std::fmt::Display for ConditionFailure {
             }
             ConditionFailure::MultivaluedKey => "single-valued operator on a multivalued key",
             ConditionFailure::NullWithForAnyValue => "ForAnyValue:Null never matches",
+            ConditionFailure::AssumedNotToHold => {
+                "assumed not to hold (the question is what the conditions make possible)"
+            }
         })
     }
 }

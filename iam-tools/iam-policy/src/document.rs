@@ -99,6 +99,37 @@ impl Statement {
     pub fn has_principal(&self) -> bool {
         self.principal.is_some()
     }
+    /// The Action (`false`) or NotAction (`true`) patterns as written; `None` when the
+    /// statement has neither usable.
+    pub fn action_patterns(&self) -> Option<(bool, impl Iterator<Item = &str>)> {
+        let block = self.action.as_ref()?;
+        Some((block.not, block.patterns.iter().map(|p| &*p.raw)))
+    }
+    /// The Resource (`false`) or NotResource (`true`) patterns as written; `None` when the
+    /// statement has neither (a trust policy's statements).
+    pub fn resource_patterns(&self) -> Option<(bool, impl Iterator<Item = &str>)> {
+        let block = self.resource.as_ref()?;
+        Some((block.not, block.patterns.iter().map(|p| p.raw())))
+    }
+    /// The Condition element, rebuilt as `{operator: {key: [values]}}`; `None` without one.
+    pub fn condition_json(&self) -> Option<Value> {
+        if self.conditions.is_empty() {
+            return None;
+        }
+        let mut out = serde_json::Map::new();
+        for c in &self.conditions {
+            let keys = out
+                .entry(c.operator_name.clone())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if let Value::Object(keys) = keys {
+                keys.insert(
+                    c.key.clone(),
+                    c.values.iter().map(|v| Value::from(v.raw())).collect(),
+                );
+            }
+        }
+        Some(Value::Object(out))
+    }
 }
 
 impl Policy {

@@ -18,6 +18,7 @@
 //!    key policies must allow explicitly. Cross-account, both sides must allow.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use super::condition::ConditionFailure;
 use super::document::{Effect, Policy, Statement};
@@ -77,19 +78,21 @@ pub struct NamedPolicy {
     /// Identifier reported as SourcePolicyId (policy name, ARN, or a caller-chosen id).
     pub id: String,
     pub source_type: PolicySourceType,
-    pub policy: Policy,
+    /// Shared: the account analysis gives one managed policy to every principal it is
+    /// attached to without copying it.
+    pub policy: Arc<Policy>,
 }
 
 impl NamedPolicy {
     pub fn new(
         id: impl Into<String>,
         source_type: PolicySourceType,
-        policy: Policy,
+        policy: impl Into<Arc<Policy>>,
     ) -> NamedPolicy {
         NamedPolicy {
             id: id.into(),
             source_type,
-            policy,
+            policy: policy.into(),
         }
     }
 }
@@ -936,6 +939,22 @@ impl<'a, 'r> Evaluator<'a, 'r> {
                     }
                 }
             }
+        }
+        if self.request.assumes_conditions()
+            && let Some(first) = stmt.conditions.first()
+            && effect == Effect::Deny
+        {
+            return (
+                StatementOutcome::ConditionNotMet {
+                    operator: &first.operator_name,
+                    key: &first.key,
+                    reason: ConditionFailure::AssumedNotToHold,
+                },
+                None,
+            );
+        }
+        if self.request.assumes_conditions() {
+            return (StatementOutcome::Applies, grant);
         }
         let missing = &mut self.missing;
         for cond in &stmt.conditions {

@@ -26,6 +26,7 @@
 //! assert_eq!(result.matched_statements[0].sid, Some("Read"));
 //! ```
 
+pub mod account;
 pub mod catalog;
 mod condition;
 pub mod conformance;

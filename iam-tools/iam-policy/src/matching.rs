@@ -137,6 +137,8 @@ impl<'a> ArnParts<'a> {
 /// One entry of Action / NotAction, lowercased at parse time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ActionPattern {
+    /// As written in the policy.
+    pub(crate) raw: Box<str>,
     toks: Vec<Tok>,
     /// `*`, or `service:pattern` with a non-empty service. Anything else matches nothing.
     valid: bool,
@@ -153,7 +155,11 @@ impl ActionPattern {
             .fixed_tokens()
             .map(<[Tok]>::to_vec)
             .unwrap_or_default();
-        ActionPattern { toks, valid }
+        ActionPattern {
+            raw: raw.into(),
+            toks,
+            valid,
+        }
     }
 
     /// `action_lower` is the request action, lowercased.
@@ -221,6 +227,11 @@ pub(crate) struct ResourcePattern {
 }
 
 impl ResourcePattern {
+    /// As written in the policy.
+    pub(crate) fn raw(&self) -> &str {
+        self.template.raw()
+    }
+
     pub(crate) fn new(raw: &str, variables: bool) -> ResourcePattern {
         let template = Template::parse(raw, variables);
         let shape = if raw == "*" {

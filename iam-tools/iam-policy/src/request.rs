@@ -54,6 +54,7 @@ pub struct Request {
     anonymous: bool,
     resource_account: Option<String>,
     wildcard_only_action: bool,
+    assume_conditions: bool,
     context: Context,
 }
 
@@ -73,6 +74,7 @@ impl Request {
             anonymous: false,
             resource_account: None,
             wildcard_only_action: false,
+            assume_conditions: false,
             context: Context::default(),
         }
     }
@@ -104,6 +106,15 @@ impl Request {
     /// resource `*` is then matched literally, as the real resource.
     pub fn wildcard_only_action(mut self, yes: bool) -> Request {
         self.wildcard_only_action = yes;
+        self
+    }
+
+    /// Asks what is possible rather than what this request gets: every condition of an
+    /// Allow statement is taken to hold and every conditional Deny not to apply (the
+    /// account analysis asks this after the request without context was refused, to tell
+    /// "allowed when its conditions hold" from "never allowed").
+    pub fn assume_conditions(mut self, yes: bool) -> Request {
+        self.assume_conditions = yes;
         self
     }
 
@@ -142,6 +153,9 @@ impl Request {
     }
     pub fn resource_account_id(&self) -> Option<&str> {
         self.resource_account.as_deref()
+    }
+    pub fn assumes_conditions(&self) -> bool {
+        self.assume_conditions
     }
     pub fn is_wildcard_only_action(&self) -> bool {
         self.wildcard_only_action

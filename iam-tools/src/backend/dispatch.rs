@@ -17,6 +17,8 @@ pub type OperationCall = for<'a> fn(&'a Backend, &'a str, serde_json::Value) -> 
 pub struct Backend {
     read_only: bool,
     kind: Kind,
+    /// Write operations sent so far: what the account model compares to know it is stale.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 /// The two implementations behind the boundary. One per server, so the size of `Live`
@@ -44,6 +46,7 @@ impl Backend {
         Backend {
             read_only,
             kind: Kind::Aws(Live::default()),
+            writes: Default::default(),
         }
     }
 
@@ -52,7 +55,13 @@ impl Backend {
         Backend {
             read_only: true,
             kind: Kind::File(Box::new(file)),
+            writes: Default::default(),
         }
+    }
+
+    /// How many write operations this server has sent (or tried to).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The account file, when this backend serves one.
@@ -103,6 +112,10 @@ impl Backend {
                 "{} is a write operation and this server is read-only; restart it with --allow-write to change IAM. Nothing was changed.",
                 op.action
             )));
+        }
+        if op.access == crate::catalog::Access::Write {
+            self.writes
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         match &self.kind {
             Kind::Aws(live) => Ok(live

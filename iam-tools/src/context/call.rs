@@ -33,6 +33,8 @@ pub struct Shared {
     pub guardrails: super::Guardrails,
     /// `--audit-log`: one JSON line per call.
     pub audit: Option<crate::audit::AuditLog>,
+    /// The account model of the analysis tools.
+    pub model: super::ModelCache,
 }
 
 /// One tool call's view of the server.
@@ -102,6 +104,28 @@ impl ToolContext {
         input: Value,
         items: [&str; N],
     ) -> Result<[Vec<Value>; N], ToolError> {
+        self.pages_of(name, input, items, self.shared.all_pages_max_items)
+            .await
+    }
+
+    /// [`Self::call_all_pages_of`] without the server's bound on items: for the account
+    /// model, which needs every entity however many there are.
+    pub async fn call_every_page_of<const N: usize>(
+        &self,
+        name: &str,
+        input: Value,
+        items: [&str; N],
+    ) -> Result<[Vec<Value>; N], ToolError> {
+        self.pages_of(name, input, items, usize::MAX).await
+    }
+
+    async fn pages_of<const N: usize>(
+        &self,
+        name: &str,
+        input: Value,
+        items: [&str; N],
+        bound: usize,
+    ) -> Result<[Vec<Value>; N], ToolError> {
         let mut input = input;
         let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
         loop {
@@ -116,22 +140,45 @@ impl ToolContext {
                 .and_then(Value::as_str)
                 .filter(|_| page["IsTruncated"] == true);
             match marker {
-                Some(m)
-                    if all.iter().map(Vec::len).sum::<usize>()
-                        < self.shared.all_pages_max_items =>
-                {
+                Some(m) if all.iter().map(Vec::len).sum::<usize>() < bound => {
                     input["Marker"] = Value::String(m.to_string())
                 }
                 Some(_) => {
                     return Err(ToolError::internal(format!(
-                        "{name} has more than {} {}; the server stops there",
-                        self.shared.all_pages_max_items,
+                        "{name} has more than {bound} {}; the server stops there",
                         items.join(" and ")
                     )));
                 }
                 None => return Ok(all),
             }
         }
+    }
+
+    /// The account model of the analysis tools: the session's while it is fresh (see
+    /// [`super::ModelCache`]), else read now with GetAccountAuthorizationDetails.
+    pub async fn account_model(&self) -> Result<Arc<super::LoadedModel>, ToolError> {
+        let details = || async {
+            let lists = [
+                "UserDetailList",
+                "GroupDetailList",
+                "RoleDetailList",
+                "Policies",
+            ];
+            let [users, groups, roles, policies] = self
+                .call_every_page_of(
+                    "GetAccountAuthorizationDetails",
+                    serde_json::json!({"MaxItems": 1000}),
+                    lists,
+                )
+                .await?;
+            Ok(serde_json::json!({
+                "UserDetailList": users,
+                "GroupDetailList": groups,
+                "RoleDetailList": roles,
+                "Policies": policies,
+            }))
+        };
+        self.shared.model.get(self.backend(), details).await
     }
 
     /// A managed policy (GetPolicy's `Policy`) and the document of its version in effect.

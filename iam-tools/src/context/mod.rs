@@ -4,6 +4,7 @@
 
 mod args;
 mod call;
+mod model;
 mod notes;
 mod paging;
 mod seal;
@@ -11,6 +12,7 @@ mod settings;
 
 pub use args::MAX_ARGUMENTS_BYTES;
 pub use call::{Catalog, Handler, HandlerFuture, Retry, Shared, ToolContext, ToolSpec};
+pub use model::{LoadedModel, MODEL_MAX_AGE, ModelCache};
 pub use notes::{join_notes, render_message, unanswered_note};
 pub use paging::{ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, all_pages};
 pub(crate) use seal::StateCheck;

@@ -74,6 +74,34 @@ pub struct ExpandActionsResult {
     pub catalog: String,
 }
 
+/// The `service` and `access_level` params of the catalog tools, checked: a service prefix
+/// of the catalog (lower-cased) and an access level.
+pub(super) fn filters(
+    service: Option<&str>,
+    access_level: Option<&str>,
+) -> Result<(Option<String>, Option<AccessLevel>), ToolError> {
+    let level = access_level
+        .map(|l| {
+            AccessLevel::from_name(l).ok_or_else(|| {
+                ToolError::invalid_arguments(format!("access_level {l:?} is not an access level"))
+                    .with_hint("Use List, Read, Write, Permissions management or Tagging.")
+            })
+        })
+        .transpose()?;
+    let service = service.map(str::to_ascii_lowercase);
+    if let Some(s) = &service
+        && catalog().service(s).is_none()
+    {
+        return Err(ToolError::invalid_arguments(format!(
+            "service {s:?} is not a service prefix of the catalog"
+        ))
+        .with_hint(
+            "Use a service prefix such as s3, iam, ec2 (the part before the colon of an action).",
+        ));
+    }
+    Ok((service, level))
+}
+
 /// `expand_actions`.
 pub struct ExpandActions;
 
@@ -113,24 +141,7 @@ impl RuntimeTool for ExpandActions {
                     ));
                 }
             };
-            let level = p.access_level.as_deref().map(|l| {
-                AccessLevel::from_name(l).ok_or_else(|| {
-                    ToolError::invalid_arguments(format!(
-                        "access_level {l:?} is not an access level"
-                    ))
-                    .with_hint("Use List, Read, Write, Permissions management or Tagging.")
-                })
-            });
-            let level = level.transpose()?;
-            let service = p.service.as_deref().map(str::to_ascii_lowercase);
-            if let Some(s) = &service
-                && c.service(s).is_none()
-            {
-                return Err(ToolError::invalid_arguments(format!(
-                    "service {s:?} is not a service prefix of the catalog"
-                ))
-                .with_hint("Use a service prefix such as s3, iam, ec2 (the part before the colon of an action)."));
-            }
+            let (service, level) = filters(p.service.as_deref(), p.access_level.as_deref())?;
             let kept: Vec<_> = covered
                 .into_iter()
                 .filter(|a| level.is_none_or(|l| a.action.access_level() == l))

@@ -6,6 +6,7 @@
 
 mod access_keys;
 mod account;
+mod analysis;
 mod expand;
 pub mod manifest;
 mod policies;
@@ -18,6 +19,7 @@ pub use account::{
     GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
     inactive_users, parse_credential_report,
 };
+pub use analysis::{EffectivePermissionsResult, GetEffectivePermissions, WhoCan, WhoCanResult};
 pub use expand::{ExpandActions, ExpandActionsResult, ExpandedAction, ExpandedResourceType};
 pub use policies::{
     GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult,

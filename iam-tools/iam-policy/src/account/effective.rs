@@ -1,0 +1,210 @@
+//! What a principal can really do: every catalog action its Allow statements could grant,
+//! each evaluated by the engine on the resources those statements (and its boundary) name,
+//! with its groups' policies, its boundary and every Deny taken into account.
+
+use std::collections::BTreeMap;
+
+use super::{Account, Decided, StatementRef};
+use crate::catalog::{AccessLevel, Action, catalog, pattern::glob_cs};
+use crate::{Effect, NamedPolicy, Statement};
+
+/// Which actions to consider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EffectiveFilter<'a> {
+    /// A service prefix (`s3`).
+    pub service: Option<&'a str>,
+    pub access_level: Option<AccessLevel>,
+    /// One resource to ask about, instead of the resources the policies name.
+    pub resource: Option<&'a str>,
+}
+
+/// An action the principal is allowed, on what.
+#[derive(Debug, Clone)]
+pub struct EffectiveAction {
+    pub action: Action<'static>,
+    pub grants: Vec<ResourceGrant>,
+}
+
+/// A resource (or pattern) the action is allowed on.
+#[derive(Debug, Clone)]
+pub struct ResourceGrant {
+    pub resource: String,
+    pub decided: Decided,
+    /// Resources inside this one that a Deny statement refuses, with the statement.
+    pub except: Vec<(String, StatementRef)>,
+}
+
+/// A statement's action block covers `action_lower`.
+fn covers(s: &Statement, action_lower: &str) -> bool {
+    s.action
+        .as_ref()
+        .is_some_and(|block| block.patterns.iter().any(|p| p.matches(action_lower)) != block.not)
+}
+
+impl Account {
+    /// The ARNs of the account's roles some pattern matches, and the patterns no role
+    /// matches (a role of another account).
+    fn roles_matching(&self, patterns: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .principals
+            .iter()
+            .filter(|p| p.kind == super::Kind::Role)
+            .filter(|p| patterns.iter().any(|pat| glob_cs(pat, &p.arn)))
+            .map(|p| p.arn.clone())
+            .collect();
+        out.extend(
+            patterns
+                .iter()
+                .filter(|pat| self.principal(pat).is_none() && !pat.contains(['*', '?']))
+                .cloned(),
+        );
+        out
+    }
+
+    /// The actions principal `i` is allowed (outright or under conditions), in catalog
+    /// order, each with the resources it is allowed on.
+    pub fn effective(&self, i: usize, filter: &EffectiveFilter<'_>) -> Vec<EffectiveAction> {
+        let c = catalog();
+        let subject = self.subject(i);
+        let wanted = |a: &Action<'_>| {
+            filter
+                .service
+                .is_none_or(|s| a.service().prefix.eq_ignore_ascii_case(s))
+                && filter.access_level.is_none_or(|l| a.access_level() == l)
+        };
+        // Candidates: what the Allow statements could cover, with the resources they name.
+        let mut candidates: BTreeMap<u32, (Action<'static>, Vec<String>)> = BTreeMap::new();
+        let mut note = |a: Action<'static>, resources: &[&str]| {
+            let entry = candidates.entry(a.id()).or_insert_with(|| (a, Vec::new()));
+            for r in resources {
+                if !entry.1.iter().any(|x| x == r) {
+                    entry.1.push((*r).to_string());
+                }
+            }
+        };
+        for s in subject
+            .identity_statements()
+            .filter(|s| s.effect == Some(Effect::Allow))
+        {
+            let Some((not, patterns)) = s.action_patterns() else {
+                continue;
+            };
+            let resources: Vec<&str> = match s.resource_patterns() {
+                Some((false, r)) => r.collect(),
+                _ => vec!["*"],
+            };
+            if not {
+                for a in c.all_actions().filter(|a| wanted(a)) {
+                    if covers(s, &a.full_name().to_ascii_lowercase()) {
+                        note(a, &resources);
+                    }
+                }
+            } else {
+                for p in patterns {
+                    for a in c.expand(p).filter(|a| wanted(a)) {
+                        note(a, &resources);
+                    }
+                }
+            }
+        }
+        // A boundary narrower than the grants: its resources are where the grants hold.
+        let boundary: Vec<&Statement> = subject
+            .input
+            .permissions_boundary
+            .iter()
+            .flat_map(|b| b.policy.statements())
+            .filter(|s| s.effect == Some(Effect::Allow))
+            .collect();
+        let denies: Vec<(&NamedPolicy, &Statement)> = subject
+            .input
+            .identity_policies
+            .iter()
+            .chain(subject.input.permissions_boundary.iter())
+            .flat_map(|p| p.policy.statements().iter().map(move |s| (p, s)))
+            .filter(|(_, s)| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
+            .collect();
+
+        let mut out = Vec::new();
+        for (_, (action, mut resources)) in candidates {
+            let lower = action.full_name().to_ascii_lowercase();
+            for s in boundary.iter().filter(|s| covers(s, &lower)) {
+                if let Some((false, r)) = s.resource_patterns() {
+                    for r in r {
+                        if !resources.iter().any(|x| x == r) {
+                            resources.push(r.to_string());
+                        }
+                    }
+                }
+            }
+            let resources: Vec<String> = if let Some(r) = filter.resource {
+                vec![r.to_string()]
+            } else if action.wildcard_only() {
+                vec!["*".to_string()]
+            } else {
+                resources
+                    .into_iter()
+                    .filter(|r| r == "*" || action.resource_can_match(r))
+                    .collect()
+            };
+            let name = action.full_name();
+            // Assuming a role is decided by its trust policy too: a pattern stands for the
+            // account's roles it matches, each with its own.
+            let resources = if self.is_trust_action(&lower) {
+                self.roles_matching(&resources)
+            } else {
+                resources
+            };
+            let mut grants: Vec<ResourceGrant> = resources
+                .into_iter()
+                .filter_map(|resource| {
+                    let rp = self.resource_policy_for(&name, &resource, None);
+                    let decided = subject.decide(&name, &resource, rp.as_ref())?;
+                    Some(ResourceGrant {
+                        resource,
+                        decided,
+                        except: Vec::new(),
+                    })
+                })
+                .collect();
+            // A grant inside another one that holds as surely says nothing more.
+            let covered: Vec<bool> = grants
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    grants.iter().enumerate().any(|(j, h)| {
+                        j != k
+                            && h.decided.access <= g.decided.access
+                            && h.resource != g.resource
+                            && glob_cs(&h.resource, &g.resource)
+                    })
+                })
+                .collect();
+            let mut k = 0;
+            grants.retain(|_| {
+                k += 1;
+                !covered[k - 1]
+            });
+            if grants.is_empty() {
+                continue;
+            }
+            for g in &mut grants {
+                for (named, s) in denies.iter().filter(|(_, s)| covers(s, &lower)) {
+                    let Some((false, patterns)) = s.resource_patterns() else {
+                        continue;
+                    };
+                    for d in patterns {
+                        if d != g.resource
+                            && glob_cs(&g.resource, d)
+                            && let Some((_, r)) =
+                                subject.statement(&subject.input, named.id.as_str(), s.index())
+                        {
+                            g.except.push((d.to_string(), r));
+                        }
+                    }
+                }
+            }
+            out.push(EffectiveAction { action, grants });
+        }
+        out
+    }
+}

@@ -1,0 +1,434 @@
+//! The account analysis: `who_can` and `get_effective_permissions`, answered by the local
+//! engine over the account model (GetAccountAuthorizationDetails, shared by the session's
+//! calls; offline, the account file).
+
+use std::collections::BTreeMap;
+
+use super::expand::filters;
+use super::manifest::params::{GetEffectivePermissionsParams, WhoCanParams};
+use super::tool::RuntimeTool;
+use crate::context::{LoadedModel, ToolContext};
+use crate::error::{ToolError, ToolFuture};
+use crate::policy::account::{
+    Access, Account, ConditionRef, Decided, EffectiveFilter, Kind, StatementRef, closest_action,
+};
+use crate::policy::catalog::catalog;
+use crate::policy::{Effect, Policy};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A statement that grants (or limits) access.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GrantRef {
+    /// inline, managed, aws-managed, boundary, trust or resource.
+    #[serde(rename = "PolicyType")]
+    pub policy_type: String,
+    #[serde(rename = "PolicyName")]
+    pub policy_name: String,
+    /// A managed policy's ARN.
+    #[serde(rename = "PolicyArn", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// The group the policy comes through.
+    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The statement's Sid.
+    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// Its position in the policy (0-based).
+    #[serde(rename = "StatementIndex")]
+    pub statement_index: usize,
+}
+
+impl From<&StatementRef> for GrantRef {
+    fn from(r: &StatementRef) -> Self {
+        GrantRef {
+            policy_type: r.policy_type.to_string(),
+            policy_name: r.policy_name.clone(),
+            policy_arn: r.policy_arn.clone(),
+            group: r.group.clone(),
+            sid: r.sid.clone(),
+            statement_index: r.statement_index,
+        }
+    }
+}
+
+/// A condition a conditional decision depends on.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ConditionOut {
+    /// `must hold` (an Allow's condition) or `must not hold` (a Deny's).
+    #[serde(rename = "Requirement")]
+    pub requirement: String,
+    /// The Condition element: {operator: {key: [values]}}.
+    #[serde(rename = "Condition")]
+    pub condition: serde_json::Map<String, Value>,
+    #[serde(rename = "Statement")]
+    pub statement: GrantRef,
+}
+
+impl From<&ConditionRef> for ConditionOut {
+    fn from(c: &ConditionRef) -> Self {
+        ConditionOut {
+            requirement: match c.effect {
+                Effect::Allow => "must hold",
+                Effect::Deny => "must not hold",
+            }
+            .to_string(),
+            condition: c.condition.as_object().cloned().unwrap_or_default(),
+            statement: GrantRef::from(&c.statement),
+        }
+    }
+}
+
+/// One principal allowed the request.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AllowedPrincipal {
+    #[serde(rename = "Arn")]
+    pub arn: String,
+    /// user or role.
+    #[serde(rename = "Type")]
+    pub kind: String,
+    /// allowed (on a request with no condition context), or conditional (only when the
+    /// Conditions hold).
+    #[serde(rename = "Decision")]
+    pub decision: String,
+    #[serde(rename = "GrantedBy")]
+    pub granted_by: Vec<GrantRef>,
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ConditionOut>,
+}
+
+fn allowed_principal(account: &Account, i: usize, d: &Decided) -> AllowedPrincipal {
+    let p = &account.principals[i];
+    AllowedPrincipal {
+        arn: p.arn.clone(),
+        kind: p.kind.as_str().to_string(),
+        decision: d.access.as_str().to_string(),
+        granted_by: d.granted_by.iter().map(GrantRef::from).collect(),
+        conditions: d.conditions.iter().map(ConditionOut::from).collect(),
+    }
+}
+
+/// What `who_can` returns.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct WhoCanResult {
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Resource")]
+    pub resource: String,
+    /// The resource policy evaluated with the principals' own: the one given, or a role's
+    /// trust policy for sts:AssumeRole on it.
+    #[serde(
+        rename = "ResourcePolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_policy: Option<String>,
+    /// Every user and role of the account allowed it, users first.
+    #[serde(rename = "Principals")]
+    pub principals: Vec<AllowedPrincipal>,
+    #[serde(rename = "Count")]
+    pub count: usize,
+    /// Principals evaluated (users and roles of the model).
+    #[serde(rename = "Evaluated")]
+    pub evaluated: usize,
+    /// When the account model was read (offline: when the snapshot was taken).
+    #[serde(rename = "LoadedAt")]
+    pub loaded_at: String,
+    /// What the model could not take in, and the limits of the answer.
+    #[serde(rename = "Notes", default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One action's grant on a resource.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ResourceAccess {
+    /// The resource or pattern (as the granting statements name it); `*` for actions that
+    /// take no resource.
+    #[serde(rename = "Resource")]
+    pub resource: String,
+    /// allowed or conditional.
+    #[serde(rename = "Decision")]
+    pub decision: String,
+    #[serde(rename = "GrantedBy")]
+    pub granted_by: Vec<GrantRef>,
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ConditionOut>,
+    /// Resources within it a Deny statement refuses.
+    #[serde(rename = "Except", default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<DeniedResource>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DeniedResource {
+    #[serde(rename = "Resource")]
+    pub resource: String,
+    #[serde(rename = "DeniedBy")]
+    pub denied_by: GrantRef,
+}
+
+/// One action the principal is allowed.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EffectiveActionOut {
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Resources")]
+    pub resources: Vec<ResourceAccess>,
+}
+
+/// The actions of one access level of a service.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AccessLevelActions {
+    /// List, Read, Write, Permissions management or Tagging.
+    #[serde(rename = "AccessLevel")]
+    pub access_level: String,
+    #[serde(rename = "Actions")]
+    pub actions: Vec<EffectiveActionOut>,
+}
+
+/// One service's allowed actions.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ServiceActions {
+    #[serde(rename = "Service")]
+    pub service: String,
+    #[serde(rename = "AccessLevels")]
+    pub access_levels: Vec<AccessLevelActions>,
+}
+
+/// What `get_effective_permissions` returns.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EffectivePermissionsResult {
+    #[serde(rename = "PrincipalArn")]
+    pub principal_arn: String,
+    /// user, group or role.
+    #[serde(rename = "Type")]
+    pub kind: String,
+    /// The permissions boundary taken into account.
+    #[serde(
+        rename = "PermissionsBoundary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permissions_boundary: Option<String>,
+    /// The policies evaluated: its own, its groups', its boundary.
+    #[serde(rename = "EvaluatedPolicies")]
+    pub evaluated_policies: Vec<String>,
+    /// Allowed actions by service, then access level (at most max_actions of them).
+    #[serde(rename = "Services")]
+    pub services: Vec<ServiceActions>,
+    /// How many actions are allowed in all (after the filters), outright or under
+    /// conditions.
+    #[serde(rename = "Count")]
+    pub count: usize,
+    /// Of them, allowed only under conditions on every resource.
+    #[serde(rename = "ConditionalCount")]
+    pub conditional_count: usize,
+    #[serde(rename = "ByAccessLevel")]
+    pub by_access_level: BTreeMap<String, usize>,
+    #[serde(rename = "ByService")]
+    pub by_service: BTreeMap<String, usize>,
+    #[serde(rename = "LoadedAt")]
+    pub loaded_at: String,
+    #[serde(rename = "Notes", default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A principal of the model by ARN, or an error naming the closest.
+fn find_principal(account: &Account, arn: &str, param: &str) -> Result<usize, ToolError> {
+    account.principal(arn).ok_or_else(|| {
+        let near = account
+            .closest_principal(arn)
+            .map_or_else(String::new, |c| format!(" (did you mean {c:?}?)"));
+        ToolError::invalid_arguments(format!(
+            "{param} {arn:?} is not a user, group or role of the account{near}"
+        ))
+        .with_hint("Use the Arn that list_users, list_roles or get_group shows.")
+    })
+}
+
+/// One known action (`s3:GetObject`), or an error with the closest.
+fn known_action(action: &str) -> Result<String, ToolError> {
+    if action.contains(['*', '?']) {
+        return Err(ToolError::invalid_arguments(format!(
+            "action {action:?} is a pattern; who_can asks about one action"
+        ))
+        .with_hint("Name one action (s3:GetObject); expand_actions lists what a pattern covers."));
+    }
+    match catalog().action(action) {
+        Some(a) => Ok(a.full_name()),
+        None => {
+            let near = closest_action(action)
+                .map_or_else(String::new, |n| format!(" (did you mean {n:?}?)"));
+            Err(ToolError::invalid_arguments(format!(
+                "action {action:?} is not in the AWS service catalog{near}"
+            ))
+            .with_hint("Name an action as service:Action, e.g. s3:GetObject or iam:PassRole."))
+        }
+    }
+}
+
+fn model_notes(model: &LoadedModel) -> Vec<String> {
+    model.account.notes.clone()
+}
+
+/// `who_can`.
+pub struct WhoCan;
+
+impl RuntimeTool for WhoCan {
+    type Params = WhoCanParams;
+    type Output = WhoCanResult;
+
+    fn run<'a>(ctx: &'a ToolContext, p: &'a WhoCanParams) -> ToolFuture<'a, WhoCanResult> {
+        Box::pin(async move {
+            let action = known_action(&p.action)?;
+            let resource = p.resource.clone().unwrap_or_else(|| "*".to_string());
+            let resource_policy = match &p.resource_policy {
+                Some(doc) => {
+                    let value = crate::policy::document_value(&doc.0).map_err(|e| {
+                        ToolError::invalid_arguments(format!("resource_policy is not JSON: {e}"))
+                    })?;
+                    Some(Policy::parse(&value).map_err(|problems| {
+                        ToolError::invalid_arguments(format!(
+                            "resource_policy is not a policy document:\n- {}",
+                            problems
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join("\n- ")
+                        ))
+                        .with_hint("Fix each problem at the path shown and call again.")
+                    })?)
+                }
+                None => None,
+            };
+            let model = ctx.account_model().await?;
+            let account = &model.account;
+            let rp = account.resource_policy_for(&action, &resource, resource_policy.as_ref());
+            let found = account.who_can(&action, &resource, resource_policy.as_ref());
+            let mut principals: Vec<AllowedPrincipal> = found
+                .iter()
+                .map(|w| allowed_principal(account, w.principal, &w.decided))
+                .collect();
+            principals.sort_by_key(|p| (p.kind != "user", p.decision != "allowed"));
+            Ok(WhoCanResult {
+                count: principals.len(),
+                evaluated: account
+                    .principals
+                    .iter()
+                    .filter(|p| p.kind != Kind::Group)
+                    .count(),
+                action,
+                resource,
+                resource_policy: rp.map(|r| r.id),
+                principals,
+                loaded_at: model.loaded_at.clone(),
+                notes: model_notes(&model),
+            })
+        })
+    }
+}
+
+/// `get_effective_permissions`.
+pub struct GetEffectivePermissions;
+
+impl RuntimeTool for GetEffectivePermissions {
+    type Params = GetEffectivePermissionsParams;
+    type Output = EffectivePermissionsResult;
+
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        p: &'a GetEffectivePermissionsParams,
+    ) -> ToolFuture<'a, EffectivePermissionsResult> {
+        Box::pin(async move {
+            let (service, level) = filters(p.service.as_deref(), p.access_level.as_deref())?;
+            let model = ctx.account_model().await?;
+            let account = &model.account;
+            let i = find_principal(account, &p.principal_arn, "principal_arn")?;
+            let filter = EffectiveFilter {
+                service: service.as_deref(),
+                access_level: level,
+                resource: p.resource.as_deref(),
+            };
+            let found = account.effective(i, &filter);
+            let principal = &account.principals[i];
+            let subject = account.subject(i);
+            let mut out = EffectivePermissionsResult {
+                principal_arn: principal.arn.clone(),
+                kind: principal.kind.as_str().to_string(),
+                permissions_boundary: principal.boundary.map(|b| account.policies[b].arn.clone()),
+                evaluated_policies: subject.policy_names(),
+                count: found.len(),
+                loaded_at: model.loaded_at.clone(),
+                notes: model_notes(&model),
+                ..Default::default()
+            };
+            let limit = p.max_actions.map_or(500, |m| m.max(1) as usize);
+            for a in &found {
+                let level = a.action.access_level().as_str().to_string();
+                let service = a.action.service().prefix.to_string();
+                *out.by_access_level.entry(level.clone()).or_default() += 1;
+                *out.by_service.entry(service.clone()).or_default() += 1;
+                if a.grants
+                    .iter()
+                    .all(|g| g.decided.access == Access::Conditional)
+                {
+                    out.conditional_count += 1;
+                }
+            }
+            for a in found.iter().take(limit) {
+                let service = a.action.service().prefix;
+                if out.services.last().is_none_or(|s| s.service != service) {
+                    out.services.push(ServiceActions {
+                        service: service.to_string(),
+                        access_levels: Vec::new(),
+                    });
+                }
+                let levels = &mut out.services.last_mut().expect("pushed above").access_levels;
+                let level = a.action.access_level().as_str();
+                let slot = match levels.iter().position(|l| l.access_level == level) {
+                    Some(k) => k,
+                    None => {
+                        levels.push(AccessLevelActions {
+                            access_level: level.to_string(),
+                            actions: Vec::new(),
+                        });
+                        levels.len() - 1
+                    }
+                };
+                levels[slot].actions.push(EffectiveActionOut {
+                    action: a.action.full_name(),
+                    resources: a
+                        .grants
+                        .iter()
+                        .map(|g| ResourceAccess {
+                            resource: g.resource.clone(),
+                            decision: g.decided.access.as_str().to_string(),
+                            granted_by: g.decided.granted_by.iter().map(GrantRef::from).collect(),
+                            conditions: g
+                                .decided
+                                .conditions
+                                .iter()
+                                .map(ConditionOut::from)
+                                .collect(),
+                            except: g
+                                .except
+                                .iter()
+                                .map(|(r, by)| DeniedResource {
+                                    resource: r.clone(),
+                                    denied_by: GrantRef::from(by),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                });
+            }
+            if found.len() > limit {
+                out.notes.push(format!(
+                    "Services lists {limit} of {} actions (the counts cover all): narrow with service or access_level, or raise max_actions.",
+                    found.len()
+                ));
+            }
+            Ok(out)
+        })
+    }
+}
