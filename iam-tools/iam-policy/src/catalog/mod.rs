@@ -457,7 +457,7 @@ impl Catalog {
             None if pattern == "*" => ("*", "*"),
             None => ("", "\0"),
         };
-        let wild = |s: &str| s.contains(['*', '?']);
+        let wild = pattern::has_wildcard;
         // No wildcard: one hash probe. A named service: its actions only.
         let exact = (!wild(service) && !wild(name))
             .then(|| self.action(pattern))
@@ -471,10 +471,17 @@ impl Catalog {
             self.services.iter().filter(|s| matches(s.prefix)).collect()
         };
         let matches = pattern::glob_ci_matcher(name);
+        // A literal and a final `*` (`Describe*`): the names that start with the literal are
+        // one run of a service's actions, sorted by lowercased name.
+        let prefix = name.strip_suffix('*').filter(|p| !wild(p));
         exact.into_iter().chain(
             services
                 .into_iter()
-                .flat_map(move |s| self.actions_of(s))
+                .flat_map(move |s| {
+                    let all = &self.actions[s.actions.start as usize..s.actions.end as usize];
+                    let run = prefix.map_or(all, |p| starting_with(all, p));
+                    run.iter().map(move |def| Action { catalog: self, def })
+                })
                 .filter(move |a| matches(a.def.name)),
         )
     }
@@ -555,6 +562,18 @@ impl Catalog {
     }
 }
 
+/// The run of `actions` (sorted by lowercased name) whose names start with `prefix`, in any
+/// case: two binary searches on the names' lowercased first `prefix.len()` bytes.
+fn starting_with<'a>(actions: &'a [ActionDef], prefix: &str) -> &'a [ActionDef] {
+    fn lower(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().map(|b| b.to_ascii_lowercase())
+    }
+    let head = |a: &ActionDef| lower(a.name).take(prefix.len());
+    let start = actions.partition_point(|a| head(a).lt(lower(prefix)));
+    let end = actions.partition_point(|a| head(a).le(lower(prefix)));
+    &actions[start..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,6 +610,32 @@ mod tests {
         assert!(c.action("s3:GetObjectt").is_none());
         assert!(c.service("s4").is_none());
         assert!(c.expand("s3:Get*").count() > 40);
+        // expand finds prefix patterns by binary search: the actions of each service are
+        // sorted by lowercased name, as the converter writes them.
+        for s in c.services() {
+            let names: Vec<String> = c
+                .actions_of(s)
+                .map(|a| a.name().to_ascii_lowercase())
+                .collect();
+            assert!(names.is_sorted(), "{}", s.prefix);
+        }
+        for pattern in [
+            "s3:Get*",
+            "ec2:describe*",
+            "iam:*",
+            "s3:GetObject*",
+            "kms:Zz*",
+        ] {
+            let (service, name) = pattern.split_once(':').unwrap();
+            let prefix = name.trim_end_matches('*').to_ascii_lowercase();
+            let expected: Vec<u32> = c
+                .actions_of(c.service(service).unwrap())
+                .filter(|a| a.name().to_ascii_lowercase().starts_with(&prefix))
+                .map(|a| a.id())
+                .collect();
+            let found: Vec<u32> = c.expand(pattern).map(|a| a.id()).collect();
+            assert_eq!(found, expected, "{pattern}");
+        }
         assert_eq!(c.expand("s3:Gett*").count(), 0);
         assert_eq!(c.expand("*").count(), c.action_count());
         assert!(get.supports_key("s3:ExistingObjectTag/team"));

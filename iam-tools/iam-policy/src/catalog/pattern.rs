@@ -379,6 +379,11 @@ pub fn key_fits(template: &str, key: &str) -> bool {
     go(t, k)
 }
 
+/// True if `s` has a wildcard, `*` or `?` (a byte scan: no character decoding).
+pub fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
+}
+
 /// True if `name` matches the glob `pattern` (`*`, `?`), case-insensitively (action names).
 pub fn glob_ci(pattern: &str, name: &str) -> bool {
     glob(pattern, name, true)
@@ -390,7 +395,7 @@ pub fn glob_ci(pattern: &str, name: &str) -> bool {
 pub fn glob_ci_matcher(pattern: &str) -> impl Fn(&str) -> bool + '_ {
     let prefix = pattern
         .strip_suffix('*')
-        .filter(|p| !p.contains(['*', '?']))
+        .filter(|p| !has_wildcard(p))
         .map(str::to_ascii_lowercase);
     move |name| match &prefix {
         Some(p) => name.as_bytes().get(..p.len()).is_some_and(|start| {

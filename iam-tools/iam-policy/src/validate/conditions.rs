@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use super::elements::{REGIONS, Statement, is_region};
 use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
+use crate::catalog::pattern::has_wildcard;
 use crate::catalog::{BaseType, KeyType, catalog};
 use crate::condition::{
     Base, Operator, SetQualifier, parse_bool, parse_cidr, parse_date, parse_number,
@@ -502,7 +503,7 @@ impl Validator {
                 let exact = !name.to_ascii_lowercase().contains("like");
                 if exact
                     && texts.iter().any(|t| {
-                        t.contains(['*', '?'])
+                        has_wildcard(t)
                             && (find_variable(t).is_none()
                                 || t.replace("${*}", "")
                                     .replace("${?}", "")
@@ -537,7 +538,7 @@ impl Validator {
         texts: &[String],
     ) {
         let lower = key.to_ascii_lowercase();
-        let literal = |t: &str| !t.contains(['*', '?']) && find_variable(t).is_none();
+        let literal = |t: &str| !has_wildcard(t) && find_variable(t).is_none();
         match lower.as_str() {
             "aws:sourcevpc" => {
                 for t in texts.iter().filter(|t| literal(t)) {
@@ -808,7 +809,7 @@ impl Validator {
                 .actions
                 .iter()
                 .zip(&st.expansions)
-                .filter(|((_, a), _)| !a.contains(['*', '?']))
+                .filter(|((_, a), _)| !has_wildcard(a))
                 .filter_map(|(_, covered)| covered.first())
                 .filter(|a| a.service().prefix.eq_ignore_ascii_case(prefix) && !a.supports_key(key))
                 .map(|a| a.full_name())

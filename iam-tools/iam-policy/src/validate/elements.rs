@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
-use crate::catalog::{Action, Catalog, ResourcePattern, ResourceType, catalog, pattern};
+use crate::catalog::pattern::{self, has_wildcard};
+use crate::catalog::{Action, Catalog, ResourcePattern, ResourceType, catalog};
 
 const TRUST_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
@@ -138,7 +139,7 @@ impl<'d> Statement<'d> {
         if self.not_action {
             return hit.is_none().then_some(false);
         }
-        hit.map(|(_, a)| a.contains(['*', '?']))
+        hit.map(|(_, a)| has_wildcard(a))
     }
 
     fn star_resource(&self) -> bool {
@@ -322,7 +323,7 @@ impl Validator {
                 format!("Service control policies take a wildcard only as the last character of an action: rewrite {action:?} (\"iam:Get*\", not \"iam:*Role\")."),
             );
         }
-        let wild_service = service.contains(['*', '?']);
+        let wild_service = has_wildcard(service);
         let services: Vec<_> = if wild_service {
             c.services()
                 .iter()
@@ -362,7 +363,7 @@ impl Validator {
             );
         }
         if covered.is_empty() {
-            if name.contains(['*', '?']) {
+            if has_wildcard(name) {
                 self.push(
                     "INVALID_ACTION",
                     FindingType::Error,
@@ -386,7 +387,7 @@ impl Validator {
             return;
         }
         if let [a] = covered
-            && !action.contains(['*', '?'])
+            && !has_wildcard(action)
             && (a.service().prefix != service || a.name() != name)
         {
             self.push(
@@ -461,7 +462,7 @@ impl Validator {
         for &(index, resource) in &st.resources {
             let by = st.resources.iter().find(|&&(other_index, other)| {
                 other_index != index
-                    && other.contains(['*', '?'])
+                    && has_wildcard(other)
                     && other != resource
                     && pattern::glob_cs(other, resource)
             });
@@ -505,7 +506,7 @@ impl Validator {
             return;
         }
         let (partition, service, region, account) = (fields[1], fields[2], fields[3], fields[4]);
-        let wild = |s: &str| s.contains(['*', '?']) || find_variable(s).is_some();
+        let wild = |s: &str| has_wildcard(s) || find_variable(s).is_some();
         if !wild(partition) && !PARTITIONS.contains(&partition) {
             let hint = suggest(partition, PARTITIONS.iter().copied());
             self.push(
@@ -994,7 +995,7 @@ impl Validator {
                         aws_entries.push(entry);
                     }
                     "Service" => {
-                        if entry.contains(['*', '?']) {
+                        if has_wildcard(entry) {
                             self.push(
                                 "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
                                 FindingType::Error,
@@ -1011,7 +1012,7 @@ impl Validator {
                         }
                         services.push(entry);
                     }
-                    "Federated" | "CanonicalUser" if entry.contains(['*', '?']) => {
+                    "Federated" | "CanonicalUser" if has_wildcard(entry) => {
                         self.push(
                             "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
                             FindingType::Error,
@@ -1097,7 +1098,7 @@ impl Validator {
             }
             return;
         }
-        if entry.contains(['*', '?']) {
+        if has_wildcard(entry) {
             self.push(
                 "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
                 FindingType::Error,
@@ -1383,7 +1384,7 @@ fn is_federated(s: &str) -> bool {
     if s.starts_with("arn:") {
         return s.contains(":saml-provider/") || s.contains(":oidc-provider/");
     }
-    s.contains('.') && !s.contains(char::is_whitespace) && !s.contains(['*', '?'])
+    s.contains('.') && !s.contains(char::is_whitespace) && !has_wildcard(s)
 }
 
 fn is_everyone(v: &Value) -> bool {
