@@ -413,31 +413,16 @@ impl Catalog {
 
     /// The service with this prefix (any case).
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.service_index.get(prefix.to_ascii_lowercase().as_str())
-        } else {
-            self.service_index.get(prefix)
-        };
-        i.map(|&i| &self.services[i as usize])
+        let i = lowercase(prefix, |lower| self.service_index.get(lower).copied())?;
+        Some(&self.services[i as usize])
     }
 
     /// The action `service:Name` (any case): one hash probe.
     pub fn action(&self, name: &str) -> Option<Action<'_>> {
-        let mut buf = [0u8; 128];
-        let i = if !name.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.action_index.get(name)
-        } else if name.len() <= buf.len() {
-            // Lowercase on the stack: no allocation for a lookup.
-            let lower = &mut buf[..name.len()];
-            lower.copy_from_slice(name.as_bytes());
-            lower.make_ascii_lowercase();
-            self.action_index.get(std::str::from_utf8(lower).ok()?)
-        } else {
-            self.action_index.get(name.to_ascii_lowercase().as_str())
-        }?;
+        let i = lowercase(name, |lower| self.action_index.get(lower).copied())?;
         Some(Action {
             catalog: self,
-            def: &self.actions[*i as usize],
+            def: &self.actions[i as usize],
         })
     }
 
@@ -538,8 +523,8 @@ impl Catalog {
     /// The type of a condition key as a policy writes it: a global key, or a key its service
     /// (the part before `:`) documents. None for a key the catalog does not know.
     pub fn key_type(&self, key: &str) -> Option<KeyType> {
-        if let Some(ty) = self.exact_keys.get(key.to_ascii_lowercase().as_str()) {
-            return Some(*ty);
+        if let Some(ty) = lowercase(key, |lower| self.exact_keys.get(lower).copied()) {
+            return Some(ty);
         }
         if let Some(k) = self.global_key(key) {
             return Some(k.ty);
@@ -559,6 +544,24 @@ impl Catalog {
             base: BaseType::String,
             multivalued: false,
         })
+    }
+}
+
+/// `f` of `text` lowercased (ASCII), for the lookups of lowercased keys: lowercased on the
+/// stack, without allocating, unless it is long.
+fn lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(text);
+    }
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..text.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            // ASCII lowercasing keeps UTF-8 valid.
+            f(std::str::from_utf8(lower).unwrap_or_default())
+        }
+        None => f(&text.to_ascii_lowercase()),
     }
 }
 

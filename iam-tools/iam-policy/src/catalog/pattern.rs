@@ -201,7 +201,13 @@ fn search(
             Some(Piece::Hole { stop }) => Some(*stop),
             _ => None,
         };
-        if hole.is_some() && started {
+        // Close the placeholder here, unless the next piece is a literal the next token is
+        // not (a state with nowhere to go: most of them, as a placeholder takes text).
+        let dead_end = matches!(
+            (pat.get(i), pieces.get(j + 1)),
+            (Some(PTok::Lit(c)), Some(Piece::Lit(d))) if c != d
+        );
+        if hole.is_some() && started && !dead_end {
             stack.push((i, j + 1, false));
         }
         match pat.get(i) {

@@ -1,5 +1,7 @@
 //! The Condition element: operators, keys (against the catalog), key types and values.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::elements::{REGIONS, Statement, is_region};
@@ -165,10 +167,9 @@ impl Validator {
             );
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
-        for (key, values) in keys {
+        for (n, (key, values)) in keys.iter().enumerate() {
             let kpath = path.key(key);
-            if let Some(first) = seen.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+            if let Some(first) = keys.keys().take(n).find(|k| k.eq_ignore_ascii_case(key)) {
                 self.push(
                     "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
                     FindingType::Error,
@@ -176,7 +177,6 @@ impl Validator {
                     format!("{key} repeats {first} with other capitalization in the same {name} block: merge their values under one spelling."),
                 );
             }
-            seen.push(key);
             let ty = self.condition_key(&kpath, key);
             self.values(st, &kpath, name, &op, base, key, ty, values);
         }
@@ -285,8 +285,8 @@ impl Validator {
         ty: Option<KeyType>,
         values: &Value,
     ) {
-        let list: Vec<&Value> = match values {
-            Value::Array(list) => list.iter().collect(),
+        let list: &[Value] = match values {
+            Value::Array(list) => list,
             Value::Object(_) | Value::Null => {
                 self.push(
                     "DATA_TYPE_MISMATCH",
@@ -296,7 +296,7 @@ impl Validator {
                 );
                 return;
             }
-            one => vec![one],
+            one => std::slice::from_ref(one),
         };
         if list.is_empty() {
             let (code, message) = match (op.set, op.if_exists) {
@@ -328,28 +328,25 @@ impl Validator {
             self.push(code, FindingType::Suggestion, path, message);
             return;
         }
-        let kinds: Vec<&'static str> = list.iter().map(|v| json_type(v)).collect();
-        if kinds.iter().any(|k| *k != kinds[0]) {
+        if list.iter().any(|v| json_type(v) != json_type(&list[0])) {
+            let mut kinds: Vec<&str> = list.iter().map(json_type).collect();
+            kinds.dedup();
             self.push(
                 "INVALID_CONDITION_DATA_TYPE",
                 FindingType::Error,
                 path,
                 format!(
                     "The values of {key} mix JSON types ({}): write them all as strings.",
-                    {
-                        let mut k = kinds.clone();
-                        k.dedup();
-                        k.join(", ")
-                    }
+                    kinds.join(", ")
                 ),
             );
         }
-        let texts: Vec<String> = list
+        let texts: Vec<Cow<'_, str>> = list
             .iter()
             .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(b) => Some(b.to_string()),
+                Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+                Value::Number(n) => Some(Cow::Owned(n.to_string())),
+                Value::Bool(b) => Some(Cow::Owned(b.to_string())),
                 _ => None,
             })
             .collect();
@@ -535,75 +532,68 @@ impl Validator {
         name: &str,
         op: &Operator,
         key: &str,
-        texts: &[String],
+        texts: &[Cow<'_, str>],
     ) {
-        let lower = key.to_ascii_lowercase();
         let literal = |t: &str| !has_wildcard(t) && find_variable(t).is_none();
-        match lower.as_str() {
-            "aws:sourcevpc" => {
-                for t in texts.iter().filter(|t| literal(t)) {
-                    if !id_format(t, "vpc-") {
-                        self.push(
-                            "INVALID_VPC_FORMAT",
-                            FindingType::Error,
-                            path,
-                            format!("{t:?} is not a VPC ID: write vpc- followed by 8 or 17 characters (vpc-1a2b3c4d)."),
-                        );
-                    }
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        if is("aws:SourceVpc") {
+            for t in texts.iter().filter(|t| literal(t)) {
+                if !id_format(t, "vpc-") {
+                    self.push(
+                        "INVALID_VPC_FORMAT",
+                        FindingType::Error,
+                        path,
+                        format!("{t:?} is not a VPC ID: write vpc- followed by 8 or 17 characters (vpc-1a2b3c4d)."),
+                    );
                 }
             }
-            "aws:sourcevpce" => {
-                for t in texts.iter().filter(|t| literal(t)) {
-                    if !id_format(t, "vpce-") {
-                        self.push(
-                            "INVALID_VPCE_FORMAT",
-                            FindingType::Error,
-                            path,
-                            format!("{t:?} is not a VPC endpoint ID: write vpce- followed by 8 or 17 characters."),
-                        );
-                    }
+        } else if is("aws:SourceVpce") {
+            for t in texts.iter().filter(|t| literal(t)) {
+                if !id_format(t, "vpce-") {
+                    self.push(
+                        "INVALID_VPCE_FORMAT",
+                        FindingType::Error,
+                        path,
+                        format!("{t:?} is not a VPC endpoint ID: write vpce- followed by 8 or 17 characters."),
+                    );
                 }
             }
-            "aws:requestedregion" => {
-                for t in texts.iter().filter(|t| literal(t)) {
-                    if is_region(t) && !REGIONS.contains(&t.as_str()) {
-                        let hint = suggest(t, REGIONS.iter().copied());
-                        self.push(
-                            "INVALID_REGION",
-                            FindingType::Warning,
-                            path,
-                            format!("{t:?} is not an AWS Region this server knows{hint} (a Region newer than this server is fine)."),
-                        );
-                    } else if !is_region(t) {
-                        self.push(
-                            "INVALID_REGION",
-                            FindingType::Error,
-                            path,
-                            format!("{t:?} is not a Region code: write us-east-1, eu-west-3..."),
-                        );
-                    }
-                }
-            }
-            "token.actions.githubusercontent.com:sub"
-                if texts.iter().any(|t| t.contains('*'))
-                    && !st.has_condition_key("token.actions.githubusercontent.com:ref") =>
-            {
-                self.push(
-                        "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+        } else if is("aws:RequestedRegion") {
+            for t in texts.iter().filter(|t| literal(t)) {
+                if is_region(t) && !REGIONS.contains(&t.as_ref()) {
+                    let hint = suggest(t, REGIONS.iter().copied());
+                    self.push(
+                        "INVALID_REGION",
                         FindingType::Warning,
                         path,
-                        "A wildcard in token.actions.githubusercontent.com:sub lets more workflows assume the role than you may intend: name the repository and branch (repo:ORG/REPO:ref:refs/heads/main), or pin the branch with token.actions.githubusercontent.com:ref.",
+                        format!("{t:?} is not an AWS Region this server knows{hint} (a Region newer than this server is fine)."),
                     );
-            }
-            "s3:prefix" if (st.deny && !op.negated) || (st.allow && op.negated) => {
-                self.push(
-                        "S3_PREFIX_IN_NEGATIVE_CONTEXT",
-                        FindingType::SecurityWarning,
+                } else if !is_region(t) {
+                    self.push(
+                        "INVALID_REGION",
+                        FindingType::Error,
                         path,
-                        format!("s3:prefix with {name} in a{} statement does not stop listing: a request with a shorter prefix does not match. Use StringLike in an Allow statement, or StringNotLike in a Deny.", if st.deny { " Deny" } else { "n Allow" }),
+                        format!("{t:?} is not a Region code: write us-east-1, eu-west-3..."),
                     );
+                }
             }
-            _ => {}
+        } else if is("token.actions.githubusercontent.com:sub")
+            && texts.iter().any(|t| t.contains('*'))
+            && !st.has_condition_key("token.actions.githubusercontent.com:ref")
+        {
+            self.push(
+                "SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+                FindingType::Warning,
+                path,
+                "A wildcard in token.actions.githubusercontent.com:sub lets more workflows assume the role than you may intend: name the repository and branch (repo:ORG/REPO:ref:refs/heads/main), or pin the branch with token.actions.githubusercontent.com:ref.",
+            );
+        } else if is("s3:prefix") && ((st.deny && !op.negated) || (st.allow && op.negated)) {
+            self.push(
+                "S3_PREFIX_IN_NEGATIVE_CONTEXT",
+                FindingType::SecurityWarning,
+                path,
+                format!("s3:prefix with {name} in a{} statement does not stop listing: a request with a shorter prefix does not match. Use StringLike in an Allow statement, or StringNotLike in a Deny.", if st.deny { " Deny" } else { "n Allow" }),
+            );
         }
     }
 
@@ -613,7 +603,7 @@ impl Validator {
         name: &str,
         key: &str,
         op: &Operator,
-        texts: &[String],
+        texts: &[Cow<'_, str>],
     ) {
         let mut private = 0;
         let mut parsed = 0;
@@ -714,11 +704,15 @@ impl Validator {
             return;
         }
         let c = catalog();
+        let starts = |key: &str, prefix: &str| {
+            key.as_bytes()
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+        };
         for key in &st.condition_keys {
-            let lower = key.to_ascii_lowercase();
-            if !(lower.starts_with("aws:resourcetag/")
-                || lower.starts_with("aws:requesttag/")
-                || lower == "aws:tagkeys")
+            if !(starts(key, "aws:ResourceTag/")
+                || starts(key, "aws:RequestTag/")
+                || key.eq_ignore_ascii_case("aws:TagKeys"))
             {
                 continue;
             }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::{FindingType, Path, PolicyKind, Validator, closest, find_variable, json_type, suggest};
 use crate::catalog::pattern::{self, has_wildcard};
-use crate::catalog::{Action, Catalog, ResourcePattern, ResourceType, catalog};
+use crate::catalog::{Action, Catalog, ResourcePattern, ResourceType, Service, catalog};
 
 const TRUST_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
@@ -324,13 +324,17 @@ impl Validator {
             );
         }
         let wild_service = has_wildcard(service);
-        let services: Vec<_> = if wild_service {
-            c.services()
+        let (matching, named);
+        let services: &[&Service] = if wild_service {
+            matching = c
+                .services()
                 .iter()
                 .filter(|s| pattern::glob_ci(service, s.prefix))
-                .collect()
+                .collect::<Vec<_>>();
+            &matching
         } else {
-            c.service(service).into_iter().collect()
+            named = c.service(service);
+            named.as_slice()
         };
         if services.is_empty() {
             let hint = if wild_service {
@@ -1353,16 +1357,16 @@ pub(crate) const REGIONS: [&str; 46] = [
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
 pub(crate) fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts.iter().all(|p| {
+    let parts = || s.split('-');
+    parts().count() >= 3
+        && parts().next().is_some_and(|p| p.len() == 2)
+        && parts().all(|p| {
             !p.is_empty()
                 && p.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
-        && parts
-            .last()
+        && parts()
+            .next_back()
             .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 

@@ -740,12 +740,11 @@ fn fingerprint(v: &Value) -> u64 {
     }
     fn text(s: &str) -> u64 {
         let bytes = s.as_bytes();
-        let n = bytes.len().min(8);
-        let word = |b: &[u8]| b.iter().fold(0, |w, &x| w << 8 | u64::from(x));
-        mix(
-            mix(bytes.len() as u64, word(&bytes[..n])),
-            word(&bytes[bytes.len() - n..]),
-        )
+        let (first, last) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(first), Some(last)) => (u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
+            _ => (bytes.iter().fold(0, |w, &b| w << 8 | u64::from(b)), 0),
+        };
+        mix(mix(bytes.len() as u64, first), last)
     }
     match v {
         Value::Null => 1,
