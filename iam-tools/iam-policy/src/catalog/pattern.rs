@@ -167,6 +167,9 @@ impl ArnTemplate {
             (true, Some(p), Some(t)) => (&pattern.tokens[p..], 0, &self.pieces[t..]),
             (_, p, _) => (&pattern.tokens[..], p.unwrap_or(0), &self.pieces[..]),
         };
+        if !lengths_meet(pat, pieces) {
+            return false;
+        }
         let (la, lb) = (pat.len(), pieces.len());
         SEARCH.with_borrow_mut(|(seen, stack)| {
             seen.clear();
@@ -175,6 +178,24 @@ impl ArnTemplate {
             search(pat, head, pieces, seen, stack)
         })
     }
+}
+
+/// Quick no before the search: whether the lengths of the texts `pat` and `pieces` match can
+/// meet (a token stands for one character, `*` for any number; a literal for one, a
+/// placeholder for one or more), and whether their last characters can be the same.
+fn lengths_meet(pat: &[PTok], pieces: &[Piece]) -> bool {
+    let stars = pat.iter().filter(|t| **t == PTok::Star).count();
+    let holes = pieces.iter().any(|p| matches!(p, Piece::Hole { .. }));
+    let (pat_min, pat_max) = (
+        pat.len() - stars,
+        if stars > 0 { usize::MAX } else { pat.len() },
+    );
+    let (tpl_min, tpl_max) = (pieces.len(), if holes { usize::MAX } else { pieces.len() });
+    let last_differs = matches!(
+        (pat.last(), pieces.last()),
+        (Some(PTok::Lit(c)), Some(Piece::Lit(d))) if c != d
+    );
+    pat_max >= tpl_min && tpl_max >= pat_min && !last_differs
 }
 
 /// Search over (pattern position, template position, placeholder has text yet). The first
@@ -279,21 +300,24 @@ impl ResourcePattern {
         // The six fields of the text (a variable's `:` splits too, as in `quick_fields`).
         let mut starts = [0; 6];
         let mut count = 1;
-        for (i, b) in pattern.bytes().enumerate() {
-            if b == b':' && count < 6 {
-                starts[count] = i + 1;
-                count += 1;
-            }
+        for (i, _) in pattern.match_indices(':').take(5) {
+            starts[count] = i + 1;
+            count += 1;
         }
         let whole = count == 6;
         let field = |k: usize| starts[k]..starts.get(k + 1).map_or(pattern.len(), |s| s - 1);
-        let has = |k: usize, chars: &[char]| pattern[field(k)].contains(chars);
-        let quick = (whole && !has(2, &['*', '?', '$'])).then(|| {
-            let resource = &pattern[starts[5]..];
-            let end = resource.find(['*', '?', '$']).unwrap_or(resource.len());
-            (field(2), starts[5]..starts[5] + end)
+        let bytes = pattern.as_bytes();
+        let special = |b: &u8| matches!(b, b'*' | b'?' | b'$');
+        let quick = (whole && !bytes[field(2)].iter().any(special)).then(|| {
+            let end = bytes[starts[5]..]
+                .iter()
+                .position(special)
+                .map_or(bytes.len(), |e| starts[5] + e);
+            (field(2), starts[5]..end)
         });
-        let fields = (whole && !has(3, &['$']) && !has(4, &['$'])).then(|| (field(3), field(4)));
+        let fields =
+            (whole && !bytes[field(3)].contains(&b'$') && !bytes[field(4)].contains(&b'$'))
+                .then(|| (field(3), field(4)));
         ResourcePattern {
             partition_set: whole && !field(1).is_empty(),
             tokens,
@@ -501,6 +525,18 @@ mod tests {
         assert!(
             !role.intersects("arn:aws:iam::123456789012:role/"),
             "a name has a character"
+        );
+        // The quick no on lengths and last characters.
+        const TABLE: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        const BACKUP: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/backup/${BackupName}";
+        let backup = ArnTemplate::new(BACKUP, &[TABLE, BACKUP]);
+        assert!(!backup.intersects("arn:aws:dynamodb:us-east-1:123456789012:table/Orders"));
+        assert!(!backup.intersects("arn:aws:dynamodb:us-east-1:123456789012:table/T/backup/"));
+        assert!(backup.intersects("arn:aws:dynamodb:us-east-1:123456789012:table/T/backup/b"));
+        assert!(backup.intersects("arn:aws:dynamodb:us-east-1:123456789012:table/*"));
+        assert!(
+            !bucket.intersects("arn:aws:s3:::b/"),
+            "ends in a literal / the name cannot hold"
         );
     }
 

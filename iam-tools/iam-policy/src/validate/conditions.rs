@@ -793,9 +793,7 @@ impl Validator {
             let Some((prefix, _)) = key.split_once(':') else {
                 continue;
             };
-            if prefix.eq_ignore_ascii_case("aws")
-                || c.service(prefix).and_then(|s| s.key(key)).is_none()
-            {
+            if prefix.eq_ignore_ascii_case("aws") {
                 continue;
             }
             // An entry without wildcards expands to its action, if the catalog has it.
@@ -808,7 +806,9 @@ impl Validator {
                 .filter(|a| a.service().prefix.eq_ignore_ascii_case(prefix) && !a.supports_key(key))
                 .map(|a| a.full_name())
                 .collect();
-            if !unsupported.is_empty() {
+            // Only for a key the service documents (the search of its keys last: most
+            // statements' actions support their keys).
+            if !unsupported.is_empty() && c.service(prefix).and_then(|s| s.key(key)).is_some() {
                 self.push(
                     "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
                     FindingType::Warning,
