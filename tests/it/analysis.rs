@@ -429,3 +429,492 @@ async fn the_model_is_read_again_after_the_servers_own_write() {
     assert_eq!(cached["LoadedAt"], after["LoadedAt"]);
     assert_eq!(who(&cached), who(&after));
 }
+
+/// Each escalator of the scenario, with the actions of its path (empty: none).
+const ESCALATORS: &[(&str, &[&str])] = &[
+    ("user/attach-self", &["iam:AttachUserPolicy"]),
+    ("user/denied-attach", &[]),
+    ("user/group-putter", &["iam:PutGroupPolicy"]),
+    ("user/versioner", &["iam:CreatePolicyVersion"]),
+    ("user/set-default", &["iam:SetDefaultPolicyVersion"]),
+    ("user/joiner", &["iam:AddUserToGroup"]),
+    ("user/key-maker", &["iam:CreateAccessKey"]),
+    ("user/pw-creator", &[]),
+    ("user/pw-updater", &["iam:UpdateLoginProfile"]),
+    ("user/assumer", &["sts:AssumeRole"]),
+    ("user/not-trusted", &[]),
+    (
+        "user/trust-rewriter",
+        &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+    ),
+    (
+        "user/lambda-passer",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ],
+    ),
+    ("user/half-passer", &[]),
+    ("user/ec2-passer", &["iam:PassRole", "ec2:RunInstances"]),
+    ("user/chain", &["sts:AssumeRole", "iam:AttachRolePolicy"]),
+    ("role/middle", &["iam:AttachRolePolicy"]),
+    ("role/bounded-attach", &[]),
+    (
+        "role/boundary-lifter",
+        &["iam:DeleteRolePermissionsBoundary"],
+    ),
+];
+
+/// The escalation scenario in moto: one escalator per method moto can hold, and the
+/// negatives (an explicit deny, a boundary, a trust that does not name the caller, a
+/// missing second permission, a password that exists already).
+async fn build_escalation(sdk: &aws_sdk_iam::Client) {
+    let policy = |name: &'static str, statements: Value| {
+        let sdk = sdk.clone();
+        async move {
+            sdk.create_policy()
+                .policy_name(name)
+                .policy_document(doc(statements))
+                .send()
+                .await
+                .unwrap()
+                .policy()
+                .unwrap()
+                .arn()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let all = json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]);
+    let admin = policy("Admin", all.clone()).await;
+    let s3_only = json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"});
+    let s3_boundary = policy("S3Only", json!([s3_only])).await;
+    let liftable = policy(
+        "Liftable",
+        json!([s3_only, {"Effect": "Allow", "Action": ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], "Resource": "*"}]),
+    )
+    .await;
+    let version_me = policy(
+        "VersionMe",
+        json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]),
+    )
+    .await;
+    let two = policy(
+        "TwoVersions",
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+    )
+    .await;
+    sdk.create_policy_version()
+        .policy_arn(&two)
+        .policy_document(doc(all))
+        .set_as_default(false)
+        .send()
+        .await
+        .unwrap();
+    let user = |name: &'static str, statements: Value| {
+        let sdk = sdk.clone();
+        async move {
+            sdk.create_user().user_name(name).send().await.unwrap();
+            if statements != json!([]) {
+                sdk.put_user_policy()
+                    .user_name(name)
+                    .policy_name("escalate")
+                    .policy_document(doc(statements))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    let allow = |action: &str, resource: &str| json!([{"Sid": "Escalate", "Effect": "Allow", "Action": action, "Resource": resource}]);
+    user("admin", json!([])).await;
+    sdk.attach_user_policy()
+        .user_name("admin")
+        .policy_arn(&admin)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_login_profile()
+        .user_name("admin")
+        .password("Initial-Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    user(
+        "attach-self",
+        allow("iam:AttachUserPolicy", &arn("user", "attach-self")),
+    )
+    .await;
+    user(
+        "denied-attach",
+        json!([
+            {"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": arn("user", "denied-attach")},
+            {"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+    )
+    .await;
+    sdk.create_group().group_name("devs").send().await.unwrap();
+    user(
+        "group-putter",
+        allow("iam:PutGroupPolicy", &arn("group", "devs")),
+    )
+    .await;
+    sdk.add_user_to_group()
+        .group_name("devs")
+        .user_name("group-putter")
+        .send()
+        .await
+        .unwrap();
+    user(
+        "versioner",
+        allow("iam:CreatePolicyVersion", &arn("policy", "VersionMe")),
+    )
+    .await;
+    sdk.attach_user_policy()
+        .user_name("versioner")
+        .policy_arn(&version_me)
+        .send()
+        .await
+        .unwrap();
+    user(
+        "set-default",
+        allow("iam:SetDefaultPolicyVersion", &arn("policy", "TwoVersions")),
+    )
+    .await;
+    sdk.attach_user_policy()
+        .user_name("set-default")
+        .policy_arn(&two)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_group()
+        .group_name("admins")
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_group_policy()
+        .group_name("admins")
+        .policy_arn(&admin)
+        .send()
+        .await
+        .unwrap();
+    user(
+        "joiner",
+        allow("iam:AddUserToGroup", &arn("group", "admins")),
+    )
+    .await;
+    user(
+        "key-maker",
+        allow("iam:CreateAccessKey", &arn("user", "admin")),
+    )
+    .await;
+    user(
+        "pw-creator",
+        allow("iam:CreateLoginProfile", &arn("user", "admin")),
+    )
+    .await;
+    user(
+        "pw-updater",
+        allow("iam:UpdateLoginProfile", &arn("user", "admin")),
+    )
+    .await;
+    user("assumer", allow("sts:AssumeRole", "*")).await;
+    user("not-trusted", allow("sts:AssumeRole", "*")).await;
+    user(
+        "trust-rewriter",
+        allow("iam:UpdateAssumeRolePolicy", &arn("role", "admin-role")),
+    )
+    .await;
+    user(
+        "lambda-passer",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]),
+    )
+    .await;
+    user("half-passer", allow("iam:PassRole", "*")).await;
+    user(
+        "ec2-passer",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]),
+    )
+    .await;
+    user("chain", allow("sts:AssumeRole", &arn("role", "middle"))).await;
+
+    let role = |name: &'static str, trust: Value, boundary: Option<String>| {
+        let sdk = sdk.clone();
+        async move {
+            let trust =
+                doc(json!([{"Effect": "Allow", "Principal": trust, "Action": "sts:AssumeRole"}]));
+            sdk.create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust)
+                .set_permissions_boundary(boundary)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let attach_role = |name: &'static str, arn: String| {
+        let sdk = sdk.clone();
+        async move {
+            sdk.attach_role_policy()
+                .role_name(name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let put_role = |name: &'static str, statements: Value| {
+        let sdk = sdk.clone();
+        async move {
+            sdk.put_role_policy()
+                .role_name(name)
+                .policy_name("escalate")
+                .policy_document(doc(statements))
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    role("admin-role", json!({"AWS": arn("user", "assumer")}), None).await;
+    attach_role("admin-role", admin.clone()).await;
+    role(
+        "lambda-admin",
+        json!({"Service": "lambda.amazonaws.com"}),
+        None,
+    )
+    .await;
+    attach_role("lambda-admin", admin.clone()).await;
+    role("ec2-admin", json!({"Service": "ec2.amazonaws.com"}), None).await;
+    attach_role("ec2-admin", admin.clone()).await;
+    sdk.create_instance_profile()
+        .instance_profile_name("ec2-admin")
+        .send()
+        .await
+        .unwrap();
+    sdk.add_role_to_instance_profile()
+        .instance_profile_name("ec2-admin")
+        .role_name("ec2-admin")
+        .send()
+        .await
+        .unwrap();
+    role("middle", json!({"AWS": arn("user", "chain")}), None).await;
+    put_role(
+        "middle",
+        allow("iam:AttachRolePolicy", &arn("role", "middle")),
+    )
+    .await;
+    let ec2 = json!({"Service": "ec2.amazonaws.com"});
+    role("bounded-attach", ec2.clone(), Some(s3_boundary)).await;
+    put_role(
+        "bounded-attach",
+        allow("iam:AttachRolePolicy", &arn("role", "bounded-attach")),
+    )
+    .await;
+    role("boundary-lifter", ec2, Some(liftable)).await;
+    attach_role("boundary-lifter", admin).await;
+    put_role(
+        "boundary-lifter",
+        allow(
+            "iam:DeleteRolePermissionsBoundary",
+            &arn("role", "boundary-lifter"),
+        ),
+    )
+    .await;
+}
+
+/// (From, actions of its path) for every path, by From.
+fn paths(result: &Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    result["Paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let from = p["From"].as_str().unwrap();
+            let from = from.split_once(":user/").map_or_else(
+                || format!("role/{}", from.split_once(":role/").unwrap().1),
+                |(_, u)| format!("user/{u}"),
+            );
+            let actions = p["Steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["Action"].as_str().unwrap().to_string())
+                .collect();
+            (from, actions)
+        })
+        .collect()
+}
+
+fn expected_paths(extra: &[(&str, &[&str])]) -> std::collections::BTreeMap<String, Vec<String>> {
+    ESCALATORS
+        .iter()
+        .chain(extra)
+        .filter(|(_, actions)| !actions.is_empty())
+        .map(|(from, actions)| {
+            (
+                from.to_string(),
+                actions.iter().map(|a| a.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Every step of every path, asked again of `simulate_principal_policy` (local) as its
+/// actor: allowed, by the statements the step names.
+async fn recheck_steps(server: &Server, result: &Value, expected: usize) {
+    let mut checked = 0;
+    for path in result["Paths"].as_array().unwrap() {
+        for step in path["Steps"].as_array().unwrap() {
+            let mut args = json!({"policy_source_arn": step["Actor"], "action_names": [step["Action"]],
+                "resource_arns": [step["Resource"]], "evaluator": "local"});
+            if let Some(context) = step["Context"].as_object() {
+                args["context_entries"] = context
+                    .iter()
+                    .map(|(k, v)| json!({"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}))
+                    .collect();
+            }
+            if step["Action"] == "sts:AssumeRole" {
+                // The role's trust policy as it is, or as the step before rewrote it.
+                let trust = if step["Does"].as_str().unwrap().contains("rewr")
+                    || path["Steps"][0]["Action"] == "iam:UpdateAssumeRolePolicy"
+                {
+                    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                        "Principal": {"AWS": step["Actor"]}, "Action": "sts:AssumeRole"}]})
+                } else {
+                    let name = step["Resource"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap();
+                    server.ok("get_role", json!({"role_name": name})).await["Role"]
+                        ["AssumeRolePolicyDocument"]
+                        .clone()
+                };
+                args["resource_policy"] = trust;
+            }
+            let sim = server.ok("simulate_principal_policy", args.clone()).await;
+            let r = &sim["EvaluationResults"][0];
+            assert_eq!(r["EvalDecision"], "allowed", "{args}: {sim:#}");
+            let matched: Vec<&str> = r["MatchedStatements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["SourcePolicyId"].as_str().unwrap())
+                .collect();
+            for g in step["GrantedBy"].as_array().unwrap() {
+                let name = g["PolicyName"].as_str().unwrap();
+                if g["PolicyType"] != "trust" {
+                    assert!(matched.contains(&name), "{args}: {name} not in {matched:?}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, expected, "steps re-checked");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escalation_paths_live_and_offline_each_step_rechecked() {
+    let moto = Moto::start();
+    build_escalation(&moto.sdk()).await;
+
+    let live = Server::start(&moto, &["--toolsets", "default,credentials"]).await;
+    let result = live.ok("find_escalation_paths", json!({})).await;
+    let mut admins: Vec<&str> = result["Admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    admins.sort();
+    assert_eq!(
+        admins,
+        [
+            arn("role", "admin-role"),
+            arn("role", "ec2-admin"),
+            arn("role", "lambda-admin"),
+            arn("user", "admin")
+        ]
+    );
+    assert_eq!(paths(&result), expected_paths(&[]), "{result:#}");
+    // The live model does not hold passwords: the server asked GetLoginProfile, so no note.
+    assert!(result.get("Notes").is_none(), "{result:#}");
+    recheck_steps(&live, &result, 19).await;
+    // One principal's path, and who can become a given role.
+    let one = live
+        .ok(
+            "find_escalation_paths",
+            json!({"principal_arn": arn("user", "chain")}),
+        )
+        .await;
+    assert_eq!(one["Paths"].as_array().unwrap().len(), 1);
+    assert_eq!(one["Paths"][0]["Steps"][0]["Does"], "assume role middle");
+    assert_eq!(
+        one["Paths"][0]["Steps"][1]["Actor"],
+        arn("role", "middle"),
+        "{one:#}"
+    );
+    let to_middle = live
+        .ok(
+            "find_escalation_paths",
+            json!({"target_arn": arn("role", "middle")}),
+        )
+        .await;
+    assert_eq!(to_middle["Paths"][0]["From"], arn("user", "chain"));
+    assert_eq!(to_middle["Paths"][0]["Reaches"], arn("role", "middle"));
+    live.stop().await;
+
+    // The account file holds what moto cannot: user boundaries (one that stops an
+    // AttachUserPolicy, one the user may remove) and which users have a password.
+    let dir = TempDir::new("escalation");
+    let file = dir.path().join("account.json");
+    snapshot(&moto, &file);
+    let mut account: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let users = account["UserDetailList"].as_array_mut().unwrap();
+    let find = |users: &[Value], name: &str| -> usize {
+        users.iter().position(|u| u["UserName"] == name).unwrap()
+    };
+    let template = users[find(users, "attach-self")].clone();
+    for (name, boundary, statement) in [
+        (
+            "bounded-user",
+            "S3Only",
+            json!({"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": arn("user", "bounded-user")}),
+        ),
+        (
+            "user-lifter",
+            "Liftable",
+            json!({"Effect": "Allow", "Action": "iam:DeleteUserPermissionsBoundary", "Resource": arn("user", "user-lifter")}),
+        ),
+    ] {
+        let mut u = template.clone();
+        u["UserName"] = json!(name);
+        u["Arn"] = json!(arn("user", name));
+        u["UserId"] = json!(format!("AIDA{}", name.len()));
+        u["UserPolicyList"][0]["PolicyDocument"] =
+            json!({"Version": "2012-10-17", "Statement": [statement]});
+        u["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn("policy", boundary)});
+        if name == "user-lifter" {
+            u["AttachedManagedPolicies"] =
+                json!([{"PolicyName": "Admin", "PolicyArn": arn("policy", "Admin")}]);
+        }
+        users.push(u);
+    }
+    let admin = find(users, "admin");
+    users[admin]["LoginProfile"] = json!({"CreateDate": "2026-01-01T00:00:00Z"});
+    std::fs::write(&file, account.to_string()).unwrap();
+    let offline =
+        Server::start_env(&["--account-file", file.to_str().unwrap()], no_aws_env()).await;
+    let result = offline.ok("find_escalation_paths", json!({})).await;
+    assert_eq!(
+        paths(&result),
+        expected_paths(&[
+            ("user/bounded-user", &[]),
+            ("user/user-lifter", &["iam:DeleteUserPermissionsBoundary"])
+        ]),
+        "{result:#}"
+    );
+    recheck_steps(&offline, &result, 20).await;
+}

@@ -544,6 +544,7 @@ async fn snapshot_round_trip_matches_live() {
             "get_effective_permissions",
             json!({"principal_arn": "arn:aws:iam::123456789012:user/eng/alice"}),
         ),
+        ("find_escalation_paths", json!({})),
     ];
     for name in &offered {
         assert!(

@@ -34,7 +34,7 @@ pub struct ModelCache {
 
 impl ModelCache {
     /// The cached model while it is fresh, else the model of what `details` reads now
-    /// (GetAccountAuthorizationDetails' lists, every page merged).
+    /// (GetAccountAuthorizationDetails' lists, every page merged); offline, of the file.
     pub(crate) async fn get<F, Fut>(
         &self,
         backend: &Backend,
@@ -60,7 +60,10 @@ impl ModelCache {
                 std::time::SystemTime::now(),
             )),
         };
-        let details = details().await?;
+        let details = match backend.account_file() {
+            Some(file) => file.details(),
+            None => details().await?,
+        };
         let account = tokio::task::spawn_blocking(move || Account::from_details(&details))
             .await
             .map_err(|e| ToolError::internal(format!("loading the account model failed: {e}")))?;

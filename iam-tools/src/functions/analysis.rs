@@ -5,12 +5,15 @@
 use std::collections::BTreeMap;
 
 use super::expand::filters;
-use super::manifest::params::{GetEffectivePermissionsParams, WhoCanParams};
+use super::manifest::params::{
+    FindEscalationPathsParams, GetEffectivePermissionsParams, WhoCanParams,
+};
 use super::tool::RuntimeTool;
 use crate::context::{LoadedModel, ToolContext};
 use crate::error::{ToolError, ToolFuture};
 use crate::policy::account::{
-    Access, Account, ConditionRef, Decided, EffectiveFilter, Kind, StatementRef, closest_action,
+    Access, Account, ConditionRef, Decided, EffectiveFilter, Kind, Passwords, Reach, StatementRef,
+    closest_action,
 };
 use crate::policy::catalog::catalog;
 use crate::policy::{Effect, Policy};
@@ -429,6 +432,212 @@ impl RuntimeTool for GetEffectivePermissions {
                 ));
             }
             Ok(out)
+        })
+    }
+}
+
+/// One call of an escalation path.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EscalationStep {
+    /// Who makes the call: the path's From, or a principal an earlier step became.
+    #[serde(rename = "Actor")]
+    pub actor: String,
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Resource")]
+    pub resource: String,
+    /// The principal the step acts on or becomes.
+    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// What the step does.
+    #[serde(rename = "Does")]
+    pub does: String,
+    /// allowed or conditional.
+    #[serde(rename = "Decision")]
+    pub decision: String,
+    /// Context keys the decision assumed (iam:PassedToService, iam:PolicyARN).
+    #[serde(
+        rename = "Context",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub context: BTreeMap<String, String>,
+    #[serde(rename = "GrantedBy")]
+    pub granted_by: Vec<GrantRef>,
+    #[serde(rename = "Conditions", default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ConditionOut>,
+}
+
+/// One principal's shortest way up.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EscalationPathOut {
+    #[serde(rename = "From")]
+    pub from: String,
+    /// "admin", or the ARN of the principal asked about (target_arn).
+    #[serde(rename = "Reaches")]
+    pub reaches: String,
+    /// True when a step is allowed only under conditions.
+    #[serde(rename = "Conditional")]
+    pub conditional: bool,
+    #[serde(rename = "Steps")]
+    pub steps: Vec<EscalationStep>,
+}
+
+/// What `find_escalation_paths` returns.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EscalationResult {
+    /// Users and roles with admin-equivalent access already.
+    #[serde(rename = "Admins")]
+    pub admins: Vec<String>,
+    /// Users and roles with admin-equivalent access when their policies' conditions hold
+    /// (MFA, a source IP, ...).
+    #[serde(rename = "ConditionalAdmins")]
+    pub conditional_admins: Vec<String>,
+    /// One shortest path per principal that can become admin (or reach target_arn),
+    /// shortest first; none for those that cannot.
+    #[serde(rename = "Paths")]
+    pub paths: Vec<EscalationPathOut>,
+    /// Principals evaluated (users and roles).
+    #[serde(rename = "Evaluated")]
+    pub evaluated: usize,
+    #[serde(rename = "LoadedAt")]
+    pub loaded_at: String,
+    #[serde(rename = "Notes", default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// `find_escalation_paths`.
+pub struct FindEscalationPaths;
+
+impl RuntimeTool for FindEscalationPaths {
+    type Params = FindEscalationPathsParams;
+    type Output = EscalationResult;
+
+    /// Offline, whether a user has a console password is what the account file says.
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &["GetLoginProfile"];
+
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        p: &'a FindEscalationPathsParams,
+    ) -> ToolFuture<'a, EscalationResult> {
+        Box::pin(async move {
+            let model = ctx.account_model().await?;
+            let account = &model.account;
+            let from = p
+                .principal_arn
+                .as_deref()
+                .map(|a| find_principal(account, a, "principal_arn"))
+                .transpose()?;
+            let target = p
+                .target_arn
+                .as_deref()
+                .map(|a| find_principal(account, a, "target_arn"))
+                .transpose()?;
+            // Console passwords are not in the details: live, the users a password step
+            // targets are asked (GetLoginProfile) and the search runs again with the answers.
+            let mut passwords = Passwords::new();
+            let offline = ctx.backend().account_file().is_some();
+            let escalation = loop {
+                let found = {
+                    let (model, passwords) = (model.clone(), passwords.clone());
+                    tokio::task::spawn_blocking(move || {
+                        model.account.escalation(target, &passwords)
+                    })
+                    .await
+                    .map_err(|e| {
+                        ToolError::internal(format!("the escalation search failed: {e}"))
+                    })?
+                };
+                let unknown: Vec<usize> = found
+                    .paths
+                    .iter()
+                    .flat_map(|p| &p.steps)
+                    .filter(|s| s.action.ends_with("LoginProfile"))
+                    .filter_map(|s| s.target)
+                    .filter(|t| {
+                        !passwords.contains_key(t) && account.principals[*t].login_profile.is_none()
+                    })
+                    .collect();
+                if offline || unknown.is_empty() {
+                    break found;
+                }
+                for t in unknown {
+                    let user = &account.principals[t].name;
+                    let profile = ctx
+                        .call_found("GetLoginProfile", serde_json::json!({"UserName": user}))
+                        .await?;
+                    passwords.insert(t, profile.is_some());
+                }
+            };
+            let arn = |i: usize| account.principals[i].arn.clone();
+            let mut notes = model_notes(&model);
+            let paths: Vec<EscalationPathOut> = escalation
+                .paths
+                .iter()
+                .filter(|path| from.is_none_or(|f| path.from == f))
+                .map(|path| EscalationPathOut {
+                    from: arn(path.from),
+                    reaches: match path.reaches {
+                        Reach::Admin => "admin".to_string(),
+                        Reach::Principal(t) => arn(t),
+                    },
+                    conditional: path.conditional(),
+                    steps: path
+                        .steps
+                        .iter()
+                        .map(|s| EscalationStep {
+                            actor: arn(s.actor),
+                            action: s.action.clone(),
+                            resource: s.resource.clone(),
+                            target: s.target.map(arn),
+                            does: s.does.clone(),
+                            decision: s.decided.access.as_str().to_string(),
+                            context: s.context.iter().cloned().collect(),
+                            granted_by: s.decided.granted_by.iter().map(GrantRef::from).collect(),
+                            conditions: s
+                                .decided
+                                .conditions
+                                .iter()
+                                .map(ConditionOut::from)
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            let unknown_password = paths.iter().flat_map(|p| &p.steps).any(|s| {
+                s.action.ends_with("LoginProfile")
+                    && s.target
+                        .as_deref()
+                        .and_then(|t| account.principal(t))
+                        .is_some_and(|t| {
+                            account.principals[t].login_profile.is_none()
+                                && !passwords.contains_key(&t)
+                        })
+            });
+            if unknown_password {
+                notes.push("GetAccountAuthorizationDetails does not say which users have a console password: a CreateLoginProfile step works only on a user without one, an UpdateLoginProfile step only on a user with one (get_login_profile tells).".to_string());
+            }
+            if let Some(f) = from
+                && escalation.admins.contains(&f)
+            {
+                notes.push(format!("{} has admin-equivalent access already.", arn(f)));
+            }
+            Ok(EscalationResult {
+                admins: escalation.admins.iter().map(|&i| arn(i)).collect(),
+                conditional_admins: escalation
+                    .conditional_admins
+                    .iter()
+                    .map(|&i| arn(i))
+                    .collect(),
+                paths,
+                evaluated: account
+                    .principals
+                    .iter()
+                    .filter(|p| p.kind != Kind::Group)
+                    .count(),
+                loaded_at: model.loaded_at.clone(),
+                notes,
+            })
         })
     }
 }

@@ -19,7 +19,10 @@ pub use account::{
     GetCredentialReport, InactiveUser, InactiveUsersResult, ListInactiveUsers, UserActivity,
     inactive_users, parse_credential_report,
 };
-pub use analysis::{EffectivePermissionsResult, GetEffectivePermissions, WhoCan, WhoCanResult};
+pub use analysis::{
+    EffectivePermissionsResult, EscalationResult, FindEscalationPaths, GetEffectivePermissions,
+    WhoCan, WhoCanResult,
+};
 pub use expand::{ExpandActions, ExpandActionsResult, ExpandedAction, ExpandedResourceType};
 pub use policies::{
     GetPolicyDocument, PolicyDocumentResult, PolicyFinding, ValidatePolicy, ValidatePolicyResult,

@@ -143,6 +143,7 @@ impl Account {
             boundary: None,
             trust: None,
             instance_profiles: Vec::new(),
+            login_profile: None,
         };
 
         let mut group_index: HashMap<String, usize> = HashMap::new();
@@ -166,6 +167,11 @@ impl Account {
             p.inline = inline(u, "UserPolicyList", arn, &mut notes);
             p.attached = attached(u, &account, &mut notes);
             p.boundary = boundary(u, &account, &mut notes);
+            p.login_profile = match u.get("LoginProfile") {
+                Some(Value::Null) => Some(false),
+                Some(_) => Some(true),
+                None => None,
+            };
             p.groups = list(u, "GroupList")
                 .iter()
                 .filter_map(|g| group_index.get(g.as_str()?).copied())

@@ -9,6 +9,7 @@
 //! match on action names.
 
 mod effective;
+mod escalation;
 mod load;
 mod who_can;
 
@@ -27,6 +28,7 @@ use crate::{
 };
 
 pub use effective::{EffectiveAction, EffectiveFilter, ResourceGrant};
+pub use escalation::{Escalation, EscalationPath, Passwords, Reach, Step};
 pub use who_can::WhoCan;
 
 /// A user, a group or a role.
@@ -73,6 +75,9 @@ pub struct Principal {
     pub trust: Option<Arc<Policy>>,
     /// The instance profiles a role is in.
     pub instance_profiles: Vec<String>,
+    /// Whether a user has a console password, when the model knows (the details do not
+    /// say; an account file may, as `LoginProfile`).
+    pub login_profile: Option<bool>,
 }
 
 /// A managed policy and its stored versions.
@@ -278,13 +283,27 @@ impl<'m> Subject<'m> {
         resource: &str,
         resource_policy: Option<&NamedPolicy>,
     ) -> Option<Decided> {
+        self.decide_in(action, resource, resource_policy, &[])
+    }
+
+    /// [`Subject::decide`] with condition context (`iam:PassedToService`, ...).
+    pub fn decide_in(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_policy: Option<&NamedPolicy>,
+        context: &[(&str, &str)],
+    ) -> Option<Decided> {
         let account = resource_account(resource)
             .or(self.account.account_id.as_deref())
             .unwrap_or_default()
             .to_string();
-        let request = Request::new(action, resource)
+        let mut request = Request::new(action, resource)
             .principal(self.principal().arn.clone())
             .resource_account(account);
+        for (key, value) in context {
+            request = request.context_value(*key, *value);
+        }
         let with_resource;
         let input = match resource_policy {
             Some(rp) => {

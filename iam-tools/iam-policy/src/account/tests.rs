@@ -176,3 +176,221 @@ fn effective_permissions_follow_boundaries_and_carve_out_denies() {
     // `app-*` names objects too (`*` spans the slash), so it covers `app-*/*`.
     assert_eq!(resources, ["arn:aws:s3:::app-*"]);
 }
+
+fn user(name: &str, statements: Value) -> Value {
+    json!({"UserName": name, "Arn": arn("user", name),
+           "UserPolicyList": [{"PolicyName": format!("{name}-policy"), "PolicyDocument": doc(statements)}]})
+}
+
+fn attach(mut v: Value, policy: &str) -> Value {
+    v["AttachedManagedPolicies"] =
+        json!([{"PolicyName": policy, "PolicyArn": arn("policy", policy)}]);
+    v
+}
+
+fn role(name: &str, trust: Value, statements: Value) -> Value {
+    json!({"RoleName": name, "Arn": arn("role", name),
+           "AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": trust, "Action": "sts:AssumeRole"}])),
+           "RolePolicyList": [{"PolicyName": format!("{name}-policy"), "PolicyDocument": doc(statements)}]})
+}
+
+/// One escalator per method, and one principal each method's precondition stops.
+fn escalation_details() -> Value {
+    let all = json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]);
+    let allow = |action: &str, resource: &str| json!([{"Sid": "Escalate", "Effect": "Allow", "Action": action, "Resource": resource}]);
+    let s3_only = json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]);
+    let mut two_versions = managed(
+        "TwoVersions",
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+    );
+    two_versions["PolicyVersionList"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"VersionId": "v2", "IsDefaultVersion": false, "Document": doc(all.clone())}));
+    let mut users = vec![
+        attach(user("admin", json!([])), "Admin"),
+        user(
+            "attach-self",
+            allow("iam:AttachUserPolicy", &arn("user", "attach-self")),
+        ),
+        user(
+            "bounded-attach",
+            allow("iam:AttachUserPolicy", &arn("user", "bounded-attach")),
+        ),
+        user(
+            "denied-attach",
+            json!([
+            {"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": arn("user", "denied-attach")},
+            {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+        ),
+        user(
+            "group-putter",
+            allow("iam:PutGroupPolicy", &arn("group", "devs")),
+        ),
+        attach(
+            user(
+                "versioner",
+                allow("iam:CreatePolicyVersion", &arn("policy", "VersionMe")),
+            ),
+            "VersionMe",
+        ),
+        attach(
+            user(
+                "set-default",
+                allow("iam:SetDefaultPolicyVersion", &arn("policy", "TwoVersions")),
+            ),
+            "TwoVersions",
+        ),
+        user(
+            "joiner",
+            allow("iam:AddUserToGroup", &arn("group", "admins")),
+        ),
+        user(
+            "key-maker",
+            allow("iam:CreateAccessKey", &arn("user", "admin")),
+        ),
+        user(
+            "pw-creator",
+            allow("iam:CreateLoginProfile", &arn("user", "admin")),
+        ),
+        user(
+            "pw-updater",
+            allow("iam:UpdateLoginProfile", &arn("user", "admin")),
+        ),
+        user("assumer", allow("sts:AssumeRole", "*")),
+        user("not-trusted", allow("sts:AssumeRole", "*")),
+        user(
+            "trust-rewriter",
+            allow("iam:UpdateAssumeRolePolicy", &arn("role", "admin-role")),
+        ),
+        user(
+            "passer",
+            json!([{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]),
+        ),
+        user("half-passer", allow("iam:PassRole", "*")),
+        attach(
+            user(
+                "boundary-lifter",
+                allow(
+                    "iam:DeleteUserPermissionsBoundary",
+                    &arn("user", "boundary-lifter"),
+                ),
+            ),
+            "Admin",
+        ),
+        user("chain", allow("sts:AssumeRole", &arn("role", "middle"))),
+    ];
+    users[0]["LoginProfile"] = json!({"CreateDate": "2026-01-01T00:00:00Z"});
+    users[2]["PermissionsBoundary"] = json!({"PermissionsBoundaryArn": arn("policy", "S3Only")});
+    users[4]["GroupList"] = json!(["devs"]);
+    // A boundary that allows removing itself (a boundary limits the removal too).
+    users[16]["PermissionsBoundary"] = json!({"PermissionsBoundaryArn": arn("policy", "Liftable")});
+    let mut admin_role = role(
+        "admin-role",
+        json!({"AWS": arn("user", "assumer")}),
+        json!([]),
+    );
+    admin_role["AttachedManagedPolicies"] =
+        json!([{"PolicyName": "Admin", "PolicyArn": arn("policy", "Admin")}]);
+    let mut lambda_admin = role(
+        "lambda-admin",
+        json!({"Service": "lambda.amazonaws.com"}),
+        json!([]),
+    );
+    lambda_admin["AttachedManagedPolicies"] =
+        json!([{"PolicyName": "Admin", "PolicyArn": arn("policy", "Admin")}]);
+    json!({
+        "Policies": [managed("Admin", all), managed("S3Only", s3_only.clone()),
+                     managed("Liftable", json!([s3_only[0], {"Effect": "Allow", "Action": "iam:DeleteUserPermissionsBoundary", "Resource": "*"}])),
+                     managed("VersionMe", json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}])),
+                     two_versions],
+        "GroupDetailList": [
+            {"GroupName": "devs", "Arn": arn("group", "devs")},
+            {"GroupName": "admins", "Arn": arn("group", "admins"),
+             "AttachedManagedPolicies": [{"PolicyName": "Admin", "PolicyArn": arn("policy", "Admin")}]}
+        ],
+        "UserDetailList": users,
+        "RoleDetailList": [
+            admin_role,
+            lambda_admin,
+            role("middle", json!({"AWS": arn("user", "chain")}), allow("iam:AttachRolePolicy", &arn("role", "middle"))),
+        ]
+    })
+}
+
+#[test]
+fn every_escalation_method_is_found_and_each_precondition_holds() {
+    let a = Account::from_details(&escalation_details());
+    let esc = a.escalation(None, &Default::default());
+    let name = |i: usize| a.principals[i].name.clone();
+    let mut admins: Vec<String> = esc.admins.iter().map(|&i| name(i)).collect();
+    admins.sort();
+    assert_eq!(admins, ["admin", "admin-role", "lambda-admin"]);
+    let paths: std::collections::BTreeMap<String, Vec<String>> = esc
+        .paths
+        .iter()
+        .map(|p| {
+            assert_eq!(p.reaches, Reach::Admin);
+            (
+                name(p.from),
+                p.steps.iter().map(|s| s.action.clone()).collect(),
+            )
+        })
+        .collect();
+    let expected: std::collections::BTreeMap<String, Vec<String>> = [
+        ("attach-self", vec!["iam:AttachUserPolicy"]),
+        ("group-putter", vec!["iam:PutGroupPolicy"]),
+        ("versioner", vec!["iam:CreatePolicyVersion"]),
+        ("set-default", vec!["iam:SetDefaultPolicyVersion"]),
+        ("joiner", vec!["iam:AddUserToGroup"]),
+        ("key-maker", vec!["iam:CreateAccessKey"]),
+        ("pw-updater", vec!["iam:UpdateLoginProfile"]),
+        ("assumer", vec!["sts:AssumeRole"]),
+        (
+            "trust-rewriter",
+            vec!["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+        ),
+        (
+            "passer",
+            vec![
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:InvokeFunction",
+            ],
+        ),
+        ("boundary-lifter", vec!["iam:DeleteUserPermissionsBoundary"]),
+        ("middle", vec!["iam:AttachRolePolicy"]),
+        ("chain", vec!["sts:AssumeRole", "iam:AttachRolePolicy"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+    .collect();
+    assert_eq!(paths, expected);
+    // Each step names the statement that allows it.
+    let attach = esc
+        .paths
+        .iter()
+        .find(|p| name(p.from) == "attach-self")
+        .unwrap();
+    assert_eq!(
+        attach.steps[0].decided.granted_by[0].sid.as_deref(),
+        Some("Escalate")
+    );
+    // Reaching one principal instead of admin.
+    let middle = a.principal(&arn("role", "middle")).unwrap();
+    let to_middle = a.escalation(Some(middle), &Default::default());
+    let from: Vec<String> = to_middle.paths.iter().map(|p| name(p.from)).collect();
+    // chain assumes it; an admin rewrites its trust; who reaches an admin goes on from there.
+    assert_eq!(from[0], "chain");
+    assert_eq!(to_middle.paths[0].steps.len(), 1);
+    assert_eq!(to_middle.paths[0].reaches, Reach::Principal(middle));
+    let admin = to_middle
+        .paths
+        .iter()
+        .find(|p| name(p.from) == "admin")
+        .unwrap();
+    let actions: Vec<&str> = admin.steps.iter().map(|s| s.action.as_str()).collect();
+    assert_eq!(actions, ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]);
+    assert!(from.contains(&"key-maker".to_string()));
+    assert!(!from.contains(&"not-trusted".to_string()));
+}

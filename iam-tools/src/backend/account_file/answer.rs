@@ -443,13 +443,42 @@ impl AccountFile {
             .and_then(Value::as_array)
             .map(|f| f.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
+        q.page_mixed(
+            self.detail_items(&filter),
+            &[
+                "UserDetailList",
+                "GroupDetailList",
+                "RoleDetailList",
+                "Policies",
+            ],
+        )
+    }
+
+    /// The whole file as one GetAccountAuthorizationDetails answer (every list, no page),
+    /// with what the file adds to AWS's export (`LoginProfile`): what the account model
+    /// of the analysis tools is read from.
+    pub fn details(&self) -> Value {
+        let mut out = json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []});
+        for (list, item) in self.detail_items(&[]) {
+            if let Some(Value::Array(items)) = out.get_mut(list) {
+                items.push(item);
+            }
+        }
+        out
+    }
+
+    /// The detail items of the kinds `filter` names (all when empty), with their lists.
+    fn detail_items(&self, filter: &[&str]) -> Vec<(&'static str, Value)> {
         let wants = |kind: &str| filter.is_empty() || filter.contains(&kind);
-        let mut items: Vec<(&str, Value)> = Vec::new();
+        let mut items: Vec<(&'static str, Value)> = Vec::new();
         if wants("User") {
             for u in &self.users {
                 let mut v = self.user(u, true);
                 v["UserPolicyList"] = inline_details(&u.inline);
                 v["GroupList"] = json!(u.groups);
+                if let Some(profile) = &u.login_profile {
+                    v["LoginProfile"] = profile.clone();
+                }
                 v["AttachedManagedPolicies"] = Value::Array(self.attached_json(&u.attached, "/"));
                 items.push(("UserDetailList", v));
             }
@@ -489,15 +518,7 @@ impl AccountFile {
                 items.push(("Policies", v));
             }
         }
-        q.page_mixed(
-            items,
-            &[
-                "UserDetailList",
-                "GroupDetailList",
-                "RoleDetailList",
-                "Policies",
-            ],
-        )
+        items
     }
 }
 

@@ -197,6 +197,20 @@ impl Obj {
             .collect()
     }
 
+    /// `LoginProfile`, which the export of AWS lacks and a file may add: an object (the
+    /// user has a console password) or null (it has none); absent: not known.
+    pub(super) fn login_profile(&mut self) -> Result<Option<Value>, LoadError> {
+        match self.take("LoginProfile") {
+            None => Ok(None),
+            Some(v @ (Value::Null | Value::Object(_))) => Ok(Some(v)),
+            Some(other) => Err(LoadError(format!(
+                "{}.LoginProfile: expected an object (the user has a console password) or null (it has none), found {}",
+                self.what,
+                kind_of(&other)
+            ))),
+        }
+    }
+
     pub(super) fn boundary(&mut self) -> Result<Option<Boundary>, LoadError> {
         let Some(mut b) = self.object("PermissionsBoundary")? else {
             return Ok(None);
@@ -277,6 +291,7 @@ impl Raw {
                 arn: u.string("Arn")?,
                 create_date: u.date("CreateDate")?,
                 password_last_used: u.opt_date("PasswordLastUsed")?,
+                login_profile: u.login_profile()?,
                 inline: u.inline("UserPolicyList")?,
                 groups: u.strings("GroupList")?,
                 attached: u.attached()?,

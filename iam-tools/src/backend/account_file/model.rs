@@ -52,6 +52,8 @@ pub(super) struct User {
     pub(super) arn: String,
     pub(super) create_date: String,
     pub(super) password_last_used: Option<String>,
+    /// `LoginProfile` as the file records it (object or null), when it does.
+    pub(super) login_profile: Option<Value>,
     pub(super) inline: Vec<Inline>,
     pub(super) groups: Vec<String>,
     pub(super) attached: Vec<Attached>,
