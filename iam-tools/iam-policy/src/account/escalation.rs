@@ -698,7 +698,7 @@ impl Account {
     }
 
     /// The managed policies that apply to principal `i` (its own and its groups').
-    fn attached_to(&self, i: usize) -> Vec<usize> {
+    pub(super) fn attached_to(&self, i: usize) -> Vec<usize> {
         let p = &self.principals[i];
         let mut out: Vec<usize> = p
             .attached

@@ -212,7 +212,7 @@ impl Account {
         account
     }
 
-    fn push(&mut self, p: Principal) {
+    pub(super) fn push(&mut self, p: Principal) {
         self.by_arn.insert(p.arn.clone(), self.principals.len());
         self.principals.push(p);
     }

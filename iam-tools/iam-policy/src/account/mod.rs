@@ -8,6 +8,7 @@
 //! decision is the engine's ([`crate::evaluate`]) on the principal's own policies, never a
 //! match on action names.
 
+mod change;
 mod effective;
 mod escalation;
 mod load;
@@ -27,6 +28,7 @@ use crate::{
     StatementOutcome, evaluate,
 };
 
+pub use change::{AccessDelta, Change, MAX_DETAILED, Preview, PrincipalChange};
 pub use effective::{EffectiveAction, EffectiveFilter, ResourceGrant};
 pub use escalation::{Escalation, EscalationPath, Passwords, Reach, Step};
 pub use who_can::WhoCan;
@@ -50,14 +52,14 @@ impl Kind {
 }
 
 /// An inline policy.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Inline {
     pub name: String,
     pub policy: Arc<Policy>,
 }
 
 /// A user, group or role with what applies to it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Principal {
     pub kind: Kind,
     pub name: String,
@@ -81,7 +83,7 @@ pub struct Principal {
 }
 
 /// A managed policy and its stored versions.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ManagedPolicy {
     pub arn: String,
     pub name: String,
@@ -94,7 +96,7 @@ pub struct ManagedPolicy {
 }
 
 /// The account's principals and policies.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Account {
     /// From the ARNs in the details.
     pub account_id: Option<String>,

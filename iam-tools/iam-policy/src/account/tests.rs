@@ -2,6 +2,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::catalog::AccessLevel;
+use std::sync::Arc;
 
 const ACCT: &str = "111122223333";
 
@@ -393,4 +394,70 @@ fn every_escalation_method_is_found_and_each_precondition_holds() {
     assert_eq!(actions, ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]);
     assert!(from.contains(&"key-maker".to_string()));
     assert!(!from.contains(&"not-trusted".to_string()));
+}
+
+#[test]
+fn a_preview_names_what_a_change_grants_and_the_paths_it_opens() {
+    let a = Account::from_details(&escalation_details());
+    let erin = a.principal(&arn("user", "half-passer")).unwrap();
+    // Attaching Admin to half-passer: it becomes admin.
+    let admin = a.policy(&arn("policy", "Admin")).unwrap();
+    let p = a.preview(&Change::AttachPolicy {
+        principal: erin,
+        policy: admin,
+    });
+    assert_eq!(p.principals.len(), 1);
+    assert!(p.principals[0].gained.actions.len() > 20_000);
+    assert!(p.principals[0].lost.is_empty());
+    assert_eq!(p.admins_gained, [erin]);
+    // Letting half-passer run Lambda: a path to admin opens (PassRole to lambda-admin).
+    let lambda = Policy::parse(&doc(json!([{"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}])))
+        .unwrap();
+    let p = a.preview(&Change::PutInline {
+        principal: erin,
+        name: "lambda".into(),
+        policy: Arc::new(lambda),
+    });
+    let gained: Vec<&String> = p.principals[0].gained.actions.keys().collect();
+    assert_eq!(gained, ["lambda:CreateFunction", "lambda:InvokeFunction"]);
+    assert_eq!(p.paths_opened.len(), 1);
+    assert_eq!(p.paths_opened[0].from, erin);
+    assert!(p.admins_gained.is_empty());
+    // Removing attach-self's policy closes its path.
+    let attach_self = a.principal(&arn("user", "attach-self")).unwrap();
+    let p = a.preview(&Change::DeleteInline {
+        principal: attach_self,
+        name: "attach-self-policy".into(),
+    });
+    assert_eq!(p.paths_closed.len(), 1);
+    assert_eq!(
+        p.principals[0]
+            .lost
+            .by_level()
+            .get("Permissions management"),
+        Some(&1)
+    );
+    // A trust policy opened to another account and to a service.
+    let middle = a.principal(&arn("role", "middle")).unwrap();
+    let trust = Policy::parse(&doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root", "Service": "ec2.amazonaws.com"}}])))
+    .unwrap();
+    let p = a.preview(&Change::SetTrust {
+        role: middle,
+        policy: Arc::new(trust),
+    });
+    assert_eq!(
+        p.newly_trusted,
+        [
+            "arn:aws:iam::444455556666:root (outside the account)",
+            "service ec2.amazonaws.com"
+        ]
+    );
+    // chain no longer assumes middle, so its path closes.
+    assert_eq!(p.no_longer_trusted, [arn("user", "chain")]);
+    assert!(
+        p.paths_closed
+            .iter()
+            .any(|c| a.principals[c.from].name == "chain")
+    );
 }
