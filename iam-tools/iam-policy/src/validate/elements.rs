@@ -499,13 +499,13 @@ impl Validator {
             );
             return;
         }
-        let fields = arn_fields(arn);
-        if fields.len() < 6 {
+        let (fields, count) = arn_fields(arn);
+        if count < 6 {
             self.push(
                 "MISSING_ARN_FIELD",
                 FindingType::Error,
                 path,
-                format!("{arn:?} has {} of the 6 fields of an ARN: write arn:partition:service:region:account:resource (leave region or account empty where the service has none).", fields.len()),
+                format!("{arn:?} has {} of the 6 fields of an ARN: write arn:partition:service:region:account:resource (leave region or account empty where the service has none).", count),
             );
             return;
         }
@@ -1275,29 +1275,32 @@ fn issue_code(stem: &str, code: &str) -> &'static str {
 }
 
 /// The colon-separated fields of an ARN, not splitting inside `${...}` variables; the
-/// sixth field keeps its colons.
-pub(crate) fn arn_fields(arn: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(6);
+/// sixth field keeps its colons. The fields are the array's first ones, as many as the
+/// count says.
+pub(crate) fn arn_fields(arn: &str) -> ([&str; 6], usize) {
+    let mut out = [""; 6];
+    let mut count = 0;
     let (mut start, mut depth) = (0, 0usize);
     let bytes = arn.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < bytes.len() && count < 5 {
         match bytes[i] {
             b'$' if bytes.get(i + 1) == Some(&b'{') => {
                 depth += 1;
                 i += 1;
             }
             b'}' if depth > 0 => depth -= 1,
-            b':' if depth == 0 && out.len() < 5 => {
-                out.push(&arn[start..i]);
+            b':' if depth == 0 => {
+                out[count] = &arn[start..i];
+                count += 1;
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    out.push(&arn[start..]);
-    out
+    out[count] = &arn[start..];
+    (out, count + 1)
 }
 
 fn is_account(s: &str) -> bool {
@@ -1404,8 +1407,8 @@ fn arn_account(entry: &str) -> Option<&str> {
     if is_account(entry) {
         return Some(entry);
     }
-    let fields = arn_fields(entry);
-    (fields.len() == 6 && fields[2] == "iam" || fields.len() == 6 && fields[2] == "sts")
+    let (fields, count) = arn_fields(entry);
+    (count == 6 && (fields[2] == "iam" || fields[2] == "sts"))
         .then(|| fields[4])
         .filter(|a| is_account(a))
 }
