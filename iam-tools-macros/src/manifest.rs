@@ -63,6 +63,20 @@ pub struct Manifest {
     pub tools: OrderedMap<OrderedMap<Tool>>,
     #[serde(default)]
     pub guardrails: OrderedMap<Guardrail>,
+    /// Where the consent question shows the access a write would grant or take away.
+    #[serde(default)]
+    pub access_preview: Option<AccessPreview>,
+}
+
+/// The access preview: for the write `operations`, what the write would change (actions
+/// gained and lost, escalation paths opened and closed, principals newly trusted) is
+/// computed on the account model, read with `reads`, and shown with the consent question.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPreview {
+    pub operations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub reads: Vec<Spanned<String>>,
 }
 
 /// A check the runtime runs before writes, on by default, relaxed by a server flag. The

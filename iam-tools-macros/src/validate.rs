@@ -245,6 +245,14 @@ pub struct Model {
     pub operations: Vec<Operation>,
     pub tools: Vec<Tool>,
     pub guardrails: Vec<Guardrail>,
+    pub preview: Preview,
+}
+
+/// The access preview: the write operations it is computed for, and what it reads.
+#[derive(Debug, Default)]
+pub struct Preview {
+    pub operations: Vec<usize>,
+    pub reads: Vec<usize>,
 }
 
 impl Model {
@@ -519,12 +527,14 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
         .collect();
     let named = params::validate_named(manifest, &shapes, &mut problems);
     let guardrails = validate_guardrails(manifest, &operations, &mut problems);
+    let preview = validate_preview(manifest, &operations, &mut problems);
 
     let cx = tool::Context {
         ops: &operations,
         shapes: &shapes,
         named: &named,
         guardrails: &guardrails,
+        preview: &preview,
     };
     let mut tools: Vec<Tool> = Vec::new();
     let mut seen: Vec<(&str, &str)> = Vec::new();
@@ -568,6 +578,7 @@ pub fn validate(manifest: &Manifest) -> Result<Model, Problems> {
             operations,
             tools,
             guardrails,
+            preview,
         })
     } else {
         Err(problems)
@@ -749,6 +760,37 @@ fn add_paging(
 /// by its `Rule` variant: a name the runtime does not implement fails to compile there),
 /// write operations to check, read operations to decide with, or a kind of policy
 /// document; what it refuses and its flag's help, and the flag (by default its name's).
+fn validate_preview(manifest: &Manifest, ops: &[Operation], problems: &mut Problems) -> Preview {
+    let mut out = Preview::default();
+    let Some(p) = &manifest.access_preview else {
+        return out;
+    };
+    let what = "access_preview";
+    for (list, access, into) in [
+        (&p.operations, Access::Write, &mut out.operations),
+        (&p.reads, Access::Read, &mut out.reads),
+    ] {
+        for name in list {
+            let Some(index) = find_op(ops, name.get_ref(), name.span().start, what, problems)
+            else {
+                continue;
+            };
+            if ops[index].access != access {
+                problems.push(
+                    name,
+                    format!(
+                        "{what}: `{}` is a {} operation; `operations` lists writes, `reads` what the preview reads",
+                        ops[index].name,
+                        if access == Access::Write { "read" } else { "write" }
+                    ),
+                );
+            }
+            into.push(index);
+        }
+    }
+    out
+}
+
 fn validate_guardrails(
     manifest: &Manifest,
     ops: &[Operation],

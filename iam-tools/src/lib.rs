@@ -5,6 +5,7 @@
 // The code `generate_run_types!` generates here names the runtime as every caller does.
 extern crate self as iam_tools;
 
+pub mod analysis;
 pub mod audit;
 pub mod backend;
 pub mod catalog;

@@ -554,6 +554,7 @@ const LAYERS: &[&str] = &[
     "audit",
     "backend",
     "context",
+    "analysis",
     "write",
     "functions",
     "registry",

@@ -753,3 +753,142 @@ async fn the_python_client_in_2026_07_28_mode_asks_its_human() {
     assert_eq!(legacy["asked"].as_array().unwrap().len(), 1, "{legacy}");
     assert_eq!(legacy["result"]["is_error"], false, "{legacy}");
 }
+
+/// An account where one grant opens a path to admin: ci-deployer may create and invoke
+/// Lambda functions, and role lambda-admin (trusted by Lambda) holds a policy allowing
+/// everything; only iam:PassRole on that role is missing.
+async fn lambda_escalation(sdk: &aws_sdk_iam::Client) {
+    let doc = |s: Value| json!({"Version": "2012-10-17", "Statement": s}).to_string();
+    sdk.create_user()
+        .user_name("ci-deployer")
+        .send()
+        .await
+        .unwrap();
+    sdk.put_user_policy()
+        .user_name("ci-deployer")
+        .policy_name("functions")
+        .policy_document(doc(json!([{"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}])))
+        .send()
+        .await
+        .unwrap();
+    let everything = sdk
+        .create_policy()
+        .policy_name("Everything")
+        .policy_document(doc(
+            json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
+        ))
+        .send()
+        .await
+        .unwrap();
+    sdk.create_role()
+        .role_name("lambda-admin")
+        .assume_role_policy_document(doc(json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])))
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_role_policy()
+        .role_name("lambda-admin")
+        .policy_arn(everything.policy().unwrap().arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+}
+
+const DEPLOYER: &str = "arn:aws:iam::123456789012:user/ci-deployer";
+const LAMBDA_ADMIN: &str = "arn:aws:iam::123456789012:role/lambda-admin";
+
+fn pass_role_args() -> Value {
+    json!({"user_name": "ci-deployer", "policy_name": "pass",
+           "policy_document": {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Action": "iam:PassRole", "Resource": LAMBDA_ADMIN}]}})
+}
+
+/// What the consent question must say about the grant.
+fn check_access_text(asked: &str) {
+    assert!(
+        asked.contains("Access change (local policy engine"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(&format!(
+            "{DEPLOYER} gains 1 action (Write 1): iam:PassRole on {LAMBDA_ADMIN}"
+        )),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(&format!(
+            "opens a path to admin for {DEPLOYER}: iam:PassRole on {LAMBDA_ADMIN}, then lambda:CreateFunction on *, then lambda:InvokeFunction on *"
+        )),
+        "{asked}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_consent_question_says_what_a_grant_gives_and_the_path_it_opens() {
+    let moto = Moto::start();
+    lambda_escalation(&moto.sdk()).await;
+
+    // Elicitation: the human reads the access change before saying yes.
+    let human = Human::new(ElicitationAction::Accept);
+    let server = Server::start_with(WRITE, server_env(Some(&moto.endpoint())), human.clone()).await;
+    let preview = server
+        .ok(
+            "preview_access_change",
+            json!({"tool": "put_user_policy", "arguments": pass_role_args()}),
+        )
+        .await;
+    assert_eq!(preview["PathsOpened"][0]["From"], DEPLOYER, "{preview:#}");
+    assert_eq!(preview["Principals"][0]["Gained"]["Count"], 1);
+    server.ok("put_user_policy", pass_role_args()).await;
+    let asked = human.asked.lock().unwrap().join("\n");
+    check_access_text(&asked);
+    // The question and preview_access_change say the same.
+    for line in preview["Summary"].as_array().unwrap() {
+        assert!(
+            asked.contains(line.as_str().unwrap()),
+            "{line} not in {asked}"
+        );
+    }
+    // After the write, the model is read again: the path exists now.
+    let paths = server
+        .ok("find_escalation_paths", json!({"principal_arn": DEPLOYER}))
+        .await;
+    assert_eq!(paths["Paths"][0]["Steps"][0]["Action"], "iam:PassRole");
+    // Removing it again closes the path, and the question says so.
+    server
+        .ok(
+            "delete_user_policy",
+            json!({"user_name": "ci-deployer", "policy_name": "pass"}),
+        )
+        .await;
+    let asked = human.asked.lock().unwrap().last().unwrap().clone();
+    assert!(
+        asked.contains(&format!("closes the path to admin of {DEPLOYER}")),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(&format!("{DEPLOYER} loses 1 action")),
+        "{asked}"
+    );
+    server.stop().await;
+
+    // The token path: the same text, handed to the assistant to show the user.
+    let server = Server::start(&moto, WRITE).await;
+    let asked = server.err("put_user_policy", pass_role_args()).await;
+    assert!(asked.contains("Confirmation required"), "{asked}");
+    check_access_text(&asked);
+    let token = token_of(&asked);
+    server
+        .ok("put_user_policy", with_token(&pass_role_args(), &token))
+        .await;
+    // A write that changes no one's access says so.
+    let asked = server
+        .err(
+            "put_user_policy",
+            json!({"user_name": "ci-deployer", "policy_name": "again",
+                   "policy_document": {"Version": "2012-10-17", "Statement": [
+                       {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}]}}),
+        )
+        .await;
+    assert!(asked.contains("no principal's access changes"), "{asked}");
+}

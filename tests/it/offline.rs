@@ -545,6 +545,10 @@ async fn snapshot_round_trip_matches_live() {
             json!({"principal_arn": "arn:aws:iam::123456789012:user/eng/alice"}),
         ),
         ("find_escalation_paths", json!({})),
+        (
+            "preview_access_change",
+            json!({"tool": "attach_user_policy", "arguments": {"user_name": "bob", "policy_arn": policy_arn}}),
+        ),
     ];
     for name in &offered {
         assert!(

@@ -132,7 +132,10 @@ pub fn specs(model: &Model) -> TokenStream {
             documents: #documents,
         })
     });
+    let previewed = model.preview.operations.iter().map(|&o| &model.op(o).name);
     quote! {
+        /// The write operations whose consent shows the access preview.
+        pub static PREVIEWED: &[&str] = &[#(#previewed),*];
         /// The guardrails, in manifest order.
         pub static GUARDRAILS: &[::iam_tools::__private::rt::GuardrailSpec] = &[#(#guardrails),*];
         /// The toolsets, in manifest order.
@@ -147,6 +150,7 @@ pub fn specs(model: &Model) -> TokenStream {
             operations: OPERATIONS,
             tools: TOOLS,
             guardrails: GUARDRAILS,
+            previewed: PREVIEWED,
             call: ops::call,
         };
     }

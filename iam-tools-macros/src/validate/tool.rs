@@ -17,6 +17,7 @@ pub(super) struct Context<'a, 'm> {
     pub shapes: &'a [Shape],
     pub named: &'a [Named<'m>],
     pub guardrails: &'a [Guardrail],
+    pub preview: &'a super::Preview,
 }
 
 /// What a tool calls.
@@ -455,8 +456,8 @@ fn check_placeholders(
 }
 
 /// Every IAM action the tool can call, in call order, without repeats: its operation or
-/// the ones it uses, its includes, its cleanup steps, and what the guardrails checking its
-/// steps read.
+/// the ones it uses, its includes, its cleanup steps, what the guardrails checking its
+/// steps read, and what the access preview of its operation reads.
 fn actions(cx: &Context, call: &Call, includes: &[Include], cleanup: &[Cleanup]) -> Vec<String> {
     let ops = cx.ops;
     let mut actions: Vec<String> = Vec::new();
@@ -485,6 +486,12 @@ fn actions(cx: &Context, call: &Call, includes: &[Include], cleanup: &[Cleanup])
         for (_, reads) in g.operations.iter().filter(|(o, _)| steps.contains(o)) {
             reads.iter().for_each(|r| add(*r));
         }
+    }
+    if call
+        .op
+        .is_some_and(|op| call.access == Access::Write && cx.preview.operations.contains(&op))
+    {
+        cx.preview.reads.iter().for_each(|r| add(*r));
     }
     actions
 }

@@ -151,6 +151,8 @@ pub struct CatalogOf<H: 'static, C> {
     pub operations: &'static [&'static OperationSpec],
     pub tools: &'static [ToolSpecOf<H>],
     pub guardrails: &'static [GuardrailSpec],
+    /// The write operations whose consent question shows the access preview.
+    pub previewed: &'static [&'static str],
     /// Every operation behind one JSON interface (AWS member names in and out).
     pub call: C,
 }

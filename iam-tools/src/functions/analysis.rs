@@ -6,82 +6,21 @@ use std::collections::BTreeMap;
 
 use super::expand::filters;
 use super::manifest::params::{
-    FindEscalationPathsParams, GetEffectivePermissionsParams, WhoCanParams,
+    FindEscalationPathsParams, GetEffectivePermissionsParams, PreviewAccessChangeParams,
+    WhoCanParams,
 };
 use super::tool::RuntimeTool;
+use crate::analysis::{AccessPreview, ConditionOut, EscalationPathOut, GrantRef, path_out};
 use crate::context::{LoadedModel, ToolContext};
 use crate::error::{ToolError, ToolFuture};
+use crate::policy::Policy;
 use crate::policy::account::{
-    Access, Account, ConditionRef, Decided, EffectiveFilter, Kind, Passwords, Reach, StatementRef,
-    closest_action,
+    Access, Account, Decided, EffectiveFilter, Kind, Passwords, closest_action,
 };
 use crate::policy::catalog::catalog;
-use crate::policy::{Effect, Policy};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// A statement that grants (or limits) access.
-#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
-pub struct GrantRef {
-    /// inline, managed, aws-managed, boundary, trust or resource.
-    #[serde(rename = "PolicyType")]
-    pub policy_type: String,
-    #[serde(rename = "PolicyName")]
-    pub policy_name: String,
-    /// A managed policy's ARN.
-    #[serde(rename = "PolicyArn", default, skip_serializing_if = "Option::is_none")]
-    pub policy_arn: Option<String>,
-    /// The group the policy comes through.
-    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The statement's Sid.
-    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
-    /// Its position in the policy (0-based).
-    #[serde(rename = "StatementIndex")]
-    pub statement_index: usize,
-}
-
-impl From<&StatementRef> for GrantRef {
-    fn from(r: &StatementRef) -> Self {
-        GrantRef {
-            policy_type: r.policy_type.to_string(),
-            policy_name: r.policy_name.clone(),
-            policy_arn: r.policy_arn.clone(),
-            group: r.group.clone(),
-            sid: r.sid.clone(),
-            statement_index: r.statement_index,
-        }
-    }
-}
-
-/// A condition a conditional decision depends on.
-#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
-pub struct ConditionOut {
-    /// `must hold` (an Allow's condition) or `must not hold` (a Deny's).
-    #[serde(rename = "Requirement")]
-    pub requirement: String,
-    /// The Condition element: {operator: {key: [values]}}.
-    #[serde(rename = "Condition")]
-    pub condition: serde_json::Map<String, Value>,
-    #[serde(rename = "Statement")]
-    pub statement: GrantRef,
-}
-
-impl From<&ConditionRef> for ConditionOut {
-    fn from(c: &ConditionRef) -> Self {
-        ConditionOut {
-            requirement: match c.effect {
-                Effect::Allow => "must hold",
-                Effect::Deny => "must not hold",
-            }
-            .to_string(),
-            condition: c.condition.as_object().cloned().unwrap_or_default(),
-            statement: GrantRef::from(&c.statement),
-        }
-    }
-}
 
 /// One principal allowed the request.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
@@ -436,53 +375,6 @@ impl RuntimeTool for GetEffectivePermissions {
     }
 }
 
-/// One call of an escalation path.
-#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
-pub struct EscalationStep {
-    /// Who makes the call: the path's From, or a principal an earlier step became.
-    #[serde(rename = "Actor")]
-    pub actor: String,
-    #[serde(rename = "Action")]
-    pub action: String,
-    #[serde(rename = "Resource")]
-    pub resource: String,
-    /// The principal the step acts on or becomes.
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// What the step does.
-    #[serde(rename = "Does")]
-    pub does: String,
-    /// allowed or conditional.
-    #[serde(rename = "Decision")]
-    pub decision: String,
-    /// Context keys the decision assumed (iam:PassedToService, iam:PolicyARN).
-    #[serde(
-        rename = "Context",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub context: BTreeMap<String, String>,
-    #[serde(rename = "GrantedBy")]
-    pub granted_by: Vec<GrantRef>,
-    #[serde(rename = "Conditions", default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<ConditionOut>,
-}
-
-/// One principal's shortest way up.
-#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
-pub struct EscalationPathOut {
-    #[serde(rename = "From")]
-    pub from: String,
-    /// "admin", or the ARN of the principal asked about (target_arn).
-    #[serde(rename = "Reaches")]
-    pub reaches: String,
-    /// True when a step is allowed only under conditions.
-    #[serde(rename = "Conditional")]
-    pub conditional: bool,
-    #[serde(rename = "Steps")]
-    pub steps: Vec<EscalationStep>,
-}
-
 /// What `find_escalation_paths` returns.
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EscalationResult {
@@ -575,34 +467,7 @@ impl RuntimeTool for FindEscalationPaths {
                 .paths
                 .iter()
                 .filter(|path| from.is_none_or(|f| path.from == f))
-                .map(|path| EscalationPathOut {
-                    from: arn(path.from),
-                    reaches: match path.reaches {
-                        Reach::Admin => "admin".to_string(),
-                        Reach::Principal(t) => arn(t),
-                    },
-                    conditional: path.conditional(),
-                    steps: path
-                        .steps
-                        .iter()
-                        .map(|s| EscalationStep {
-                            actor: arn(s.actor),
-                            action: s.action.clone(),
-                            resource: s.resource.clone(),
-                            target: s.target.map(arn),
-                            does: s.does.clone(),
-                            decision: s.decided.access.as_str().to_string(),
-                            context: s.context.iter().cloned().collect(),
-                            granted_by: s.decided.granted_by.iter().map(GrantRef::from).collect(),
-                            conditions: s
-                                .decided
-                                .conditions
-                                .iter()
-                                .map(ConditionOut::from)
-                                .collect(),
-                        })
-                        .collect(),
-                })
+                .map(|path| path_out(account, path))
                 .collect();
             let unknown_password = paths.iter().flat_map(|p| &p.steps).any(|s| {
                 s.action.ends_with("LoginProfile")
@@ -640,4 +505,69 @@ impl RuntimeTool for FindEscalationPaths {
             })
         })
     }
+}
+
+/// `preview_access_change`.
+pub struct PreviewAccessChange;
+
+impl RuntimeTool for PreviewAccessChange {
+    type Params = PreviewAccessChangeParams;
+    type Output = AccessPreview;
+
+    fn run<'a>(
+        ctx: &'a ToolContext,
+        p: &'a PreviewAccessChangeParams,
+    ) -> ToolFuture<'a, AccessPreview> {
+        Box::pin(async move {
+            let previewed = ctx.catalog.previewed;
+            let operation = ctx
+                .catalog
+                .tools
+                .iter()
+                .find(|t| t.name == p.tool)
+                .and_then(|t| t.operation)
+                .filter(|op| previewed.contains(op))
+                .ok_or_else(|| {
+                    let tools: Vec<&str> = ctx
+                        .catalog
+                        .tools
+                        .iter()
+                        .filter(|t| t.operation.is_some_and(|op| previewed.contains(&op)))
+                        .map(|t| t.name)
+                        .collect();
+                    ToolError::invalid_arguments(format!(
+                        "{:?} is not a tool that changes what a principal may do",
+                        p.tool
+                    ))
+                    .with_hint(format!("Preview one of: {}.", tools.join(", ")))
+                })?;
+            // The tool's arguments as its operation's input: its params are the members'
+            // names in snake_case.
+            let arguments = crate::policy::document_value(&p.arguments.0)
+                .ok()
+                .and_then(|v| v.as_object().cloned())
+                .ok_or_else(|| {
+                    ToolError::invalid_arguments("arguments is not a JSON object")
+                        .with_hint("Pass the tool's arguments as an object, e.g. {\"user_name\": \"alice\", \"policy_arn\": \"...\"}.")
+                })?;
+            let input: serde_json::Map<String, Value> = arguments
+                .iter()
+                .map(|(k, v)| (pascal(k), v.clone()))
+                .collect();
+            crate::analysis::preview(ctx, operation, &Value::Object(input)).await
+        })
+    }
+}
+
+/// `user_name` → `UserName`.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -21,7 +21,7 @@ pub use account::{
 };
 pub use analysis::{
     EffectivePermissionsResult, EscalationResult, FindEscalationPaths, GetEffectivePermissions,
-    WhoCan, WhoCanResult,
+    PreviewAccessChange, WhoCan, WhoCanResult,
 };
 pub use expand::{ExpandActions, ExpandActionsResult, ExpandedAction, ExpandedResourceType};
 pub use policies::{

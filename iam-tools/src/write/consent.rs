@@ -36,14 +36,21 @@ fn plan_text(plan: &[PlanStep]) -> String {
 }
 
 /// What the human is asked about.
-fn request_text(ctx: &ToolContext, args: &str, plan: &[PlanStep], warnings: &[String]) -> String {
+fn request_text(
+    ctx: &ToolContext,
+    args: &str,
+    plan: &[PlanStep],
+    warnings: &[String],
+    access: Option<&str>,
+) -> String {
     let warnings = if warnings.is_empty() {
         String::new()
     } else {
         format!("\nPolicy warnings:\n- {}", warnings.join("\n- "))
     };
+    let access = access.map(|a| format!("\n{a}")).unwrap_or_default();
     format!(
-        "{title} ({tool}) asks to change IAM.\nArguments: {args}\nPlan ({n} step{s}, in this order):{steps}{warnings}",
+        "{title} ({tool}) asks to change IAM.\nArguments: {args}\nPlan ({n} step{s}, in this order):{steps}{warnings}{access}",
         title = ctx.tool.title,
         tool = ctx.tool.name,
         n = plan.len(),
@@ -89,6 +96,7 @@ pub async fn obtain(
     args: &JsonObject,
     plan: &[PlanStep],
     warnings: &[String],
+    access: Option<&str>,
     token: Option<&str>,
 ) -> Result<(), ToolError> {
     let consent = &ctx.shared.consent;
@@ -104,6 +112,7 @@ pub async fn obtain(
         shown: &shown,
         plan,
         warnings,
+        access,
     };
     match (consent.mode, channel(ctx)) {
         (Mode::None, _) => {
@@ -148,11 +157,13 @@ struct Question<'a> {
     shown: &'a str,
     plan: &'a [PlanStep],
     warnings: &'a [String],
+    /// The access preview, in words (not bound by tokens: it describes, the plan decides).
+    access: Option<&'a str>,
 }
 
 impl Question<'_> {
     fn text(&self, ctx: &ToolContext) -> String {
-        request_text(ctx, self.shown, self.plan, self.warnings)
+        request_text(ctx, self.shown, self.plan, self.warnings, self.access)
     }
 
     fn plan_text(&self) -> String {

@@ -79,11 +79,22 @@ impl Write {
         if write.dry_run {
             crate::audit::decide("consent", "not needed (dry run)");
         } else {
+            // What the write would grant or take away, for the human to read (not made when
+            // nobody is asked: consent off, or a token that stands for an answer given).
+            let asks = ctx.shared.consent.mode != crate::context::Mode::None
+                && request.confirmation_token.is_none();
+            let access = if asks && ctx.catalog.previewed.contains(&operation) {
+                let preview = crate::analysis::preview(ctx, operation, &request.input).await;
+                Some(crate::analysis::preview_text(&preview))
+            } else {
+                None
+            };
             consent::obtain(
                 ctx,
                 request.args,
                 &write.plan(),
                 &write.warnings,
+                access.as_deref(),
                 request.confirmation_token.as_deref(),
             )
             .await?;
