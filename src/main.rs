@@ -216,11 +216,12 @@ enum Command {
     /// Export the live account for offline use: GetAccountAuthorizationDetails, all pages
     /// merged, in the AWS CLI's format (documents as JSON objects), plus what the export
     /// lacks and the file can carry (roles' Description and MaxSessionDuration from
-    /// ListRoles, users' PasswordLastUsed from ListUsers, customer-managed policies' Tags
-    /// from ListPolicyTags and any identity field missing from ListPolicies) and the time
-    /// taken (`SnapshotTime`). Serve it with --account-file. Needs
-    /// iam:GetAccountAuthorizationDetails, iam:ListRoles, iam:ListUsers, iam:ListPolicies and
-    /// iam:ListPolicyTags.
+    /// ListRoles, users' PasswordLastUsed from ListUsers and whether they have a console
+    /// password from GetLoginProfile, customer-managed policies' Tags from ListPolicyTags and
+    /// any identity field missing from ListPolicies) and the time taken (`SnapshotTime`).
+    /// Serve it with --account-file. Needs iam:GetAccountAuthorizationDetails, iam:ListRoles,
+    /// iam:ListUsers, iam:ListPolicies and iam:ListPolicyTags, and iam:GetLoginProfile for
+    /// the passwords (without it they are left unknown).
     Snapshot {
         /// Where to write the JSON (`-` for stdout).
         #[arg(long, short, value_name = "FILE")]

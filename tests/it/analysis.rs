@@ -866,7 +866,7 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
     live.stop().await;
 
     // The account file holds what moto cannot: user boundaries (one that stops an
-    // AttachUserPolicy, one the user may remove) and which users have a password.
+    // AttachUserPolicy, one the user may remove).
     let dir = TempDir::new("escalation");
     let file = dir.path().join("account.json");
     snapshot(&moto, &file);
@@ -902,8 +902,9 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
         }
         users.push(u);
     }
-    let admin = find(users, "admin");
-    users[admin]["LoginProfile"] = json!({"CreateDate": "2026-01-01T00:00:00Z"});
+    // The snapshot records who has a console password (GetLoginProfile).
+    assert!(users[find(users, "admin")]["LoginProfile"].is_object());
+    assert!(users[find(users, "pw-creator")]["LoginProfile"].is_null());
     std::fs::write(&file, account.to_string()).unwrap();
     let offline =
         Server::start_env(&["--account-file", file.to_str().unwrap()], no_aws_env()).await;

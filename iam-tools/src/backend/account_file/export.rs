@@ -1,7 +1,8 @@
 //! `iam-mcp-server snapshot`: the live account as an account file. Everything
 //! GetAccountAuthorizationDetails gives (all pages), plus what it lacks and the other read
-//! operations hold: roles' Description and MaxSessionDuration, users' PasswordLastUsed,
-//! customer-managed policies' identity and tags; and the time it was taken.
+//! operations hold: roles' Description and MaxSessionDuration, users' PasswordLastUsed and
+//! whether they have a console password (`LoginProfile`, object or null), customer-managed
+//! policies' identity and tags; and the time it was taken.
 
 use super::model::SNAPSHOT_TIME_KEY;
 use crate::codec::rfc3339;
@@ -111,12 +112,16 @@ where
     }
     if let Some(Value::Array(list)) = doc.get_mut("UserDetailList") {
         for u in list.iter_mut() {
-            if let Some(v) = u["UserName"]
-                .as_str()
-                .and_then(|n| users.get(n))
-                .and_then(|l| l.get("PasswordLastUsed"))
-            {
+            let name = u["UserName"].as_str().unwrap_or_default().to_string();
+            if let Some(v) = users.get(&name).and_then(|l| l.get("PasswordLastUsed")) {
                 u["PasswordLastUsed"] = v.clone();
+            }
+            // Whether the user has a console password (the analysis needs it: a password
+            // can be created only where there is none). Not readable: left unknown.
+            match call("GetLoginProfile", json!({"UserName": name})).await {
+                Ok(v) => u["LoginProfile"] = v["LoginProfile"].clone(),
+                Err(e) if e.is_not_found() => u["LoginProfile"] = Value::Null,
+                Err(e) => tracing::warn!(user = %name, error = %e.message, "login profile not read; the snapshot leaves it unknown"),
             }
         }
     }
