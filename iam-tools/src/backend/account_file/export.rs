@@ -121,7 +121,9 @@ where
             match call("GetLoginProfile", json!({"UserName": name})).await {
                 Ok(v) => u["LoginProfile"] = v["LoginProfile"].clone(),
                 Err(e) if e.is_not_found() => u["LoginProfile"] = Value::Null,
-                Err(e) => tracing::warn!(user = %name, error = %e.message, "login profile not read; the snapshot leaves it unknown"),
+                Err(e) => {
+                    tracing::warn!(user = %name, error = %e.message, "login profile not read; the snapshot leaves it unknown")
+                }
             }
         }
     }
