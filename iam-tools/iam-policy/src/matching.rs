@@ -142,6 +142,19 @@ pub(crate) struct ActionPattern {
     toks: Vec<Tok>,
     /// `*`, or `service:pattern` with a non-empty service. Anything else matches nothing.
     valid: bool,
+    /// The first (up to) eight bytes of the leading literal, little-endian and zero-padded,
+    /// and how many there are: every action the pattern matches starts with them, so most
+    /// actions of other services are refused without reading the tokens.
+    head: u64,
+    head_len: u8,
+}
+
+/// The first (up to) eight bytes of `bytes`, little-endian and zero-padded.
+fn head_word(bytes: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = bytes.len().min(8);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(buf)
 }
 
 impl ActionPattern {
@@ -155,8 +168,14 @@ impl ActionPattern {
             .fixed_tokens()
             .map(<[Tok]>::to_vec)
             .unwrap_or_default();
+        let lead = match toks.first() {
+            Some(Tok::Lit(lit)) => &lit.as_bytes()[..lit.len().min(8)],
+            _ => &[][..],
+        };
         ActionPattern {
             raw: raw.into(),
+            head: head_word(lead),
+            head_len: lead.len() as u8,
             toks,
             valid,
         }
@@ -164,7 +183,17 @@ impl ActionPattern {
 
     /// `action_lower` is the request action, lowercased.
     pub(crate) fn matches(&self, action_lower: &str) -> bool {
-        self.valid && glob(&self.toks, action_lower)
+        let bytes = action_lower.as_bytes();
+        let n = self.head_len as usize;
+        let mask = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+        self.valid
+            && bytes.len() >= n
+            && head_word(bytes) & mask == self.head
+            && glob(&self.toks, action_lower)
     }
 }
 
