@@ -327,6 +327,17 @@ impl<'m> Subject<'m> {
                 conditions: Vec::new(),
             });
         }
+        // Assuming conditions changes only the statements that got as far as their
+        // conditions: an implicit deny where no condition failed stays one.
+        if strict.decision == Decision::ImplicitDeny
+            && !strict
+                .explanation
+                .statements
+                .iter()
+                .any(|t| matches!(t.outcome, StatementOutcome::ConditionNotMet { .. }))
+        {
+            return None;
+        }
         let possible = evaluate(input, &request.assume_conditions(true));
         if possible.decision != Decision::Allowed {
             return None;
