@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::condition::ConditionFailure;
-use super::document::{Effect, Policy, Statement};
+use super::document::{Effect, Policy, ResourceBlock, Statement};
 use super::matching::{ArnParts, Caller, PrincipalGrant, ReqResource, ResMatch, ShortArnMode};
 use super::positions::Position;
 use super::request::{Context, Request};
@@ -875,28 +875,10 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             );
         }
         if let Some(block) = &stmt.resource {
-            let mut any_match = false;
-            let mut any_error = false;
-            for p in &block.patterns {
-                match p.matches(self.resource, self.ctx, mode) {
-                    Ok(ResMatch::Match) => any_match = true,
-                    Ok(ResMatch::NoMatch) => {}
-                    Ok(ResMatch::Error) => any_error = true,
-                    Err(u) => {
-                        Self::note_missing(&mut self.missing, &u.0);
-                        any_error = true;
-                    }
-                }
-                if any_match && !block.not {
-                    break;
-                }
-            }
-            let applies = if block.not {
-                !any_match && !any_error
-            } else {
-                any_match
-            };
-            if !applies {
+            let missing = &mut self.missing;
+            if !resource_applies(block, self.resource, self.ctx, mode, &mut |k| {
+                Self::note_missing(missing, k)
+            }) {
                 return (
                     StatementOutcome::ResourceNotMatched {
                         not_resource: block.not,
@@ -970,6 +952,82 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             }
         }
         (StatementOutcome::Applies, grant)
+    }
+}
+
+/// Whether a Resource / NotResource block covers the request resource; `missing` hears
+/// of every variable it could not resolve.
+fn resource_applies(
+    block: &ResourceBlock,
+    resource: ReqResource<'_>,
+    ctx: &Context,
+    mode: ShortArnMode,
+    missing: &mut dyn FnMut(&str),
+) -> bool {
+    let mut any_match = false;
+    let mut any_error = false;
+    for p in &block.patterns {
+        match p.matches(resource, ctx, mode) {
+            Ok(ResMatch::Match) => any_match = true,
+            Ok(ResMatch::NoMatch) => {}
+            Ok(ResMatch::Error) => any_error = true,
+            Err(u) => {
+                missing(&u.0);
+                any_error = true;
+            }
+        }
+        if any_match && !block.not {
+            break;
+        }
+    }
+    if block.not {
+        !any_match && !any_error
+    } else {
+        any_match
+    }
+}
+
+/// A request's action and resource as an identity policy's statements are matched against
+/// them, to tell cheaply which statements can apply at all (whatever their conditions).
+pub(crate) struct Target<'r> {
+    action_lower: &'r str,
+    resource: ReqResource<'r>,
+    ctx: &'r Context,
+}
+
+impl<'r> Target<'r> {
+    pub(crate) fn new(request: &'r Request) -> Target<'r> {
+        // As the evaluator sees it: an action that supports only `*` is asked on `*`.
+        let text = match ResourceNote::of(request) {
+            Some(ResourceNote::WildcardOnly { .. }) => "*",
+            _ => request.resource(),
+        };
+        Target {
+            action_lower: request.action_lower(),
+            resource: ReqResource::Value {
+                text,
+                arn: ArnParts::parse(text),
+            },
+            ctx: request.context(),
+        }
+    }
+
+    /// The statement is an Allow whose Action and Resource (as an identity policy's) cover
+    /// the request: unless it does, it cannot allow the request.
+    pub(crate) fn allow_may_apply(&self, stmt: &Statement) -> bool {
+        let (Some(Effect::Allow), Some(action)) = (stmt.effect, &stmt.action) else {
+            return false;
+        };
+        action.patterns.iter().any(|p| p.matches(self.action_lower)) != action.not
+            && stmt.resource.as_ref().is_none_or(|block| {
+                resource_applies(
+                    block,
+                    self.resource,
+                    self.ctx,
+                    ShortArnMode::Expand,
+                    &mut |_| {},
+                )
+            })
     }
 }
 

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::{Account, Decided, StatementRef};
-use crate::catalog::{AccessLevel, Action, catalog, pattern::glob_cs};
+use crate::catalog::pattern::{glob_cs, has_wildcard};
+use crate::catalog::{AccessLevel, Action, catalog};
 use crate::{Effect, NamedPolicy, Statement};
 
 /// Which actions to consider.
@@ -33,6 +34,9 @@ pub struct ResourceGrant {
     /// Resources inside this one that a Deny statement refuses, with the statement.
     pub except: Vec<(String, StatementRef)>,
 }
+
+/// From this many candidate actions on, they are decided on the machine's cores.
+const PARALLEL_FROM: usize = 64;
 
 /// A statement's action block covers `action_lower`.
 fn covers(s: &Statement, action_lower: &str) -> bool {
@@ -124,9 +128,24 @@ impl Account {
             .filter(|(_, s)| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
             .collect();
 
-        let mut out = Vec::new();
-        for (_, (action, mut resources)) in candidates {
-            let lower = action.full_name().to_ascii_lowercase();
+        // Without a resource policy (which only a trust action has here), nothing the
+        // boundary's Allow statements do not cover can be allowed: those actions are not
+        // evaluated.
+        let bounded = subject.input.permissions_boundary.is_some();
+        let candidates: Vec<(Action<'static>, Vec<String>, String)> = candidates
+            .into_values()
+            .map(|(action, resources)| {
+                let lower = action.full_name().to_ascii_lowercase();
+                (action, resources, lower)
+            })
+            .filter(|(_, _, lower)| {
+                !bounded
+                    || self.is_trust_action(lower)
+                    || lower == "sts:getcalleridentity"
+                    || boundary.iter().any(|s| covers(s, lower))
+            })
+            .collect();
+        let one = |(action, mut resources, lower): (Action<'static>, Vec<String>, String)| {
             for s in boundary.iter().filter(|s| covers(s, &lower)) {
                 if let Some((false, r)) = s.resource_patterns() {
                     for r in r {
@@ -149,7 +168,8 @@ impl Account {
             let name = action.full_name();
             // Assuming a role is decided by its trust policy too: a pattern stands for the
             // account's roles it matches, each with its own.
-            let resources = if self.is_trust_action(&lower) {
+            let trust_action = self.is_trust_action(&lower);
+            let resources = if trust_action {
                 self.roles_matching(&resources)
             } else {
                 resources
@@ -157,6 +177,16 @@ impl Account {
             let mut grants: Vec<ResourceGrant> = resources
                 .into_iter()
                 .filter_map(|resource| {
+                    // A role whose trust policy does not name the principal cannot be
+                    // assumed (see who_can::may_name).
+                    if trust_action
+                        && let Some(trust) = self
+                            .principal(&resource)
+                            .and_then(|r| self.principals[r].trust.as_ref())
+                        && !super::who_can::may_name(trust, &subject.principal().arn, &lower)
+                    {
+                        return None;
+                    }
                     let rp = self.resource_policy_for(&name, &resource, None);
                     let decided = subject.decide(&name, &resource, rp.as_ref())?;
                     Some(ResourceGrant {
@@ -166,14 +196,17 @@ impl Account {
                     })
                 })
                 .collect();
-            // A grant inside another one that holds as surely says nothing more.
+            // A grant inside another one that holds as surely says nothing more. Only a
+            // pattern can hold another resource (without `*` or `?` it matches itself).
+            let patterns: Vec<&ResourceGrant> = grants
+                .iter()
+                .filter(|h| has_wildcard(&h.resource))
+                .collect();
             let covered: Vec<bool> = grants
                 .iter()
-                .enumerate()
-                .map(|(k, g)| {
-                    grants.iter().enumerate().any(|(j, h)| {
-                        j != k
-                            && h.decided.access <= g.decided.access
+                .map(|g| {
+                    patterns.iter().any(|h| {
+                        h.decided.access <= g.decided.access
                             && h.resource != g.resource
                             && glob_cs(&h.resource, &g.resource)
                     })
@@ -185,7 +218,7 @@ impl Account {
                 !covered[k - 1]
             });
             if grants.is_empty() {
-                continue;
+                return None;
             }
             for g in &mut grants {
                 for (named, s) in denies.iter().filter(|(_, s)| covers(s, &lower)) {
@@ -203,8 +236,36 @@ impl Account {
                     }
                 }
             }
-            out.push(EffectiveAction { action, grants });
+            Some(EffectiveAction { action, grants })
+        };
+        // Interleaved over the cores (neighbouring actions cost alike), then back in
+        // catalog order.
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+        if candidates.len() < PARALLEL_FROM || threads < 2 {
+            return candidates.into_iter().filter_map(one).collect();
         }
-        out
+        let mut parts: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+        for (k, c) in candidates.into_iter().enumerate() {
+            parts[k % threads].push((k, c));
+        }
+        let one = &one;
+        let mut done: Vec<(usize, EffectiveAction)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.into_iter()
+                            .filter_map(|(k, c)| one(c).map(|e| (k, e)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        done.sort_unstable_by_key(|(k, _)| *k);
+        done.into_iter().map(|(_, e)| e).collect()
     }
 }

@@ -2,7 +2,42 @@
 //! resource's policy (a role's trust policy for `sts:AssumeRole` on it) taken into account.
 
 use super::{Account, Decided, Kind, trust_as_resource_policy};
-use crate::{Effect, NamedPolicy, Policy, PolicySourceType};
+use crate::evaluate::Target;
+use crate::matching::{Caller, PrincipalGrant};
+use crate::{Effect, NamedPolicy, Policy, PolicySourceType, Request};
+
+/// Whether some Allow statement of the resource policy `rp` covering the lower-cased
+/// `action` names `principal_arn` as the engine matches Principal entries (a NotPrincipal
+/// one always may). A trust action on a role needs its trust policy to grant the caller,
+/// so without one it is refused whatever the caller's own policies say.
+pub(crate) fn may_name(rp: &Policy, principal_arn: &str, action_lower: &str) -> bool {
+    may_grant(rp, principal_arn, action_lower).is_some()
+}
+
+/// The strongest grant [`may_name`] finds: the engine's grant is at most this one (so when
+/// this is [`PrincipalGrant::Account`], the caller's identity policies must allow too).
+fn may_grant(rp: &Policy, principal_arn: &str, action_lower: &str) -> Option<PrincipalGrant> {
+    let caller = Caller::parse(Some(principal_arn), false);
+    rp.statements()
+        .iter()
+        .filter(|s| {
+            s.effect == Some(Effect::Allow)
+                && s.action
+                    .as_ref()
+                    .is_some_and(|b| b.patterns.iter().any(|p| p.matches(action_lower)) != b.not)
+        })
+        .filter_map(|s| {
+            let b = s.principal.as_ref()?;
+            if b.not {
+                return Some(PrincipalGrant::Direct);
+            }
+            b.entries
+                .iter()
+                .filter_map(|e| e.matches(&caller, false))
+                .max()
+        })
+        .max()
+}
 
 /// A principal allowed the request.
 #[derive(Debug, Clone)]
@@ -63,11 +98,29 @@ impl Account {
     ) -> Vec<WhoCan> {
         let rp = self.resource_policy_for(action, resource, resource_policy);
         let lower = action.to_ascii_lowercase();
-        // A principal none of whose identity statements names the action can be allowed
-        // only by the resource policy.
+        // A principal none of whose identity statements is an Allow covering the action
+        // and the resource can be allowed only by the resource policy.
+        let request = Request::new(action, resource);
+        let target = Target::new(&request);
+        // For a trust action on a role, only the principals its trust policy names.
+        let trust = rp.as_ref().filter(|_| resource_policy.is_none());
         let candidate = |i: usize| {
             let p = &self.principals[i];
-            p.kind != Kind::Group && (rp.is_some() || self.may_allow(i, &lower))
+            p.kind != Kind::Group
+                && match trust {
+                    // A grant to the account leaves it to the identity policies.
+                    Some(t) => match may_grant(&t.policy, &p.arn, &lower) {
+                        None => false,
+                        Some(PrincipalGrant::Account) => {
+                            self.any_identity_statement(i, |s| target.allow_may_apply(s))
+                        }
+                        Some(_) => true,
+                    },
+                    None => {
+                        rp.is_some()
+                            || self.any_identity_statement(i, |s| target.allow_may_apply(s))
+                    }
+                }
         };
         let decide = |range: std::ops::Range<usize>| {
             range
@@ -104,6 +157,17 @@ impl Account {
     /// True if some Allow statement of the principal's identity policies (its groups'
     /// included) could cover the lower-cased `action`: Action naming it, or NotAction.
     pub(crate) fn may_allow(&self, i: usize, action_lower: &str) -> bool {
+        self.any_identity_statement(i, |s| {
+            s.effect == Some(Effect::Allow)
+                && s.action.as_ref().is_some_and(|block| {
+                    block.not || block.patterns.iter().any(|p| p.matches(action_lower))
+                })
+        })
+    }
+
+    /// True if some statement of the principal's identity policies (its groups' included)
+    /// passes `f`.
+    fn any_identity_statement(&self, i: usize, f: impl Fn(&crate::Statement) -> bool) -> bool {
         let p = &self.principals[i];
         let policies = p
             .inline
@@ -117,13 +181,8 @@ impl Account {
                 .map(|x| &*x.policy)
                 .chain(g.attached.iter().map(|&m| &*self.policies[m].default))
         });
-        policies.chain(groups).any(|policy| {
-            policy.statements().iter().any(|s| {
-                s.effect == Some(Effect::Allow)
-                    && s.action.as_ref().is_some_and(|block| {
-                        block.not || block.patterns.iter().any(|p| p.matches(action_lower))
-                    })
-            })
-        })
+        policies
+            .chain(groups)
+            .any(|policy| policy.statements().iter().any(&f))
     }
 }
