@@ -528,14 +528,20 @@ impl Account {
         };
         let may = |action: &str| self.may_allow(s.index, &action.to_ascii_lowercase());
         let policy_arn = [("iam:PolicyARN", ADMIN_POLICY_ARN)];
-        // A policy granting everything makes it admin unless a boundary or a deny stands.
-        let granted_works = s.with_policy("AdministratorAccess", allow_all()).is_admin();
+        let own: &[(&str, bool)] = match p.kind {
+            Kind::User => &[("iam:AttachUserPolicy", true), ("iam:PutUserPolicy", false)],
+            Kind::Role => &[("iam:AttachRolePolicy", true), ("iam:PutRolePolicy", false)],
+            Kind::Group => &[],
+        };
+        // A policy granting everything makes it admin unless a boundary or a deny stands
+        // (asked only when some method below may be allowed: each needs its action).
+        let may_grant = own.iter().any(|(a, _)| may(a))
+            || (!p.groups.is_empty()
+                && (may("iam:AttachGroupPolicy") || may("iam:PutGroupPolicy")))
+            || may("iam:CreatePolicyVersion");
+        let granted_works =
+            may_grant && s.with_policy("AdministratorAccess", allow_all()).is_admin();
         if granted_works {
-            let own: &[(&str, bool)] = match p.kind {
-                Kind::User => &[("iam:AttachUserPolicy", true), ("iam:PutUserPolicy", false)],
-                Kind::Role => &[("iam:AttachRolePolicy", true), ("iam:PutRolePolicy", false)],
-                Kind::Group => &[],
-            };
             for (action, attach) in own {
                 if may(action)
                     && let Some(step) = s.step(
@@ -652,7 +658,18 @@ impl Account {
             }
         }
         // Lift its own boundary, when the boundary is what holds it back.
-        if lift && p.boundary.is_some() {
+        let lift_actions: &[&str] = match p.kind {
+            Kind::User => &[
+                "iam:DeleteUserPermissionsBoundary",
+                "iam:PutUserPermissionsBoundary",
+            ],
+            _ => &[
+                "iam:DeleteRolePermissionsBoundary",
+                "iam:PutRolePermissionsBoundary",
+            ],
+        };
+        // (What it could do without the boundary is asked only when it may lift it.)
+        if lift && p.boundary.is_some() && lift_actions.iter().any(|a| may(a)) {
             let free = s.without_boundary();
             let then = if free.is_admin() {
                 Some(Vec::new())
@@ -660,17 +677,7 @@ impl Account {
                 self.to_admin(&free, false).map(|e| e.steps)
             };
             if let Some(then) = then {
-                let actions: &[&str] = match p.kind {
-                    Kind::User => &[
-                        "iam:DeleteUserPermissionsBoundary",
-                        "iam:PutUserPermissionsBoundary",
-                    ],
-                    _ => &[
-                        "iam:DeleteRolePermissionsBoundary",
-                        "iam:PutRolePermissionsBoundary",
-                    ],
-                };
-                for action in actions {
+                for action in lift_actions {
                     if may(action)
                         && let Some(step) = s.step(
                             action,
@@ -720,7 +727,9 @@ impl Account {
         index: &TrustIndex,
         passwords: &Passwords,
     ) -> Option<Edge> {
-        let s = self.subject(i);
+        // Built when some method gets as far as a decision.
+        let subject = std::cell::OnceCell::new();
+        let s = || subject.get_or_init(|| self.subject(i));
         let p = &self.principals[i];
         let account = super::resource_account(&p.arn).unwrap_or_default();
         let is_goal = |t: usize| t != i && mask[t];
@@ -736,7 +745,7 @@ impl Account {
             }
             let role = &self.principals[t];
             let trust = trust_as_resource_policy(role);
-            if let Some(step) = s.step(
+            if let Some(step) = s().step(
                 "sts:AssumeRole",
                 &role.arn,
                 trust.as_ref(),
@@ -763,7 +772,7 @@ impl Account {
         if may("iam:UpdateAssumeRolePolicy") {
             for t in goal_roles() {
                 let role = &self.principals[t];
-                let Some(update) = s.step(
+                let Some(update) = s().step(
                     "iam:UpdateAssumeRolePolicy",
                     &role.arn,
                     None,
@@ -777,7 +786,7 @@ impl Account {
                     continue;
                 };
                 let trust = trusting(&p.arn, &role.name);
-                if let Some(assume) = s.step(
+                if let Some(assume) = s().step(
                     "sts:AssumeRole",
                     &role.arn,
                     Some(&trust),
@@ -816,7 +825,7 @@ impl Account {
                 {
                     continue;
                 }
-                if let Some(step) = s.step(
+                if let Some(step) = s().step(
                     action,
                     &user.arn,
                     None,
@@ -845,7 +854,7 @@ impl Account {
                 }
                 let Some(run) = actions
                     .iter()
-                    .map(|a| s.somewhere(a))
+                    .map(|a| s().somewhere(a))
                     .collect::<Option<Vec<Step>>>()
                 else {
                     continue;
@@ -855,7 +864,7 @@ impl Account {
                     if !self.service_may_assume(t, service) {
                         continue;
                     }
-                    if let Some(pass) = s.step(
+                    if let Some(pass) = s().step(
                         "iam:PassRole",
                         &role.arn,
                         None,
