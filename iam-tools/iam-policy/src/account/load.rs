@@ -20,14 +20,83 @@ fn text<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
+/// Above this many documents they are parsed on the machine's cores.
+const PARALLEL_FROM: usize = 256;
+
+type Parsed = (Arc<Policy>, Vec<crate::PolicyProblem>);
+
+/// Every policy document of the details (managed policy versions, inline policies, trust
+/// policies), parsed, by the address of its JSON value.
+fn parse_all(details: &Value) -> HashMap<*const Value, Parsed> {
+    let mut docs: Vec<&Value> = Vec::new();
+    for p in list(details, "Policies") {
+        for v in list(p, "PolicyVersionList") {
+            docs.extend(v.get("Document"));
+        }
+    }
+    for (key, inline) in [
+        ("GroupDetailList", "GroupPolicyList"),
+        ("UserDetailList", "UserPolicyList"),
+        ("RoleDetailList", "RolePolicyList"),
+    ] {
+        for x in list(details, key) {
+            for i in list(x, inline) {
+                docs.extend(i.get("PolicyDocument"));
+            }
+            docs.extend(x.get("AssumeRolePolicyDocument"));
+        }
+    }
+    let parse = |doc: &Value| {
+        let (policy, problems) = Policy::parse_lenient(doc);
+        (Arc::new(policy), problems)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let parsed: Vec<(*const Value, Parsed)> = if docs.len() < PARALLEL_FROM || threads < 2 {
+        docs.iter()
+            .map(|d| (std::ptr::from_ref(*d), parse(d)))
+            .collect()
+    } else {
+        let docs = &docs;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    scope.spawn(move || {
+                        docs.iter()
+                            .skip(t)
+                            .step_by(threads)
+                            .map(|d| (std::ptr::from_ref(*d) as usize, parse(d)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .map(|(address, p)| (address as *const Value, p))
+                .collect()
+        })
+    };
+    parsed.into_iter().collect()
+}
+
 impl Account {
     /// The model of a GetAccountAuthorizationDetails answer (all pages merged).
     /// Nothing in it is refused: what cannot be read is left out and said in
     /// [`Account::notes`].
     pub fn from_details(details: &Value) -> Account {
         let mut account = Account::default();
+        // Every document is parsed first, on the machine's cores, then taken by address.
+        let parsed = parse_all(details);
         let parse = |doc: &Value, what: &dyn Fn() -> String, notes: &mut Vec<String>| {
-            let (policy, problems) = Policy::parse_lenient(doc);
+            let owned;
+            let (policy, problems) = match parsed.get(&std::ptr::from_ref(doc)) {
+                Some((policy, problems)) => (policy.clone(), problems.as_slice()),
+                None => {
+                    let (policy, problems) = Policy::parse_lenient(doc);
+                    owned = problems;
+                    (Arc::new(policy), owned.as_slice())
+                }
+            };
             if let Some(first) = problems.first() {
                 notes.push(format!(
                     "{}: {} problem(s) the engine cannot read, first {first}; those parts grant and deny nothing here",
@@ -35,7 +104,7 @@ impl Account {
                     problems.len()
                 ));
             }
-            Arc::new(policy)
+            policy
         };
         let mut notes = Vec::new();
 
