@@ -23,7 +23,8 @@
 //!
 //! `ANALYSIS_KEEP=path` keeps a copy of the generated file there; `ANALYSIS_ONLY=who_can`
 //! (or `effective`, `escalation`, comma-separated) measures only those after the load, for
-//! profiling one of them.
+//! profiling one of them; `ANALYSIS_DUMP=path` writes every answer in full (who_can for ten
+//! questions, effective permissions of 16 principals, the escalation) to compare two builds.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -949,6 +950,60 @@ fn verdict(value: f64, target: f64) -> &'static str {
     if value <= target { "met" } else { "MISSED" }
 }
 
+/// Every answer in full (`ANALYSIS_DUMP=path`), to compare two builds of the analysis: who_can
+/// for a few actions, effective permissions of a few principals, the whole escalation.
+fn dump(account: &Account, path: &Path) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("dump file"));
+    let questions = [
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::orders0-data/incoming/a.json".to_string(),
+        ),
+        (
+            "s3:PutObject",
+            "arn:aws:s3:::billing1-data/exports/b.csv".to_string(),
+        ),
+        ("ec2:DescribeInstances", "*".to_string()),
+        ("iam:PassRole", role_arn(1)),
+        ("sts:AssumeRole", role_arn(0)),
+        ("sts:AssumeRole", role_arn(ADMIN_ROLE_STRIDE)),
+        ("sts:AssumeRole", role_arn(2 * ADMIN_ROLE_STRIDE)),
+        ("sts:TagSession", role_arn(2 * ADMIN_ROLE_STRIDE)),
+        ("iam:CreateAccessKey", user_arn(3)),
+        (
+            "dynamodb:GetItem",
+            format!("arn:aws:dynamodb:us-east-1:{ACCT}:table/orders0-1"),
+        ),
+    ];
+    for (action, resource) in &questions {
+        for w in account.who_can(action, resource, None) {
+            writeln!(
+                out,
+                "who_can {action} {resource} {} {:?}",
+                account.principals[w.principal].arn, w.decided
+            )
+            .unwrap();
+        }
+    }
+    let mut principals = vec![HEAVY_ROLE + USERS + GROUPS, 0, 7, 25, 45, 60, 61, 333, 1999];
+    principals.extend([0, 1, 2, 3, 1250, 4242, 9999].map(|r| r + USERS + GROUPS));
+    for i in principals {
+        for e in account.effective(i, &EffectiveFilter::default()) {
+            writeln!(out, "effective {} {:?}", account.principals[i].arn, e).unwrap();
+        }
+    }
+    let escalation = account.escalation(None, &Default::default());
+    writeln!(
+        out,
+        "admins {:?} conditional {:?}",
+        escalation.admins, escalation.conditional_admins
+    )
+    .unwrap();
+    for p in &escalation.paths {
+        writeln!(out, "path {:?}", p).unwrap();
+    }
+}
+
 fn main() {
     let dir =
         std::env::temp_dir().join(format!("iam-policy-analysis-bench-{}", std::process::id()));
@@ -1091,6 +1146,10 @@ fn main() {
             verdict(ms, 10_000.0)
         );
         escalation_ms = ms;
+    }
+
+    if let Some(path) = std::env::var_os("ANALYSIS_DUMP") {
+        dump(&account, Path::new(&path));
     }
 
     let peak = status_kb("VmHWM:") as f64 / 1024.0;
