@@ -841,6 +841,30 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
     // The live model does not hold passwords: the server asked GetLoginProfile, so no note.
     assert!(result.get("Notes").is_none(), "{result:#}");
     recheck_steps(&live, &result, 19).await;
+    // Who can delete a table: the admins, and transitively every escalator, by its path.
+    let who = live
+        .ok(
+            "who_can",
+            json!({"action": "dynamodb:DeleteTable", "resource": "*", "transitive": true}),
+        )
+        .await;
+    let mut direct: Vec<&str> = who["Principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["Decision"] == "allowed")
+        .map(|p| p["Arn"].as_str().unwrap())
+        .collect();
+    direct.sort();
+    assert_eq!(direct, admins, "{who:#}");
+    let via = json!({"Paths": who["Principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["Decision"] == "transitive")
+        .map(|p| p["Via"].clone())
+        .collect::<Vec<_>>()});
+    assert_eq!(paths(&via), expected_paths(&[]), "{who:#}");
     // One principal's path, and who can become a given role.
     let one = live
         .ok(

@@ -3,6 +3,7 @@
 //! calls; offline, the account file).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::expand::filters;
 use super::manifest::params::{
@@ -15,7 +16,7 @@ use crate::context::{LoadedModel, ToolContext};
 use crate::error::{ToolError, ToolFuture};
 use crate::policy::Policy;
 use crate::policy::account::{
-    Access, Account, Decided, EffectiveFilter, Kind, Passwords, closest_action,
+    Access, Account, Decided, EffectiveFilter, Escalation, Kind, Passwords, closest_action,
 };
 use crate::policy::catalog::catalog;
 use schemars::JsonSchema;
@@ -38,6 +39,10 @@ pub struct AllowedPrincipal {
     pub granted_by: Vec<GrantRef>,
     #[serde(rename = "Conditions", default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ConditionOut>,
+    /// With transitive: the shortest way this principal becomes one that is allowed (or
+    /// admin); its Decision is then `transitive`.
+    #[serde(rename = "Via", default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<EscalationPathOut>,
 }
 
 fn allowed_principal(account: &Account, i: usize, d: &Decided) -> AllowedPrincipal {
@@ -48,6 +53,7 @@ fn allowed_principal(account: &Account, i: usize, d: &Decided) -> AllowedPrincip
         decision: d.access.as_str().to_string(),
         granted_by: d.granted_by.iter().map(GrantRef::from).collect(),
         conditions: d.conditions.iter().map(ConditionOut::from).collect(),
+        via: None,
     }
 }
 
@@ -220,6 +226,9 @@ impl RuntimeTool for WhoCan {
     type Params = WhoCanParams;
     type Output = WhoCanResult;
 
+    /// Offline, whether a user has a console password is what the account file says.
+    const OPTIONAL_OPERATIONS: &'static [&'static str] = &["GetLoginProfile"];
+
     fn run<'a>(ctx: &'a ToolContext, p: &'a WhoCanParams) -> ToolFuture<'a, WhoCanResult> {
         Box::pin(async move {
             let action = known_action(&p.action)?;
@@ -252,6 +261,22 @@ impl RuntimeTool for WhoCan {
                 .map(|w| allowed_principal(account, w.principal, &w.decided))
                 .collect();
             principals.sort_by_key(|p| (p.kind != "user", p.decision != "allowed"));
+            if p.transitive == Some(true) {
+                // Who can become one of them, or make itself admin.
+                let direct: Vec<usize> = found.iter().map(|w| w.principal).collect();
+                let (via, _) = search(ctx, &model, direct.clone(), true).await?;
+                for path in via.paths.iter().filter(|x| !direct.contains(&x.from)) {
+                    let who = &account.principals[path.from];
+                    principals.push(AllowedPrincipal {
+                        arn: who.arn.clone(),
+                        kind: who.kind.as_str().to_string(),
+                        decision: "transitive".to_string(),
+                        granted_by: Vec::new(),
+                        conditions: Vec::new(),
+                        via: Some(path_out(account, path)),
+                    });
+                }
+            }
             Ok(WhoCanResult {
                 count: principals.len(),
                 evaluated: account
@@ -398,6 +423,51 @@ pub struct EscalationResult {
     pub notes: Vec<String>,
 }
 
+/// The escalation search toward `goals` (and admin, with `admin`), live with the console
+/// passwords the paths depend on asked of IAM: they are not in the details, so the users a
+/// password step targets are asked (GetLoginProfile) and the search runs again with the
+/// answers.
+async fn search(
+    ctx: &ToolContext,
+    model: &Arc<LoadedModel>,
+    goals: Vec<usize>,
+    admin: bool,
+) -> Result<(Escalation, Passwords), ToolError> {
+    let account = &model.account;
+    let mut passwords = Passwords::new();
+    let offline = ctx.backend().account_file().is_some();
+    loop {
+        let found = {
+            let (model, passwords, goals) = (model.clone(), passwords.clone(), goals.clone());
+            tokio::task::spawn_blocking(move || {
+                model.account.escalation_toward(&goals, admin, &passwords)
+            })
+            .await
+            .map_err(|e| ToolError::internal(format!("the escalation search failed: {e}")))?
+        };
+        let unknown: Vec<usize> = found
+            .paths
+            .iter()
+            .flat_map(|p| &p.steps)
+            .filter(|s| s.action.ends_with("LoginProfile"))
+            .filter_map(|s| s.target)
+            .filter(|t| {
+                !passwords.contains_key(t) && account.principals[*t].login_profile.is_none()
+            })
+            .collect();
+        if offline || unknown.is_empty() {
+            return Ok((found, passwords));
+        }
+        for t in unknown {
+            let user = &account.principals[t].name;
+            let profile = ctx
+                .call_found("GetLoginProfile", serde_json::json!({"UserName": user}))
+                .await?;
+            passwords.insert(t, profile.is_some());
+        }
+    }
+}
+
 /// `find_escalation_paths`.
 pub struct FindEscalationPaths;
 
@@ -425,42 +495,8 @@ impl RuntimeTool for FindEscalationPaths {
                 .as_deref()
                 .map(|a| find_principal(account, a, "target_arn"))
                 .transpose()?;
-            // Console passwords are not in the details: live, the users a password step
-            // targets are asked (GetLoginProfile) and the search runs again with the answers.
-            let mut passwords = Passwords::new();
-            let offline = ctx.backend().account_file().is_some();
-            let escalation = loop {
-                let found = {
-                    let (model, passwords) = (model.clone(), passwords.clone());
-                    tokio::task::spawn_blocking(move || {
-                        model.account.escalation(target, &passwords)
-                    })
-                    .await
-                    .map_err(|e| {
-                        ToolError::internal(format!("the escalation search failed: {e}"))
-                    })?
-                };
-                let unknown: Vec<usize> = found
-                    .paths
-                    .iter()
-                    .flat_map(|p| &p.steps)
-                    .filter(|s| s.action.ends_with("LoginProfile"))
-                    .filter_map(|s| s.target)
-                    .filter(|t| {
-                        !passwords.contains_key(t) && account.principals[*t].login_profile.is_none()
-                    })
-                    .collect();
-                if offline || unknown.is_empty() {
-                    break found;
-                }
-                for t in unknown {
-                    let user = &account.principals[t].name;
-                    let profile = ctx
-                        .call_found("GetLoginProfile", serde_json::json!({"UserName": user}))
-                        .await?;
-                    passwords.insert(t, profile.is_some());
-                }
-            };
+            let goals: Vec<usize> = target.into_iter().collect();
+            let (escalation, passwords) = search(ctx, &model, goals, target.is_none()).await?;
             let arn = |i: usize| account.principals[i].arn.clone();
             let mut notes = model_notes(&model);
             let paths: Vec<EscalationPathOut> = escalation

@@ -390,6 +390,21 @@ impl Account {
     /// Who is admin already, and one shortest path to admin for every other principal that
     /// has one (or, with `target`, to that principal).
     pub fn escalation(&self, target: Option<usize>, passwords: &Passwords) -> Escalation {
+        match target {
+            Some(t) => self.escalation_toward(&[t], false, passwords),
+            None => self.escalation_toward(&[], true, passwords),
+        }
+    }
+
+    /// One shortest path per principal to any of `goals`, or (with `admin`) to
+    /// admin-equivalent access: who can reach a principal that may do something, or make
+    /// itself able to.
+    pub fn escalation_toward(
+        &self,
+        goals: &[usize],
+        admin: bool,
+        passwords: &Passwords,
+    ) -> Escalation {
         let index = TrustIndex::new(self);
         let callers: Vec<usize> = (0..self.principals.len())
             .filter(|&i| self.principals[i].kind != Kind::Group)
@@ -410,14 +425,16 @@ impl Account {
         // those found in round k-1 (the goal's own round is 0), so each path is shortest.
         // Reached nodes with the edge each takes (None: the goal itself).
         let mut reached: HashMap<usize, Option<Edge>> = HashMap::new();
-        let mut frontier: Vec<usize> = match target {
-            Some(t) => vec![t],
-            None => admins.iter().chain(&conditional_admins).copied().collect(),
-        };
+        let mut frontier: Vec<usize> = goals.to_vec();
+        if admin {
+            frontier.extend(admins.iter().chain(&conditional_admins));
+        }
+        frontier.sort_unstable();
+        frontier.dedup();
         for &f in &frontier {
             reached.insert(f, None);
         }
-        let mut first = target.is_none();
+        let mut first = admin;
         loop {
             let mut mask = vec![false; self.principals.len()];
             for &f in &frontier {
@@ -467,7 +484,7 @@ impl Account {
                     Reach::Principal(next) => {
                         at = next;
                         ends_conditional = conditional_admins.contains(&next);
-                        reaches = if target == Some(next) {
+                        reaches = if goals.contains(&next) {
                             Reach::Principal(next)
                         } else {
                             Reach::Admin
@@ -482,7 +499,7 @@ impl Account {
                 from: i,
                 reaches,
                 steps,
-                ends_conditional: ends_conditional && target.is_none(),
+                ends_conditional: ends_conditional && admin && !goals.contains(&at),
             });
         }
         paths.sort_by_key(|p| (p.steps.len(), p.from));
