@@ -306,6 +306,34 @@ impl<'m> Subject<'m> {
         for (key, value) in context {
             request = request.context_value(*key, *value);
         }
+        // Without a resource policy that could grant the caller more than its account
+        // (which leaves the decision to the identity policies), the engine allows only
+        // what an identity Allow covers (and, under a boundary, a boundary Allow too);
+        // sts:GetCallerIdentity aside, a request no such statement names is refused
+        // without evaluating it.
+        let lower = request.action_lower();
+        let grant = resource_policy
+            .and_then(|rp| who_can::may_grant(&rp.policy, &self.principal().arn, lower));
+        if grant.is_none_or(|g| g == crate::PrincipalGrant::Account) {
+            let covers = |p: &NamedPolicy| {
+                p.policy.statements().iter().any(|s| {
+                    s.effect == Some(Effect::Allow)
+                        && s.action
+                            .as_ref()
+                            .is_some_and(|b| b.patterns.iter().any(|p| p.matches(lower)) != b.not)
+                })
+            };
+            if lower != "sts:getcalleridentity"
+                && (!self.input.identity_policies.iter().any(covers)
+                    || self
+                        .input
+                        .permissions_boundary
+                        .as_ref()
+                        .is_some_and(|b| !covers(b)))
+            {
+                return None;
+            }
+        }
         let with_resource;
         let input = match resource_policy {
             Some(rp) => {

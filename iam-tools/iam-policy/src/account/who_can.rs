@@ -16,7 +16,11 @@ pub(crate) fn may_name(rp: &Policy, principal_arn: &str, action_lower: &str) -> 
 
 /// The strongest grant [`may_name`] finds: the engine's grant is at most this one (so when
 /// this is [`PrincipalGrant::Account`], the caller's identity policies must allow too).
-fn may_grant(rp: &Policy, principal_arn: &str, action_lower: &str) -> Option<PrincipalGrant> {
+pub(crate) fn may_grant(
+    rp: &Policy,
+    principal_arn: &str,
+    action_lower: &str,
+) -> Option<PrincipalGrant> {
     let caller = Caller::parse(Some(principal_arn), false);
     rp.statements()
         .iter()
