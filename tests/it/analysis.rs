@@ -464,6 +464,47 @@ const ESCALATORS: &[(&str, &[&str])] = &[
         "role/boundary-lifter",
         &["iam:DeleteRolePermissionsBoundary"],
     ),
+    ("user/put-self", &["iam:PutUserPolicy"]),
+    ("user/attach-group", &["iam:AttachGroupPolicy"]),
+    ("role/put-self-role", &["iam:PutRolePolicy"]),
+    (
+        "role/boundary-replacer",
+        &["iam:PutRolePermissionsBoundary"],
+    ),
+    ("user/pw-creator-ok", &["iam:CreateLoginProfile"]),
+    (
+        "user/cfn-passer",
+        &["iam:PassRole", "cloudformation:CreateStack"],
+    ),
+    (
+        "user/glue-passer",
+        &["iam:PassRole", "glue:CreateDevEndpoint"],
+    ),
+    (
+        "user/codebuild-passer",
+        &[
+            "iam:PassRole",
+            "codebuild:CreateProject",
+            "codebuild:StartBuild",
+        ],
+    ),
+    (
+        "user/sagemaker-passer",
+        &["iam:PassRole", "sagemaker:CreateNotebookInstance"],
+    ),
+    (
+        "user/ecs-passer",
+        &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
+    (
+        "user/pipeline-passer",
+        &[
+            "iam:PassRole",
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+    ),
 ];
 
 /// The escalation scenario in moto: one escalator per method moto can hold, and the
@@ -493,6 +534,12 @@ async fn build_escalation(sdk: &aws_sdk_iam::Client) {
     let liftable = policy(
         "Liftable",
         json!([s3_only, {"Effect": "Allow", "Action": ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], "Resource": "*"}]),
+    )
+    .await;
+    // A boundary that may only be replaced (by AdministratorAccess, say).
+    let replaceable = policy(
+        "Replaceable",
+        json!([s3_only, {"Effect": "Allow", "Action": "iam:PutRolePermissionsBoundary", "Resource": "*"}]),
     )
     .await;
     let version_me = policy(
@@ -710,8 +757,8 @@ async fn build_escalation(sdk: &aws_sdk_iam::Client) {
         allow("iam:AttachRolePolicy", &arn("role", "bounded-attach")),
     )
     .await;
-    role("boundary-lifter", ec2, Some(liftable)).await;
-    attach_role("boundary-lifter", admin).await;
+    role("boundary-lifter", ec2.clone(), Some(liftable)).await;
+    attach_role("boundary-lifter", admin.clone()).await;
     put_role(
         "boundary-lifter",
         allow(
@@ -720,6 +767,113 @@ async fn build_escalation(sdk: &aws_sdk_iam::Client) {
         ),
     )
     .await;
+    // The other own-policy methods, and a boundary replaced rather than removed.
+    user(
+        "put-self",
+        allow("iam:PutUserPolicy", &arn("user", "put-self")),
+    )
+    .await;
+    user(
+        "attach-group",
+        allow("iam:AttachGroupPolicy", &arn("group", "ops")),
+    )
+    .await;
+    sdk.create_group().group_name("ops").send().await.unwrap();
+    sdk.add_user_to_group()
+        .group_name("ops")
+        .user_name("attach-group")
+        .send()
+        .await
+        .unwrap();
+    role("put-self-role", ec2.clone(), None).await;
+    put_role(
+        "put-self-role",
+        allow("iam:PutRolePolicy", &arn("role", "put-self-role")),
+    )
+    .await;
+    role("boundary-replacer", ec2, Some(replaceable)).await;
+    attach_role("boundary-replacer", admin.clone()).await;
+    put_role(
+        "boundary-replacer",
+        allow(
+            "iam:PutRolePermissionsBoundary",
+            &arn("role", "boundary-replacer"),
+        ),
+    )
+    .await;
+    // A password for an admin that has none.
+    user("admin-nopw", json!([])).await;
+    sdk.attach_user_policy()
+        .user_name("admin-nopw")
+        .policy_arn(&admin)
+        .send()
+        .await
+        .unwrap();
+    user(
+        "pw-creator-ok",
+        allow("iam:CreateLoginProfile", &arn("user", "admin-nopw")),
+    )
+    .await;
+    // Passing an admin role to each other compute service, with its actions.
+    for (who, service, actions) in [
+        (
+            "cfn-passer",
+            "cloudformation",
+            vec!["cloudformation:CreateStack"],
+        ),
+        ("glue-passer", "glue", vec!["glue:CreateDevEndpoint"]),
+        (
+            "codebuild-passer",
+            "codebuild",
+            vec!["codebuild:CreateProject", "codebuild:StartBuild"],
+        ),
+        (
+            "sagemaker-passer",
+            "sagemaker",
+            vec!["sagemaker:CreateNotebookInstance"],
+        ),
+        (
+            "ecs-passer",
+            "ecs-tasks",
+            vec!["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        ),
+        (
+            "pipeline-passer",
+            "datapipeline",
+            vec![
+                "datapipeline:CreatePipeline",
+                "datapipeline:PutPipelineDefinition",
+                "datapipeline:ActivatePipeline",
+            ],
+        ),
+    ] {
+        let role_name = format!("{service}-admin");
+        sdk.create_role()
+            .role_name(&role_name)
+            .assume_role_policy_document(doc(json!([{"Effect": "Allow",
+                "Principal": {"Service": format!("{service}.amazonaws.com")}, "Action": "sts:AssumeRole"}])))
+            .send()
+            .await
+            .unwrap();
+        sdk.attach_role_policy()
+            .role_name(&role_name)
+            .policy_arn(&admin)
+            .send()
+            .await
+            .unwrap();
+        let mut granted = actions;
+        granted.push("iam:PassRole");
+        sdk.create_user().user_name(who).send().await.unwrap();
+        sdk.put_user_policy()
+            .user_name(who)
+            .policy_name("escalate")
+            .policy_document(doc(
+                json!([{"Effect": "Allow", "Action": granted, "Resource": "*"}]),
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
 }
 
 /// (From, actions of its path) for every path, by From.
@@ -828,19 +982,28 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
         .map(|a| a.as_str().unwrap())
         .collect();
     admins.sort();
-    assert_eq!(
-        admins,
-        [
-            arn("role", "admin-role"),
-            arn("role", "ec2-admin"),
-            arn("role", "lambda-admin"),
-            arn("user", "admin")
-        ]
-    );
+    let mut expected_admins: Vec<String> = [
+        "role/admin-role",
+        "role/cloudformation-admin",
+        "role/codebuild-admin",
+        "role/datapipeline-admin",
+        "role/ec2-admin",
+        "role/ecs-tasks-admin",
+        "role/glue-admin",
+        "role/lambda-admin",
+        "role/sagemaker-admin",
+        "user/admin",
+        "user/admin-nopw",
+    ]
+    .iter()
+    .map(|a| format!("arn:aws:iam::123456789012:{a}"))
+    .collect();
+    expected_admins.sort();
+    assert_eq!(admins, expected_admins);
     assert_eq!(paths(&result), expected_paths(&[]), "{result:#}");
     // The live model does not hold passwords: the server asked GetLoginProfile, so no note.
     assert!(result.get("Notes").is_none(), "{result:#}");
-    recheck_steps(&live, &result, 19).await;
+    recheck_steps(&live, &result, 40).await;
     // Who can delete a table: the admins, and transitively every escalator, by its path.
     let who = live
         .ok(
@@ -856,7 +1019,7 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
         .map(|p| p["Arn"].as_str().unwrap())
         .collect();
     direct.sort();
-    assert_eq!(direct, admins, "{who:#}");
+    assert_eq!(direct, expected_admins, "{who:#}");
     let via = json!({"Paths": who["Principals"]
         .as_array()
         .unwrap()
@@ -941,5 +1104,5 @@ async fn escalation_paths_live_and_offline_each_step_rechecked() {
         ]),
         "{result:#}"
     );
-    recheck_steps(&offline, &result, 20).await;
+    recheck_steps(&offline, &result, 41).await;
 }
