@@ -1061,7 +1061,7 @@ fn main() {
         only.as_deref()
             .is_none_or(|o| o.split(',').any(|w| w == what))
     };
-    let (mut who_can_ms, mut effective_ms, mut escalation_ms) = (0.0, 0.0, 0.0);
+    let (mut who_can_ms, mut effective_ms, mut escalation_ms) = (0.0_f64, 0.0_f64, 0.0_f64);
 
     // who_can: one action over every principal.
     if run("who_can") {
@@ -1092,17 +1092,21 @@ fn main() {
         who_can_ms = who_can_ms.max(ms);
     }
 
-    // Effective permissions of a heavy principal over every catalog action.
-    if run("effective") {
+    // Effective permissions of a heavy principal over every catalog action: one under a
+    // boundary, and an admin without one (every catalog action a candidate).
+    for (label, role) in [("bounded", HEAVY_ROLE), ("admin", ADMIN_ROLE_STRIDE)] {
+        if !run("effective") {
+            break;
+        }
         let heavy = account
-            .principal(&self::role_arn(HEAVY_ROLE))
+            .principal(&self::role_arn(role))
             .expect("the heavy role");
         let subject = account.subject(heavy);
         let policies = subject.policy_names();
         let (ms, effective) = time(5, || account.effective(heavy, &EffectiveFilter::default()));
         let grants: usize = effective.iter().map(|e| e.grants.len()).sum();
         println!(
-            "effective permissions of {} ({} policies: {}) over {} catalog actions (median of 5): {ms:.1} ms, {} actions, {grants} grants; target <= 200 ms: {}",
+            "effective permissions ({label}) of {} ({} policies: {}) over {} catalog actions (median of 5): {ms:.1} ms, {} actions, {grants} grants; target <= 200 ms: {}",
             account.principals[heavy].arn,
             policies.len(),
             policies
@@ -1114,7 +1118,7 @@ fn main() {
             effective.len(),
             verdict(ms, 200.0)
         );
-        effective_ms = ms;
+        effective_ms = effective_ms.max(ms);
     }
 
     // Escalation over the whole account.
