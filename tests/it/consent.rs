@@ -892,3 +892,117 @@ async fn the_consent_question_says_what_a_grant_gives_and_the_path_it_opens() {
         .await;
     assert!(asked.contains("no principal's access changes"), "{asked}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_kind_of_permission_change_is_previewed_in_the_consent_question() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    lambda_escalation(&sdk).await;
+    let doc = |s: Value| json!({"Version": "2012-10-17", "Statement": s});
+    let read = sdk
+        .create_policy()
+        .policy_name("ReadLogs")
+        .policy_document(
+            doc(json!([{"Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]))
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let read = read.policy().unwrap().arn().unwrap().to_string();
+    sdk.create_policy_version()
+        .policy_arn(&read)
+        .policy_document(
+            doc(json!([{"Effect": "Allow", "Action": ["logs:GetLogEvents", "logs:DescribeLogGroups"], "Resource": "*"}]))
+                .to_string(),
+        )
+        .set_as_default(false)
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_user_policy()
+        .user_name("ci-deployer")
+        .policy_arn(&read)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_group()
+        .group_name("readers")
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_group_policy()
+        .group_name("readers")
+        .policy_arn(&read)
+        .send()
+        .await
+        .unwrap();
+    sdk.create_user().user_name("dana").send().await.unwrap();
+    // The token path asks and changes nothing: each question must carry the preview, with
+    // the line that says what this write does.
+    let server = Server::start(&moto, WRITE).await;
+    let dana = "arn:aws:iam::123456789012:user/dana";
+    let cases: Vec<(&str, Value, String)> = vec![
+        (
+            "attach_user_policy",
+            json!({"user_name": "dana", "policy_arn": read}),
+            format!("{dana} gains 1 action (Read 1): logs:GetLogEvents on *"),
+        ),
+        (
+            "detach_user_policy",
+            json!({"user_name": "ci-deployer", "policy_arn": read}),
+            format!("{DEPLOYER} loses 1 action"),
+        ),
+        (
+            "create_policy_version",
+            json!({"policy_arn": read, "set_as_default": true,
+                   "policy_document": doc(json!([{"Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"},
+                                                 {"Effect": "Allow", "Action": "logs:FilterLogEvents", "Resource": "*"}]))}),
+            format!("{DEPLOYER} gains 1 action (Read 1): logs:FilterLogEvents on *"),
+        ),
+        (
+            "set_default_policy_version",
+            json!({"policy_arn": read, "version_id": "v2"}),
+            format!("{DEPLOYER} gains 1 action (List 1): logs:DescribeLogGroups on *"),
+        ),
+        (
+            "add_user_to_group",
+            json!({"group_name": "readers", "user_name": "dana"}),
+            format!("{dana} gains 1 action (Read 1): logs:GetLogEvents on *"),
+        ),
+        (
+            "update_assume_role_policy",
+            json!({"role_name": "lambda-admin", "policy_document": doc(json!([{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]))}),
+            "the role newly trusts: arn:aws:iam::444455556666:root (outside the account)"
+                .to_string(),
+        ),
+        (
+            "put_role_permissions_boundary",
+            json!({"role_name": "lambda-admin", "permissions_boundary": read}),
+            format!("{LAMBDA_ADMIN} is no longer admin-equivalent"),
+        ),
+        (
+            "attach_role_policy",
+            json!({"role_name": "lambda-admin", "policy_arn": read}),
+            "no principal's access changes".to_string(),
+        ),
+    ];
+    for (tool, args, line) in cases {
+        let asked = server.err(tool, args.clone()).await;
+        assert!(asked.contains("Confirmation required"), "{tool}: {asked}");
+        assert!(
+            asked.contains("Access change (local policy engine"),
+            "{tool}: {asked}"
+        );
+        assert!(asked.contains(&line), "{tool}: no {line:?} in {asked}");
+    }
+    // Nothing was changed by the questions.
+    let groups = sdk
+        .list_groups_for_user()
+        .user_name("dana")
+        .send()
+        .await
+        .unwrap();
+    assert!(groups.groups().is_empty());
+}
