@@ -283,7 +283,7 @@ pub async fn preview(
         ..
     } = change
     {
-        out.notes.push("The new version is not made the default, so it changes no access until it is (set_as_default or set_default_policy_version).".to_string());
+        out.notes.push("The new version is not made the default, so it changes no access until it is: set_default_policy_version makes it so, as create_policy_version does with its set-as-default flag.".to_string());
     }
     Ok(out)
 }
