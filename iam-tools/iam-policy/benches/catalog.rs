@@ -31,7 +31,7 @@ fn status_kb(field: &str) -> u64 {
 /// logs and EC2 permissions with conditions, one tag-based statement, one deny.
 fn six_kb_policy() -> Value {
     let mut statements = Vec::new();
-    for n in 0..8 {
+    for n in 0..10 {
         statements.push(json!({"Sid": format!("Bucket{n}"), "Effect": "Allow",
             "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging"],
             "Resource": format!("arn:aws:s3:::app-data-{n}/${{aws:PrincipalTag/team}}/*"),
