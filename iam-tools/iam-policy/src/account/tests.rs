@@ -461,3 +461,78 @@ fn a_preview_names_what_a_change_grants_and_the_paths_it_opens() {
             .any(|c| a.principals[c.from].name == "chain")
     );
 }
+
+/// "What can this principal really do": six attached policies, a boundary and a deny from
+/// its group, each of which changes the answer.
+#[test]
+fn effective_permissions_of_six_policies_a_boundary_and_a_group_deny() {
+    let allow = |action: &str, resource: &str| json!([{"Effect": "Allow", "Action": action, "Resource": resource}]);
+    let names = ["P1", "P2", "P3", "P4", "P5", "P6"];
+    let docs = [
+        allow("s3:GetObject", "arn:aws:s3:::data/*"),
+        allow("s3:PutObject", "arn:aws:s3:::data/*"),
+        allow("dynamodb:GetItem", "*"),
+        allow("sqs:SendMessage", "*"),
+        allow("kms:Decrypt", "*"),
+        allow("ec2:DescribeInstances", "*"),
+    ];
+    let mut policies: Vec<Value> = names.iter().zip(docs).map(|(n, d)| managed(n, d)).collect();
+    // The boundary leaves out KMS; the group denies deleting and writing to data/locked/.
+    policies.push(managed(
+        "Bound",
+        json!([{"Effect": "Allow", "Action": ["s3:*", "dynamodb:*", "sqs:*", "ec2:Describe*"], "Resource": "*"}]),
+    ));
+    let attached: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"PolicyName": n, "PolicyArn": arn("policy", n)}))
+        .collect();
+    let details = json!({
+        "Policies": policies,
+        "GroupDetailList": [{"GroupName": "locked", "Arn": arn("group", "locked"),
+            "GroupPolicyList": [{"PolicyName": "NoLocked", "PolicyDocument": doc(json!([
+                {"Sid": "NoLocked", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data/locked/*"},
+                {"Sid": "NoQueues", "Effect": "Deny", "Action": "sqs:*", "Resource": "*"}]))}]}],
+        "UserDetailList": [{"UserName": "dev", "Arn": arn("user", "dev"), "GroupList": ["locked"],
+            "AttachedManagedPolicies": attached,
+            "PermissionsBoundary": {"PermissionsBoundaryArn": arn("policy", "Bound")}}],
+    });
+    let a = Account::from_details(&details);
+    let dev = a.principal(&arn("user", "dev")).unwrap();
+    let got = a.effective(dev, &EffectiveFilter::default());
+    let summary: Vec<(String, Vec<String>)> = got
+        .iter()
+        .map(|e| {
+            (
+                e.action.full_name(),
+                e.grants
+                    .iter()
+                    .map(|g| {
+                        let except: Vec<&str> = g.except.iter().map(|(r, _)| r.as_str()).collect();
+                        if except.is_empty() {
+                            g.resource.clone()
+                        } else {
+                            format!("{} except {}", g.resource, except.join(", "))
+                        }
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    // KMS: outside the boundary. SQS: denied by the group. PutObject: all of data/ but
+    // data/locked/.
+    assert_eq!(
+        summary,
+        [
+            ("dynamodb:GetItem".to_string(), vec!["*".to_string()]),
+            ("ec2:DescribeInstances".into(), vec!["*".into()]),
+            ("s3:GetObject".into(), vec!["arn:aws:s3:::data/*".into()]),
+            (
+                "s3:PutObject".into(),
+                vec!["arn:aws:s3:::data/* except arn:aws:s3:::data/locked/*".into()]
+            ),
+        ]
+    );
+    let put = &got[3].grants[0];
+    assert_eq!(put.decided.granted_by[0].policy_name, "P2");
+    assert_eq!(put.except[0].1.group.as_deref(), Some("locked"));
+}
