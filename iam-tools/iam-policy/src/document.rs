@@ -47,6 +47,13 @@ pub(crate) struct ActionBlock {
     pub(crate) patterns: Vec<ActionPattern>,
 }
 
+impl ActionBlock {
+    /// Action names `action_lower` (NotAction: does not).
+    pub(crate) fn covers(&self, action_lower: &str) -> bool {
+        self.patterns.iter().any(|p| p.matches(action_lower)) != self.not
+    }
+}
+
 /// Resource or NotResource.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ResourceBlock {
@@ -94,6 +101,10 @@ impl Statement {
     /// Start and end of the statement in the policy text, when parsed from text.
     pub fn span(&self) -> Option<(Position, Position)> {
         self.span
+    }
+    /// The statement's Action (or NotAction) covers `action_lower`.
+    pub(crate) fn covers_action(&self, action_lower: &str) -> bool {
+        self.action.as_ref().is_some_and(|a| a.covers(action_lower))
     }
     /// True if the statement has a Principal or NotPrincipal element.
     pub fn has_principal(&self) -> bool {

@@ -866,7 +866,7 @@ impl<'a, 'r> Evaluator<'a, 'r> {
             return (StatementOutcome::Invalid, None);
         };
         let action_lower = self.request.action_lower();
-        if action.patterns.iter().any(|p| p.matches(action_lower)) == action.not {
+        if !action.covers(action_lower) {
             return (
                 StatementOutcome::ActionNotMatched {
                     not_action: action.not,
@@ -1018,7 +1018,7 @@ impl<'r> Target<'r> {
         let (Some(Effect::Allow), Some(action)) = (stmt.effect, &stmt.action) else {
             return false;
         };
-        action.patterns.iter().any(|p| p.matches(self.action_lower)) != action.not
+        action.covers(self.action_lower)
             && stmt.resource.as_ref().is_none_or(|block| {
                 resource_applies(
                     block,

@@ -38,13 +38,6 @@ pub struct ResourceGrant {
 /// From this many candidate actions on, they are decided on the machine's cores.
 const PARALLEL_FROM: usize = 64;
 
-/// A statement's action block covers `action_lower`.
-fn covers(s: &Statement, action_lower: &str) -> bool {
-    s.action
-        .as_ref()
-        .is_some_and(|block| block.patterns.iter().any(|p| p.matches(action_lower)) != block.not)
-}
-
 impl Account {
     /// The ARNs of the account's roles some pattern matches, and the patterns no role
     /// matches (a role of another account).
@@ -99,7 +92,7 @@ impl Account {
             };
             if not {
                 for a in c.all_actions().filter(|a| wanted(a)) {
-                    if covers(s, &a.full_name().to_ascii_lowercase()) {
+                    if s.covers_action(&a.full_name().to_ascii_lowercase()) {
                         note(a, &resources);
                     }
                 }
@@ -142,11 +135,11 @@ impl Account {
                 !bounded
                     || self.is_trust_action(lower)
                     || lower == "sts:getcalleridentity"
-                    || boundary.iter().any(|s| covers(s, lower))
+                    || boundary.iter().any(|s| s.covers_action(lower))
             })
             .collect();
         let one = |(action, mut resources, lower): (Action<'static>, Vec<String>, String)| {
-            for s in boundary.iter().filter(|s| covers(s, &lower)) {
+            for s in boundary.iter().filter(|s| s.covers_action(&lower)) {
                 if let Some((false, r)) = s.resource_patterns() {
                     for r in r {
                         if !resources.iter().any(|x| x == r) {
@@ -221,7 +214,7 @@ impl Account {
                 return None;
             }
             for g in &mut grants {
-                for (named, s) in denies.iter().filter(|(_, s)| covers(s, &lower)) {
+                for (named, s) in denies.iter().filter(|(_, s)| s.covers_action(&lower)) {
                     let Some((false, patterns)) = s.resource_patterns() else {
                         continue;
                     };

@@ -270,64 +270,26 @@ impl<'m> Subject<'m> {
 
     /// The same principal with one more identity policy.
     fn with_policy(&self, name: &str, policy: Arc<Policy>) -> Subject<'m> {
-        let mut input = self.input.clone();
-        input.identity_policies.push(NamedPolicy::new(
+        let mut out = self.clone();
+        out.input.identity_policies.push(NamedPolicy::new(
             name,
             PolicySourceType::UserManaged,
             policy,
         ));
-        Subject {
-            account: self.account,
-            index: self.index,
-            input,
-            sources: self.sources.clone(),
-        }
+        out
     }
 
     /// The same principal without its permissions boundary.
     fn without_boundary(&self) -> Subject<'m> {
-        let mut input = self.input.clone();
-        input.permissions_boundary = None;
-        Subject {
-            account: self.account,
-            index: self.index,
-            input,
-            sources: self.sources.clone(),
-        }
+        let mut out = self.clone();
+        out.input.permissions_boundary = None;
+        out
     }
 
     /// The same user as a member of group `g` too.
     fn with_group(&self, g: usize) -> Subject<'m> {
-        let group = &self.account.principals[g];
-        let mut out = Subject {
-            account: self.account,
-            index: self.index,
-            input: self.input.clone(),
-            sources: self.sources.clone(),
-        };
-        for inline in &group.inline {
-            out.input.identity_policies.push(NamedPolicy::new(
-                inline.name.clone(),
-                PolicySourceType::Group,
-                inline.policy.clone(),
-            ));
-            out.sources.push(super::Source::Inline {
-                owner: g,
-                via: Some(g),
-            });
-        }
-        for &m in &group.attached {
-            let policy = &self.account.policies[m];
-            out.input.identity_policies.push(NamedPolicy::new(
-                policy.name.clone(),
-                PolicySourceType::Group,
-                policy.default.clone(),
-            ));
-            out.sources.push(super::Source::Managed {
-                policy: m,
-                via: Some(g),
-            });
-        }
+        let mut out = self.clone();
+        out.add_policies_of(g, Some(g), PolicySourceType::Group);
         out
     }
 
@@ -364,11 +326,7 @@ impl<'m> Subject<'m> {
             .identity_statements()
             .filter(|s| s.effect == Some(Effect::Allow))
         {
-            let covers = s
-                .action
-                .as_ref()
-                .is_some_and(|b| b.patterns.iter().any(|p| p.matches(&lower)) != b.not);
-            if let (true, Some((false, r))) = (covers, s.resource_patterns()) {
+            if let (true, Some((false, r))) = (s.covers_action(&lower), s.resource_patterns()) {
                 resources.extend(r.map(str::to_string));
             }
         }

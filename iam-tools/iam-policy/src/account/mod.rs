@@ -146,56 +146,30 @@ impl Account {
     /// groups' (for a user), its boundary. Groups are evaluated as a member would be.
     pub fn subject(&self, i: usize) -> Subject<'_> {
         let p = &self.principals[i];
-        let mut sources = Vec::new();
-        let mut input = EvaluationInput::default();
+        let mut subject = Subject {
+            account: self,
+            index: i,
+            input: EvaluationInput::default(),
+            sources: Vec::new(),
+        };
         let own_type = match p.kind {
             Kind::User => PolicySourceType::User,
             Kind::Group => PolicySourceType::Group,
             Kind::Role => PolicySourceType::Role,
         };
-        let mut add = |owner: usize, via: Option<usize>, ty: PolicySourceType| {
-            let who = &self.principals[owner];
-            for inline in &who.inline {
-                input.identity_policies.push(NamedPolicy::new(
-                    inline.name.clone(),
-                    ty,
-                    inline.policy.clone(),
-                ));
-                sources.push(Source::Inline { owner, via });
-            }
-            for &m in &who.attached {
-                let policy = &self.policies[m];
-                let ty = match (ty, policy.aws_managed) {
-                    (PolicySourceType::Group, _) => PolicySourceType::Group,
-                    (_, true) => PolicySourceType::AwsManaged,
-                    (_, false) => PolicySourceType::UserManaged,
-                };
-                input.identity_policies.push(NamedPolicy::new(
-                    policy.name.clone(),
-                    ty,
-                    policy.default.clone(),
-                ));
-                sources.push(Source::Managed { policy: m, via });
-            }
-        };
-        add(i, None, own_type);
+        subject.add_policies_of(i, None, own_type);
         for &g in &p.groups {
-            add(g, Some(g), PolicySourceType::Group);
+            subject.add_policies_of(g, Some(g), PolicySourceType::Group);
         }
         if let Some(b) = p.boundary {
             let policy = &self.policies[b];
-            input.permissions_boundary = Some(NamedPolicy::new(
+            subject.input.permissions_boundary = Some(NamedPolicy::new(
                 policy.name.clone(),
                 PolicySourceType::PermissionsBoundary,
                 policy.default.clone(),
             ));
         }
-        Subject {
-            account: self,
-            index: i,
-            input,
-            sources,
-        }
+        subject
     }
 }
 
@@ -209,7 +183,7 @@ enum Source {
 }
 
 /// One principal's policies, ready to evaluate requests.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Subject<'m> {
     account: &'m Account,
     pub index: usize,
@@ -272,6 +246,39 @@ pub struct Decided {
 }
 
 impl<'m> Subject<'m> {
+    /// Adds the inline and attached policies of principal `owner` (the subject itself, or
+    /// its group `via`), as policies of type `ty`.
+    pub(super) fn add_policies_of(
+        &mut self,
+        owner: usize,
+        via: Option<usize>,
+        ty: PolicySourceType,
+    ) {
+        let who = &self.account.principals[owner];
+        for inline in &who.inline {
+            self.input.identity_policies.push(NamedPolicy::new(
+                inline.name.clone(),
+                ty,
+                inline.policy.clone(),
+            ));
+            self.sources.push(Source::Inline { owner, via });
+        }
+        for &m in &who.attached {
+            let policy = &self.account.policies[m];
+            let ty = match (ty, policy.aws_managed) {
+                (PolicySourceType::Group, _) => PolicySourceType::Group,
+                (_, true) => PolicySourceType::AwsManaged,
+                (_, false) => PolicySourceType::UserManaged,
+            };
+            self.input.identity_policies.push(NamedPolicy::new(
+                policy.name.clone(),
+                ty,
+                policy.default.clone(),
+            ));
+            self.sources.push(Source::Managed { policy: m, via });
+        }
+    }
+
     pub fn principal(&self) -> &'m Principal {
         &self.account.principals[self.index]
     }
@@ -316,12 +323,10 @@ impl<'m> Subject<'m> {
             .and_then(|rp| who_can::may_grant(&rp.policy, &self.principal().arn, lower));
         if grant.is_none_or(|g| g == crate::PrincipalGrant::Account) {
             let covers = |p: &NamedPolicy| {
-                p.policy.statements().iter().any(|s| {
-                    s.effect == Some(Effect::Allow)
-                        && s.action
-                            .as_ref()
-                            .is_some_and(|b| b.patterns.iter().any(|p| p.matches(lower)) != b.not)
-                })
+                p.policy
+                    .statements()
+                    .iter()
+                    .any(|s| s.effect == Some(Effect::Allow) && s.covers_action(lower))
             };
             if lower != "sts:getcalleridentity"
                 && (!self.input.identity_policies.iter().any(covers)

@@ -24,12 +24,7 @@ pub(crate) fn may_grant(
     let caller = Caller::parse(Some(principal_arn), false);
     rp.statements()
         .iter()
-        .filter(|s| {
-            s.effect == Some(Effect::Allow)
-                && s.action
-                    .as_ref()
-                    .is_some_and(|b| b.patterns.iter().any(|p| p.matches(action_lower)) != b.not)
-        })
+        .filter(|s| s.effect == Some(Effect::Allow) && s.covers_action(action_lower))
         .filter_map(|s| {
             let b = s.principal.as_ref()?;
             if b.not {
