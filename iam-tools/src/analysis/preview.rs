@@ -268,15 +268,22 @@ pub async fn preview(
         Some(arn) => with_policy(ctx, &model.account, arn).await?,
         None => None,
     };
-    let account = extended.as_ref().unwrap_or(&model.account);
-    let change = change_of(account, operation, input)?;
-    let result = {
-        let (account, change) = (account.clone(), change.clone());
-        tokio::task::spawn_blocking(move || account.preview(&change))
-            .await
-            .map_err(|e| ToolError::internal(format!("the access preview failed: {e}")))?
+    let change = change_of(
+        extended.as_ref().unwrap_or(&model.account),
+        operation,
+        input,
+    )?;
+    // On the blocking pool, with the model shared (not copied: the preview copies it once,
+    // to apply the change).
+    let mut out = {
+        let (model, change, operation) = (model.clone(), change.clone(), operation.to_string());
+        tokio::task::spawn_blocking(move || {
+            let account = extended.as_ref().unwrap_or(&model.account);
+            shape(account, &account.preview(&change), &operation)
+        })
+        .await
+        .map_err(|e| ToolError::internal(format!("the access preview failed: {e}")))?
     };
-    let mut out = shape(account, &result, operation);
     out.loaded_at = model.loaded_at.clone();
     if let Change::NewVersion {
         set_as_default: false,
