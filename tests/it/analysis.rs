@@ -6,7 +6,7 @@
 use crate::common;
 use crate::offline::{no_aws_env, snapshot};
 
-use common::{Moto, Server, TempDir};
+use common::{Moto, Server, TempDir, create_policy_of};
 use serde_json::{Value, json};
 
 fn doc(statements: Value) -> String {
@@ -26,22 +26,7 @@ const PAYROLL: &str = "arn:aws:s3:::payroll/2026.csv";
 /// - role bounded: S3Read, boundary AppOnly (s3 on app-* only): app-* yes, data no.
 /// - role deployer: trusted by alice.
 async fn build(sdk: &aws_sdk_iam::Client) -> String {
-    let policy = |name: &'static str, statements: Value| {
-        let sdk = sdk.clone();
-        async move {
-            sdk.create_policy()
-                .policy_name(name)
-                .policy_document(doc(statements))
-                .send()
-                .await
-                .unwrap()
-                .policy()
-                .unwrap()
-                .arn()
-                .unwrap()
-                .to_string()
-        }
-    };
+    let policy = |name: &'static str, statements: Value| create_policy_of(sdk, name, statements);
     let s3_read = policy(
         "S3Read",
         json!([{"Sid": "ReadObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"}]),
@@ -511,22 +496,7 @@ const ESCALATORS: &[(&str, &[&str])] = &[
 /// negatives (an explicit deny, a boundary, a trust that does not name the caller, a
 /// missing second permission, a password that exists already).
 async fn build_escalation(sdk: &aws_sdk_iam::Client) {
-    let policy = |name: &'static str, statements: Value| {
-        let sdk = sdk.clone();
-        async move {
-            sdk.create_policy()
-                .policy_name(name)
-                .policy_document(doc(statements))
-                .send()
-                .await
-                .unwrap()
-                .policy()
-                .unwrap()
-                .arn()
-                .unwrap()
-                .to_string()
-        }
-    };
+    let policy = |name: &'static str, statements: Value| create_policy_of(sdk, name, statements);
     let all = json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]);
     let admin = policy("Admin", all.clone()).await;
     let s3_only = json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"});

@@ -771,15 +771,12 @@ async fn lambda_escalation(sdk: &aws_sdk_iam::Client) {
         .send()
         .await
         .unwrap();
-    let everything = sdk
-        .create_policy()
-        .policy_name("Everything")
-        .policy_document(doc(
-            json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
-        ))
-        .send()
-        .await
-        .unwrap();
+    let everything = common::create_policy_of(
+        sdk,
+        "Everything",
+        json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
+    )
+    .await;
     sdk.create_role()
         .role_name("lambda-admin")
         .assume_role_policy_document(doc(json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])))
@@ -788,7 +785,7 @@ async fn lambda_escalation(sdk: &aws_sdk_iam::Client) {
         .unwrap();
     sdk.attach_role_policy()
         .role_name("lambda-admin")
-        .policy_arn(everything.policy().unwrap().arn().unwrap())
+        .policy_arn(everything)
         .send()
         .await
         .unwrap();
@@ -899,17 +896,12 @@ async fn every_kind_of_permission_change_is_previewed_in_the_consent_question() 
     let sdk = moto.sdk();
     lambda_escalation(&sdk).await;
     let doc = |s: Value| json!({"Version": "2012-10-17", "Statement": s});
-    let read = sdk
-        .create_policy()
-        .policy_name("ReadLogs")
-        .policy_document(
-            doc(json!([{"Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]))
-                .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let read = read.policy().unwrap().arn().unwrap().to_string();
+    let read = common::create_policy_of(
+        &sdk,
+        "ReadLogs",
+        json!([{"Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]),
+    )
+    .await;
     sdk.create_policy_version()
         .policy_arn(&read)
         .policy_document(

@@ -399,10 +399,18 @@ impl Drop for TempDir {
 
 /// A customer-managed policy created through the independent SDK client.
 pub async fn create_policy(sdk: &aws_sdk_iam::Client, name: &str) -> String {
-    let doc = json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
-    });
+    create_policy_of(
+        sdk,
+        name,
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+    )
+    .await
+}
+
+/// A customer-managed policy of these statements, created through the independent SDK
+/// client; its ARN.
+pub async fn create_policy_of(sdk: &aws_sdk_iam::Client, name: &str, statements: Value) -> String {
+    let doc = json!({"Version": "2012-10-17", "Statement": statements});
     sdk.create_policy()
         .policy_name(name)
         .policy_document(doc.to_string())
