@@ -132,6 +132,12 @@ impl ArnTemplate {
 
     /// [`ArnTemplate::intersects`] for a pattern parsed once for many templates.
     pub fn intersects_parsed(&self, pattern: &ResourcePattern) -> bool {
+        self.intersects_with(pattern, true)
+    }
+
+    /// [`ArnTemplate::intersects_parsed`], where `settle` says whether common shapes are
+    /// decided without the search (false: always search; the tests compare the two).
+    fn intersects_with(&self, pattern: &ResourcePattern, settle: bool) -> bool {
         // Quick no: another service, or resource parts that part ways before any wildcard.
         if let Some((service, start)) = &pattern.quick {
             let (service, start) = (&pattern.text[service.clone()], &pattern.text[start.clone()]);
@@ -170,6 +176,12 @@ impl ArnTemplate {
         if !lengths_meet(pat, pieces) {
             return false;
         }
+        if settle
+            && head == 0
+            && let Some(answer) = settled(pat, pieces)
+        {
+            return answer;
+        }
         let (la, lb) = (pat.len(), pieces.len());
         SEARCH.with_borrow_mut(|(seen, stack)| {
             seen.clear();
@@ -177,6 +189,45 @@ impl ArnTemplate {
             stack.clear();
             search(pat, head, pieces, seen, stack)
         })
+    }
+}
+
+/// The answer without the search, for the common shapes: one-character tokens against
+/// literal pieces at either end are matched off (each must meet exactly one piece); what
+/// remains is decided when it is nothing, or one placeholder (any one or more characters
+/// but those it stops at: a literal token it stops at is the only thing that cannot go in).
+/// `None`: the search decides. Only for patterns without head fields (`head == 0`).
+fn settled(mut pat: &[PTok], mut pieces: &[Piece]) -> Option<bool> {
+    let meets = |t: &PTok, p: &Piece| match (t, p) {
+        (PTok::Lit(c), Piece::Lit(d)) => Some(c == d),
+        (PTok::One, Piece::Lit(_)) => Some(true),
+        _ => None,
+    };
+    while let (Some(t), Some(p)) = (pat.first(), pieces.first()) {
+        match meets(t, p) {
+            Some(false) => return Some(false),
+            Some(true) => (pat, pieces) = (&pat[1..], &pieces[1..]),
+            None => break,
+        }
+    }
+    while let (Some(t), Some(p)) = (pat.last(), pieces.last()) {
+        match meets(t, p) {
+            Some(false) => return Some(false),
+            Some(true) => (pat, pieces) = (&pat[..pat.len() - 1], &pieces[..pieces.len() - 1]),
+            None => break,
+        }
+    }
+    match pieces {
+        [] => Some(pat.iter().all(|t| *t == PTok::Star)),
+        [Piece::Hole { stop }] => Some(
+            !pat.is_empty()
+                && pat.iter().all(|t| match t {
+                    PTok::Lit(b'/') => !stop[SLASH],
+                    PTok::Lit(b':') => !stop[COLON],
+                    _ => true,
+                }),
+        ),
+        _ => None,
     }
 }
 
@@ -538,6 +589,70 @@ mod tests {
             !bucket.intersects("arn:aws:s3:::b/"),
             "ends in a literal / the name cannot hold"
         );
+    }
+
+    /// Every resource type of the catalog against patterns of many shapes (each template
+    /// with its placeholders filled, cut short, widened with `*` and `?`, with / and : in the
+    /// names): the answer without the search is the search's answer.
+    #[test]
+    fn settled_shapes_agree_with_the_search() {
+        let c = crate::catalog::catalog();
+        let (mut checked, mut matched) = (0, 0);
+        for service in c.services() {
+            let arns: Vec<&str> = service.resource_types().iter().map(|t| t.arn).collect();
+            let mut patterns: Vec<String> = ["*", "arn:aws:*", "arn:*:*:*:*:*"]
+                .map(String::from)
+                .to_vec();
+            for arn in &arns {
+                let mut filled = String::new();
+                let mut rest = *arn;
+                while let Some(start) = rest.find("${") {
+                    filled.push_str(&rest[..start]);
+                    let end = rest[start..]
+                        .find('}')
+                        .map_or(rest.len(), |e| start + e + 1);
+                    filled.push_str(match &rest[start..end] {
+                        "${Partition}" => "aws",
+                        "${Region}" => "us-east-1",
+                        "${Account}" => "123456789012",
+                        _ => "name",
+                    });
+                    rest = &rest[end..];
+                }
+                filled.push_str(rest);
+                let cut = |n: usize| filled.get(..n).unwrap_or(&filled).to_string();
+                patterns.extend([
+                    format!("{filled}*"),
+                    format!("{filled}/*"),
+                    format!("{filled}:*"),
+                    format!("{filled}?"),
+                    filled.replace("name", "*"),
+                    filled.replace("name", "a/b"),
+                    filled.replace("name", "a:b"),
+                    filled.replace("name", "?"),
+                    filled.replace("name", ""),
+                    filled.replace("name", "${aws:username}"),
+                    filled.replacen("name", "*", 1),
+                    cut(filled.len() / 2),
+                    format!("{}*", cut(filled.len() * 2 / 3)),
+                    filled,
+                ]);
+            }
+            let patterns: Vec<ResourcePattern> =
+                patterns.iter().map(|p| ResourcePattern::new(p)).collect();
+            for arn in &arns {
+                let template = ArnTemplate::new(arn, &arns);
+                for pattern in &patterns {
+                    let fast = template.intersects_with(pattern, true);
+                    let searched = template.intersects_with(pattern, false);
+                    assert_eq!(fast, searched, "{:?} against {arn}", pattern.text);
+                    checked += 1;
+                    matched += usize::from(fast);
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked} pairs");
+        assert!(matched > 10_000, "{matched} matches");
     }
 
     #[test]

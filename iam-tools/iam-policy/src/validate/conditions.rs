@@ -738,7 +738,7 @@ impl Validator {
                 continue;
             }
             let mut services: Vec<&str> = Vec::new();
-            for ((_, action), covered) in st.actions.iter().zip(&st.expansions) {
+            for ((_, action), covered) in st.actions.iter().zip(st.expansions()) {
                 if *action == "*" {
                     continue;
                 }
@@ -800,7 +800,7 @@ impl Validator {
             let unsupported: Vec<String> = st
                 .actions
                 .iter()
-                .zip(&st.expansions)
+                .zip(st.expansions())
                 .filter(|((_, a), _)| !has_wildcard(a))
                 .filter_map(|(_, covered)| covered.first())
                 .filter(|a| a.service().prefix.eq_ignore_ascii_case(prefix) && !a.supports_key(key))

@@ -64,9 +64,10 @@ pub(crate) struct Statement<'d> {
     pub(crate) patterns: Vec<ResourcePattern>,
     pub(crate) not_resource: bool,
     pub(crate) condition_keys: Vec<&'d str>,
-    /// Per Action (or NotAction) entry, the catalog actions it names, in catalog order
-    /// (empty for `*`).
-    pub(crate) expansions: Vec<Vec<Action<'static>>>,
+    /// The catalog actions the Action (or NotAction) entries name, entry after entry, each
+    /// entry's in catalog order (none for `*`); `spans` says where each entry's are.
+    pub(crate) expanded: Vec<Action<'static>>,
+    spans: Vec<std::ops::Range<u32>>,
 }
 
 impl<'d> Statement<'d> {
@@ -84,14 +85,16 @@ impl<'d> Statement<'d> {
         };
         let actions = strings(if not_action { e.not_action } else { e.action });
         let c = catalog();
-        let expansions = actions
+        // Most entries name one action: room for those without growing.
+        let mut expanded = Vec::with_capacity(actions.len() + 4);
+        let spans = actions
             .iter()
             .map(|(_, a)| {
-                if *a == "*" {
-                    Vec::new()
-                } else {
-                    c.expand(a).collect()
+                let start = expanded.len() as u32;
+                if *a != "*" {
+                    expanded.extend(c.expand(a));
                 }
+                start..expanded.len() as u32
             })
             .collect();
         let resources = strings(if not_resource {
@@ -120,8 +123,16 @@ impl<'d> Statement<'d> {
             patterns,
             not_resource,
             condition_keys,
-            expansions,
+            expanded,
+            spans,
         }
+    }
+
+    /// Per Action (or NotAction) entry, the catalog actions it names.
+    pub(crate) fn expansions(&self) -> impl Iterator<Item = &[Action<'static>]> {
+        self.spans
+            .iter()
+            .map(|span| &self.expanded[span.start as usize..span.end as usize])
     }
 
     pub(crate) fn has_condition_key(&self, key: &str) -> bool {
@@ -228,7 +239,7 @@ impl Validator {
         }
         let c = catalog();
         let element = st.path.key(key);
-        for (&(index, action), covered) in st.actions.iter().zip(&st.expansions) {
+        for (&(index, action), covered) in st.actions.iter().zip(st.expansions()) {
             let path = element.entry(index);
             self.no_variables(&path, action);
             self.action(&path, action, st, covered, c);
@@ -237,11 +248,7 @@ impl Validator {
         let sets: Vec<(usize, &[Action<'_>])> = if st.not_action || st.actions.len() < 2 {
             Vec::new()
         } else {
-            st.expansions
-                .iter()
-                .map(Vec::as_slice)
-                .enumerate()
-                .collect()
+            st.expansions().enumerate().collect()
         };
         let star = st.actions.iter().position(|(_, a)| *a == "*");
         let subset = |small: &[Action<'_>], big: &[Action<'_>]| {
@@ -767,11 +774,7 @@ impl Validator {
                 .actions
                 .iter()
                 .any(|(_, a)| *a == "*" || a.ends_with(":*"));
-            let takes_resources = st
-                .expansions
-                .iter()
-                .flatten()
-                .any(|action| !action.wildcard_only());
+            let takes_resources = st.expanded.iter().any(|action| !action.wildcard_only());
             let star = st.resources.iter().find(|(_, r)| *r == "*");
             if let Some(&(index, _)) = star
                 && !broad
@@ -807,7 +810,7 @@ impl Validator {
             })
         };
         let element = st.path.key(st.action_key);
-        for (&(index, action), covered) in st.actions.iter().zip(&st.expansions) {
+        for (&(index, action), covered) in st.actions.iter().zip(st.expansions()) {
             if action == "*" || action.ends_with(":*") {
                 continue;
             }

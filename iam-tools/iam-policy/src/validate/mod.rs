@@ -197,8 +197,8 @@ pub fn validate(doc: &Value, kind: PolicyKind) -> Vec<Finding> {
             ),
         },
         other => {
-            v.size_checks_value(other);
             v.document(other);
+            v.size_checks_value(other);
         }
     }
     v.findings
@@ -254,6 +254,9 @@ pub(crate) struct Validator {
     findings: Vec<Finding>,
     /// Version 2012-10-17: policy variables work.
     variables_work: bool,
+    /// The statement objects [`Validator::document`] measured (address, compact length),
+    /// in order: the size check counts them without a second walk.
+    measured: Vec<(usize, usize)>,
 }
 
 const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
@@ -275,6 +278,7 @@ impl Validator {
             kind,
             findings: Vec::new(),
             variables_work: false,
+            measured: Vec::new(),
         }
     }
 
@@ -294,37 +298,32 @@ impl Validator {
     }
 
     /// Size quotas of a parsed document: its compact JSON length, without serialising it.
+    /// Runs after [`Validator::document`], whose statement lengths it reuses; its finding
+    /// goes first, as for a document given as text.
     fn size_checks_value(&mut self, doc: &Value) {
-        fn len(v: &Value) -> usize {
+        fn len(v: &Value, known: &[(usize, usize)]) -> usize {
+            if let Value::Object(_) = v
+                && let Some(&(_, n)) = known.iter().find(|(at, _)| *at == address(v))
+            {
+                return n;
+            }
             match v {
-                Value::Null => 4,
-                Value::Bool(b) => 4 + usize::from(!b),
-                Value::Number(n) => {
-                    /// Counts what is written to it.
-                    struct Count(usize);
-                    impl fmt::Write for Count {
-                        fn write_str(&mut self, s: &str) -> fmt::Result {
-                            self.0 += s.len();
-                            Ok(())
-                        }
-                    }
-                    let mut count = Count(0);
-                    // Writing to a counter cannot fail.
-                    let _ = write!(count, "{n}");
-                    count.0
+                Value::Array(list) => {
+                    1 + list.iter().map(|v| len(v, known) + 1).sum::<usize>().max(1)
                 }
-                Value::String(s) => 2 + s.len() - whitespace(s),
-                Value::Array(list) => 1 + list.iter().map(|v| len(v) + 1).sum::<usize>().max(1),
                 Value::Object(map) => {
                     1 + map
                         .iter()
-                        .map(|(k, v)| 2 + k.chars().count() + 1 + len(v) + 1)
+                        .map(|(k, v)| 2 + chars(k) + 1 + len(v, known) + 1)
                         .sum::<usize>()
                         .max(1)
                 }
+                scalar => measure(scalar).1,
             }
         }
-        self.size_check(len(doc));
+        let others = std::mem::take(&mut self.findings);
+        self.size_check(len(doc, &self.measured));
+        self.findings.extend(others);
     }
 
     /// Size quotas, counted as IAM counts them (whitespace excluded).
@@ -505,7 +504,8 @@ impl Validator {
                     sids.push((sid, path));
                 }
             }
-            let print = fingerprint(statement);
+            let (print, size) = measure(statement);
+            self.measured.push((address(statement), size));
             if let Some((_, _, first)) = seen
                 .iter()
                 .find(|(other_print, other, _)| *other_print == print && *other == statement)
@@ -733,8 +733,9 @@ fn whitespace(s: &str) -> usize {
 
 /// A cheap summary of `v` that equal values share (an object's members in any order, as `==`
 /// compares them; a string by its length and first and last eight bytes): statements are
-/// compared only when their fingerprints are the same.
-fn fingerprint(v: &Value) -> u64 {
+/// compared only when their fingerprints are the same. With it, in the same walk, the length
+/// of `v` as compact JSON with whitespace in strings left out (the size IAM counts).
+fn measure(v: &Value) -> (u64, usize) {
     fn mix(a: u64, b: u64) -> u64 {
         (a ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31)
     }
@@ -747,16 +748,56 @@ fn fingerprint(v: &Value) -> u64 {
         mix(mix(bytes.len() as u64, first), last)
     }
     match v {
-        Value::Null => 1,
-        Value::Bool(b) => 2 + u64::from(*b),
-        // Rare in policies (1 and 1.0 differ, 0.0 and -0.0 do not): one value for all.
-        Value::Number(_) => 4,
-        Value::String(s) => text(s),
-        Value::Array(list) => list.iter().fold(5, |acc, item| mix(acc, fingerprint(item))),
-        Value::Object(map) => map.iter().fold(6, |sum, (key, value)| {
-            sum.wrapping_add(mix(text(key), fingerprint(value)))
-        }),
+        Value::Null => (1, 4),
+        Value::Bool(b) => (2 + u64::from(*b), 4 + usize::from(!b)),
+        // Rare in policies (1 and 1.0 differ, 0.0 and -0.0 do not): one fingerprint for all.
+        Value::Number(n) => {
+            /// Counts what is written to it.
+            struct Count(usize);
+            impl fmt::Write for Count {
+                fn write_str(&mut self, s: &str) -> fmt::Result {
+                    self.0 += s.len();
+                    Ok(())
+                }
+            }
+            let mut count = Count(0);
+            // Writing to a counter cannot fail.
+            let _ = write!(count, "{n}");
+            (4, count.0)
+        }
+        Value::String(s) => (text(s), 2 + s.len() - whitespace(s)),
+        Value::Array(list) => {
+            let (print, size) = list.iter().fold((5, 1), |(print, size), item| {
+                let (p, n) = measure(item);
+                (mix(print, p), size + n + 1)
+            });
+            (print, size.max(2))
+        }
+        Value::Object(map) => {
+            let (print, size) = map.iter().fold((6u64, 1), |(print, size), (key, value)| {
+                let (p, n) = measure(value);
+                (
+                    print.wrapping_add(mix(text(key), p)),
+                    size + 2 + chars(key) + 1 + n + 1,
+                )
+            });
+            (print, size.max(2))
+        }
     }
+}
+
+/// The number of characters of `s` (bytes that do not continue a UTF-8 sequence).
+fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// The address of a value: a statement's identity while the document is borrowed.
+fn address(v: &Value) -> usize {
+    std::ptr::from_ref(v) as usize
 }
 
 /// The byte index of the first `${` (a policy variable's start) in `text`.

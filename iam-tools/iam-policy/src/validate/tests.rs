@@ -899,9 +899,11 @@ fn whitespace_and_fingerprints() {
     let a = json!({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}});
     let b = json!({"Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}, "Action": ["s3:GetObject", "s3:PutObject"], "Effect": "Allow"});
     assert_eq!(a, b);
-    assert_eq!(fingerprint(&a), fingerprint(&b));
+    assert_eq!(measure(&a).0, measure(&b).0);
+    let compact = serde_json::to_string(&a).unwrap();
+    assert_eq!(measure(&a).1, compact.len(), "{compact}");
     let c = json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}});
-    assert_ne!(fingerprint(&a), fingerprint(&c), "list order counts");
+    assert_ne!(measure(&a), measure(&c), "list order counts");
     let doc = json!({"Version": "2012-10-17", "Statement": [a, b]});
     assert!(codes(doc, PolicyKind::Identity).contains(&"REDUNDANT_STATEMENT"));
 }
