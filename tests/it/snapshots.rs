@@ -1,6 +1,7 @@
 //! Snapshots of what clients and operators see: every tool as tools/list shows it (name,
 //! title, annotations, input and output schema) and the generated permissions policy. The
-//! README's copies of the tool table and the policy are checked against the generated ones.
+//! tool table in docs/tools.md and the policy in docs/permissions.md are checked against the
+//! generated ones.
 //! Refresh with `UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::`.
 
 use crate::common;
@@ -38,20 +39,20 @@ fn check_snapshot(name: &str, actual: &str) {
     );
 }
 
-/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README.
-fn readme_block(name: &str) -> String {
-    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in `docs/NAME.md`.
+fn docs_block(name: &str) -> String {
+    let doc = std::fs::read_to_string(workspace().join(format!("docs/{name}.md"))).unwrap();
     let start = format!("<!-- {name}:start -->");
     let end = format!("<!-- {name}:end -->");
-    let from = readme
+    let from = doc
         .find(&start)
-        .unwrap_or_else(|| panic!("README has no {start}"))
+        .unwrap_or_else(|| panic!("docs/{name}.md has no {start}"))
         + start.len();
-    let to = readme[from..]
+    let to = doc[from..]
         .find(&end)
-        .unwrap_or_else(|| panic!("README has no {end}"))
+        .unwrap_or_else(|| panic!("docs/{name}.md has no {end}"))
         + from;
-    readme[from..to].trim().to_string()
+    doc[from..to].trim().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -93,9 +94,9 @@ fn permissions_policy_is_generated_from_the_manifest() {
     let full = run_cli(&["--allow-write", "--toolsets", "all", "permissions"]);
     check_snapshot("permissions.json", &full);
     assert_eq!(
-        readme_block("permissions"),
+        docs_block("permissions"),
         format!("```json\n{}\n```", full.trim()),
-        "README's policy is stale: copy `iam-mcp-server --allow-write --toolsets all permissions` into it"
+        "docs/permissions.md's policy is stale: copy `iam-mcp-server --allow-write --toolsets all permissions` into it"
     );
 
     // Every action is an operation the manifest declares, once; read-only holds only reads.
@@ -151,11 +152,11 @@ fn permissions_policy_is_generated_from_the_manifest() {
 }
 
 #[test]
-fn readme_tool_table_is_current() {
+fn docs_tool_table_is_current() {
     let table = run_cli(&["--allow-write", "--toolsets", "all", "tools", "--markdown"]);
     assert_eq!(
-        readme_block("tools"),
+        docs_block("tools"),
         table.trim(),
-        "README's tool table is stale: copy `iam-mcp-server --allow-write --toolsets all tools --markdown` into it"
+        "docs/tools.md's tool table is stale: copy `iam-mcp-server --allow-write --toolsets all tools --markdown` into it"
     );
 }
