@@ -142,8 +142,7 @@ pub(crate) fn call(
         && mode.allow_write
         && !mode.readonly
         && consent_mode(mode) == iam_tools::context::Mode::None;
-    if spec.access == iam_tools::catalog::Access::Write && !explicit && mode.account_file.is_none()
-    {
+    if spec.access == iam_tools::catalog::Access::Write && !explicit && !mode.offline() {
         eprintln!(
             "iam-mcp-server: `{tool}` is a write tool; `call` cannot ask anyone to confirm it, so it runs writes only with --allow-write --consent none typed on its command line (the IAM_MCP_ALLOW_WRITE and IAM_MCP_CONSENT variables are not enough for `call`). Nothing was changed."
         );

@@ -70,7 +70,8 @@ impl clap::builder::TypedValueParser for Switch {
 ///
 /// With --account-file it serves, offline and read-only, the account exported by
 /// `aws iam get-account-authorization-details` (or `iam-mcp-server snapshot`): no AWS
-/// credentials or network needed.
+/// credentials or network needed. With --demo it serves a built-in demo account the same
+/// way.
 #[derive(Parser, Debug)]
 #[command(name = "iam-mcp-server", version, about, long_about)]
 struct Cli {
@@ -125,6 +126,13 @@ struct Mode {
     /// local engine. A file that does not load stops the server at start (exit code 2).
     #[arg(long, global = true, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
     account_file: Option<std::path::PathBuf>,
+
+    /// Serve the built-in demo account, offline and read-only, as --account-file serves a
+    /// file: a made-up company (Northwind Analytics, account 111122223333) with 21 users,
+    /// 10 groups, 15 roles and 27 managed policies, some of them risky on purpose. No AWS
+    /// account, credentials or network needed. Try `iam-mcp-server --demo tools`.
+    #[arg(long, global = true)]
+    demo: bool,
 
     /// Append one JSON line per tool call to this file (created 0600): time, tool, access
     /// class, arguments (secrets removed, policy documents as SHA-256), the read-only,
@@ -227,8 +235,8 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: std::path::PathBuf,
     },
-    /// Run one tool and print its structured result as JSON on stdout, live or with
-    /// --account-file. A failed call prints its message on stderr and exits with 1.
+    /// Run one tool and print its structured result as JSON on stdout, live, with
+    /// --account-file or with --demo. A failed call prints its message on stderr and exits with 1.
     /// Write tools run here only with --allow-write and --consent none typed on the command line
     /// (nobody is asked to confirm a one-shot call); otherwise they are refused.
     Call {
@@ -257,32 +265,57 @@ fn selection(catalog: &Catalog, mode: &Mode) -> anyhow::Result<Selection> {
             .resolve_toolsets(&mode.toolsets)
             .map_err(anyhow::Error::msg)?
     };
-    let offline = mode.account_file.is_some();
+    let offline = mode.offline();
     Ok(Selection {
         read_only: mode.readonly || !mode.allow_write || offline,
         toolsets,
     })
 }
 
-/// The backend: the account file when one is given (loaded and checked now, so a bad file
-/// stops the start), else the live account.
-fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
-    match &mode.account_file {
-        Some(path) => {
-            let started = std::time::Instant::now();
-            let file = iam_tools::backend::account_file::AccountFile::load(path)
-                .map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
-            let (users, groups, roles, policies) = file.counts();
-            tracing::info!(file = %path.display(), users, groups, roles, policies, taken_at = file.taken_at(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "account file loaded (offline mode)");
-            if mode.allow_write && !mode.readonly {
-                tracing::warn!(
-                    "--allow-write has no effect with --account-file: offline mode is read-only"
-                );
-            }
-            Ok(Backend::file(file))
-        }
-        None => Ok(Backend::live(read_only)),
+/// The demo account `--demo` serves: `examples/demo-account.json`, built into the binary.
+const DEMO_ACCOUNT: &str = include_str!("../examples/demo-account.json");
+
+impl Mode {
+    /// Offline mode: an account file or the demo account instead of the live account.
+    fn offline(&self) -> bool {
+        self.account_file.is_some() || self.demo
     }
+}
+
+/// The backend: the demo account or the account file when one is given (loaded and checked
+/// now, so a bad file stops the start), else the live account.
+fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
+    use iam_tools::backend::account_file::AccountFile;
+    let started = std::time::Instant::now();
+    let (file, flag) = if mode.demo {
+        let file = AccountFile::parse(DEMO_ACCOUNT, "the built-in demo account", None)
+            .map_err(|e| anyhow::anyhow!("cannot serve the demo account: {e}"))?
+            .with_origin(
+                "the built-in demo account of a made-up company, Northwind Analytics, served with --demo",
+            );
+        (file, "--demo")
+    } else if let Some(path) = &mode.account_file {
+        let file = AccountFile::load(path)
+            .map_err(|e| anyhow::anyhow!("cannot serve the account file: {e}"))?;
+        (file, "--account-file")
+    } else {
+        return Ok(Backend::live(read_only));
+    };
+    let (users, groups, roles, policies) = file.counts();
+    tracing::info!(
+        file = file.source(),
+        users,
+        groups,
+        roles,
+        policies,
+        taken_at = file.taken_at(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "account file loaded (offline mode)"
+    );
+    if mode.allow_write && !mode.readonly {
+        tracing::warn!("--allow-write has no effect with {flag}: offline mode is read-only");
+    }
+    Ok(Backend::file(file))
 }
 
 /// What every call shares, from the flags (the audit log opened now: a log that cannot be
@@ -339,6 +372,16 @@ fn main() -> std::process::ExitCode {
             .flatten()
             .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
     };
+    if cli.mode.demo && cli.mode.account_file.is_some() {
+        let given = match matches.value_source("account_file") {
+            Some(clap::parser::ValueSource::EnvVariable) => "IAM_MCP_ACCOUNT_FILE is set",
+            _ => "--account-file is given",
+        };
+        eprintln!(
+            "iam-mcp-server: --demo serves the built-in demo account, but {given} too: use one of them (unset IAM_MCP_ACCOUNT_FILE or drop --account-file to see the demo)"
+        );
+        return std::process::ExitCode::from(2);
+    }
     let written = WrittenFlags {
         allow_write: on_command_line("allow_write"),
         consent: on_command_line("consent"),
@@ -371,9 +414,9 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             serve(catalog, selection, shared(&cli.mode, backend)?)
         }
         Command::Snapshot { output } => {
-            if cli.mode.account_file.is_some() {
+            if cli.mode.offline() {
                 anyhow::bail!(
-                    "snapshot exports the live account; drop --account-file (and IAM_MCP_ACCOUNT_FILE)"
+                    "snapshot exports the live account; drop --account-file (and IAM_MCP_ACCOUNT_FILE) and --demo"
                 );
             }
             snapshot(catalog, &output)
@@ -386,10 +429,10 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tools { json, markdown } => {
-            // With --account-file: the tools the file answers.
-            let backend = match cli.mode.account_file {
-                Some(_) => Some(backend(&cli.mode, true)?),
-                None => None,
+            // With --account-file or --demo: the tools the file answers.
+            let backend = match cli.mode.offline() {
+                true => Some(backend(&cli.mode, true)?),
+                false => None,
             };
             print_tools(catalog, &selection, backend.as_ref(), json, markdown);
             Ok(())

@@ -6,6 +6,7 @@ mod common;
 
 mod analysis;
 mod audit;
+mod cli;
 mod consent;
 mod errors;
 mod force_delete;

@@ -574,6 +574,7 @@ impl AccountFile {
             });
         Ok(AccountFile {
             source: source.to_string(),
+            origin: None,
             taken_at: taken_at
                 .or(mtime)
                 .unwrap_or_else(|| "an unknown time".into()),

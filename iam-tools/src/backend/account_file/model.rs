@@ -134,6 +134,9 @@ pub(super) struct Profile {
 #[derive(Debug)]
 pub struct AccountFile {
     pub(super) source: String,
+    /// What the file is, in the server's instructions: "the account file PATH" unless
+    /// [`AccountFile::with_origin`] says otherwise.
+    pub(super) origin: Option<String>,
     pub(super) taken_at: String,
     pub(super) account_id: Option<String>,
     pub(super) users: Vec<User>,
@@ -155,6 +158,21 @@ impl AccountFile {
     /// The file it was loaded from.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// What the file is, for the server's instructions: "the account file PATH", or what
+    /// [`AccountFile::with_origin`] set (a file built into the binary has no path).
+    pub fn origin(&self) -> String {
+        match &self.origin {
+            Some(origin) => origin.clone(),
+            None => format!("the account file {}", self.source),
+        }
+    }
+
+    /// The same file, described as `origin` in the server's instructions.
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
     }
 
     /// When the snapshot was taken (RFC 3339): recorded in the file, else its mtime.
