@@ -341,23 +341,52 @@ pub struct ResourcePattern {
 
 impl ResourcePattern {
     pub fn new(pattern: &str) -> ResourcePattern {
-        let tokens = policy_tokens(pattern);
-        let resource_from = tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| **t == PTok::Lit(b':'))
-            .nth(4)
-            .map(|(i, _)| i + 1);
-        // The six fields of the text (a variable's `:` splits too, as in `quick_fields`).
+        // One pass: the tokens (`*`, `?`, policy variables for any text, the escapes `${*}`,
+        // `${?}`, `${$}` as literal characters, literal bytes), the index of the token after the fifth `:` token, and where
+        // the six fields of the text start (a variable's `:` splits too, as in
+        // `quick_fields`).
+        let bytes = pattern.as_bytes();
+        let mut tokens = Vec::with_capacity(bytes.len());
+        let mut resource_from = None;
+        let mut colon_tokens = 0;
         let mut starts = [0; 6];
         let mut count = 1;
-        for (i, _) in pattern.match_indices(':').take(5) {
-            starts[count] = i + 1;
-            count += 1;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'*' => tokens.push(PTok::Star),
+                b'?' => tokens.push(PTok::One),
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    if let Some(end) = pattern[i..].find('}') {
+                        for (k, _) in pattern[i..i + end].match_indices(':') {
+                            if count < 6 {
+                                starts[count] = i + k + 1;
+                                count += 1;
+                            }
+                        }
+                        tokens.push(variable_token(&pattern[i + 2..i + end]));
+                        i += end + 1;
+                        continue;
+                    }
+                    tokens.push(PTok::Lit(b'$'));
+                }
+                b':' => {
+                    if count < 6 {
+                        starts[count] = i + 1;
+                        count += 1;
+                    }
+                    tokens.push(PTok::Lit(b':'));
+                    colon_tokens += 1;
+                    if colon_tokens == 5 {
+                        resource_from = Some(tokens.len());
+                    }
+                }
+                b => tokens.push(PTok::Lit(b)),
+            }
+            i += 1;
         }
         let whole = count == 6;
         let field = |k: usize| starts[k]..starts.get(k + 1).map_or(pattern.len(), |s| s - 1);
-        let bytes = pattern.as_bytes();
         let special = |b: &u8| matches!(b, b'*' | b'?' | b'$');
         let quick = (whole && !bytes[field(2)].iter().any(special)).then(|| {
             let end = bytes[starts[5]..]
@@ -390,33 +419,13 @@ impl ResourcePattern {
     }
 }
 
-/// A policy resource as tokens: `*`, `?`, policy variables (any text), the escapes `${*}`,
-/// `${?}`, `${$}` (literal characters), literal bytes.
-fn policy_tokens(pattern: &str) -> Vec<PTok> {
-    let bytes = pattern.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'*' => out.push(PTok::Star),
-            b'?' => out.push(PTok::One),
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                if let Some(end) = pattern[i..].find('}') {
-                    let inner = &pattern[i + 2..i + end];
-                    match inner {
-                        "*" | "?" | "$" => out.push(PTok::Lit(inner.as_bytes()[0])),
-                        _ => out.push(PTok::Star),
-                    }
-                    i += end + 1;
-                    continue;
-                }
-                out.push(PTok::Lit(b'$'));
-            }
-            b => out.push(PTok::Lit(b)),
-        }
-        i += 1;
+/// The token of a policy variable `${inner}`: an escape (`${*}`, `${?}`, `${$}`) is its
+/// literal character; any other variable stands for any text.
+fn variable_token(inner: &str) -> PTok {
+    match inner {
+        "*" | "?" | "$" => PTok::Lit(inner.as_bytes()[0]),
+        _ => PTok::Star,
     }
-    out
 }
 
 /// True if `key` fits the key `template`, case-insensitively: a `${Name}` or `<name>` part, or
