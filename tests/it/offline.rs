@@ -1,7 +1,7 @@
 //! Offline mode (--account-file): a snapshot of a moto account served with no AWS access
 //! answers every read tool it offers as the live server does; local simulation agrees;
 //! bad files stop the start with a message naming the problem; the demo account works
-//! with the README's command and from the shell (`call`).
+//! with the README's demo flags and from the shell (`call`).
 //!
 //! Fields compared field by field, except where moto cannot produce what AWS does (each
 //! skip is listed in `moto_gaps` with the reason).
@@ -860,29 +860,23 @@ fn malformed_files_fail_at_start() {
     );
 }
 
-/// The README's run command for the demo account (`cargo run --release -- ARGS`): its args.
+/// The README's client args for the demo (`"args": ["iam-mcp-server", "--demo"]`: uvx's
+/// package, then the server's flags): the server's flags.
 fn readme_demo_args() -> Vec<String> {
     let readme = std::fs::read_to_string(common::workspace().join("README.md")).unwrap();
-    let line = readme
-        .lines()
-        .find(|l| {
-            l.starts_with("cargo run") && l.contains("--account-file examples/demo-account.json")
-        })
-        .expect("the README shows how to run the demo account");
-    line.split_once(" -- ")
-        .unwrap()
-        .1
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    let label = "\"args\": ";
+    let at = readme
+        .find(&format!("{label}[\"iam-mcp-server\", \"--demo\""))
+        .expect("the README shows the client args that serve the demo account");
+    let list = &readme[at + label.len()..];
+    let args: Vec<String> = serde_json::from_str(&list[..=list.find(']').unwrap()]).unwrap();
+    args[1..].to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_account_serves_with_no_aws_configuration() {
     let args = readme_demo_args();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // Run from the workspace, as on a fresh clone (the path in the README is relative).
-    std::env::set_current_dir(common::workspace()).unwrap();
     let server = Server::start_env(&args, no_aws_env()).await;
     let tools = server.tool_names().await;
     for t in [
