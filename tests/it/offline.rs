@@ -929,6 +929,27 @@ async fn demo_account_serves_with_no_aws_configuration() {
             .all(|r| r["EvalDecision"] == "allowed"),
         "{sim}"
     );
+    // The demo's escalation story: the CI policy may create versions of itself.
+    let paths = server.ok("find_escalation_paths", json!({})).await;
+    let from: Vec<&str> = paths["Paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["From"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        from,
+        [
+            "arn:aws:iam::111122223333:user/automation/ci-github-legacy",
+            "arn:aws:iam::111122223333:role/automation/github-actions-deploy"
+        ],
+        "{paths}"
+    );
+    assert_eq!(
+        paths["Paths"][0]["Steps"][0]["Action"],
+        "iam:CreatePolicyVersion"
+    );
+    assert_eq!(paths["Admins"].as_array().unwrap().len(), 3);
     let stderr = server.stop().await;
     assert!(!stderr.contains("aws call"), "{stderr}");
 
