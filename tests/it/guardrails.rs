@@ -96,11 +96,23 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
         assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
         assert!(
             text.contains(&format!(
-                "on the server's list of privileged policies ({entry})"
+                "on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account"
             )),
             "{text}"
         );
     }
+    // A policy of the built-in list says why it is refused: what it grants.
+    let text = server
+        .err(
+            "attach_user_policy",
+            json!({"user_name": "alice", "policy_arn": admin}),
+        )
+        .await;
+    assert_eq!(
+        text,
+        "attach_user_policy was refused by the `privileged_policies` guardrail: it would attach arn:aws:iam::aws:policy/AdministratorAccess, which is on the server's list of privileged policies (AdministratorAccess): it grants (nearly) full control of the account, or of IAM and so of everything. Nothing was changed.\n\
+         What to do: Attach a policy with only the permissions needed (least privilege). The deny list is set with --privileged-policies. If this change is really intended, the user can restart the server with --allow-privileged-policies to relax this guardrail."
+    );
     // Narrower policies go through.
     server
         .ok(
@@ -153,11 +165,43 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
         )
         .await;
     assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
+    // A policy the operator listed is refused because it is listed, not for what it grants:
+    // the refusal says so, names the setting and how to proceed.
+    assert_eq!(
+        text,
+        "attach_group_policy was refused by the `privileged_policies` guardrail: it would attach arn:aws:iam::aws:policy/ReadOnlyAccess, which the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies)). Nothing was changed.\n\
+         What to do: The operator chose to treat this policy as privileged: attach one that is not on that list, or the user can restart the server with it removed from IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies). If this change is really intended, the user can restart the server with --allow-privileged-policies to relax this guardrail."
+    );
+    assert!(!text.contains("full control"), "{text}");
     let text = server.err("attach_group_policy", json!({"group_name": "ops", "policy_arn": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"})).await;
     assert!(
-        text.contains("(arn:aws:iam::aws:policy/job-function/ViewOnlyAccess)"),
+        text.contains("the operator listed as privileged (arn:aws:iam::aws:policy/job-function/ViewOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES"),
         "{text}"
     );
+    // Joining a group that holds a listed policy: the same reason.
+    sdk.create_group()
+        .group_name("viewers")
+        .send()
+        .await
+        .unwrap();
+    sdk.attach_group_policy()
+        .group_name("viewers")
+        .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    let text = server
+        .err(
+            "add_user_to_group",
+            json!({"group_name": "viewers", "user_name": "alice"}),
+        )
+        .await;
+    assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
+    assert!(
+        text.contains("it would add a user to group 'viewers', whose policy arn:aws:iam::aws:policy/ReadOnlyAccess is one the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies))"),
+        "{text}"
+    );
+    assert!(!text.contains("full control"), "{text}");
     // Off the list by name, a policy is still judged by what it grants.
     let text = server
         .err(

@@ -17,4 +17,4 @@ pub use notes::{join_notes, render_message, unanswered_note};
 pub use paging::{ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, all_pages};
 pub(crate) use seal::StateCheck;
 pub use seal::{Consent, Mode, TOKEN_LIFETIME, canonical_args};
-pub use settings::{DEFAULT_PRIVILEGED_POLICIES, Guardrails};
+pub use settings::{DEFAULT_PRIVILEGED_POLICIES, Guardrails, PRIVILEGED_POLICIES_SETTING};

@@ -7,6 +7,10 @@ use crate::catalog::{GuardrailSpec, Rule};
 pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
     ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
 
+/// Where the operator sets the deny list of `privileged_policies` (the variable, the flag),
+/// as refusals name it.
+pub const PRIVILEGED_POLICIES_SETTING: &str = "IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies)";
+
 /// A server's guardrail settings.
 #[derive(Debug, Clone)]
 pub struct Guardrails {
@@ -51,6 +55,13 @@ impl Guardrails {
             .filter(|g| self.is_on(g.rule))
             .map(|g| g.name)
             .collect()
+    }
+
+    /// Whether `arn` is one of the AWS-managed policies of [`DEFAULT_PRIVILEGED_POLICIES`]
+    /// (any partition and path): on the deny list because it grants (nearly) full control,
+    /// not only because the operator listed it.
+    pub fn is_built_in_privileged(arn: &str) -> bool {
+        Guardrails::default().privileged_entry(arn).is_some()
     }
 
     /// The deny-list entry `arn` matches: a name matches an AWS-managed policy of that name
@@ -109,6 +120,12 @@ mod tests {
             g.privileged_entry("arn:aws:iam::123456789012:policy/AdministratorAccess"),
             None
         );
+        assert!(Guardrails::is_built_in_privileged(
+            "arn:aws-cn:iam::aws:policy/AdministratorAccess"
+        ));
+        assert!(!Guardrails::is_built_in_privileged(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
         let custom = Guardrails::new(
             vec![],
             vec![

@@ -3,7 +3,7 @@
 //! principal's own policies grant it.
 
 use super::common::*;
-use crate::context::ToolContext;
+use crate::context::{Guardrails, PRIVILEGED_POLICIES_SETTING, ToolContext};
 use crate::error::ToolError;
 use serde_json::{Value, json};
 
@@ -15,6 +15,7 @@ pub(super) async fn privileged(
     memo: &mut Memo,
 ) -> Result<Found, ToolError> {
     const INSTEAD: &str = "Attach a policy with only the permissions needed (least privilege). The deny list is set with --privileged-policies.";
+    const OPERATOR_LISTED: &str = "The operator chose to treat this policy as privileged: attach one that is not on that list, or the user can restart the server with it removed from IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies).";
     let guardrails = &ctx.shared.guardrails;
     if step.operation.ends_with("PermissionsBoundary") {
         return boundary_change(ctx, step, memo).await;
@@ -35,11 +36,19 @@ pub(super) async fn privileged(
         return Ok(None);
     };
     if let Some(entry) = guardrails.privileged_entry(arn) {
+        if Guardrails::is_built_in_privileged(arn) {
+            return Ok(Some((
+                format!(
+                    "would attach {arn}, which is on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account, or of IAM and so of everything"
+                ),
+                INSTEAD,
+            )));
+        }
         return Ok(Some((
             format!(
-                "would attach {arn}, which is on the server's list of privileged policies ({entry}): it grants (nearly) full control of the account, or of IAM and so of everything"
+                "would attach {arn}, which the operator listed as privileged ({entry}, in {PRIVILEGED_POLICIES_SETTING})"
             ),
-            INSTEAD,
+            OPERATOR_LISTED,
         )));
     }
     let Some(document) = managed_document(ctx, arn, memo).await? else {
@@ -207,9 +216,15 @@ async fn group_privileged_policy(
         group,
         memo,
         |arn| {
-            guardrails
-                .privileged_entry(arn)
-                .map(|entry| format!("is on the server's list of privileged policies ({entry})"))
+            guardrails.privileged_entry(arn).map(|entry| {
+                if Guardrails::is_built_in_privileged(arn) {
+                    format!("is on the server's list of privileged policies ({entry})")
+                } else {
+                    format!(
+                        "is one the operator listed as privileged ({entry}, in {PRIVILEGED_POLICIES_SETTING})"
+                    )
+                }
+            })
         },
         broad_finding,
     )
