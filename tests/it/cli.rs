@@ -99,7 +99,7 @@ fn demo_works_with_the_one_shot_commands() {
     let out = run(&["--demo", "snapshot", "--output", "-"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("snapshot exports the live account"),
+        stderr(&out).contains("--demo does not apply to `snapshot`: drop it"),
         "{}",
         stderr(&out)
     );
@@ -125,6 +125,162 @@ fn demo_and_an_account_file_together_are_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("IAM_MCP_ACCOUNT_FILE is set too"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The options part of the `--help` of `args`.
+fn help_flags(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let help = String::from_utf8(out.stdout).unwrap();
+    help.split_once("\nOptions:\n")
+        .unwrap_or_else(|| panic!("{args:?}: no Options: {help}"))
+        .1
+        .to_string()
+}
+
+#[test]
+fn each_subcommand_help_lists_only_the_flags_it_reads() {
+    let serving = [
+        "--allow-write",
+        "--readonly",
+        "--toolsets",
+        "--consent",
+        "--account-file",
+        "--demo",
+        "--audit-log",
+        "--all-pages-max-items",
+        "--allow-public-trust",
+        "--privileged-policies",
+    ];
+    for args in [&["--help"][..], &["serve", "--help"], &["call", "--help"]] {
+        let help = help_flags(args);
+        for flag in serving {
+            assert!(help.contains(flag), "{args:?} lacks {flag}:\n{help}");
+        }
+    }
+    for (args, own) in [
+        (&["snapshot", "--help"][..], &["--output"][..]),
+        (&["conformance", "--help"], &["--min-agreement"]),
+    ] {
+        let help = help_flags(args);
+        for flag in own {
+            assert!(help.contains(flag), "{args:?} lacks {flag}:\n{help}");
+        }
+        for flag in serving {
+            assert!(!help.contains(flag), "{args:?} lists {flag}:\n{help}");
+        }
+    }
+    let tools = help_flags(&["tools", "--help"]);
+    let permissions = help_flags(&["permissions", "--help"]);
+    for flag in ["--allow-write", "--readonly", "--toolsets"] {
+        assert!(tools.contains(flag) && permissions.contains(flag), "{flag}");
+    }
+    for flag in ["--account-file", "--demo"] {
+        assert!(tools.contains(flag), "{flag}:\n{tools}");
+        assert!(!permissions.contains(flag), "{flag}:\n{permissions}");
+    }
+    for flag in ["--consent", "--audit-log", "--allow-public-trust"] {
+        assert!(
+            !tools.contains(flag) && !permissions.contains(flag),
+            "{flag}"
+        );
+    }
+
+    // Serving flags still go before any subcommand that reads them, and after it.
+    let listed = String::from_utf8(run(&["--toolsets", "access_keys", "tools"]).stdout).unwrap();
+    assert!(listed.contains("1 tool; toolsets: access_keys"), "{listed}");
+    let listed =
+        String::from_utf8(run(&["tools", "--toolsets", "users", "--allow-write"]).stdout).unwrap();
+    assert!(listed.contains("create_user"), "{listed}");
+    // A flag a subcommand does not read is refused, before it or after it.
+    let out = run(&["--consent", "none", "tools"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--consent does not apply to `tools`: drop it"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["snapshot", "--output", "-", "--allow-write"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unexpected argument '--allow-write'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A minimal account: one user in one group, one role, one customer-managed policy.
+const ONE_OF_EACH: &str = r#"{
+ "UserDetailList": [{"Path": "/", "UserName": "solo", "UserId": "AIDAEXAMPLEEXAMPLE001", "Arn": "arn:aws:iam::123456789012:user/solo", "CreateDate": "2026-01-01T00:00:00Z", "GroupList": ["team"]}],
+ "GroupDetailList": [{"Path": "/", "GroupName": "team", "GroupId": "AGPAEXAMPLEEXAMPLE001", "Arn": "arn:aws:iam::123456789012:group/team", "CreateDate": "2026-01-01T00:00:00Z"}],
+ "RoleDetailList": [{"Path": "/", "RoleName": "app", "RoleId": "AROAEXAMPLEEXAMPLE001", "Arn": "arn:aws:iam::123456789012:role/app", "CreateDate": "2026-01-01T00:00:00Z",
+   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}],
+ "Policies": [{"PolicyName": "p", "PolicyId": "ANPAEXAMPLEEXAMPLE001", "Arn": "arn:aws:iam::123456789012:policy/p", "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 0, "IsAttachable": true, "CreateDate": "2026-01-01T00:00:00Z", "UpdateDate": "2026-01-01T00:00:00Z",
+   "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}, "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2026-01-01T00:00:00Z"}]}]
+}"#;
+
+async fn instructions_for(file: &std::path::Path) -> String {
+    let server = Server::start_env(&["--account-file", file.to_str().unwrap()], no_aws_env()).await;
+    let instructions = server
+        .client
+        .peer_info()
+        .unwrap()
+        .instructions
+        .clone()
+        .unwrap_or_default();
+    server.stop().await;
+    instructions
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_without_a_snapshot_time_is_not_dated_by_its_mtime_and_counts_read_well() {
+    let dir = TempDir::new("cli-time");
+    let file = dir.path().join("one.json");
+    std::fs::write(&file, ONE_OF_EACH).unwrap();
+    let instructions = instructions_for(&file).await;
+    assert!(
+        instructions.contains(
+            "snapshot of AWS account 123456789012 of unknown date (the file records no SnapshotTime; it was last modified at 20"
+        ),
+        "{instructions}"
+    );
+    assert!(!instructions.contains("taken at"), "{instructions}");
+    assert!(
+        instructions.contains("1 user, 1 group, 1 role, 1 managed policy."),
+        "{instructions}"
+    );
+
+    // With a SnapshotTime, that is the time the instructions give.
+    let mut dated: Value = serde_json::from_str(ONE_OF_EACH).unwrap();
+    dated["SnapshotTime"] = json!("2026-06-01T12:00:00Z");
+    std::fs::write(&file, dated.to_string()).unwrap();
+    let instructions = instructions_for(&file).await;
+    assert!(
+        instructions.contains("123456789012 taken at 2026-06-01T12:00:00Z, from the account file"),
+        "{instructions}"
+    );
+}
+
+#[test]
+fn snapshot_counts_read_well() {
+    let moto = common::Moto::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(moto.sdk().create_user().user_name("solo").send())
+        .unwrap();
+    let dir = TempDir::new("cli-snapshot");
+    let file = dir.path().join("account.json");
+    let (mut command, _cwd) = bin(&["snapshot", "--output", file.to_str().unwrap()]);
+    let out = command
+        .envs(common::server_env(Some(&moto.endpoint())))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(1 user, 0 groups, 0 roles, "),
         "{}",
         stderr(&out)
     );

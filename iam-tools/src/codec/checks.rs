@@ -66,15 +66,16 @@ impl Violations {
         if let Some(count) = count {
             let count = count as u64;
             if count < min || count > max {
-                let range = if max == u64::MAX {
-                    format!("at least {min}")
+                let (range, last) = if max == u64::MAX {
+                    (format!("at least {min}"), min)
                 } else if min == 0 {
-                    format!("at most {max}")
+                    (format!("at most {max}"), max)
                 } else {
-                    format!("{min} to {max}")
+                    (format!("{min} to {max}"), max)
                 };
+                let items = if last == 1 { "item" } else { "items" };
                 self.0
-                    .push(format!("`{param}` must have {range} items, got {count}"));
+                    .push(format!("`{param}` must have {range} {items}, got {count}"));
             }
         }
     }
@@ -133,5 +134,14 @@ mod tests {
         assert_eq!(v.0[4], "`tags` must have at most 50 items, got 51");
         assert!(v.0[1].contains("`user_name` is \"bad name\""));
         assert!(v.0[3].contains("`max_items` is 0, expected 1 to 1000"));
+    }
+
+    #[test]
+    fn one_item_is_singular() {
+        let mut v = Violations::default();
+        v.items("action_names", Some(0), 1, u64::MAX);
+        v.items("tags", Some(2), 0, 1);
+        assert_eq!(v.0[0], "`action_names` must have at least 1 item, got 0");
+        assert_eq!(v.0[1], "`tags` must have at most 1 item, got 2");
     }
 }

@@ -4,6 +4,7 @@
 
 mod checks;
 mod convert;
+mod count;
 mod schema;
 
 pub use checks::{Pattern, Validate, Violations};
@@ -11,4 +12,5 @@ pub use convert::{
     Built, DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, decode_document,
     narrow, rfc3339,
 };
+pub use count::count;
 pub use schema::object_schema;

@@ -178,10 +178,10 @@ impl Write {
             return Ok(());
         }
         let mut e = ToolError::refused(format!(
-            "{} was cancelled after {} of {} steps.\n{}",
+            "{} was cancelled after {} of {}.\n{}",
             ctx.tool.name,
             self.done,
-            self.steps.len(),
+            crate::codec::count(self.steps.len(), "step", "steps"),
             self.account()
         ));
         e.hint = Some("Nothing was rolled back. Call the tool again with the same arguments to finish; removed items are skipped.".into());

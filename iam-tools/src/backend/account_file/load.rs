@@ -575,9 +575,8 @@ impl AccountFile {
         Ok(AccountFile {
             source: source.to_string(),
             origin: None,
-            taken_at: taken_at
-                .or(mtime)
-                .unwrap_or_else(|| "an unknown time".into()),
+            time_recorded: taken_at.is_some(),
+            taken_at: taken_at.or(mtime).unwrap_or_else(|| UNKNOWN_TIME.into()),
             account_id,
             users,
             groups,

@@ -8,6 +8,9 @@ use std::fmt;
 /// it, the file's modification time stands for it.
 pub const SNAPSHOT_TIME_KEY: &str = "SnapshotTime";
 
+/// What `taken_at` says when neither the file nor its metadata tells.
+pub(super) const UNKNOWN_TIME: &str = "an unknown time";
+
 /// A file that could not be loaded: the message says which file, where and what.
 #[derive(Debug)]
 pub struct LoadError(pub String);
@@ -138,6 +141,8 @@ pub struct AccountFile {
     /// [`AccountFile::with_origin`] says otherwise.
     pub(super) origin: Option<String>,
     pub(super) taken_at: String,
+    /// Whether `taken_at` is the time the file records (`SnapshotTime`), not a stand-in.
+    pub(super) time_recorded: bool,
     pub(super) account_id: Option<String>,
     pub(super) users: Vec<User>,
     pub(super) groups: Vec<Group>,
@@ -178,6 +183,21 @@ impl AccountFile {
     /// When the snapshot was taken (RFC 3339): recorded in the file, else its mtime.
     pub fn taken_at(&self) -> &str {
         &self.taken_at
+    }
+
+    /// When the snapshot was taken, as the server's instructions say it: "taken at TIME"
+    /// when the file records it, else that it does not, and when the file was last changed.
+    pub fn taken_at_text(&self) -> String {
+        if self.time_recorded {
+            format!("taken at {}", self.taken_at)
+        } else if self.taken_at == UNKNOWN_TIME {
+            format!("of unknown date (the file records no {SNAPSHOT_TIME_KEY})")
+        } else {
+            format!(
+                "of unknown date (the file records no {SNAPSHOT_TIME_KEY}; it was last modified at {})",
+                self.taken_at
+            )
+        }
     }
 
     /// The account the snapshot is of, from its ARNs.
