@@ -92,8 +92,9 @@ struct Mode {
     #[arg(long, env = "IAM_MCP_ALLOW_WRITE", action = ArgAction::SetTrue, value_parser = Switch)]
     allow_write: bool,
 
-    /// Comma-separated toolsets to offer: names from `iam-mcp-server tools`, `all`, or
-    /// `default` (the default: users, groups, roles, policies, access_keys, simulation).
+    /// Comma-separated toolsets to offer: names from `iam-mcp-server --toolsets all tools`,
+    /// `all`, or `default` (the default; `iam-mcp-server tools` shows which toolsets it
+    /// holds). An empty list stops the start; an empty IAM_MCP_TOOLSETS means the default.
     #[arg(
         long,
         env = "IAM_MCP_TOOLSETS",
@@ -143,6 +144,10 @@ struct Mode {
     /// The guardrails' settings, from the flags [`guardrail_args`] adds to the command.
     #[arg(skip)]
     guardrails: iam_tools::context::Guardrails,
+
+    /// Whether `toolsets` came from IAM_MCP_TOOLSETS (not the command line).
+    #[arg(skip)]
+    toolsets_from_env: bool,
 }
 
 /// The id of the deny list `privileged_policies` reads.
@@ -255,8 +260,21 @@ enum Command {
 }
 
 fn selection(catalog: &Catalog, mode: &Mode) -> anyhow::Result<Selection> {
+    let named = mode.toolsets.iter().any(|n| !n.trim().is_empty());
     let toolsets = if mode.toolsets.is_empty() {
         catalog.default_toolsets()
+    } else if !named && mode.toolsets_from_env {
+        // Set but empty, as a client's settings form leaves a field it was not given.
+        let default = catalog.default_toolsets();
+        tracing::warn!(
+            "IAM_MCP_TOOLSETS is set but empty: serving the default toolsets ({})",
+            default.join(", ")
+        );
+        default
+    } else if !named {
+        anyhow::bail!(
+            "--toolsets names no toolset, so the server would offer no tool: give toolsets (e.g. --toolsets users,roles), `default` or `all`, or drop the flag for the default toolsets; `iam-mcp-server --toolsets all tools` lists them all. The server did not start"
+        );
     } else {
         catalog
             .resolve_toolsets(&mode.toolsets)
@@ -491,6 +509,8 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     }
     flags.apply(&mut cli.mode);
+    cli.mode.toolsets_from_env = flags.of("toolsets").value_source("toolsets")
+        == Some(clap::parser::ValueSource::EnvVariable);
     cli.mode.guardrails = guardrail_settings(&flags, &tools::CATALOG);
     let on_command_line = |id: &str| {
         flags.after(id) || matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)

@@ -285,3 +285,38 @@ fn snapshot_counts_read_well() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_empty_toolsets_flag_stops_the_start() {
+    for list in ["", " , "] {
+        for args in [&["--toolsets", list][..], &["--toolsets", list, "tools"]] {
+            let out = run(args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+            assert!(
+                stderr(&out).contains("--toolsets names no toolset, so the server would offer no tool: give toolsets (e.g. --toolsets users,roles), `default` or `all`"),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
+/// A client's settings form leaves a variable it was not given empty: that is the default,
+/// said on stderr.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_toolsets_variable_serves_the_default_and_says_so() {
+    let mut env = no_aws_env();
+    env.push(("IAM_MCP_TOOLSETS".into(), String::new()));
+    let server = Server::start_env(&["--demo"], env).await;
+    let tools = server.tool_names().await;
+    assert!(tools.iter().any(|t| t == "get_user"), "{tools:?}");
+    assert!(tools.iter().any(|t| t == "list_roles"), "{tools:?}");
+    let stderr = server.stop().await;
+    assert!(
+        stderr.contains(
+            "IAM_MCP_TOOLSETS is set but empty: serving the default toolsets (users, groups, roles"
+        ),
+        "{stderr}"
+    );
+}
