@@ -19,6 +19,7 @@ mod lint;
 mod maintainer;
 mod offline;
 mod protocol;
+mod readme;
 mod readonly;
 mod robustness;
 mod simulation;
