@@ -53,9 +53,9 @@ export npm_config_cache=$WORK/run/npm-cache npm_config_update_notifier=false
 VERSION_LINE="iam-mcp-server $(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)"
 
 step "Install"
-out=$(uvx iam-mcp-server --version)
+out=$(uvx --from iam-mcp-server-rs iam-mcp-server --version)
 expect "$out" "$VERSION_LINE" "uvx"
-out=$(pipx run iam-mcp-server --version)
+out=$(pipx run --spec iam-mcp-server-rs iam-mcp-server --version)
 expect "$out" "$VERSION_LINE" "pipx run"
 out=$(cd "$NPM_PREFIX" && npx -y iam-mcp-server --version)
 expect "$out" "$VERSION_LINE" "npx"
@@ -72,10 +72,10 @@ out=$("$WORK/run/cargo/bin/iam-mcp-server" --version)
 expect "$out" "$VERSION_LINE" "cargo install"
 
 step "Try it without AWS"
-out=$(uvx iam-mcp-server --demo tools)
+out=$(uvx --from iam-mcp-server-rs iam-mcp-server --demo tools)
 expect "$out" "get_user" "--demo tools"
 expect "$out" "find_escalation_paths" "--demo tools"
-out=$(uvx iam-mcp-server --demo call get_user '{"user_name":"ben.okafor"}')
+out=$(uvx --from iam-mcp-server-rs iam-mcp-server --demo call get_user '{"user_name":"ben.okafor"}')
 expect "$out" '"UserName": "ben.okafor"' "--demo call get_user"
 echo "--demo tools and call get_user answer"
 
@@ -95,12 +95,12 @@ done
   export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=testing
   export AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
   export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
-  uvx iam-mcp-server permissions > iam-mcp-policy.json
+  uvx --from iam-mcp-server-rs iam-mcp-server permissions > iam-mcp-policy.json
   expect "$(cat iam-mcp-policy.json)" '"iam:GetAccountAuthorizationDetails"' "permissions"
   out=$(aws iam create-policy --policy-name iam-mcp-server --policy-document file://iam-mcp-policy.json)
   expect "$out" '"Arn": "arn:aws:iam::123456789012:policy/iam-mcp-server"' "aws iam create-policy"
   # The server, live against that endpoint, sees the policy it asked for.
-  out=$(uvx iam-mcp-server call list_policies '{"scope":"Local"}')
+  out=$(uvx --from iam-mcp-server-rs iam-mcp-server call list_policies '{"scope":"Local"}')
   expect "$out" '"PolicyName": "iam-mcp-server"' "list_policies after create-policy"
   echo "permissions > iam-mcp-policy.json, aws iam create-policy: accepted, listed by the server"
 )
@@ -108,7 +108,7 @@ done
 step "Configure your client"
 export HOME=$WORK/run/home DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 mkdir -p "$HOME"
-claude mcp add iam -s user -e AWS_PROFILE=your-profile -- uvx iam-mcp-server
+claude mcp add iam -s user -e AWS_PROFILE=your-profile -- uvx --from iam-mcp-server-rs iam-mcp-server
 # Each config as its client reads it, started as the client starts it (plus --demo).
 "$PY" - "$HOME/.claude.json" README.md "$DEMO_USER" <<'EOF'
 import json, os, re, subprocess, sys

@@ -860,17 +860,21 @@ fn malformed_files_fail_at_start() {
     );
 }
 
-/// The README's client args for the demo (`"args": ["iam-mcp-server", "--demo"]`: uvx's
-/// package, then the server's flags): the server's flags.
+/// The README's client args for the demo (`"args": ["--from", "iam-mcp-server-rs",
+/// "iam-mcp-server", "--demo"]`: uvx's package and command, then the server's flags): the
+/// server's flags.
 fn readme_demo_args() -> Vec<String> {
     let readme = std::fs::read_to_string(common::workspace().join("README.md")).unwrap();
     let label = "\"args\": ";
     let at = readme
-        .find(&format!("{label}[\"iam-mcp-server\", \"--demo\""))
+        .find(&format!(
+            "{label}[\"--from\", \"iam-mcp-server-rs\", \"iam-mcp-server\", \"--demo\""
+        ))
         .expect("the README shows the client args that serve the demo account");
     let list = &readme[at + label.len()..];
     let args: Vec<String> = serde_json::from_str(&list[..=list.find(']').unwrap()]).unwrap();
-    args[1..].to_vec()
+    let command = args.iter().position(|a| a == "iam-mcp-server").unwrap();
+    args[command + 1..].to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -103,7 +103,10 @@ fn client_configs_are_json_and_the_install_links_carry_the_same_server() {
     let desktop = &configs[0]["mcpServers"]["iam"];
     let vscode = &configs[1]["servers"]["iam"];
     assert_eq!(desktop["command"], "uvx");
-    assert_eq!(desktop["args"], serde_json::json!(["iam-mcp-server"]));
+    assert_eq!(
+        desktop["args"],
+        serde_json::json!(["--from", "iam-mcp-server-rs", "iam-mcp-server"])
+    );
     assert_eq!(vscode["command"], desktop["command"]);
     assert_eq!(vscode["args"], desktop["args"]);
     assert_eq!(vscode["type"], "stdio");
