@@ -15,29 +15,35 @@ pub(crate) fn print_tools(
     backend: Option<&Backend>,
     json: bool,
     markdown: bool,
-) {
+) -> anyhow::Result<()> {
+    use std::fmt::Write;
+    let mut text = String::new();
     let tools: Vec<_> = catalog
         .selected(selection)
         .filter(|t| backend.is_none_or(|b| b.refusal(t).is_none()))
         .collect();
     if markdown {
-        println!("| Tool | Toolset | Access | What it does | IAM actions |");
-        println!("|---|---|---|---|---|");
+        writeln!(
+            text,
+            "| Tool | Toolset | Access | What it does | IAM actions |"
+        )?;
+        writeln!(text, "|---|---|---|---|---|")?;
         for t in &tools {
             let access = match (t.access.as_str(), t.destructive) {
                 ("write", true) => "write, destructive",
                 (access, _) => access,
             };
-            println!(
+            writeln!(
+                text,
                 "| `{}` | {} | {} | {} | {} |",
                 t.name,
                 t.toolset,
                 access,
                 t.description.replace('|', "\\|"),
                 t.actions.join(", ")
-            );
+            )?;
         }
-        return;
+        return emit(&text);
     }
     if json {
         let list: Vec<serde_json::Value> = tools
@@ -53,36 +59,112 @@ pub(crate) fn print_tools(
                 })
             })
             .collect();
-        println!(
+        writeln!(
+            text,
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
-        return;
+        )?;
+        return emit(&text);
     }
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(4);
-    println!(
+    writeln!(
+        text,
         "{:width$}  {:10}  {:6}  IAM ACTIONS",
         "TOOL", "TOOLSET", "ACCESS"
-    );
+    )?;
     for t in &tools {
-        println!(
+        writeln!(
+            text,
             "{:width$}  {:10}  {:6}  {}",
             t.name,
             t.toolset,
             t.access.as_str(),
             t.actions.join(" ")
-        );
+        )?;
     }
     let mode = if selection.read_only {
         "read-only (--allow-write offers write tools)"
     } else {
         "read-write"
     };
-    println!(
+    writeln!(
+        text,
         "\n{}; toolsets: {}; {mode}",
         count(tools.len(), "tool", "tools"),
         selection.toolsets.join(", ")
-    );
+    )?;
+    emit(&text)
+}
+
+/// Stdout closed by its reader (`| head -1`): the command ends there, quietly and with
+/// success, as a reader that wanted no more expects.
+#[derive(Debug)]
+pub(crate) struct StdoutClosed;
+
+impl std::fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stdout was closed by its reader")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// What a failed write to stdout means: [`StdoutClosed`] when the reader has gone, else an
+/// error that says it was stdout (never the command's input) that failed.
+pub(crate) fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        StdoutClosed.into()
+    } else {
+        anyhow::anyhow!(
+            "writing to stdout failed: {e}; check where stdout goes (a full disk, a closed terminal)"
+        )
+    }
+}
+
+/// `text` on stdout, flushed.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// A writer that remembers its first failure, so a report's caller can tell a failed write
+/// from a failed read.
+pub(crate) struct Watched<W> {
+    inner: W,
+    pub(crate) failed: Option<std::io::Error>,
+}
+
+impl<W> Watched<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Watched {
+            inner,
+            failed: None,
+        }
+    }
+
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result
+            && self.failed.is_none()
+        {
+            self.failed = Some(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        result
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.record(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.record(result)
+    }
 }
 
 fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -103,7 +185,7 @@ pub(crate) fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> a
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let text = serde_json::to_string_pretty(&document)? + "\n";
     if output.as_os_str() == "-" {
-        print!("{text}");
+        emit(&text)?;
     } else {
         std::fs::write(output, text).with_context(|| format!("writing {}", output.display()))?;
         let listed = |k: &str| document[k].as_array().map_or(0, Vec::len);
@@ -168,7 +250,7 @@ pub(crate) fn call(
                 return Ok(1);
             }
             let value = result.structured_content.unwrap_or(serde_json::Value::Null);
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            emit(&(serde_json::to_string_pretty(&value)? + "\n"))?;
             Ok(0)
         }
     }

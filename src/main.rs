@@ -531,6 +531,8 @@ fn main() -> std::process::ExitCode {
     };
     match run(cli, written) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // The reader of stdout has gone (`| head -1`): it wanted no more.
+        Err(error) if error.is::<commands::StdoutClosed>() => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("iam-mcp-server: {error:#}");
             std::process::ExitCode::from(2)
@@ -577,13 +579,18 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
                 true => Some(backend(&cli.mode, true)?),
                 false => None,
             };
-            print_tools(catalog, &selection, backend.as_ref(), json, markdown);
-            Ok(())
+            print_tools(catalog, &selection, backend.as_ref(), json, markdown)
         }
         Command::Conformance { dir, min_agreement } => {
-            let summary =
-                iam_tools::policy::conformance::run_dir(&dir, &mut std::io::stdout().lock())
-                    .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
+            // The report's writes are watched: a failed one is stdout's, not the directory's.
+            let mut out = commands::Watched::new(std::io::stdout().lock());
+            let summary = iam_tools::policy::conformance::run_dir(&dir, &mut out);
+            let _ = std::io::Write::flush(&mut out);
+            if let Some(e) = out.failed.take() {
+                return Err(commands::stdout_error(e));
+            }
+            let summary = summary
+                .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
             let total = summary.passed + summary.failed;
             let agreement = if total == 0 {
                 0.0
@@ -598,13 +605,9 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Permissions => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&catalog.required_policy(&selection))?
-            );
-            Ok(())
-        }
+        Command::Permissions => commands::emit(
+            &(serde_json::to_string_pretty(&catalog.required_policy(&selection))? + "\n"),
+        ),
     }
 }
 

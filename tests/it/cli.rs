@@ -23,6 +23,7 @@ fn bin(args: &[&str]) -> (Command, TempDir) {
     command
         .args(args)
         .envs(no_aws_env())
+        .env("RUST_LOG", "warn")
         .current_dir(dir.path())
         .stdin(Stdio::null());
     (command, dir)
@@ -319,4 +320,57 @@ async fn an_empty_toolsets_variable_serves_the_default_and_says_so() {
         ),
         "{stderr}"
     );
+}
+
+/// `args` with stdout a pipe whose reader has gone before the first write (`| head -0`).
+fn with_stdout_closed(args: &[&str]) -> Output {
+    let (mut command, _dir) = bin(args);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_the_one_shot_commands_quietly() {
+    let cases = TempDir::new("cli-cases");
+    let cases = cases.path().to_str().unwrap().to_string();
+    for args in [
+        &["--demo", "call", "list_users", r#"{"all_pages": true}"#][..],
+        &["--demo", "tools"],
+        &["--toolsets", "all", "tools", "--markdown"],
+        &["permissions"],
+        &["conformance", &cases],
+    ] {
+        let out = with_stdout_closed(args);
+        let stderr = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // An output error is not a problem with the command's input.
+        assert!(
+            !stderr.contains("reading conformance cases"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+    // The same after one line was read, as `| head -1` does.
+    let (mut command, _dir) = bin(&["--demo", "call", "list_policies", r#"{"all_pages": true}"#]);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first.trim(), "{");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
