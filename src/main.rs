@@ -633,7 +633,13 @@ fn init_logging() {
     tracing_subscriber::registry().with(layer).init();
 }
 
+/// What a person who started the server in a terminal reads: it waits for an MCP client.
+const TERMINAL_NOTE: &str = "iam-mcp-server: this is an MCP server: it speaks MCP (JSON-RPC) on stdin and stdout and is meant to be started by an MCP client (Claude Desktop, Claude Code, Cursor, VS Code...), not typed at. To try it from a shell: `iam-mcp-server --demo tools`, then `iam-mcp-server --demo call get_user '{\"user_name\": \"alice.nguyen\"}'`; all options: `iam-mcp-server --help`. Waiting for MCP messages; Ctrl-D or Ctrl-C ends.";
+
 fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> anyhow::Result<()> {
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprintln!("{TERMINAL_NOTE}");
+    }
     // One thread: a stdio server serves one client, and cross-thread wake-ups cost more
     // per call than they give; calls still run concurrently as tasks.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -648,8 +654,16 @@ fn serve(catalog: &'static Catalog, selection: Selection, shared: Shared) -> any
                 let (read, write) = rmcp::transport::stdio_pipes();
                 stdio::LineTransport::new(read, write)
             })
-            .await
-            .context("MCP initialization over stdio failed")?;
+            .await;
+        let running = match running {
+            // Input ended before any message (Ctrl-D in a terminal, `< /dev/null`): nothing
+            // was asked, so nothing failed.
+            Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
+                tracing::info!("stdin closed before an MCP client spoke; exiting");
+                return Ok(());
+            }
+            other => other.context("MCP initialization over stdio failed")?,
+        };
         running.waiting().await.context("the MCP service stopped abnormally")?;
         Ok(())
     })

@@ -374,3 +374,77 @@ fn a_closed_stdout_ends_the_one_shot_commands_quietly() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+/// The binary with stdin a pseudo-terminal (python3's `pty`), as when started in a
+/// terminal: what it writes on stderr before `ending` (b"\x04" is Ctrl-D; "close" closes
+/// the terminal), and its exit code.
+fn in_a_terminal(args: &[&str], ending: &str) -> (Option<i32>, String) {
+    const SCRIPT: &str = r#"
+import json, os, pty, select, subprocess, sys, time
+binary, ending, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+master, slave = pty.openpty()
+p = subprocess.Popen([binary] + args, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+os.close(slave)
+err = b""
+deadline = time.time() + 30
+while b"Waiting for MCP messages" not in err and time.time() < deadline and p.poll() is None:
+    ready, _, _ = select.select([p.stderr], [], [], 0.5)
+    if ready:
+        err += os.read(p.stderr.fileno(), 65536)
+if ending == "close":
+    os.close(master)
+else:
+    os.write(master, b"\x04")
+try:
+    code = p.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    p.kill()
+    code = None
+err += p.stderr.read()
+print(json.dumps({"code": code, "stderr": err.decode("utf-8", "replace")}))
+"#;
+    let python = std::env::var("MCP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let (mut command, _dir) = bin(&[]);
+    let out = Command::new(python)
+        .args(["-c", SCRIPT, server_bin(), ending])
+        .args(args)
+        .envs(
+            command
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .env_remove("IAM_MCP_TOOLSETS")
+        .current_dir(command.get_current_dir().unwrap())
+        .output()
+        .expect("running python3");
+    let _ = &mut command;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        result["code"].as_i64().map(|c| c as i32),
+        result["stderr"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn started_in_a_terminal_it_says_what_it_is_and_how_to_try_it() {
+    for ending in ["\x04", "close"] {
+        let (code, stderr) = in_a_terminal(&["--demo"], ending);
+        assert!(
+            stderr.contains("iam-mcp-server: this is an MCP server: it speaks MCP (JSON-RPC) on stdin and stdout and is meant to be started by an MCP client"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("`iam-mcp-server --demo tools`"), "{stderr}");
+        assert!(stderr.contains("`iam-mcp-server --help`"), "{stderr}");
+        assert_eq!(code, Some(0), "{ending:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // Not when stdin is not a terminal (what an MCP client gives it).
+    let out = run(&["--demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("this is an MCP server"),
+        "{}",
+        stderr(&out)
+    );
+}
