@@ -620,8 +620,11 @@ fn init_logging() {
     use tracing_subscriber::Layer;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    let wanted = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let wanted = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        // The credential chain's warnings carry the SDK's Debug dumps; the tool's error
+        // says what failed and what to do (RUST_LOG=aws_config=debug shows them).
+        tracing_subscriber::EnvFilter::new("warn,aws_config::meta::credentials::chain=error")
+    });
     let no_messages = tracing_subscriber::filter::filter_fn(|meta| {
         !(meta.target().starts_with("rmcp") && *meta.level() > tracing::Level::INFO)
     });

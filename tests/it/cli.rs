@@ -448,3 +448,116 @@ fn started_in_a_terminal_it_says_what_it_is_and_how_to_try_it() {
         stderr(&out)
     );
 }
+
+/// A stand-in for the instance metadata service on 127.0.0.1 that refuses every request
+/// (HTTP 403), as on a machine with no instance role; counts the requests.
+fn refusing_imds() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (address, hits)
+}
+
+/// `list_users` over MCP from a server whose environment is only `env` (no AWS_* variable
+/// of the test's own, HOME as given): its error text.
+async fn list_users_error(env: &[(&str, String)]) -> String {
+    use rmcp::ServiceExt;
+    let mut command = tokio::process::Command::new(server_bin());
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // Nothing may leave the machine: the IAM endpoint is a closed local port.
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["--toolsets", "users"]);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let (transport, _) = rmcp::transport::TokioChildProcess::builder(command)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = ().serve(transport).await.unwrap();
+    let result = tokio::time::timeout(
+        common::CALL_TIMEOUT,
+        client.call_tool(rmcp::model::CallToolRequestParams::new("list_users")),
+    )
+    .await
+    .expect("list_users answered")
+    .unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let _ = client.cancel().await;
+    common::text(&result)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_credentials_at_all_says_how_to_configure_them() {
+    let home = TempDir::new("cli-home");
+    let (imds, hits) = refusing_imds();
+    let text = list_users_error(&[
+        ("HOME", home.path().display().to_string()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds),
+    ])
+    .await;
+    assert!(
+        hits.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "IMDS was not asked"
+    );
+    assert!(
+        text.starts_with("Unable to locate credentials. Configure AWS credentials using:"),
+        "{text}"
+    );
+    for expected in [
+        "`aws configure`",
+        "AWS_EC2_METADATA_DISABLED=true",
+        "Nothing was sent to IAM",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(!text.contains("could not reach"), "{text}");
+    assert!(
+        !text.contains("ProviderError") && !text.contains("{ "),
+        "a Debug dump: {text}"
+    );
+    assert!(text.len() < 500, "{} chars: {text}", text.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mistyped_profile_is_named_with_the_defined_ones() {
+    let home = TempDir::new("cli-home");
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile dev]\nregion = us-east-1\n\n[profile prod]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let (imds, _) = refusing_imds();
+    let text = list_users_error(&[
+        ("HOME", home.path().display().to_string()),
+        ("AWS_CONFIG_FILE", config.display().to_string()),
+        ("AWS_PROFILE", "sso-dve".into()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds),
+    ])
+    .await;
+    assert!(text.starts_with("AWS_PROFILE is `sso-dve`, but "), "{text}");
+    for expected in [
+        "defines no profile of that name (defined: dev, prod)",
+        "Set AWS_PROFILE to a defined profile",
+        "`aws configure --profile sso-dve`",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(!text.contains("{ "), "a Debug dump: {text}");
+    assert!(text.len() < 500, "{} chars: {text}", text.len());
+}

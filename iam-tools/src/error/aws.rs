@@ -1,7 +1,8 @@
 //! SDK errors read as an assistant needs them: missing credentials, SSO sessions, HTTP
 //! answers without an AWS error code, request ids.
 
-use super::hints::{service_error, sso_login_command};
+use super::credentials::credentials_failure;
+use super::hints::service_error;
 use super::tool_error::{ErrorKind, ToolError};
 use crate::catalog::OperationSpec;
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -16,6 +17,11 @@ impl ToolError {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: fmt::Debug + Send + Sync + 'static,
     {
+        // The credential chain failed: nothing was sent to IAM.
+        let credentials = match &err {
+            SdkError::ServiceError(_) => None,
+            _ => credentials_failure(&err),
+        };
         let mut out = match &err {
             SdkError::ServiceError(context) => {
                 let raw = http_response(context.raw());
@@ -41,11 +47,7 @@ impl ToolError {
                 e.request_id = request_id;
                 e
             }
-            _ if credentials_missing(&err) => Self::no_credentials(&DisplayErrorContext(&err).to_string()),
-            _ if sso_problem(&err).is_some() => {
-                let (problem, reason) = sso_problem(&err).unwrap_or((SsoProblem::Expired, String::new()));
-                Self::sso_login(problem, std::env::var("AWS_PROFILE").ok().as_deref(), &reason)
-            }
+            _ if credentials.is_some() => credentials.unwrap_or_else(|| Self::no_credentials(None)),
             SdkError::TimeoutError(_) => Self::new(ErrorKind::Network, format!("{} timed out before IAM answered.", op.action))
                 .with_hint("Check the network path to the IAM endpoint (AWS_ENDPOINT_URL if set) and retry."),
             SdkError::DispatchFailure(_) => Self::new(
@@ -63,91 +65,6 @@ impl ToolError {
         out.action = Some(op.action);
         out
     }
-
-    /// The server's credentials come from an AWS SSO (IAM Identity Center) profile whose
-    /// cached token has expired (or was never created): only the user can log in again.
-    pub(super) fn sso_login(problem: SsoProblem, profile: Option<&str>, detail: &str) -> Self {
-        let profile = profile.filter(|p| !p.is_empty());
-        let profile_text = profile
-            .map(|p| format!(" of profile '{p}'"))
-            .unwrap_or_default();
-        let what = match problem {
-            SsoProblem::Expired => {
-                format!("The AWS SSO (IAM Identity Center) session{profile_text} has expired")
-            }
-            SsoProblem::NotLoggedIn => format!(
-                "There is no AWS SSO (IAM Identity Center) session{profile_text} on this machine"
-            ),
-        };
-        Self::new(ErrorKind::Credentials, format!("{what}, so the server has no AWS credentials. Nothing was sent to IAM."))
-            .with_hint(format!(
-                "Ask the user to run `{}` in a terminal, then retry this call (no restart needed). (AWS SDK: {detail})",
-                sso_login_command(profile)
-            ))
-    }
-}
-
-pub(super) fn credentials_missing(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut source = Some(err);
-    while let Some(e) = source {
-        if let Some(c) = e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
-        {
-            return matches!(
-                c,
-                aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)
-            );
-        }
-        source = e.source();
-    }
-    false
-}
-
-/// Why SSO credentials could not be loaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum SsoProblem {
-    /// The cached token is past its expiry and cannot be refreshed.
-    Expired,
-    /// No cached token: `aws sso login` was never run (or its cache was removed).
-    NotLoggedIn,
-}
-
-/// The SSO problem in an error's chain, with aws-config's own words for it (its innermost
-/// error that says so). aws-config's SSO token provider errors are private types; their
-/// text is what can be matched. A profile with an `sso_session`: "the SSO token has expired
-/// and cannot be refreshed", "failed to load the cached SSO token". The older form (the
-/// start URL in the profile): "failed to read `~/.aws/sso/cache/<sha1>.json`" when there is
-/// no token, and an expired token is sent as it is, so the portal's UnauthorizedException.
-pub(super) fn sso_problem(err: &(dyn std::error::Error + 'static)) -> Option<(SsoProblem, String)> {
-    let mut found = None;
-    let mut source = Some(err);
-    while let Some(e) = source {
-        let text = e.to_string();
-        let with_cause = || {
-            e.source()
-                .map(|cause| format!("{text}: {cause}"))
-                .unwrap_or_else(|| text.clone())
-        };
-        if text.contains("SSO token has expired") {
-            found = Some((SsoProblem::Expired, text.clone()));
-        } else if text.contains("failed to load the cached SSO token") || is_sso_cache_read(&text) {
-            found = Some((SsoProblem::NotLoggedIn, with_cause()));
-        } else if e
-            .downcast_ref::<aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError>()
-            .is_some_and(|e| e.is_unauthorized_exception())
-        {
-            found = Some((
-                SsoProblem::Expired,
-                format!("the SSO portal refused the cached token: {text}"),
-            ));
-        }
-        source = e.source();
-    }
-    found
-}
-
-/// aws-config's "failed to read `<home>/.aws/sso/cache/<sha1>.json`" (any path separator).
-pub(super) fn is_sso_cache_read(text: &str) -> bool {
-    text.starts_with("failed to read `") && text.replace('\\', "/").contains("/sso/cache/")
 }
 
 /// The SDK's HTTP response, when `raw` is one (it is for every SDK client).

@@ -3,6 +3,7 @@
 //! as an `isError` result, never as a masked protocol error.
 
 mod aws;
+mod credentials;
 mod hints;
 mod tool_error;
 
@@ -17,6 +18,7 @@ pub type ToolFuture<'a, T> =
 #[cfg(test)]
 mod tests {
     use super::aws::*;
+    use super::credentials::*;
     use super::hints::*;
     use super::tool_error::*;
     use crate::catalog::OperationSpec;

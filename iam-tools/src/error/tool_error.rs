@@ -84,8 +84,8 @@ impl ToolError {
         self
     }
 
-    /// The brief's message when no credentials can be found.
-    pub fn no_credentials(detail: &str) -> Self {
+    /// No credentials anywhere in the chain; `why` adds what else the chain met.
+    pub fn no_credentials(why: Option<&str>) -> Self {
         Self::new(
             ErrorKind::Credentials,
             "Unable to locate credentials. Configure AWS credentials using:\n\
@@ -94,7 +94,8 @@ impl ToolError {
              - IAM role (when running on AWS)",
         )
         .with_hint(format!(
-            "Set one of these in the MCP client's `env` for this server and restart it. ({detail})"
+            "Run `aws configure` or `aws sso login --profile NAME`, set AWS_PROFILE (or the keys) in the MCP client's `env` for this server, and restart it. Nothing was sent to IAM.{}",
+            why.map(|w| format!(" {w}")).unwrap_or_default()
         ))
     }
 
