@@ -217,7 +217,7 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
-        /// Print a Markdown table (the README's tool list).
+        /// Print a Markdown table (docs/tools.md's tool list).
         #[arg(long)]
         markdown: bool,
     },
