@@ -40,8 +40,8 @@ pub mod __private {
             Access, CleanupSpec, GuardrailSpec, JsonObject, OperationSpec, Rule, ToolsetSpec,
         };
         pub use crate::codec::{
-            DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, Pattern, Validate,
-            Violations, built, narrow, object_schema,
+            ArgType, DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, Pattern,
+            ReadArgs, Violations, built, narrow, object_schema,
         };
         pub use crate::context::{
             ALL_PAGES_PAGE_SIZE, Catalog, HandlerFuture, PagedInput, PagedOutput, ToolContext,

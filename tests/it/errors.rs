@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::front::Front;
-use common::{Moto, Server, TempDir, server_env};
+use common::{Moto, Server, TempDir, allow, server_env};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -733,6 +733,69 @@ async fn a_concurrent_modification_says_to_retry() {
         1
     );
     server.ok("attach_user_policy", args).await;
+    server.stop().await;
+}
+
+/// Every invalid argument at once, whatever its kind (issue 17, rough edge 5): each
+/// argument is read on its own, so a wrong type hides neither a value out of range nor an
+/// unknown or a missing argument.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_invalid_argument_is_named_whatever_its_kind() {
+    let moto = Moto::start();
+    let server = Server::start(&moto, &[]).await;
+    let text = server
+        .err("list_users", json!({"max_items": 0, "path_prefix": 5}))
+        .await;
+    assert_eq!(
+        text,
+        "Invalid arguments for list_users:\n\
+         - `path_prefix` must be a string, got 5\n\
+         - `max_items` is 0, expected 1 to 1000\n\
+         What to do: Correct each argument listed and call again."
+    );
+    // An unknown, a missing and a wrong-typed argument.
+    let text = server
+        .err(
+            "get_user_policy",
+            json!({"user_nme": "alice", "policy_name": ["inline"]}),
+        )
+        .await;
+    assert_eq!(
+        text,
+        "Invalid arguments for get_user_policy:\n\
+         - `user_nme` is not an argument of get_user_policy (did you mean `user_name`?); get_user_policy takes user_name, policy_name\n\
+         - `user_name` is missing: it is required (a string)\n\
+         - `policy_name` must be a string, got a list\n\
+         What to do: Correct each argument listed and call again."
+    );
+    // Four kinds at once, and a list whose items are wrong names the list.
+    let text = server
+        .err(
+            "list_attached_user_policies",
+            json!({"UserName": "alice", "path_prefix": "no-slashes", "max_items": 1.5, "all_pages": "yes"}),
+        )
+        .await;
+    for expected in [
+        "- `UserName` is not an argument of list_attached_user_policies (did you mean `user_name`?)",
+        "- `user_name` is missing: it is required (a string)",
+        "- `path_prefix` is \"no-slashes\", which does not match the pattern",
+        "- `max_items` must be an integer, got 1.5",
+        "- `all_pages` must be true or false, got \"yes\"",
+    ] {
+        assert!(text.contains(expected), "{expected}\nnot in\n{text}");
+    }
+    let text = server
+        .err(
+            "simulate_custom_policy",
+            json!({"policy_input_list": [allow("s3:*")], "action_names": ["s3:GetObject", 7], "caller_arn": 3}),
+        )
+        .await;
+    for expected in [
+        "- `action_names` must be a list of strings: invalid type: integer `7`, expected a string",
+        "- `caller_arn` must be a string, got 3",
+    ] {
+        assert!(text.contains(expected), "{expected}\nnot in\n{text}");
+    }
     server.stop().await;
 }
 

@@ -325,7 +325,12 @@ async fn every_user_and_group_tool_against_moto() {
         "{invalid}"
     );
     let unknown = server.err("list_users", json!({"path_prefx": "/"})).await;
-    assert!(unknown.contains("unknown field `path_prefx`"), "{unknown}");
+    assert!(
+        unknown.contains(
+            "`path_prefx` is not an argument of list_users (did you mean `path_prefix`?)"
+        ),
+        "{unknown}"
+    );
     let range = server.err("list_users", json!({"max_items": 5000})).await;
     assert!(
         range.contains("`max_items` is 5000, expected 1 to 1000"),
@@ -333,7 +338,7 @@ async fn every_user_and_group_tool_against_moto() {
     );
     let missing_arg = server.err("get_group", json!({})).await;
     assert!(
-        missing_arg.contains("missing field `group_name`"),
+        missing_arg.contains("`group_name` is missing: it is required (a string)"),
         "{missing_arg}"
     );
 

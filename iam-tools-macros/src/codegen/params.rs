@@ -151,17 +151,17 @@ fn field(p: &Param) -> TokenStream {
     }
 }
 
-/// `v.check(..)` calls for the constraints of one param.
-fn checks(p: &Param) -> TokenStream {
+/// `v.check(..)` calls for the constraints of one param, read from `value` (a reference to
+/// a value of the param's type).
+fn checks(p: &Param, value: &TokenStream) -> TokenStream {
     let name = &p.name;
-    let field = ident(&p.name);
     let mut out = TokenStream::new();
     match p.ty {
         ParamTy::String => {
             let value = if p.required {
-                quote!(::std::option::Option::Some(self.#field.as_str()))
+                quote!(::std::option::Option::Some(#value.as_str()))
             } else {
-                quote!(self.#field.as_deref())
+                quote!(#value.as_deref())
             };
             if p.min_length.is_some() || p.max_length.is_some() {
                 let min = p.min_length.unwrap_or(0);
@@ -180,9 +180,9 @@ fn checks(p: &Param) -> TokenStream {
         }
         ty if ty.is_list() && (p.min_length.is_some() || p.max_length.is_some()) => {
             let value = if p.required {
-                quote!(::std::option::Option::Some(self.#field.len()))
+                quote!(::std::option::Option::Some(#value.len()))
             } else {
-                quote!(self.#field.as_ref().map(::std::vec::Vec::len))
+                quote!(#value.as_ref().map(::std::vec::Vec::len))
             };
             let min = p.min_length.unwrap_or(0);
             let max = p.max_length.unwrap_or(u64::MAX);
@@ -190,9 +190,9 @@ fn checks(p: &Param) -> TokenStream {
         }
         ParamTy::Integer if p.min.is_some() || p.max.is_some() => {
             let value = if p.required {
-                quote!(::std::option::Option::Some(self.#field))
+                quote!(::std::option::Option::Some(*#value))
             } else {
-                quote!(self.#field)
+                quote!(*#value)
             };
             let min = p.min.unwrap_or(i64::MIN);
             let max = p.max.unwrap_or(i64::MAX);
@@ -203,22 +203,69 @@ fn checks(p: &Param) -> TokenStream {
     out
 }
 
+/// What a param takes, as the runtime's messages name it.
+fn arg_type(p: &Param) -> TokenStream {
+    let variant = match p.ty {
+        ParamTy::String => quote!(String),
+        ParamTy::Integer => quote!(Integer),
+        ParamTy::Boolean => quote!(Boolean),
+        ParamTy::StringList => quote!(StringList),
+        ParamTy::Document => quote!(Document),
+        ParamTy::DocumentList => quote!(DocumentList),
+        ParamTy::DocumentLevels => quote!(DocumentLevels),
+        ParamTy::ShapeList => {
+            let shape = p.shape.as_deref().unwrap_or_default();
+            quote!(ShapeList(#shape))
+        }
+    };
+    quote!(::iam_tools::__private::rt::ArgType::#variant)
+}
+
 /// A params struct: serde (unknown fields refused), a JSON schema with the constraints,
-/// and the runtime checks of those constraints.
-fn params_struct(name: &Ident, doc: &str, params: &[Param]) -> TokenStream {
+/// and the reading of a call's arguments into it: each argument on its own, then its
+/// constraints, every problem recorded (`ReadArgs`).
+fn params_struct(name: &Ident, doc: &str, tool: &str, params: &[Param]) -> TokenStream {
     let derives = data_derives(true);
     let fields = params.iter().map(field);
-    let checks = params.iter().map(checks);
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+    let idents: Vec<Ident> = params.iter().map(|p| ident(&p.name)).collect();
+    // Locals named apart from `args` and `v`, whatever the params are called.
+    let locals: Vec<Ident> = params
+        .iter()
+        .map(|p| format_ident!("arg_{}", p.name))
+        .collect();
+    let reads = params.iter().zip(&locals).map(|(p, field)| {
+        let name = &p.name;
+        let ty = param_ty(p);
+        let arg_type = arg_type(p);
+        let required = p.required;
+        let checks = checks(p, &quote!(#field));
+        let check = (!checks.is_empty()).then(|| {
+            quote! {
+                if let ::std::option::Option::Some(#field) = &#field {
+                    #checks
+                }
+            }
+        });
+        quote! {
+            let #field: ::std::option::Option<#ty> = v.arg(args, #name, #arg_type, #required);
+            #check
+        }
+    });
     quote! {
         #[doc = #doc]
         #derives
         #[serde(deny_unknown_fields)]
         pub struct #name { #(#fields,)* }
 
-        impl ::iam_tools::__private::rt::Validate for #name {
-            fn validate(&self, v: &mut ::iam_tools::__private::rt::Violations) {
-                let _ = &v;
-                #(#checks)*
+        impl ::iam_tools::__private::rt::ReadArgs for #name {
+            fn read_args(
+                args: &::iam_tools::__private::rt::JsonObject,
+                v: &mut ::iam_tools::__private::rt::Violations,
+            ) -> ::std::option::Option<Self> {
+                v.unknown(#tool, args, &[#(#names),*]);
+                #(#reads)*
+                ::std::option::Option::Some(Self { #(#idents: #locals?,)* })
             }
         }
     }
@@ -248,7 +295,7 @@ pub fn params(model: &Model) -> TokenStream {
             let name = type_ident(&tool.name, "Params");
             let doc = format!("Arguments of `{}`.", tool.name);
             let Some(run) = &tool.run else {
-                return params_struct(&name, &doc, &all_params(tool));
+                return params_struct(&name, &doc, &tool.name, &all_params(tool));
             };
             let run = format_ident!("{}", run);
             let digest = proc_macro2::Literal::u64_suffixed(digest(model, tool));
@@ -278,7 +325,7 @@ pub fn run_params(model: &Model) -> TokenStream {
             let run = tool.run.as_ref()?;
             let name = format_ident!("{}Params", run);
             let doc = format!("Arguments of `{}` (run by `{run}`).", tool.name);
-            let item = params_struct(&name, &doc, &all_params(tool));
+            let item = params_struct(&name, &doc, &tool.name, &all_params(tool));
             let digest = proc_macro2::Literal::u64_suffixed(digest(model, tool));
             Some(quote! {
                 #item

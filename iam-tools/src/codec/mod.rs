@@ -7,7 +7,7 @@ mod convert;
 mod count;
 mod schema;
 
-pub use checks::{Pattern, Validate, Violations};
+pub use checks::{ArgType, Pattern, ReadArgs, Violations};
 pub use convert::{
     Built, DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, decode_document,
     narrow, rfc3339,

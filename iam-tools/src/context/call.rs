@@ -2,13 +2,12 @@
 //! shared state, the MCP request; and how generated handlers and runtime functions call IAM
 //! operations through it.
 
-use super::args::{check_size, locate_serde_error};
+use super::args::check_size;
 use crate::backend::{Backend, OperationCall};
 use crate::catalog::{CatalogOf, JsonObject, ToolSpecOf};
-use crate::codec::{Validate, Violations};
+use crate::codec::{ReadArgs, Violations};
 use crate::error::{ToolError, ToolFuture};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -206,28 +205,26 @@ impl ToolContext {
         &self.shared.backend
     }
 
-    /// The call's arguments as the tool's params struct, with every constraint checked.
-    /// Arguments over [`MAX_ARGUMENTS_BYTES`] are refused first, before any other work.
-    pub fn parse_args<P: DeserializeOwned + Validate>(
-        &self,
-        args: &JsonObject,
-    ) -> Result<P, ToolError> {
+    /// The call's arguments as the tool's params struct, with every constraint checked:
+    /// every problem (an argument it does not take, a missing one, a wrong type, a broken
+    /// constraint) is listed in one error. Arguments over [`MAX_ARGUMENTS_BYTES`] are
+    /// refused first, before any other work.
+    pub fn parse_args<P: ReadArgs>(&self, args: &JsonObject) -> Result<P, ToolError> {
         check_size(self.tool.name, args)?;
-        let params: P = P::deserialize(args).map_err(|e| {
-            ToolError::invalid_arguments(format!("Invalid arguments for {}: {}.", self.tool.name, locate_serde_error::<P>(args, e)))
-                .with_hint("Send the arguments the tool's input schema lists, with those types; names are snake_case.")
-        })?;
         let mut violations = Violations::default();
-        params.validate(&mut violations);
-        if violations.0.is_empty() {
-            Ok(params)
-        } else {
-            Err(ToolError::invalid_arguments(format!(
+        let params = P::read_args(args, &mut violations);
+        match params {
+            Some(params) if violations.0.is_empty() => Ok(params),
+            None if violations.0.is_empty() => Err(ToolError::internal(format!(
+                "the arguments of {} could not be read, and no argument was named as wrong",
+                self.tool.name
+            ))),
+            _ => Err(ToolError::invalid_arguments(format!(
                 "Invalid arguments for {}:\n- {}",
                 self.tool.name,
                 violations.0.join("\n- ")
             ))
-            .with_hint("Correct each argument listed and call again."))
+            .with_hint("Correct each argument listed and call again.")),
         }
     }
 

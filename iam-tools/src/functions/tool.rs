@@ -1,7 +1,7 @@
 //! What a runtime function is: a tool whose params are the manifest's, run on them once
 //! they are parsed and checked.
 
-use crate::codec::Validate;
+use crate::codec::ReadArgs;
 use crate::context::ToolContext;
 use crate::error::ToolFuture;
 
@@ -12,7 +12,7 @@ pub trait RuntimeTool {
     /// and checks the arguments into it, and its schema is the tool's `inputSchema`.
     type Params: ManifestParams
         + serde::de::DeserializeOwned
-        + Validate
+        + ReadArgs
         + schemars::JsonSchema
         + Send
         + Sync;
