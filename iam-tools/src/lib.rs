@@ -44,8 +44,8 @@ pub mod __private {
             ReadArgs, Violations, built, narrow, object_schema,
         };
         pub use crate::context::{
-            ALL_PAGES_PAGE_SIZE, Catalog, HandlerFuture, PagedInput, PagedOutput, ToolContext,
-            ToolSpec, all_pages, join_notes, render_message, unanswered_note,
+            Catalog, HandlerFuture, PagedInput, PagedOutput, Paging, ToolContext, ToolSpec,
+            join_notes, pages, render_message, unanswered_note, window_list,
         };
         pub use crate::error::ToolError;
         pub use crate::functions;

@@ -1049,7 +1049,8 @@ async fn list_roles_pages_through_250_roles() {
     assert_eq!(small["Roles"].as_array().unwrap().len(), 250);
     server.stop().await;
 
-    // The all-pages bound, when hit, is reported, and the Marker continues from there.
+    // The all-pages bound, when hit, is exact and reported, and the Marker continues from
+    // there: after a page of 60, the server asks IAM for the 40 left, so the Marker is IAM's.
     let bounded = Server::start(&moto, &["--all-pages-max-items", "100"]).await;
     let first = bounded
         .ok("list_roles", json!({"all_pages": true, "max_items": 60}))
@@ -1060,14 +1061,25 @@ async fn list_roles_pages_through_250_roles() {
         .iter()
         .map(|r| r["RoleName"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(names.len(), 120, "two pages of 60 reach the bound of 100");
+    assert_eq!(
+        names.len(),
+        100,
+        "a page of 60 and one of 40 reach the bound of 100"
+    );
     assert_eq!(first["IsTruncated"], true);
     assert!(
         first["Note"]
             .as_str()
             .unwrap()
-            .contains("stopped at its bound of 100 items"),
+            .contains("stopped at the server's bound of 100 items"),
         "{first}"
+    );
+    assert!(
+        !first["Marker"]
+            .as_str()
+            .unwrap()
+            .starts_with("iam-mcp-server:"),
+        "IAM's own marker: {first}"
     );
     let rest = bounded
         .ok("list_roles", json!({"all_pages": true, "max_items": 100, "marker": first["Marker"].as_str().unwrap()}))
@@ -1103,6 +1115,117 @@ async fn list_roles_pages_through_250_roles() {
         "continuing from the Marker yields every role once"
     );
     bounded.stop().await;
+}
+
+/// The names of a list of users, in the order given.
+fn user_names(users: &Value) -> Vec<String> {
+    users
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {users}"))
+        .iter()
+        .map(|u| u["UserName"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The all-pages bound is exact (issue 17, rough edge 4): with IAM_MCP_ALL_PAGES_MAX_ITEMS=2
+/// and five users, `all_pages` gives exactly two, a Marker right after the second and a
+/// Note that says so; following the Marker gives the rest, none twice, none left out. moto's
+/// ListUsers ignores MaxItems (all five come at once), so the Marker is the server's own
+/// here; a `max_items` page is exact the same way, and an included list (a group's members)
+/// stops at the bound with a Note.
+#[tokio::test(flavor = "multi_thread")]
+async fn all_pages_stops_exactly_at_its_bound() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    let expected: Vec<String> = (1..=5).map(|i| format!("user-{i}")).collect();
+    for name in &expected {
+        sdk.create_user().user_name(name).send().await.unwrap();
+    }
+    let mut env = server_env(Some(&moto.endpoint()));
+    env.push(("IAM_MCP_ALL_PAGES_MAX_ITEMS".into(), "2".into()));
+    let server = Server::start_env(&[], env).await;
+
+    let first = server.ok("list_users", json!({"all_pages": true})).await;
+    assert_eq!(user_names(&first["Users"]).len(), 2, "{first}");
+    assert_eq!(first["IsTruncated"], true, "{first}");
+    assert_eq!(
+        first["Note"],
+        "all_pages stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)); there are more: IsTruncated is true. To continue right after the last item, call again with this Marker (with all_pages: true for up to 2 more). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)."
+    );
+    let mut seen = user_names(&first["Users"]);
+    let mut marker = first["Marker"].as_str().map(str::to_string);
+    assert!(marker.is_some(), "a Marker to continue from: {first}");
+    let mut calls = 1;
+    while let Some(m) = marker.take() {
+        let next = server
+            .ok("list_users", json!({"all_pages": true, "marker": m}))
+            .await;
+        calls += 1;
+        let users = user_names(&next["Users"]);
+        assert!(users.len() <= 2, "{next}");
+        seen.extend(users);
+        if next["IsTruncated"] == true {
+            marker = Some(next["Marker"].as_str().expect("a Marker").to_string());
+            assert!(next["Note"].as_str().is_some(), "{next}");
+        } else {
+            assert!(next.get("Marker").is_none_or(Value::is_null), "{next}");
+            assert!(next.get("Note").is_none_or(Value::is_null), "{next}");
+        }
+        assert!(calls <= 5, "too many calls: {seen:?}");
+    }
+    assert_eq!(calls, 3, "2 + 2 + 1 users");
+    assert_eq!(seen.len(), 5, "none twice: {seen:?}");
+    assert_eq!(sorted(seen), expected, "none left out");
+
+    // One page of max_items is exact too, and its Marker continues right after it.
+    let mut seen = Vec::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..3 {
+        let mut args = json!({"max_items": 2});
+        if let Some(m) = &marker {
+            args["marker"] = json!(m);
+        }
+        let page = server.ok("list_users", args).await;
+        seen.extend(user_names(&page["Users"]));
+        assert!(page.get("Note").is_none_or(Value::is_null), "{page}");
+        marker = page["Marker"].as_str().map(str::to_string);
+    }
+    assert_eq!(marker, None, "three pages hold the five users");
+    assert_eq!(seen.len(), 5, "none twice: {seen:?}");
+    assert_eq!(sorted(seen), expected);
+
+    // A marker the server did not give is refused, saying what to do.
+    let text = server
+        .err("list_users", json!({"marker": "iam-mcp-server:x"}))
+        .await;
+    assert_eq!(
+        text,
+        "Invalid arguments for list_users: `marker` is not a Marker this server returned (it starts like one but does not read as one).\nWhat to do: Pass the Marker of the previous result unchanged, or no marker to start from the first item."
+    );
+
+    // A list the result includes whole stops at the bound, and its Note says so.
+    sdk.create_group()
+        .group_name("everyone")
+        .send()
+        .await
+        .unwrap();
+    for name in &expected[..3] {
+        sdk.add_user_to_group()
+            .group_name("everyone")
+            .user_name(name)
+            .send()
+            .await
+            .unwrap();
+    }
+    let group = server
+        .ok("get_group", json!({"group_name": "everyone"}))
+        .await;
+    assert_eq!(user_names(&group["Users"]).len(), 2, "{group}");
+    assert_eq!(
+        group["Note"],
+        "Users is incomplete: it stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)."
+    );
+    server.stop().await;
 }
 
 /// moto 5.2.5 implements neither PutUserPermissionsBoundary nor DeleteUserPermissionsBoundary,

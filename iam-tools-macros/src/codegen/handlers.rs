@@ -56,20 +56,16 @@ fn input_expr(op: &Operation, params: &[Param]) -> TokenStream {
     }
 }
 
-/// A future for one operation call: all pages when the operation pages (and `all` is
-/// true), else one call. Yields `(output, note)`.
-fn call(op: &Operation, params: &[Param], all: TokenStream) -> TokenStream {
+/// A future for one operation call: the pages `paging` (a `rt::Paging`) says when the
+/// operation pages, else one call. Yields `(output, note)`.
+fn call(op: &Operation, params: &[Param], paging: TokenStream) -> TokenStream {
     let func = ident(&op.snake);
     let input = input_expr(op, params);
     if op.paged.is_some() {
         quote! {
             async {
                 let input = #input;
-                if #all {
-                    ::iam_tools::__private::rt::all_pages(ctx, input, |i| super::ops::#func(backend, i)).await
-                } else {
-                    super::ops::#func(backend, input).await.map(|o| (o, ::std::option::Option::None))
-                }
+                ::iam_tools::__private::rt::pages(ctx, input, #paging, |i| super::ops::#func(backend, i)).await
             }
         }
     } else {
@@ -183,12 +179,18 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
     let result_ty = type_ident(&tool.name, "Result");
     let params = all_params(tool);
     let op = model.op(op);
-    let all = if tool.paginate.is_some() {
-        quote!(p.all_pages.unwrap_or(false))
+    let paging = if tool.paginate.is_some() {
+        quote!(if p.all_pages.unwrap_or(false) {
+            ::iam_tools::__private::rt::Paging::All
+        } else {
+            ::iam_tools::__private::rt::Paging::Page
+        })
     } else {
-        quote!(true)
+        // No marker to continue from: every page, the bound named as for an included list.
+        let list = op.paged.as_deref().unwrap_or_default();
+        quote!(::iam_tools::__private::rt::Paging::Include(#list))
     };
-    let primary = call(op, &params, all);
+    let primary = call(op, &params, paging);
     // Paging params page the primary operation only; includes always fetch everything.
     let own_params: Vec<Param> = params
         .iter()
@@ -202,9 +204,9 @@ fn handler(model: &Model, tool: &Tool) -> TokenStream {
         .iter()
         .map(|inc| {
             let op = model.op(inc.op);
-            let fetch = call(op, &own_params, quote!(true));
             let name = &op.name;
             let field = &inc.field;
+            let fetch = call(op, &own_params, quote!(::iam_tools::__private::rt::Paging::Include(#field)));
             quote! {
                 async {
                     if backend.answers(#name) {

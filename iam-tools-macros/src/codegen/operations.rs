@@ -129,37 +129,41 @@ pub fn operations(model: &Model) -> TokenStream {
                 quote!(.#setter(::iam_tools::__private::rt::IntoSdk::into_sdk(input.#n)))
             });
             let conv = from_sdk_fields(&op.output, &quote!(out));
-            let paged = op.paged.as_ref().map(|paged| {
-                let lists = op.output.iter().filter(|f| f.ty.list).map(|f| ident(&f.snake));
-                let len = match op.output_field(paged) {
-                    Some(l) => {
-                        let l = ident(&l.snake);
-                        quote!(self.#l.len())
-                    }
-                    None => quote!(0),
+            let paged = op.paged.as_ref().map(|_| {
+                let lists: Vec<_> = op.output.iter().filter(|f| f.ty.list).map(|f| ident(&f.snake)).collect();
+                // A paged operation has its paged list at least.
+                let count = quote!(#(self.#lists.len())+*);
+                let (max_items, set_max_items) = match op.input_field("MaxItems") {
+                    Some(f) if f.ty.optional => (quote!(self.max_items), quote!(self.max_items = max_items;)),
+                    Some(_) => (
+                        quote!(::std::option::Option::Some(self.max_items)),
+                        quote!(if let ::std::option::Option::Some(n) = max_items { self.max_items = n; }),
+                    ),
+                    None => (quote!(::std::option::Option::None), quote!(let _ = max_items;)),
                 };
-                let large = op.input_field("MaxItems").map(|f| {
-                    let value = if f.ty.optional { quote!(::std::option::Option::Some(::iam_tools::__private::rt::ALL_PAGES_PAGE_SIZE)) } else { quote!(::iam_tools::__private::rt::ALL_PAGES_PAGE_SIZE) };
-                    if f.ty.optional {
-                        quote!(if self.max_items.is_none() { self.max_items = #value; })
-                    } else {
-                        quote!()
-                    }
-                });
                 quote! {
                     impl ::iam_tools::__private::rt::PagedInput for #input {
+                        fn marker(&self) -> ::std::option::Option<::std::string::String> {
+                            self.marker.clone()
+                        }
                         fn set_marker(&mut self, marker: ::std::option::Option<::std::string::String>) {
                             self.marker = marker;
                         }
-                        fn use_large_pages(&mut self) {
-                            #large
+                        fn max_items(&self) -> ::std::option::Option<i32> {
+                            #max_items
+                        }
+                        fn set_max_items(&mut self, max_items: ::std::option::Option<i32>) {
+                            #set_max_items
                         }
                     }
                     impl ::iam_tools::__private::rt::PagedOutput for #output {
                         fn next_marker(&self) -> ::std::option::Option<::std::string::String> {
                             if self.is_truncated { self.marker.clone() } else { ::std::option::Option::None }
                         }
-                        fn item_count(&self) -> usize { #len }
+                        fn item_count(&self) -> usize { #count }
+                        fn window(&mut self, mut skip: usize, mut take: usize) {
+                            #(::iam_tools::__private::rt::window_list(&mut self.#lists, &mut skip, &mut take);)*
+                        }
                         fn append(&mut self, mut next: Self) {
                             #(self.#lists.append(&mut next.#lists);)*
                             self.is_truncated = next.is_truncated;

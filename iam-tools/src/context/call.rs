@@ -143,9 +143,15 @@ impl ToolContext {
                     input["Marker"] = Value::String(m.to_string())
                 }
                 Some(_) => {
-                    return Err(ToolError::internal(format!(
-                        "{name} has more than {bound} {}; the server stops there",
-                        items.join(" and ")
+                    return Err(ToolError::refused(format!(
+                        "{} needs every item of iam:{name} and there are more than {bound} {}, the server's all-pages bound ({}); it stopped there.",
+                        self.tool.name,
+                        items.join(" and "),
+                        super::ALL_PAGES_SETTING
+                    ))
+                    .with_hint(format!(
+                        "The user can restart the server with a larger {}.",
+                        super::ALL_PAGES_SETTING
                     )));
                 }
                 None => return Ok(all),

@@ -14,7 +14,11 @@ pub use args::MAX_ARGUMENTS_BYTES;
 pub use call::{Catalog, Handler, HandlerFuture, Retry, Shared, ToolContext, ToolSpec};
 pub use model::{LoadedModel, MODEL_MAX_AGE, ModelCache};
 pub use notes::{join_notes, render_message, unanswered_note};
-pub use paging::{ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, all_pages};
+pub use paging::{
+    ALL_PAGES_MAX_ITEMS, ALL_PAGES_PAGE_SIZE, PagedInput, PagedOutput, Paging, pages, window_list,
+};
 pub(crate) use seal::StateCheck;
 pub use seal::{Consent, Mode, TOKEN_LIFETIME, canonical_args};
-pub use settings::{DEFAULT_PRIVILEGED_POLICIES, Guardrails, PRIVILEGED_POLICIES_SETTING};
+pub use settings::{
+    ALL_PAGES_SETTING, DEFAULT_PRIVILEGED_POLICIES, Guardrails, PRIVILEGED_POLICIES_SETTING,
+};

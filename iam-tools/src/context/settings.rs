@@ -1,5 +1,5 @@
-//! The guardrails' settings of a server run: which rules are relaxed, which policies count
-//! as privileged.
+//! The server's settings of a run: which guardrails are relaxed, which policies count as
+//! privileged, and the name of the all-pages bound's setting.
 
 use crate::catalog::{GuardrailSpec, Rule};
 
@@ -10,6 +10,9 @@ pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
 /// Where the operator sets the deny list of `privileged_policies` (the variable, the flag),
 /// as refusals name it.
 pub const PRIVILEGED_POLICIES_SETTING: &str = "IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies)";
+
+/// The variable (and flag) that sets the all-pages bound, as notes and errors name it.
+pub const ALL_PAGES_SETTING: &str = "IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)";
 
 /// A server's guardrail settings.
 #[derive(Debug, Clone)]

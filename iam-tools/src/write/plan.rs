@@ -189,9 +189,10 @@ async fn list_items(
                     "{} found more than {} {}; the server stops there and changed nothing.",
                     ctx.tool.name, ctx.shared.all_pages_max_items, spec.kind
                 ))
-                .with_hint(
-                    "Restart the server with a larger --all-pages-max-items, or remove some first.",
-                ));
+                .with_hint(format!(
+                    "The user can restart the server with a larger {}, or remove some first.",
+                    crate::context::ALL_PAGES_SETTING
+                )));
             }
             None => return Ok(items),
         }
