@@ -561,3 +561,83 @@ async fn a_mistyped_profile_is_named_with_the_defined_ones() {
     assert!(!text.contains("{ "), "a Debug dump: {text}");
     assert!(text.len() < 500, "{} chars: {text}", text.len());
 }
+
+/// A client's blank settings field sets a variable to nothing: a blank AWS_REGION,
+/// AWS_DEFAULT_REGION or AWS_PROFILE counts as unset (the profile's region, the default
+/// profile's keys), not as a Region or profile named ``.
+#[tokio::test(flavor = "multi_thread")]
+async fn blank_region_and_profile_variables_count_as_unset() {
+    let moto = common::Moto::start();
+    let home = TempDir::new("cli-home");
+    let credentials = home.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let env = [
+        ("HOME", home.path().display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.display().to_string(),
+        ),
+        (
+            "AWS_CONFIG_FILE",
+            home.path().join("config").display().to_string(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ENDPOINT_URL", moto.endpoint()),
+        ("AWS_REGION", String::new()),
+        ("AWS_DEFAULT_REGION", " ".into()),
+        ("AWS_PROFILE", String::new()),
+    ]
+    .map(|(k, v)| (k.to_string(), v));
+    let server = Server::start_env(&["--toolsets", "users"], env.to_vec()).await;
+    let users = server.ok("list_users", json!({})).await;
+    assert_eq!(users["Users"], json!([]), "{users}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_region_that_is_not_one_is_named_and_nothing_is_sent() {
+    let text = list_users_error(&[
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_REGION", "us east 1".into()),
+    ])
+    .await;
+    assert!(
+        text.starts_with(
+            "iam:ListUsers could not be sent: the Region `us east 1` (AWS_REGION) is not an AWS Region name. Nothing was sent to IAM."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("such as us-east-1"), "{text}");
+    assert!(
+        !text.contains("{ ") && !text.contains("Interceptor"),
+        "a Debug dump: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_endpoint_is_named_with_the_cause_in_one_line() {
+    let text = list_users_error(&[
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_REGION", "us-east-1".into()),
+    ])
+    .await;
+    assert!(
+        text.starts_with("iam:ListUsers could not reach the IAM endpoint (http://127.0.0.1:9): "),
+        "{text}"
+    );
+    assert!(text.contains("Connection refused"), "{text}");
+    assert!(text.contains("Check network access"), "{text}");
+    assert!(
+        !text.contains("DispatchFailure") && !text.contains("{ "),
+        "a Debug dump: {text}"
+    );
+    assert!(text.len() < 500, "{} chars: {text}", text.len());
+}

@@ -169,7 +169,7 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
     // the refusal says so, names the setting and how to proceed.
     assert_eq!(
         text,
-        "attach_group_policy was refused by the `privileged_policies` guardrail: it would attach arn:aws:iam::aws:policy/ReadOnlyAccess, which the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies)). Nothing was changed.\n\
+        "attach_group_policy was refused by the `privileged_policies` guardrail: it would attach arn:aws:iam::aws:policy/ReadOnlyAccess, which the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES or --privileged-policies). Nothing was changed.\n\
          What to do: The operator chose to treat this policy as privileged: attach one that is not on that list, or the user can restart the server with it removed from IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies). If this change is really intended, the user can restart the server with --allow-privileged-policies to relax this guardrail."
     );
     assert!(!text.contains("full control"), "{text}");
@@ -198,7 +198,7 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
         .await;
     assert_refused(&text, "privileged_policies", "--allow-privileged-policies");
     assert!(
-        text.contains("it would add a user to group 'viewers', whose policy arn:aws:iam::aws:policy/ReadOnlyAccess is one the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies))"),
+        text.contains("it would add a user to group 'viewers', whose policy arn:aws:iam::aws:policy/ReadOnlyAccess is one the operator listed as privileged (ReadOnlyAccess, in IAM_MCP_PRIVILEGED_POLICIES or --privileged-policies)"),
         "{text}"
     );
     assert!(!text.contains("full control"), "{text}");

@@ -1150,7 +1150,7 @@ async fn all_pages_stops_exactly_at_its_bound() {
     assert_eq!(first["IsTruncated"], true, "{first}");
     assert_eq!(
         first["Note"],
-        "all_pages stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)); there are more: IsTruncated is true. To continue right after the last item, call again with this Marker (with all_pages: true for up to 2 more). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)."
+        "all_pages stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items); there are more: IsTruncated is true. To continue right after the last item, call again with this Marker (with all_pages: true for up to 2 more). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items."
     );
     let mut seen = user_names(&first["Users"]);
     let mut marker = first["Marker"].as_str().map(str::to_string);
@@ -1223,7 +1223,7 @@ async fn all_pages_stops_exactly_at_its_bound() {
     assert_eq!(user_names(&group["Users"]).len(), 2, "{group}");
     assert_eq!(
         group["Note"],
-        "Users is incomplete: it stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)."
+        "Users is incomplete: it stopped at the server's bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items). The user can raise the bound by restarting the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items."
     );
     server.stop().await;
 }

@@ -114,20 +114,37 @@ pub(super) async fn fetch_caller(
 /// region from AWS_REGION / AWS_DEFAULT_REGION or the profile, else us-east-1. IAM is
 /// global (the region only signs), so the instance metadata service is not asked for one:
 /// off EC2 that lookup only costs time and warnings.
+///
+/// A variable set to nothing (an MCP client's blank settings field) counts as unset: a
+/// blank AWS_REGION would otherwise fail every request, and a blank AWS_PROFILE would name
+/// a profile `` that no file defines instead of the default one.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     use aws_config::meta::region::RegionProviderChain;
-    let region = RegionProviderChain::first_try(
-        aws_config::environment::EnvironmentVariableRegionProvider::new(),
-    )
-    .or_else(aws_config::profile::ProfileFileRegionProvider::new())
-    .or_else(Region::new(DEFAULT_REGION));
+    let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .find_map(|name| set(name))
+        .map(Region::new);
+    let region = RegionProviderChain::first_try(env_region)
+        .or_else(aws_config::profile::ProfileFileRegionProvider::new())
+        .or_else(Region::new(DEFAULT_REGION));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client())
         .region(region);
+    if std::env::var_os("AWS_PROFILE").is_some() && set("AWS_PROFILE").is_none() {
+        loader = loader.profile_name("default");
+    }
     if let Ok(app) = AppName::new(APP_NAME) {
         loader = loader.app_name(app);
     }
     loader.load().await
+}
+
+/// The environment variable `name`, trimmed, when it is set to something.
+fn set(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// The HTTPS client of every AWS call: hyper 1 with rustls and the ring provider.

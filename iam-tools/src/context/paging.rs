@@ -10,6 +10,7 @@
 
 use super::call::ToolContext;
 use super::settings::ALL_PAGES_SETTING;
+use crate::codec::count;
 use crate::error::ToolError;
 use std::future::Future;
 
@@ -195,10 +196,12 @@ where
             let note = match paging {
                 Paging::Page => None,
                 Paging::All => Some(format!(
-                    "all_pages stopped at the server's bound of {bound} items ({ALL_PAGES_SETTING}); there are more: IsTruncated is true. To continue right after the last item, call again with this Marker (with all_pages: true for up to {bound} more). The user can raise the bound by restarting the server with a larger {ALL_PAGES_SETTING}."
+                    "all_pages stopped at the server's bound of {} ({ALL_PAGES_SETTING}); there are more: IsTruncated is true. To continue right after the last item, call again with this Marker (with all_pages: true for up to {bound} more). The user can raise the bound by restarting the server with a larger {ALL_PAGES_SETTING}.",
+                    count(bound, "item", "items")
                 )),
                 Paging::Include(field) => Some(format!(
-                    "{field} is incomplete: it stopped at the server's bound of {bound} items ({ALL_PAGES_SETTING}). The user can raise the bound by restarting the server with a larger {ALL_PAGES_SETTING}."
+                    "{field} is incomplete: it stopped at the server's bound of {} ({ALL_PAGES_SETTING}). The user can raise the bound by restarting the server with a larger {ALL_PAGES_SETTING}.",
+                    count(bound, "item", "items")
                 )),
             };
             return Ok((out, note));

@@ -9,10 +9,11 @@ pub const DEFAULT_PRIVILEGED_POLICIES: [&str; 3] =
 
 /// Where the operator sets the deny list of `privileged_policies` (the variable, the flag),
 /// as refusals name it.
-pub const PRIVILEGED_POLICIES_SETTING: &str = "IAM_MCP_PRIVILEGED_POLICIES (--privileged-policies)";
+pub const PRIVILEGED_POLICIES_SETTING: &str =
+    "IAM_MCP_PRIVILEGED_POLICIES or --privileged-policies";
 
 /// The variable (and flag) that sets the all-pages bound, as notes and errors name it.
-pub const ALL_PAGES_SETTING: &str = "IAM_MCP_ALL_PAGES_MAX_ITEMS (--all-pages-max-items)";
+pub const ALL_PAGES_SETTING: &str = "IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items";
 
 /// A server's guardrail settings.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! SDK errors read as an assistant needs them: missing credentials, SSO sessions, HTTP
 //! answers without an AWS error code, request ids.
 
-use super::credentials::credentials_failure;
+use super::credentials::{causes, credentials_failure};
 use super::hints::service_error;
 use super::tool_error::{ErrorKind, ToolError};
 use crate::catalog::OperationSpec;
@@ -52,15 +52,20 @@ impl ToolError {
                 .with_hint("Check the network path to the IAM endpoint (AWS_ENDPOINT_URL if set) and retry."),
             SdkError::DispatchFailure(_) => Self::new(
                 ErrorKind::Network,
-                format!("{} could not reach the IAM endpoint: {}", op.action, DisplayErrorContext(&err)),
+                format!("{} could not reach the IAM endpoint{}: {}.", op.action, endpoint_named(), causes(&err)),
             )
             .with_hint("Check network access to the IAM endpoint (and AWS_ENDPOINT_URL, if set), then retry."),
             SdkError::ResponseError(_) => Self::new(
                 ErrorKind::Network,
-                format!("{}: the IAM endpoint's answer could not be read: {}", op.action, DisplayErrorContext(&err)),
+                format!("{}: the IAM endpoint's answer could not be read: {}.", op.action, causes(&err)),
             )
             .with_hint("The endpoint may not be IAM (check AWS_ENDPOINT_URL); retry later if it is."),
-            _ => Self::new(ErrorKind::Internal, format!("{} could not be sent: {}", op.action, DisplayErrorContext(&err))),
+            _ if DisplayErrorContext(&err).to_string().contains("field: `region`") => Self::new(
+                ErrorKind::Credentials,
+                format!("{} could not be sent: {} is not an AWS Region name. Nothing was sent to IAM.", op.action, region_named()),
+            )
+            .with_hint("Set AWS_REGION (or the profile's `region`) to a Region such as us-east-1 in the MCP client's `env` for this server, or leave it out (IAM is global; us-east-1 is used), then restart the server."),
+            _ => Self::new(ErrorKind::Internal, format!("{} could not be sent: {}.", op.action, causes(&err))),
         };
         out.action = Some(op.action);
         out
@@ -183,6 +188,25 @@ pub(super) fn reason(status: u16) -> &'static str {
 }
 
 /// The endpoint the server talks to, when it is not AWS's own.
+/// The Region the server was configured with, and where it came from.
+fn region_named() -> String {
+    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .find_map(|name| {
+            let value = std::env::var(name).ok()?;
+            let value = value.trim();
+            (!value.is_empty()).then(|| format!("the Region `{value}` ({name})"))
+        })
+        .unwrap_or_else(|| "the `region` of the AWS profile".into())
+}
+
+/// " (URL)" for an endpoint set by AWS_ENDPOINT_URL(_IAM), else nothing.
+fn endpoint_named() -> String {
+    custom_endpoint()
+        .map(|url| format!(" ({url})"))
+        .unwrap_or_default()
+}
+
 pub(super) fn custom_endpoint() -> Option<String> {
     ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"]
         .iter()

@@ -141,7 +141,7 @@ fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T>
 
 /// What an error and its causes say, each once, without the SDK's `Debug` dump, cut at
 /// [`DETAIL_CHARS`].
-fn causes(err: &(dyn Error + 'static)) -> String {
+pub(super) fn causes(err: &(dyn Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source = Some(err);
     while let Some(e) = source {

@@ -9,7 +9,8 @@ pub enum ErrorKind {
     InvalidArguments,
     /// A write tool was called on a read-only server, or a tool outside the toolsets.
     Refused,
-    /// No credentials could be found.
+    /// The server's AWS configuration is missing or wrong: no credentials, an undefined
+    /// profile, a Region that is not one.
     Credentials,
     /// AWS answered with an error.
     Aws,
