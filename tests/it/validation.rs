@@ -248,6 +248,41 @@ async fn simulate_uses_the_catalog_without_hints() {
         out["EvaluationResults"][0]["EvalDecision"], "allowed",
         "{out}"
     );
+    // The same through a principal, with no resource_arns: AWS's request resource is the
+    // literal "*", which a statement naming one user does not match.
+    let sdk = moto.sdk();
+    sdk.create_user()
+        .user_name("operator")
+        .send()
+        .await
+        .unwrap();
+    sdk.put_user_policy()
+        .user_name("operator")
+        .policy_name("AttachForAlice")
+        .policy_document(one_user.to_string())
+        .send()
+        .await
+        .unwrap();
+    let out = server
+        .ok(
+            "simulate_principal_policy",
+            json!({"policy_source_arn": "arn:aws:iam::123456789012:user/operator", "action_names": ["iam:AttachUserPolicy"], "evaluator": "local"}),
+        )
+        .await;
+    assert_eq!(
+        out["EvaluationResults"][0]["EvalDecision"], "implicitDeny",
+        "{out}"
+    );
+    let out = server
+        .ok(
+            "simulate_principal_policy",
+            json!({"policy_source_arn": "arn:aws:iam::123456789012:user/operator", "action_names": ["iam:AttachUserPolicy"], "resource_arns": ["arn:aws:iam::123456789012:user/alice"], "evaluator": "local"}),
+        )
+        .await;
+    assert_eq!(
+        out["EvaluationResults"][0]["EvalDecision"], "allowed",
+        "{out}"
+    );
     server.stop().await;
 }
 
