@@ -1580,3 +1580,48 @@ async fn a_boundary_is_not_lifted_from_an_admin() {
             .is_none()
     );
 }
+
+/// A guard reads every policy it judges: when a list is longer than the server's all-pages
+/// bound, the write is refused rather than judged on part of it, and nothing changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guard_that_cannot_read_every_policy_refuses_and_changes_nothing() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    sdk.create_user().user_name("alice").send().await.unwrap();
+    sdk.create_group().group_name("ops").send().await.unwrap();
+    for i in 1..=3 {
+        let arn = create_policy(&sdk, &format!("ops-read-{i}")).await;
+        sdk.attach_group_policy()
+            .group_name("ops")
+            .policy_arn(arn)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut env = server_env(Some(&moto.endpoint()));
+    env.push(("IAM_MCP_ALL_PAGES_MAX_ITEMS".into(), "2".into()));
+    env.push(("IAM_MCP_CONSENT".into(), "none".into()));
+    let server = Server::start_env(WRITE, env).await;
+    let text = server
+        .err(
+            "add_user_to_group",
+            json!({"user_name": "alice", "group_name": "ops"}),
+        )
+        .await;
+    assert!(
+        text.starts_with("add_user_to_group needs every item of iam:ListAttachedGroupPolicies (AttachedPolicies), and there are more than the server's all-pages bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items); it stopped there rather than act on part of them. Nothing was changed."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The user can restart the server with a larger IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items."),
+        "{text}"
+    );
+    let groups = sdk
+        .list_groups_for_user()
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    assert!(groups.groups().is_empty(), "alice was added: {groups:?}");
+    server.stop().await;
+}

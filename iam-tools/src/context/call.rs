@@ -126,6 +126,11 @@ impl ToolContext {
         bound: usize,
     ) -> Result<[Vec<Value>; N], ToolError> {
         let mut input = input;
+        // Pages of the bound's size (IAM's largest is 1,000): fewer calls than IAM's
+        // default of 100, and a list longer than the bound is known after one page.
+        if bound != usize::MAX && input.get("MaxItems").is_none() {
+            input["MaxItems"] = Value::from(bound.clamp(1, 1000));
+        }
         let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
         loop {
             let mut page = self.call(name, input.clone()).await?;
@@ -144,9 +149,10 @@ impl ToolContext {
                 }
                 Some(_) => {
                     return Err(ToolError::refused(format!(
-                        "{} needs every item of iam:{name} and there are more than {bound} {}, the server's all-pages bound ({}); it stopped there.",
+                        "{} needs every item of iam:{name} ({}), and there are more than the server's all-pages bound of {} ({}); it stopped there rather than act on part of them. Nothing was changed.",
                         self.tool.name,
                         items.join(" and "),
+                        crate::codec::count(bound, "item", "items"),
                         super::ALL_PAGES_SETTING
                     ))
                     .with_hint(format!(
