@@ -49,13 +49,7 @@ async fn demo_serves_the_built_in_account_with_one_flag() {
         !tools.iter().any(|n| n.starts_with("create_")),
         "the demo is read-only: {tools:?}"
     );
-    let instructions = server
-        .client
-        .peer_info()
-        .unwrap()
-        .instructions
-        .clone()
-        .unwrap_or_default();
+    let instructions = server.instructions();
     for expected in [
         "snapshot of AWS account 111122223333 taken at 2026-11-27T16:00:00Z",
         "the built-in demo account",
@@ -225,13 +219,7 @@ const ONE_OF_EACH: &str = r#"{
 
 async fn instructions_for(file: &std::path::Path) -> String {
     let server = Server::start_env(&["--account-file", file.to_str().unwrap()], no_aws_env()).await;
-    let instructions = server
-        .client
-        .peer_info()
-        .unwrap()
-        .instructions
-        .clone()
-        .unwrap_or_default();
+    let instructions = server.instructions();
     server.stop().await;
     instructions
 }
@@ -598,15 +586,19 @@ async fn blank_region_and_profile_variables_count_as_unset() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_region_that_is_not_one_is_named_and_nothing_is_sent() {
-    let text = list_users_error(&[
+/// Credentials (not valid anywhere) and `region`: the server can sign a request.
+fn with_keys_in(region: &str) -> [(&'static str, String); 4] {
+    [
         ("AWS_ACCESS_KEY_ID", "testing".into()),
         ("AWS_SECRET_ACCESS_KEY", "testing".into()),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
-        ("AWS_REGION", "us east 1".into()),
-    ])
-    .await;
+        ("AWS_REGION", region.into()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_region_that_is_not_one_is_named_and_nothing_is_sent() {
+    let text = list_users_error(&with_keys_in("us east 1")).await;
     assert!(
         text.starts_with(
             "iam:ListUsers could not be sent: the Region `us east 1` (AWS_REGION) is not an AWS Region name. Nothing was sent to IAM."
@@ -622,13 +614,7 @@ async fn a_region_that_is_not_one_is_named_and_nothing_is_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_endpoint_is_named_with_the_cause_in_one_line() {
-    let text = list_users_error(&[
-        ("AWS_ACCESS_KEY_ID", "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-        ("AWS_EC2_METADATA_DISABLED", "true".into()),
-        ("AWS_REGION", "us-east-1".into()),
-    ])
-    .await;
+    let text = list_users_error(&with_keys_in("us-east-1")).await;
     assert!(
         text.starts_with("iam:ListUsers could not reach the IAM endpoint (http://127.0.0.1:9): "),
         "{text}"

@@ -57,17 +57,8 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
 
     let server = Server::start(&moto, WRITE).await;
-    let instructions = |server: &Server| {
-        server
-            .client
-            .peer_info()
-            .unwrap()
-            .instructions
-            .clone()
-            .unwrap_or_default()
-    };
-    assert!(instructions(&server).contains("Guardrails refuse attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them, identity policies allowing every action of a service on every resource, or a privilege escalation"), "{}", instructions(&server));
-    assert!(instructions(&server).contains("trust policies with Principal * or any other way of letting any account, service or federated identity assume a role, changes that would cut the server's own access, changes to service-linked roles"), "{}", instructions(&server));
+    assert!(server.instructions().contains("Guardrails refuse attaching privileged policies (AdministratorAccess, IAMFullAccess, PowerUserAccess by default, or any policy that grants admin-equivalent access) and adding users to groups that hold them, identity policies allowing every action of a service on every resource, or a privilege escalation"), "{}", server.instructions());
+    assert!(server.instructions().contains("trust policies with Principal * or any other way of letting any account, service or federated identity assume a role, changes that would cut the server's own access, changes to service-linked roles"), "{}", server.instructions());
     let cases = [
         (
             "attach_user_policy",
@@ -220,10 +211,12 @@ async fn privileged_policies_are_not_attached_unless_allowed() {
     // The flag relaxes the rule.
     let server = Server::start(&moto, &args(&["--allow-privileged-policies"])).await;
     assert!(
-        !instructions(&server).contains("privileged policies")
-            && instructions(&server).contains("Guardrails refuse identity policies"),
+        !server.instructions().contains("privileged policies")
+            && server
+                .instructions()
+                .contains("Guardrails refuse identity policies"),
         "{}",
-        instructions(&server)
+        server.instructions()
     );
     server
         .ok(

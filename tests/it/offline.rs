@@ -892,13 +892,7 @@ async fn demo_account_serves_with_no_aws_configuration() {
     ] {
         assert!(tools.iter().any(|n| n == t), "{t} not offered: {tools:?}");
     }
-    let instructions = server
-        .client
-        .peer_info()
-        .unwrap()
-        .instructions
-        .clone()
-        .unwrap_or_default();
+    let instructions = server.instructions();
     assert!(
         instructions.contains("snapshot of AWS account 111122223333"),
         "{instructions}"

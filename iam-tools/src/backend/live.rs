@@ -2,7 +2,7 @@
 //! is (sts:GetCallerIdentity), and the log and audit record of every AWS request.
 
 use crate::catalog::{Access, OperationSpec};
-use crate::error::ToolError;
+use crate::error::{REGION_VARIABLES, ToolError, aws_setting};
 use aws_config::{AppName, BehaviorVersion, Region};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -120,9 +120,9 @@ pub(super) async fn fetch_caller(
 /// a profile `` that no file defines instead of the default one.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     use aws_config::meta::region::RegionProviderChain;
-    let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+    let env_region = REGION_VARIABLES
         .iter()
-        .find_map(|name| set(name))
+        .find_map(|name| aws_setting(name))
         .map(Region::new);
     let region = RegionProviderChain::first_try(env_region)
         .or_else(aws_config::profile::ProfileFileRegionProvider::new())
@@ -130,21 +130,13 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client())
         .region(region);
-    if std::env::var_os("AWS_PROFILE").is_some() && set("AWS_PROFILE").is_none() {
+    if std::env::var_os("AWS_PROFILE").is_some() && aws_setting("AWS_PROFILE").is_none() {
         loader = loader.profile_name("default");
     }
     if let Ok(app) = AppName::new(APP_NAME) {
         loader = loader.app_name(app);
     }
     loader.load().await
-}
-
-/// The environment variable `name`, trimmed, when it is set to something.
-fn set(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 /// The HTTPS client of every AWS call: hyper 1 with rustls and the ring provider.

@@ -1,7 +1,7 @@
 //! SDK errors read as an assistant needs them: missing credentials, SSO sessions, HTTP
 //! answers without an AWS error code, request ids.
 
-use super::credentials::{causes, credentials_failure};
+use super::credentials::{REGION_VARIABLES, aws_setting, causes, credentials_failure};
 use super::hints::service_error;
 use super::tool_error::{ErrorKind, ToolError};
 use crate::catalog::OperationSpec;
@@ -18,10 +18,12 @@ impl ToolError {
         R: fmt::Debug + Send + Sync + 'static,
     {
         // The credential chain failed: nothing was sent to IAM.
-        let credentials = match &err {
-            SdkError::ServiceError(_) => None,
-            _ => credentials_failure(&err),
-        };
+        if !matches!(err, SdkError::ServiceError(_))
+            && let Some(mut e) = credentials_failure(&err)
+        {
+            e.action = Some(op.action);
+            return e;
+        }
         let mut out = match &err {
             SdkError::ServiceError(context) => {
                 let raw = http_response(context.raw());
@@ -47,7 +49,6 @@ impl ToolError {
                 e.request_id = request_id;
                 e
             }
-            _ if credentials.is_some() => credentials.unwrap_or_else(|| Self::no_credentials(None)),
             SdkError::TimeoutError(_) => Self::new(ErrorKind::Network, format!("{} timed out before IAM answered.", op.action))
                 .with_hint("Check the network path to the IAM endpoint (AWS_ENDPOINT_URL if set) and retry."),
             SdkError::DispatchFailure(_) => Self::new(
@@ -187,16 +188,11 @@ pub(super) fn reason(status: u16) -> &'static str {
     }
 }
 
-/// The endpoint the server talks to, when it is not AWS's own.
 /// The Region the server was configured with, and where it came from.
 fn region_named() -> String {
-    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+    REGION_VARIABLES
         .iter()
-        .find_map(|name| {
-            let value = std::env::var(name).ok()?;
-            let value = value.trim();
-            (!value.is_empty()).then(|| format!("the Region `{value}` ({name})"))
-        })
+        .find_map(|name| aws_setting(name).map(|value| format!("the Region `{value}` ({name})")))
         .unwrap_or_else(|| "the `region` of the AWS profile".into())
 }
 
@@ -207,6 +203,7 @@ fn endpoint_named() -> String {
         .unwrap_or_default()
 }
 
+/// The endpoint the server talks to, when it is not AWS's own.
 pub(super) fn custom_endpoint() -> Option<String> {
     ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"]
         .iter()

@@ -12,6 +12,19 @@ use std::error::Error;
 /// The most of the SDK's own words a credentials message quotes.
 const DETAIL_CHARS: usize = 160;
 
+/// Where the server's AWS Region is set, first first.
+pub(crate) const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+
+/// AWS setting `name` from the environment, trimmed; None when it is unset or blank (an MCP
+/// client's empty settings field), which the server's SDK config and its messages both
+/// treat as unset.
+pub(crate) fn aws_setting(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 impl ToolError {
     /// The server's credentials come from an AWS SSO (IAM Identity Center) profile whose
     /// cached token has expired (or was never created): only the user can log in again.
@@ -88,9 +101,7 @@ pub(super) fn is_sso_cache_read(text: &str) -> bool {
 /// not one (the request reached, or failed to reach, IAM itself).
 pub(super) fn credentials_failure(err: &(dyn Error + 'static)) -> Option<ToolError> {
     let credentials = find::<CredentialsError>(err)?;
-    let profile = std::env::var("AWS_PROFILE")
-        .ok()
-        .filter(|p| !p.trim().is_empty());
+    let profile = aws_setting("AWS_PROFILE");
     if let Some((problem, reason)) = sso_problem(err) {
         return Some(ToolError::sso_login(problem, profile.as_deref(), &reason));
     }

@@ -8,6 +8,7 @@ mod hints;
 mod tool_error;
 
 pub(crate) use aws::error_in_body;
+pub(crate) use credentials::{REGION_VARIABLES, aws_setting};
 pub use tool_error::{ErrorKind, ToolError};
 
 /// What every fallible step of a tool call gives back, boxed: an operation's output, a

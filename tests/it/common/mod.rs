@@ -316,6 +316,14 @@ impl<H: ClientHandler> Server<H> {
         text(&result)
     }
 
+    /// The instructions of the server's initialize result ("" when it gave none).
+    pub fn instructions(&self) -> String {
+        self.client
+            .peer_info()
+            .and_then(|info| info.instructions.clone())
+            .unwrap_or_default()
+    }
+
     pub async fn tool_names(&self) -> Vec<String> {
         self.client
             .list_all_tools()

@@ -575,8 +575,8 @@ impl AccountFile {
         Ok(AccountFile {
             source: source.to_string(),
             origin: None,
-            time_recorded: taken_at.is_some(),
-            taken_at: taken_at.or(mtime).unwrap_or_else(|| UNKNOWN_TIME.into()),
+            recorded_at: taken_at,
+            modified_at: mtime,
             account_id,
             users,
             groups,

@@ -9,7 +9,7 @@ use std::fmt;
 pub const SNAPSHOT_TIME_KEY: &str = "SnapshotTime";
 
 /// What `taken_at` says when neither the file nor its metadata tells.
-pub(super) const UNKNOWN_TIME: &str = "an unknown time";
+const UNKNOWN_TIME: &str = "an unknown time";
 
 /// A file that could not be loaded: the message says which file, where and what.
 #[derive(Debug)]
@@ -140,9 +140,10 @@ pub struct AccountFile {
     /// What the file is, in the server's instructions: "the account file PATH" unless
     /// [`AccountFile::with_origin`] says otherwise.
     pub(super) origin: Option<String>,
-    pub(super) taken_at: String,
-    /// Whether `taken_at` is the time the file records (`SnapshotTime`), not a stand-in.
-    pub(super) time_recorded: bool,
+    /// The time the file records (`SnapshotTime`).
+    pub(super) recorded_at: Option<String>,
+    /// When the file was last modified, if it is a file (RFC 3339).
+    pub(super) modified_at: Option<String>,
     pub(super) account_id: Option<String>,
     pub(super) users: Vec<User>,
     pub(super) groups: Vec<Group>,
@@ -182,21 +183,21 @@ impl AccountFile {
 
     /// When the snapshot was taken (RFC 3339): recorded in the file, else its mtime.
     pub fn taken_at(&self) -> &str {
-        &self.taken_at
+        self.recorded_at
+            .as_deref()
+            .or(self.modified_at.as_deref())
+            .unwrap_or(UNKNOWN_TIME)
     }
 
     /// When the snapshot was taken, as the server's instructions say it: "taken at TIME"
     /// when the file records it, else that it does not, and when the file was last changed.
     pub fn taken_at_text(&self) -> String {
-        if self.time_recorded {
-            format!("taken at {}", self.taken_at)
-        } else if self.taken_at == UNKNOWN_TIME {
-            format!("of unknown date (the file records no {SNAPSHOT_TIME_KEY})")
-        } else {
-            format!(
-                "of unknown date (the file records no {SNAPSHOT_TIME_KEY}; it was last modified at {})",
-                self.taken_at
-            )
+        match (&self.recorded_at, &self.modified_at) {
+            (Some(time), _) => format!("taken at {time}"),
+            (None, None) => format!("of unknown date (the file records no {SNAPSHOT_TIME_KEY})"),
+            (None, Some(modified)) => format!(
+                "of unknown date (the file records no {SNAPSHOT_TIME_KEY}; it was last modified at {modified})"
+            ),
         }
     }
 
