@@ -592,6 +592,12 @@ fn run(cli: Cli, written: WrittenFlags) -> anyhow::Result<()> {
             let summary = summary
                 .with_context(|| format!("reading conformance cases from {}", dir.display()))?;
             let total = summary.passed + summary.failed;
+            if total + summary.disputed_passed + summary.disputed_failed == 0 {
+                anyhow::bail!(
+                    "conformance: {} holds no case (no .json file): give the folder that holds the cases",
+                    dir.display()
+                );
+            }
             let agreement = if total == 0 {
                 0.0
             } else {

@@ -311,15 +311,32 @@ async fn an_empty_toolsets_variable_serves_the_default_and_says_so() {
 }
 
 /// `args` with stdout a pipe whose reader has gone before the first write (`| head -0`).
+/// The reader is closed before the child starts, so no write can land first.
 fn with_stdout_closed(args: &[&str]) -> Output {
     let (mut command, _dir) = bin(args);
-    let mut child = command
-        .stdout(Stdio::piped())
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    command
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child.wait_with_output().unwrap()
+        .output()
+        .unwrap()
+}
+
+/// A folder with no case in it is named as such, not scored as 0% of 0 cases.
+#[test]
+fn conformance_on_a_folder_without_cases_says_so() {
+    let cases = TempDir::new("cli-no-cases");
+    let dir = cases.path().to_str().unwrap();
+    let out = run(&["conformance", dir]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "conformance: {dir} holds no case (no .json file): give the folder that holds the cases"
+        )),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
