@@ -273,8 +273,12 @@ async fn group_with_120_members_dry_run_then_force_delete_with_progress() {
         Some(0)
     );
 
-    // One notification per step, counting up to the total.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // One notification per step, counting up to the total. The client's handler may still
+    // be taking the last ones when the answer arrives: wait for them, for a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while watcher.progress.lock().unwrap().len() < 123 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let progress = watcher.progress.lock().unwrap().clone();
     assert_eq!(progress.len(), 123, "one progress notification per step");
     for (i, p) in progress.iter().enumerate() {
