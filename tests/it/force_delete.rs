@@ -300,6 +300,51 @@ async fn group_with_120_members_dry_run_then_force_delete_with_progress() {
     );
 }
 
+/// Force delete lists every blocker before it removes any: a list longer than the server's
+/// all-pages bound is refused, dry run or not, and nothing is removed.
+#[tokio::test]
+async fn a_group_longer_than_the_all_pages_bound_is_refused_before_any_step() {
+    let moto = Moto::start();
+    let sdk = moto.sdk();
+    sdk.create_group().group_name("crowd").send().await.unwrap();
+    for i in 1..=3 {
+        let arn = create_policy(&sdk, &format!("crowd-{i}")).await;
+        sdk.attach_group_policy()
+            .group_name("crowd")
+            .policy_arn(arn)
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut env = server_env(Some(&moto.endpoint()));
+    env.push(("IAM_MCP_ALL_PAGES_MAX_ITEMS".into(), "2".into()));
+    let server = Server::start_env(WRITE, env).await;
+    for dry_run in [true, false] {
+        let text = server
+            .err(
+                "delete_group",
+                json!({"group_name": "crowd", "force": true, "dry_run": dry_run}),
+            )
+            .await;
+        assert!(
+            text.starts_with("delete_group needs every item of iam:ListAttachedGroupPolicies (AttachedPolicies), and there are more than the server's all-pages bound of 2 items (IAM_MCP_ALL_PAGES_MAX_ITEMS or --all-pages-max-items); it stopped there rather than act on part of them. Nothing was changed."),
+            "dry_run {dry_run}: {text}"
+        );
+    }
+    let attached = sdk
+        .list_attached_group_policies()
+        .group_name("crowd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attached.attached_policies().len(),
+        3,
+        "policies were detached: {attached:?}"
+    );
+    server.stop().await;
+}
+
 /// Calls a tool that must succeed, with a progress token when given.
 async fn server_ok<H: ClientHandler>(
     server: &Server<H>,

@@ -121,6 +121,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 crate::validate::Access::Read => quote!(::iam_tools::__private::rt::Access::Read),
                 crate::validate::Access::Write => quote!(::iam_tools::__private::rt::Access::Write),
             };
+            let is_paged = op.paged.is_some();
             let input_struct = input_struct(op);
             let output_struct = data_struct(&output, &format!("Output of `iam:{}`.", op.name), &op.output, true);
             let setters = op.input.iter().map(|f| {
@@ -186,6 +187,7 @@ pub fn operations(model: &Model) -> TokenStream {
                     name: #op_name,
                     action: #action,
                     access: #access,
+                    paged: #is_paged,
                 };
 
                 #[doc = concat!("Calls `", #action, "` through the backend.")]

@@ -77,6 +77,7 @@ pub(super) static GET_CALLER_IDENTITY: OperationSpec = OperationSpec {
     name: "GetCallerIdentity",
     action: "sts:GetCallerIdentity",
     access: Access::Read,
+    paged: false,
 };
 
 pub(super) async fn fetch_caller(

@@ -37,6 +37,8 @@ pub struct OperationSpec {
     /// `iam:ListUsers`
     pub action: &'static str,
     pub access: Access,
+    /// Takes `Marker` and `MaxItems`: its list comes in pages.
+    pub paged: bool,
 }
 
 /// A named group of tools that can be switched on with `--toolsets`.

@@ -128,15 +128,19 @@ impl ToolContext {
         let mut input = input;
         // Pages of the bound's size (IAM's largest is 1,000): fewer calls than IAM's
         // default of 100, and a list longer than the bound is known after one page.
-        if bound != usize::MAX && input.get("MaxItems").is_none() {
+        let paged = self.catalog.operation(name).is_some_and(|op| op.paged);
+        if paged && bound != usize::MAX && input.get("MaxItems").is_none() {
             input["MaxItems"] = Value::from(bound.clamp(1, 1000));
         }
         let mut all: [Vec<Value>; N] = std::array::from_fn(|_| Vec::new());
         loop {
             let mut page = self.call(name, input.clone()).await?;
             for (field, into) in items.iter().zip(all.iter_mut()) {
-                if let Some(Value::Array(list)) = page.get_mut(*field).map(Value::take) {
-                    into.extend(list);
+                // A single object (GetLoginProfile's LoginProfile) is one item.
+                match page.get_mut(*field).map(Value::take) {
+                    Some(Value::Array(list)) => into.extend(list),
+                    Some(Value::Null) | None => {}
+                    Some(one) => into.push(one),
                 }
             }
             let marker = page

@@ -36,6 +36,7 @@ mod tests {
             name: "GetUser",
             action: "iam:GetUser",
             access: crate::catalog::Access::Read,
+            paged: false,
         };
         let e = service_error(
             &op,
@@ -55,6 +56,7 @@ mod tests {
             name: "CreateUser",
             action: "iam:CreateUser",
             access: crate::catalog::Access::Write,
+            paged: false,
         };
         let e = service_error(
             &op,
@@ -72,6 +74,7 @@ mod tests {
             name,
             action,
             access: crate::catalog::Access::Write,
+            paged: false,
         }))
     }
 

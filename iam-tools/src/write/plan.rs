@@ -156,46 +156,20 @@ fn list_request(spec: &CleanupSpec, input: &Value) -> Value {
     Value::Object(request)
 }
 
-/// Every item of a step's list operation, all pages (each with the step's fixed input). A
-/// single object counts as one item.
+/// Every item of a step's list operation, all pages (each with the step's fixed input),
+/// within the server's all-pages bound. A single object counts as one item; with
+/// `absent_ok`, an entity that is not there has none.
 async fn list_items(
     ctx: &ToolContext,
     spec: &CleanupSpec,
     input: &Value,
 ) -> Result<Vec<Value>, ToolError> {
-    let mut request = list_request(spec, input);
-    let mut items = Vec::new();
-    loop {
-        let mut page = match ctx.call(spec.list, request.clone()).await {
-            Ok(page) => page,
-            Err(e) if spec.absent_ok && e.is_not_found() => return Ok(items),
-            Err(e) => return Err(e),
-        };
-        match page.get_mut(spec.items).map(Value::take) {
-            Some(Value::Array(list)) => items.extend(list),
-            Some(Value::Null) | None => {}
-            Some(one) => items.push(one),
-        }
-        let marker = page
-            .get("Marker")
-            .and_then(Value::as_str)
-            .filter(|_| page["IsTruncated"] == true);
-        match marker {
-            Some(m) if items.len() < ctx.shared.all_pages_max_items => {
-                request["Marker"] = Value::String(m.to_string())
-            }
-            Some(_) => {
-                return Err(ToolError::refused(format!(
-                    "{} found more than {} {}; the server stops there and changed nothing.",
-                    ctx.tool.name, ctx.shared.all_pages_max_items, spec.kind
-                ))
-                .with_hint(format!(
-                    "The user can restart the server with a larger {}, or remove some first.",
-                    crate::context::ALL_PAGES_SETTING
-                )));
-            }
-            None => return Ok(items),
-        }
+    match ctx
+        .call_all_pages(spec.list, list_request(spec, input), spec.items)
+        .await
+    {
+        Err(e) if spec.absent_ok && e.is_not_found() => Ok(Vec::new()),
+        listed => listed,
     }
 }
 

@@ -34,16 +34,19 @@ mod tests {
         name: "GetUser",
         action: "iam:GetUser",
         access: Access::Read,
+        paged: false,
     };
     static LIST_USERS: OperationSpec = OperationSpec {
         name: "ListUsers",
         action: "iam:ListUsers",
         access: Access::Read,
+        paged: true,
     };
     static LIST_ACCESS_KEYS: OperationSpec = OperationSpec {
         name: "ListAccessKeys",
         action: "iam:ListAccessKeys",
         access: Access::Read,
+        paged: true,
     };
 
     fn sample() -> Value {
