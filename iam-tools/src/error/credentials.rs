@@ -66,8 +66,7 @@ pub(super) enum SsoProblem {
 /// no token, and an expired token is sent as it is, so the portal's UnauthorizedException.
 pub(super) fn sso_problem(err: &(dyn std::error::Error + 'static)) -> Option<(SsoProblem, String)> {
     let mut found = None;
-    let mut source = Some(err);
-    while let Some(e) = source {
+    for e in chain(err) {
         let text = e.to_string();
         let with_cause = || {
             e.source()
@@ -87,7 +86,6 @@ pub(super) fn sso_problem(err: &(dyn std::error::Error + 'static)) -> Option<(Ss
                 format!("the SSO portal refused the cached token: {text}"),
             ));
         }
-        source = e.source();
     }
     found
 }
@@ -138,29 +136,24 @@ pub(super) fn credentials_failure(err: &(dyn Error + 'static)) -> Option<ToolErr
     }
 }
 
+/// `err` and its causes, outermost first.
+fn chain<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
+    std::iter::successors(Some(err), |&e| e.source())
+}
+
 /// The first error of type `T` in `err`'s chain.
 fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T> {
-    let mut source = Some(err);
-    while let Some(e) = source {
-        if let Some(found) = e.downcast_ref::<T>() {
-            return Some(found);
-        }
-        source = e.source();
-    }
-    None
+    chain(err).find_map(|e| e.downcast_ref::<T>())
 }
 
 /// What an error and its causes say, each once, without the SDK's `Debug` dump, cut at
 /// [`DETAIL_CHARS`].
 pub(super) fn causes(err: &(dyn Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut source = Some(err);
-    while let Some(e) = source {
-        let text = e.to_string();
+    for text in chain(err).map(|e| e.to_string()) {
         if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
-        source = e.source();
     }
     let text = parts.join(": ");
     match text.char_indices().nth(DETAIL_CHARS) {
