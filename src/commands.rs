@@ -5,7 +5,7 @@ use super::{Mode, WrittenFlags, backend, consent_mode, shared};
 use anyhow::Context;
 use iam_tools::backend::Backend;
 use iam_tools::catalog::Selection;
-use iam_tools::codec::count;
+use iam_tools::codec::{account_counts, count};
 use iam_tools::context::Catalog;
 use iam_tools::registry::Registry;
 
@@ -190,12 +190,14 @@ pub(crate) fn snapshot(catalog: &'static Catalog, output: &std::path::Path) -> a
         std::fs::write(output, text).with_context(|| format!("writing {}", output.display()))?;
         let listed = |k: &str| document[k].as_array().map_or(0, Vec::len);
         eprintln!(
-            "iam-mcp-server: wrote {} ({}, {}, {}, {})",
+            "iam-mcp-server: wrote {} ({})",
             output.display(),
-            count(listed("UserDetailList"), "user", "users"),
-            count(listed("GroupDetailList"), "group", "groups"),
-            count(listed("RoleDetailList"), "role", "roles"),
-            count(listed("Policies"), "managed policy", "managed policies")
+            account_counts((
+                listed("UserDetailList"),
+                listed("GroupDetailList"),
+                listed("RoleDetailList"),
+                listed("Policies")
+            ))
         );
     }
     Ok(())

@@ -9,17 +9,29 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// An account's users, groups, roles and managed policies, as texts count them:
+/// "1 user, 0 groups, 2 roles, 3 managed policies".
+pub fn account_counts((users, groups, roles, policies): (usize, usize, usize, usize)) -> String {
+    format!(
+        "{}, {}, {}, {}",
+        count(users, "user", "users"),
+        count(groups, "group", "groups"),
+        count(roles, "role", "roles"),
+        count(policies, "managed policy", "managed policies")
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{account_counts, count};
 
     #[test]
     fn one_is_singular_and_every_other_count_plural() {
         assert_eq!(count(1, "group", "groups"), "1 group");
         assert_eq!(count(0, "group", "groups"), "0 groups");
         assert_eq!(
-            count(2, "managed policy", "managed policies"),
-            "2 managed policies"
+            account_counts((1, 0, 2, 3)),
+            "1 user, 0 groups, 2 roles, 3 managed policies"
         );
     }
 }

@@ -12,5 +12,5 @@ pub use convert::{
     Built, DecodedDocument, DocumentArg, FromSdk, IntoSdk, IntoSdkItem, built, decode_document,
     narrow, rfc3339,
 };
-pub use count::count;
+pub use count::{account_counts, count};
 pub use schema::object_schema;
