@@ -38,6 +38,12 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `out` is a usage error (exit 2) whose stderr says `says`.
+fn assert_usage_error(out: &Output, says: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(stderr(out).contains(says), "{}", stderr(out));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_serves_the_built_in_account_with_one_flag() {
     let server = Server::start_env(&["--demo"], no_aws_env()).await;
@@ -92,37 +98,24 @@ fn demo_works_with_the_one_shot_commands() {
     assert!(listed.contains("read-only"), "{listed}");
 
     let out = run(&["--demo", "snapshot", "--output", "-"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--demo does not apply to `snapshot`: drop it"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&out, "--demo does not apply to `snapshot`: drop it");
 }
 
 #[test]
 fn demo_and_an_account_file_together_are_a_usage_error() {
     let out = run(&["--demo", "--account-file", "mine.json"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(
-        stderr(&out)
-            .contains("--demo serves the built-in demo account, but --account-file is given too"),
-        "{}",
-        stderr(&out)
+    assert_usage_error(
+        &out,
+        "--demo serves the built-in demo account, but --account-file is given too",
     );
+    assert!(out.stdout.is_empty());
 
     let (mut command, _dir) = bin(&["--demo", "tools"]);
     let out = command
         .env("IAM_MCP_ACCOUNT_FILE", "mine.json")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("IAM_MCP_ACCOUNT_FILE is set too"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&out, "IAM_MCP_ACCOUNT_FILE is set too");
 }
 
 /// The options part of the `--help` of `args`.
@@ -192,19 +185,9 @@ fn each_subcommand_help_lists_only_the_flags_it_reads() {
     assert!(listed.contains("create_user"), "{listed}");
     // A flag a subcommand does not read is refused, before it or after it.
     let out = run(&["--consent", "none", "tools"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--consent does not apply to `tools`: drop it"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&out, "--consent does not apply to `tools`: drop it");
     let out = run(&["snapshot", "--output", "-", "--allow-write"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("unexpected argument '--allow-write'"),
-        "{}",
-        stderr(&out)
-    );
+    assert_usage_error(&out, "unexpected argument '--allow-write'");
 }
 
 /// A minimal account: one user in one group, one role, one customer-managed policy.
@@ -329,13 +312,11 @@ fn conformance_on_a_folder_without_cases_says_so() {
     let cases = TempDir::new("cli-no-cases");
     let dir = cases.path().to_str().unwrap();
     let out = run(&["conformance", dir]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(&format!(
+    assert_usage_error(
+        &out,
+        &format!(
             "conformance: {dir} holds no case (no .json file): give the folder that holds the cases"
-        )),
-        "{}",
-        stderr(&out)
+        ),
     );
 }
 

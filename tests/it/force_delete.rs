@@ -307,15 +307,7 @@ async fn a_group_longer_than_the_all_pages_bound_is_refused_before_any_step() {
     let moto = Moto::start();
     let sdk = moto.sdk();
     sdk.create_group().group_name("crowd").send().await.unwrap();
-    for i in 1..=3 {
-        let arn = create_policy(&sdk, &format!("crowd-{i}")).await;
-        sdk.attach_group_policy()
-            .group_name("crowd")
-            .policy_arn(arn)
-            .send()
-            .await
-            .unwrap();
-    }
+    common::attach_new_policies(&sdk, "crowd", "crowd", 3).await;
     let mut env = server_env(Some(&moto.endpoint()));
     env.push(("IAM_MCP_ALL_PAGES_MAX_ITEMS".into(), "2".into()));
     let server = Server::start_env(WRITE, env).await;

@@ -1582,15 +1582,7 @@ async fn a_guard_that_cannot_read_every_policy_refuses_and_changes_nothing() {
     let sdk = moto.sdk();
     sdk.create_user().user_name("alice").send().await.unwrap();
     sdk.create_group().group_name("ops").send().await.unwrap();
-    for i in 1..=3 {
-        let arn = create_policy(&sdk, &format!("ops-read-{i}")).await;
-        sdk.attach_group_policy()
-            .group_name("ops")
-            .policy_arn(arn)
-            .send()
-            .await
-            .unwrap();
-    }
+    common::attach_new_policies(&sdk, "ops", "ops-read", 3).await;
     let mut env = server_env(Some(&moto.endpoint()));
     env.push(("IAM_MCP_ALL_PAGES_MAX_ITEMS".into(), "2".into()));
     env.push(("IAM_MCP_CONSENT".into(), "none".into()));

@@ -415,6 +415,20 @@ pub async fn create_policy(sdk: &aws_sdk_iam::Client, name: &str) -> String {
     .await
 }
 
+/// `n` new customer-managed policies (`{prefix}-1` on, from [`create_policy`]) attached to
+/// group `group`, through the independent SDK client.
+pub async fn attach_new_policies(sdk: &aws_sdk_iam::Client, group: &str, prefix: &str, n: usize) {
+    for i in 1..=n {
+        let arn = create_policy(sdk, &format!("{prefix}-{i}")).await;
+        sdk.attach_group_policy()
+            .group_name(group)
+            .policy_arn(arn)
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
 /// A customer-managed policy of these statements, created through the independent SDK
 /// client; its ARN.
 pub async fn create_policy_of(sdk: &aws_sdk_iam::Client, name: &str, statements: Value) -> String {
